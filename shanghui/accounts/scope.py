@@ -1,0 +1,44 @@
+"""Write permissions: may this user change rows in this region or of this enterprise?
+
+Reads are decided by `visible_to()`; these checks are what service functions ask
+again before every write, whatever the caller (view, API, import, admin).
+"""
+
+from django.core.exceptions import PermissionDenied
+
+from .roles import REGION_WRITERS, Role
+
+
+def can_write_region(user, region) -> bool:
+    if not user.is_authenticated or not user.is_active or region is None:
+        return False
+    if user.is_superuser:
+        return True
+    return user.role in REGION_WRITERS and bool(user.region_path) and region.path.startswith(user.region_path)
+
+
+def can_edit_enterprise(user, enterprise) -> bool:
+    if user.is_authenticated and user.role == Role.ENTERPRISE_USER:
+        return user.is_active and enterprise.pk is not None and user.enterprise_id == enterprise.pk
+    return can_write_region(user, enterprise.region)
+
+
+def require_region(user, region) -> None:
+    if not can_write_region(user, region):
+        raise PermissionDenied(f"您无权修改“{region}”范围内的数据。" if region else "您无权进行此操作。")
+
+
+def require_enterprise(user, enterprise) -> None:
+    if not can_edit_enterprise(user, enterprise):
+        raise PermissionDenied(f"您无权修改企业“{enterprise}”的信息。")
+
+
+def writable_regions(user):
+    """The regions a user may create rows in (for form choices)."""
+    from shanghui.orgs.models import Region
+
+    if user.is_superuser:
+        return Region.objects.all()
+    if user.role in REGION_WRITERS and user.region_path:
+        return Region.objects.filter(path__startswith=user.region_path)
+    return Region.objects.none()

@@ -1,0 +1,42 @@
+from django.db import models
+
+from .context import source_address
+from .models import AuditEvent
+
+ACTION_LABELS = {
+    "create": "新增",
+    "update": "修改",
+    "delete": "删除",
+    "export": "导出",
+    "import": "导入",
+    "login": "登录",
+    "login_failed": "登录失败",
+    "logout": "退出",
+    "unmask": "查看明文",
+}
+
+
+def record(
+    *,
+    by,
+    action: str,
+    obj: models.Model | None = None,
+    fields: list[str] | None = None,
+    extra: dict | None = None,
+    success: bool = True,
+    object_type: str = "",
+) -> AuditEvent:
+    """Write one audit event. Field names only, never values: the log must hold no personal data."""
+    actor = by if getattr(by, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_name=getattr(by, "username", "") or "",
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else object_type,
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        fields=list(fields or []),
+        extra=extra or {},
+        source_address=source_address.get(),
+        success=success,
+    )

@@ -1,0 +1,207 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from shanghui.core.pinyin import initials
+from shanghui.core.scoping import ScopedQuerySet
+
+
+class InitialsMixin(models.Model):
+    """Keeps `name_initials` (pinyin first letters of `name`) in step with the name."""
+
+    name_initials = models.CharField("拼音首字母", max_length=100, blank=True, db_index=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.name_initials = initials(self.name)[:100]
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_initials"}
+        super().save(*args, **kwargs)
+
+
+class RegionQuerySet(ScopedQuerySet):
+    region_paths = ("self",)
+
+    def visible_to(self, user):
+        # Regions are reference data: every signed-in user may see the whole tree
+        # (forms and filters name streets), but nothing outside a login.
+        return self.all() if user is not None and user.is_authenticated and user.is_active else self.none()
+
+    def streets(self):
+        return self.filter(level=Region.Level.STREET)
+
+    def search(self, q: str):
+        q = (q or "").strip()
+        return self.filter(Q(name__icontains=q) | Q(name_initials__contains=q.lower()) | Q(code__startswith=q)) if q else self
+
+
+class Region(InitialsMixin):
+    """A node of the administrative division tree: city → district → street."""
+
+    class Level(models.TextChoices):
+        CITY = "city", "市"
+        DISTRICT = "district", "区"
+        STREET = "street", "街道"
+
+    code = models.CharField("区划代码", max_length=12, unique=True)
+    name = models.CharField("名称", max_length=50)
+    level = models.CharField("层级", max_length=10, choices=Level.choices)
+    parent = models.ForeignKey("self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="children")
+    # "/110101/110101001/": a subtree is one indexed prefix match.
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "行政区划"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.path = (self.parent.path if self.parent_id else "/") + f"{self.code}/"
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if not self.code.isdigit():
+            raise ValidationError({"code": "区划代码只能是数字。"})
+
+
+class ChamberQuerySet(ScopedQuerySet):
+    region_paths = ("region",)
+
+    def search(self, q: str):
+        q = (q or "").strip()
+        return self.filter(Q(name__icontains=q) | Q(name_initials__contains=q.lower())) if q else self
+
+
+class Chamber(InitialsMixin):
+    """A chamber of commerce: a street chamber, an industry chamber, or an association."""
+
+    class Kind(models.TextChoices):
+        STREET = "street", "街道商会"
+        INDUSTRY = "industry", "行业商会"
+        ASSOCIATION = "association", "协会"
+
+    name = models.CharField("名称", max_length=100, unique=True)
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    region = models.ForeignKey(Region, verbose_name="所在区域", on_delete=models.PROTECT, related_name="chambers")
+    founded = models.DateField("成立日期", null=True, blank=True)
+    individual_members = models.BooleanField("个人会员制", default=False,
+                                             help_text="如青创会：会员是个人而非企业。")
+    # The four guarantees (四个保障) a street gives its chamber.
+    has_office = models.BooleanField("办公场地保障", default=False)
+    has_service_functions = models.BooleanField("服务职能保障", default=False)
+    has_staff = models.BooleanField("工作人员保障", default=False)
+    has_funding = models.BooleanField("经费保障", default=False)
+    address = models.CharField("地址", max_length=200, blank=True)
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+    is_active = models.BooleanField("有效", default=True)
+
+    objects = ChamberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "商会"
+        ordering = ["region__code", "kind", "name"]
+        constraints = [
+            # One street chamber per street.
+            models.UniqueConstraint(fields=["region"], condition=Q(kind="street"), name="one_street_chamber_per_street"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.kind == self.Kind.STREET and self.region_id and self.region.level != Region.Level.STREET:
+            raise ValidationError({"region": "街道商会必须属于一个街道。"})
+        if self.individual_members and self.kind != self.Kind.ASSOCIATION:
+            raise ValidationError({"individual_members": "只有协会可以实行个人会员制。"})
+        if self.kind == self.Kind.STREET and self.region_id:
+            clash = Chamber.objects.filter(kind=self.Kind.STREET, region_id=self.region_id).exclude(pk=self.pk)
+            if clash.exists():
+                raise ValidationError({"region": f"“{self.region}”已有街道商会“{clash.first()}”。"})
+
+    @property
+    def guarantees(self) -> int:
+        return sum([self.has_office, self.has_service_functions, self.has_staff, self.has_funding])
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.all() if user is not None and user.is_authenticated and user.is_active else self.none()
+
+
+class Department(models.Model):
+    """A functional department whose services are stationed at chambers (市场监管、司法、食药…)."""
+
+    code = models.SlugField("代码", max_length=30, unique=True)
+    name = models.CharField("名称", max_length=60, unique=True)
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "职能部门"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChamberDepartmentQuerySet(ScopedQuerySet):
+    region_paths = ("chamber__region",)
+
+
+class ChamberDepartment(models.Model):
+    chamber = models.ForeignKey(Chamber, verbose_name="商会", on_delete=models.CASCADE, related_name="stationed")
+    department = models.ForeignKey(Department, verbose_name="职能部门", on_delete=models.PROTECT)
+    since = models.DateField("进驻日期", null=True, blank=True)
+
+    objects = ChamberDepartmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "进驻商会的职能"
+        constraints = [models.UniqueConstraint(fields=["chamber", "department"], name="department_once_per_chamber")]
+
+    def __str__(self) -> str:
+        return f"{self.department}@{self.chamber}"
+
+
+class StaffAssignmentQuerySet(ScopedQuerySet):
+    region_paths = ("chamber__region",)
+
+    def active_on(self, day):
+        return self.filter(Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gte=day)))
+
+
+class StaffAssignment(models.Model):
+    """A full-time chamber worker or party-building instructor serving a chamber."""
+
+    class Kind(models.TextChoices):
+        WORKER = "worker", "商会专职工作者"
+        INSTRUCTOR = "instructor", "专职党建指导员"
+
+    chamber = models.ForeignKey(Chamber, verbose_name="商会", on_delete=models.CASCADE, related_name="staff")
+    kind = models.CharField("岗位", max_length=20, choices=Kind.choices)
+    name = models.CharField("姓名", max_length=50)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="系统账号", null=True, blank=True,
+                             on_delete=models.SET_NULL)
+    start = models.DateField("起始日期")
+    end = models.DateField("结束日期", null=True, blank=True)
+
+    objects = StaffAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人员配备"
+        ordering = ["chamber", "kind", "-start"]
+
+    def __str__(self) -> str:
+        return f"{self.chamber} {self.get_kind_display()} {self.name}"
+
+    def clean(self):
+        if self.end and self.start and self.end < self.start:
+            raise ValidationError({"end": "结束日期不能早于起始日期。"})

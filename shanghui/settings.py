@@ -1,0 +1,168 @@
+"""One env-driven settings module (Healthchecks style).
+
+Everything a deployment changes comes from the environment:
+SHANGHUI_DATA_DIR, DATABASE_URL, SECRET_KEY, SHANGHUI_FIELD_KEY(_FILE), DEBUG, ALLOWED_HOSTS.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent
+
+
+def env_bool(name: str, default: bool) -> bool:
+    return os.environ.get(name, str(default)).lower() in {"1", "true", "yes", "on"}
+
+
+DATA_DIR = Path(os.environ.get("SHANGHUI_DATA_DIR", PROJECT_DIR / "var")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("DEBUG", True)
+
+
+def _secret_key() -> str:
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    # Development convenience: a random key kept in the data directory, never in the repo.
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        import secrets
+
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "shanghui.core",
+    "shanghui.accounts",
+    "shanghui.audit",
+    "shanghui.orgs",
+    "shanghui.directory",
+    "shanghui.imports",
+    "shanghui.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "shanghui.audit.middleware.RequestContextMiddleware",
+]
+
+ROOT_URLCONF = "shanghui.urls"
+WSGI_APPLICATION = "shanghui.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Databases -----------------------------------------------------------
+# SQLite in the data directory by default; DATABASE_URL selects PostgreSQL.
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("SHANGHUI_SQLITE_PATH", DATA_DIR / "shanghui.sqlite3"),
+            "OPTIONS": {
+                # BEGIN IMMEDIATE takes the write lock up front, so two writers queue on the
+                # busy timeout instead of failing with "database is locked" on lock upgrade.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;"
+                    "PRAGMA synchronous=FULL;"
+                    "PRAGMA foreign_keys=ON;"
+                    "PRAGMA busy_timeout=20000;"
+                ),
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+# Front-end libraries come from npm (package.json + lock file); they are served
+# straight out of node_modules, never copied into the repository.
+NODE_MODULES = PROJECT_DIR / "node_modules"
+STATICFILES_DIRS = [
+    (f"vendor/{name}", NODE_MODULES / path)
+    for name, path in [
+        ("bootstrap", "bootstrap/dist"),
+        ("bootstrap-icons", "bootstrap-icons/font"),
+        ("htmx", "htmx.org/dist"),
+    ]
+    if (NODE_MODULES / path).exists()
+]
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media/"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = int(os.environ.get("SHANGHUI_SESSION_SECONDS", 8 * 3600))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+
+# Key for encrypting personal data (ID and mobile numbers). It lives outside the
+# database: in the environment, or a key file (by default in the data directory,
+# which a deployment should point elsewhere with SHANGHUI_FIELD_KEY_FILE).
+SHANGHUI_FIELD_KEY = os.environ.get("SHANGHUI_FIELD_KEY", "")
+SHANGHUI_FIELD_KEY_FILE = Path(os.environ.get("SHANGHUI_FIELD_KEY_FILE", DATA_DIR / "field.key"))
+
+PAGE_SIZE = 25
+DEMO_PASSWORD = os.environ.get("SHANGHUI_DEMO_PASSWORD", "Demo@2026")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,125 @@
+"""The small cast of users and records that tests share (DESIGN §7).
+
+Two streets, A (东华门) and B (景山), each with a street chamber, an enterprise,
+its principal and a membership; the district youth association with a person
+member; and one user per role. `make_cast()` builds it; the `cast` fixture in
+conftest.py hands it to tests.
+"""
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from shanghui.accounts.models import User
+from shanghui.accounts.roles import Role
+from shanghui.core.validators import USCC_CHARSET, id_check_char, uscc_check_char
+from shanghui.directory.models import Enterprise, Membership, Person
+from shanghui.orgs.models import Chamber, Department, Region
+from shanghui.orgs.seed import load_departments, load_dongcheng
+
+PASSWORD = "Test@12345"
+
+
+def make_uscc(rng: random.Random, region_code: str = "110101") -> str:
+    body = "91" + region_code + "".join(rng.choice(USCC_CHARSET) for _ in range(9))
+    return body + uscc_check_char(body)
+
+
+def make_id_number(rng: random.Random, birth: dt.date | None = None, region_code: str = "110101") -> str:
+    birth = birth or dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 40))
+    body = f"{region_code}{birth:%Y%m%d}{rng.randrange(0, 1000):03d}"
+    return body + id_check_char(body)
+
+
+def make_mobile(rng: random.Random) -> str:
+    return f"1{rng.choice('3456789')}{rng.randrange(0, 10**9):09d}"
+
+
+@dataclass
+class Cast:
+    district: Region
+    street_a: Region
+    street_b: Region
+    chamber_a: Chamber
+    chamber_b: Chamber
+    youth: Chamber
+    market: Department
+    enterprise_a: Enterprise
+    enterprise_b: Enterprise
+    person_a: Person
+    person_b: Person
+    youth_member: Person
+    membership_a: Membership
+    membership_b: Membership
+    youth_membership: Membership
+    admin: User  # federation_admin, district
+    worker_a: User
+    worker_b: User
+    instructor_a: User
+    handler_a: User
+    enterprise_user_a: User
+    leader: User
+    auditor: User
+    superuser: User
+
+    def users(self) -> dict[str, User]:
+        return {name: getattr(self, name) for name in (
+            "admin", "worker_a", "worker_b", "instructor_a", "handler_a", "enterprise_user_a",
+            "leader", "auditor", "superuser")}
+
+
+def _user(username: str, role: str = "", **fields) -> User:
+    user = User(username=username, role=role, display_name=username, **fields)
+    user.set_password(PASSWORD)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+def _person(name: str, region: Region, rng: random.Random, **fields) -> Person:
+    person = Person(name=name, region=region, **fields)
+    person.set_id_number(make_id_number(rng))
+    person.set_mobile(make_mobile(rng))
+    person.save()
+    return person
+
+
+def make_cast(seed: int = 7) -> Cast:
+    rng = random.Random(seed)
+    district = load_dongcheng()
+    market = load_departments()[0]
+    street_a = Region.objects.get(code="110101001")  # 东华门街道
+    street_b = Region.objects.get(code="110101002")  # 景山街道
+    chamber_a = Chamber.objects.create(name="东华门街道商会", kind="street", region=street_a)
+    chamber_b = Chamber.objects.create(name="景山街道商会", kind="street", region=street_b)
+    youth = Chamber.objects.create(name="东城区青年创业者协会", kind="association", region=district,
+                                   individual_members=True)
+    enterprise_a = Enterprise.objects.create(uscc=make_uscc(rng), name="东华门文化传媒有限公司", region=street_a,
+                                             industry="R", size="small")
+    enterprise_b = Enterprise.objects.create(uscc=make_uscc(rng), name="景山餐饮管理有限公司", region=street_b,
+                                             industry="H", size="micro")
+    person_a = _person("王东华", street_a, rng, enterprise=enterprise_a, position="董事长")
+    person_b = _person("李景山", street_b, rng, enterprise=enterprise_b, position="总经理")
+    youth_member = _person("赵青创", street_a, rng)
+    enterprise_a.principal = person_a
+    enterprise_a.save()
+    enterprise_b.principal = person_b
+    enterprise_b.save()
+    joined = dt.date(2018, 1, 1)
+    return Cast(
+        district=district, street_a=street_a, street_b=street_b, chamber_a=chamber_a, chamber_b=chamber_b,
+        youth=youth, market=market, enterprise_a=enterprise_a, enterprise_b=enterprise_b,
+        person_a=person_a, person_b=person_b, youth_member=youth_member,
+        membership_a=Membership.objects.create(chamber=chamber_a, enterprise=enterprise_a, joined=joined),
+        membership_b=Membership.objects.create(chamber=chamber_b, enterprise=enterprise_b, joined=joined),
+        youth_membership=Membership.objects.create(chamber=youth, person=youth_member, joined=joined),
+        admin=_user("admin", Role.FEDERATION_ADMIN, region=district),
+        worker_a=_user("worker_a", Role.STREET_WORKER, region=street_a),
+        worker_b=_user("worker_b", Role.STREET_WORKER, region=street_b),
+        instructor_a=_user("instructor_a", Role.PARTY_INSTRUCTOR, region=street_a),
+        handler_a=_user("handler_a", Role.DEPARTMENT_HANDLER, region=street_a, department=market),
+        enterprise_user_a=_user("enterprise_a", Role.ENTERPRISE_USER, enterprise=enterprise_a),
+        leader=_user("leader", Role.LEADER, region=district),
+        auditor=_user("auditor", Role.AUDITOR),
+        superuser=_user("root", is_superuser=True, is_staff=True),
+    )

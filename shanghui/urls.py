@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from shanghui.api.urls import api
+from shanghui.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/", include("shanghui.accounts.urls")),
+    path("orgs/", include("shanghui.orgs.urls")),
+    path("directory/", include("shanghui.directory.urls")),
+    path("audit/", include("shanghui.audit.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
