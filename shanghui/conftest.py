@@ -13,3 +13,34 @@ def pytest_configure(config):
 @pytest.fixture
 def cast(db):
     return make_cast()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Debian chromium. Missing chromium fails under CI (make test installs it) and skips elsewhere."""
+    import os
+
+    from shanghui.browser import CHROMIUM, CHROMIUM_ARGS, chromium_available
+
+    if not chromium_available():
+        if os.environ.get("CI"):
+            pytest.fail(f"chromium not found at {CHROMIUM}; run scripts/ensure-system-deps")
+        pytest.skip("chromium is not installed")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test
+    # makes around it are still synchronous, so Django's async guard does not apply.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()

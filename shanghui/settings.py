@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "shanghui.directory",
     "shanghui.imports",
     "shanghui.api",
+    # Serves Swagger UI for /api/v1/docs from its bundled static files, not from a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -124,12 +126,16 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "zh-hans"
+# The UI is Chinese only: without this, LocaleMiddleware would answer a browser that asks
+# for English with English form errors beside the Chinese pages.
+LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is missing
 # Front-end libraries come from npm (package.json + lock file); they are served
 # straight out of node_modules, never copied into the repository.
 NODE_MODULES = PROJECT_DIR / "node_modules"
@@ -141,7 +147,7 @@ STATICFILES_DIRS = [
         ("htmx", "htmx.org/dist"),
     ]
     if (NODE_MODULES / path).exists()
-]
+] + [BASE_DIR / "static"]  # the project's own small css/js (shanghui/static/shanghui/)
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 

@@ -1,3 +1,58 @@
-from ninja import NinjaAPI
+"""The REST API, mounted at /api/v1/ by shanghui/urls.py. One router per resource."""
 
-api = NinjaAPI(title="shanghui API", version="1", urls_namespace="api")
+import functools
+
+from django.utils import translation
+from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
+
+from . import chambers, enterprises, errors, memberships, persons, reference
+from .auth import session_auth, token_auth
+
+DESCRIPTION = """
+区工商联商会工作平台的 REST 接口。
+
+- 认证：请求头 `Authorization: Bearer <令牌>`（用 `manage.py issue_token 用户名` 签发），
+  或浏览器中已登录的会话（写操作需带 CSRF 令牌）。
+- 范围：每个接口只返回、只修改当前用户管辖范围内的数据；范围外的记录与不存在的记录一样返回 404。
+- 关联：以编号（id）表示，行政区划以区划代码表示（如 110101001 东华门街道）；输出另附名称字段。
+- 个人信息：身份证号码和手机号码只以脱敏形式返回；有权限的用户可调用 `POST /persons/{id}/unmask` 查看明文（记入审计日志）。
+- 错误：统一为 `{"detail": "中文说明", "errors": {"字段": ["中文说明"]}}`；
+  401 未认证，403 无权操作，404 不存在或无权查看，409 与已有数据冲突，422 数据有误。
+"""
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    # UTF-8 text rather than \uXXXX escapes: readable in logs, curl and the browser.
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    title="shanghui API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    auth=[token_auth, session_auth],
+    renderer=ChineseJSONRenderer(),
+)
+errors.install(api)
+
+
+def _chinese(view):
+    # Messages from Django's validators are translated; the API answers in Chinese
+    # whatever Accept-Language the client sends.
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        with translation.override("zh-hans"):
+            return view(*args, **kwargs)
+
+    return wrapper
+
+
+api.add_decorator(_chinese, mode="view")
+
+api.add_router("/chambers", chambers.router)
+api.add_router("/enterprises", enterprises.router)
+api.add_router("/persons", persons.router)
+api.add_router("/memberships", memberships.router)
+api.add_router("/", reference.router)

@@ -13,6 +13,7 @@ ACTION_LABELS = {
     "login_failed": "登录失败",
     "logout": "退出",
     "unmask": "查看明文",
+    "demo_data": "生成演示数据",
 }
 
 

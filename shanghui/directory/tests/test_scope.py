@@ -35,9 +35,10 @@ def test_worker_cannot_create_enterprise_in_another_street(cast):
 
 
 def test_create_enterprise_normalises_code_and_audits(cast):
+    import random
+
     from shanghui.audit.models import AuditEvent
     from shanghui.testing import make_uscc
-    import random
 
     code = make_uscc(random.Random(99))
     full_width = "".join(chr(ord(c) + 0xFEE0) for c in code.lower())

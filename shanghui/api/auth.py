@@ -1,0 +1,58 @@
+"""Who is calling: a bearer token, or the browser's logged-in session.
+
+Both set `request.auth_user`, the user every endpoint scopes its reads and writes to.
+Anything else is refused with 401 (see errors.py).
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+from ninja.errors import HttpError
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
+
+from shanghui.accounts.models import ApiToken
+
+# last_used is for spotting stale tokens, not an access log: one UPDATE a minute is enough.
+TOUCH_EVERY = dt.timedelta(minutes=1)
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer <key>`; only the key's SHA-256 is stored, so look it up by digest."""
+
+    def authenticate(self, request, token: str):
+        if not token:
+            return None
+        api_token = ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(token)).first()
+        if api_token is None or not api_token.user.is_active:
+            return None
+        now = timezone.now()
+        if api_token.last_used is None or now - api_token.last_used >= TOUCH_EVERY:
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used=now)
+        request.auth_user = api_token.user
+        return api_token.user
+
+
+class SessionAuth(APIKeyCookie):
+    """The Django session, so pages can call the API. Writes must carry the CSRF token."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        # Check who it is before CSRF: a request without a session should get 401, not a CSRF 403.
+        if user is None or not user.is_authenticated or not user.is_active:
+            return None
+        # Django's CSRF check passes safe methods (GET, HEAD, OPTIONS) by itself.
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(403, "CSRF 校验失败：请刷新页面后重试。")
+        request.auth_user = user
+        return user
+
+    def authenticate(self, request, key):  # required by the base class; __call__ does the work
+        return self(request)
+
+
+token_auth = TokenAuth()
+session_auth = SessionAuth()

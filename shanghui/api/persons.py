@@ -1,0 +1,142 @@
+"""Persons (人员). ID and mobile numbers go in as plain text and come out masked only;
+the plain values come from `POST /persons/{id}/unmask`, for users allowed to see them,
+and every such call is an audit event.
+
+Birth date is not in the output: the masked ID number hides exactly the birth-date
+digits, so giving the birth date beside it would give away the whole number.
+"""
+
+import datetime as dt
+
+from django.http import HttpResponse
+from ninja import Field, Query, Router, Schema, Status
+
+from shanghui.directory import services
+from shanghui.directory.choices import Gender, PoliticalStatus
+from shanghui.directory.models import Enterprise, Person
+from shanghui.orgs.models import Region
+
+from .common import (
+    Id,
+    InSchema,
+    RegionRef,
+    paginated,
+    partial,
+    patch_data,
+    region_filter,
+    resolve,
+    visible_or_404,
+)
+from .errors import READ_ERRORS, WRITE_ERRORS
+
+router = Router(tags=["人员"])
+
+REFS = {"region": (Region, "行政区划"), "enterprise": (Enterprise, "企业")}
+
+
+class PersonIn(InSchema):
+    name: str = Field(description="姓名")
+    region: str = Field(description="所属街道的行政区划代码，如 110101001")
+    enterprise: Id | None = Field(None, description="所在企业编号")
+    position: str = Field("", description="职务")
+    gender: Gender | None = Field(None, description="性别（填写身份证号码时按号码确定）")
+    political_status: PoliticalStatus | None = Field(None, description="政治面貌")
+    id_number: str | None = Field(None, description="身份证号码（18位，核对校验位）；修改时传空字符串表示清除")
+    mobile: str | None = Field(None, description="手机号码；修改时传空字符串表示清除")
+
+
+PersonPatch = partial(PersonIn, "PersonPatch")
+
+
+class PersonOut(RegionRef):
+    id: int
+    name: str = Field(description="姓名")
+    gender: str = Field(description="性别代码：M 男，F 女")
+    gender_label: str = Field(description="性别")
+    political_status: str = Field(description="政治面貌代码")
+    political_status_label: str = Field(description="政治面貌")
+    enterprise: int | None = Field(description="所在企业编号")
+    enterprise_name: str | None = Field(description="所在企业名称")
+    position: str = Field(description="职务")
+    id_number_masked: str = Field(description="脱敏的身份证号码，如 110101********123X")
+    mobile_masked: str = Field(description="脱敏的手机号码，如 138****8000")
+    created: dt.datetime = Field(description="登记时间")
+
+    @staticmethod
+    def resolve_gender_label(obj) -> str:
+        return obj.get_gender_display()
+
+    @staticmethod
+    def resolve_political_status_label(obj) -> str:
+        return obj.get_political_status_display()
+
+    @staticmethod
+    def resolve_enterprise(obj) -> int | None:
+        return obj.enterprise_id
+
+    @staticmethod
+    def resolve_enterprise_name(obj) -> str | None:
+        return obj.enterprise.name if obj.enterprise_id else None
+
+
+class PlainOut(Schema):
+    id_number: str = Field(description="身份证号码明文")
+    mobile: str = Field(description="手机号码明文")
+
+
+class PersonFilter(Schema):
+    q: str | None = Field(None, description="按姓名或拼音首字母搜索")
+    region: str | None = Field(None, description="行政区划代码（含下级区域）")
+    enterprise: Id | None = Field(None, description="所在企业编号")
+
+
+def _fields(data: dict) -> dict:
+    for name in ("gender", "political_status"):
+        if name in data and data[name] is None:
+            data[name] = ""
+    return data
+
+
+@router.get("/", response=list[PersonOut], summary="人员列表")
+@paginated
+def list_persons(request, filters: Query[PersonFilter]):
+    qs = Person.objects.visible_to(request.auth_user).select_related("region", "enterprise")
+    qs = region_filter(qs.search(filters.q), filters.region)
+    if filters.enterprise is not None:
+        qs = qs.filter(enterprise_id=filters.enterprise)
+    return qs
+
+
+@router.get("/{person_id}", response={200: PersonOut, **READ_ERRORS}, summary="人员详情")
+def get_person(request, person_id: int):
+    return visible_or_404(Person, request.auth_user, person_id)
+
+
+@router.post("/", response={201: PersonOut, **WRITE_ERRORS}, summary="新增人员")
+def create_person(request, payload: PersonIn):
+    data = _fields(resolve(request.auth_user, payload.dict(), REFS))
+    data["id_number"] = data["id_number"] or ""
+    data["mobile"] = data["mobile"] or ""
+    return Status(201, services.person_create(by=request.auth_user, **data))
+
+
+@router.patch("/{person_id}", response={200: PersonOut, **WRITE_ERRORS}, summary="修改人员")
+def update_person(request, person_id: int, payload: PersonPatch):
+    person = visible_or_404(Person, request.auth_user, person_id)
+    data = _fields(resolve(request.auth_user, patch_data(payload), REFS))
+    return services.person_update(by=request.auth_user, person=person, **data)
+
+
+@router.delete("/{person_id}", response={204: None, **WRITE_ERRORS}, summary="删除人员")
+def delete_person(request, person_id: int):
+    services.person_delete(by=request.auth_user, person=visible_or_404(Person, request.auth_user, person_id))
+    return Status(204, None)
+
+
+@router.post("/{person_id}/unmask", response={200: PlainOut, **WRITE_ERRORS}, summary="查看身份证号码和手机号码明文",
+             description="仅工商联管理员和系统管理员可用；每次调用记入审计日志。")
+def unmask_person(request, person_id: int, response: HttpResponse):
+    person = visible_or_404(Person, request.auth_user, person_id)
+    plain = services.person_unmask(by=request.auth_user, person=person)
+    response["Cache-Control"] = "no-store"  # personal data must not sit in a cache
+    return plain

@@ -1,0 +1,45 @@
+from django.contrib.staticfiles import finders
+from django.test import Client
+from openapi_spec_validator import validate
+
+from shanghui.accounts.models import ApiToken
+
+
+def test_openapi_schema_is_valid_and_lists_every_resource(db):
+    response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    schema = response.json()
+    validate(schema)  # raises on an invalid document
+    paths = set(schema["paths"])
+    for resource in ("chambers", "enterprises", "persons", "memberships"):
+        assert f"/api/v1/{resource}/" in paths and any(p.startswith(f"/api/v1/{resource}/{{") for p in paths)
+    assert {"/api/v1/regions", "/api/v1/departments", "/api/v1/persons/{person_id}/unmask"} <= paths
+    assert set(schema["components"]["securitySchemes"]) == {"TokenAuth", "SessionAuth"}
+    # Personal data goes in, but the output schema carries only the masked forms.
+    person_out = schema["components"]["schemas"]["PersonOut"]["properties"]
+    assert {"id_number_masked", "mobile_masked"} <= set(person_out)
+    assert not {"id_number", "mobile", "birth_date"} & set(person_out)
+    assert schema["components"]["schemas"]["EnterpriseIn"]["properties"]["uscc"]["description"].startswith("统一社会信用代码")
+
+
+def test_docs_are_served_from_local_static_files(db):
+    response = Client().get("/api/v1/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html and "/static/ninja/swagger-ui.css" in html
+    assert "cdn" not in html.lower() and "https://" not in html
+    assert finders.find("ninja/swagger-ui-bundle.js") and finders.find("ninja/swagger-ui-init.js")
+
+
+def test_reference_data_is_visible_to_every_signed_in_user(cast):
+    for user in (cast.enterprise_user_a, cast.auditor, cast.worker_b):
+        _, key = ApiToken.issue(user=user)
+        client = Client(headers={"Authorization": f"Bearer {key}"})
+        regions = client.get("/api/v1/regions").json()
+        assert len(regions) == 19
+        streets = client.get("/api/v1/regions", {"level": "street"}).json()
+        assert len(streets) == 17 and all(r["parent"] == "110101" and r["parent_name"] == "东城区" for r in streets)
+        assert [r["code"] for r in client.get("/api/v1/regions", {"q": "东华门"}).json()] == ["110101001"]
+        departments = client.get("/api/v1/departments").json()
+        assert [d["code"] for d in departments] == ["food_drug", "hr", "justice", "market", "tax"]
+    assert Client().get("/api/v1/regions").status_code == 401

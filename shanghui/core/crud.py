@@ -1,0 +1,257 @@
+"""The few shapes every list/detail/form/delete/export page repeats, written once.
+
+Views stay thin: they look a row up inside `visible_to(user)`, build a form, call
+one service function and hand the result to one of these helpers. Nothing here
+decides who may see or change what: that is `visible_to()` and the services.
+"""
+
+import datetime as dt
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import ProtectedError, RestrictedError
+from django.forms.models import fields_for_model, model_to_dict
+from django.shortcuts import redirect, render
+from django.utils.html import format_html
+
+from shanghui.imports.exporting import export_response
+
+# --- forms -------------------------------------------------------------------
+
+
+def _style(field: forms.Field) -> None:
+    """Bootstrap classes by widget kind, so templates can render any form the same way."""
+    widget = field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select | forms.SelectMultiple):
+        css = "form-select"
+    else:
+        css = "form-control"
+    widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class AutocompleteSelect(forms.Select):
+    """A <select> fed by an htmx search box: typing replaces its options with matches.
+
+    Only the selected row and a handful of others are rendered, never the whole
+    (possibly huge) queryset; the field's queryset still validates the choice.
+    """
+
+    def __init__(self, url: str, attrs=None):
+        super().__init__(attrs)
+        self.url = url
+
+    def render(self, name, value, attrs=None, renderer=None):
+        select_id = (attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}"
+        search = format_html(
+            '<input type="search" class="form-control form-control-sm mb-1" name="q" autocomplete="off" '
+            'placeholder="输入名称、拼音首字母或代码搜索…" aria-label="搜索" hx-get="{}" '
+            'hx-trigger="input changed delay:300ms, search" hx-target="#{}" hx-swap="innerHTML" '
+            'hx-sync="this:replace">',
+            self.url, select_id,
+        )
+        return format_html("{}{}", search, super().render(name, value, attrs, renderer))
+
+
+def limit_widget_choices(field: forms.ModelChoiceField, queryset, selected=None, limit: int = 20) -> None:
+    """Render the selected row plus `limit` rows of `queryset` (the field still accepts any row of its own)."""
+    rows = list(queryset[:limit])
+    selected = getattr(selected, "pk", selected)
+    if selected and str(selected).isdigit():  # posted data may be anything; the field reports that
+        picked = field.queryset.filter(pk=selected).first()
+        if picked is not None and picked not in rows:
+            rows.insert(0, picked)
+    field.widget.choices = [("", field.empty_label or "---------")] + [(o.pk, field.label_from_instance(o)) for o in rows]
+
+
+class ServiceForm(forms.Form):
+    """A plain form whose fields come from a model, for views that save through a service.
+
+    Not a ModelForm on purpose: a ModelForm writes the cleaned values into the
+    instance before the service runs, so the service could no longer see what
+    changed (nor check it). Here the service gets `cleaned_data` as keyword
+    arguments and is the only thing that touches the row.
+    """
+
+    model = None
+    field_names: tuple[str, ...] = ()
+    widgets: dict = {}
+
+    def __init__(self, *args, user, instance=None, **kwargs):
+        self.user = user
+        self.instance = instance
+        names = [n for n in self.field_names if n not in self.declared_fields]
+        if instance is not None:
+            kwargs["initial"] = {**model_to_dict(instance, fields=names), **kwargs.get("initial", {})}
+        super().__init__(*args, **kwargs)
+        model_fields = fields_for_model(self.model, fields=names,
+                                        widgets={**{n: DateInput for n in names if self._is_date(n)}, **self.widgets})
+        self.fields = {**model_fields, **self.fields}
+        self.order_fields(self.field_names)
+        self.setup()
+        for field in self.fields.values():
+            _style(field)
+
+    def _is_date(self, name: str) -> bool:
+        from django.db.models import DateField, DateTimeField
+
+        f = self.model._meta.get_field(name)
+        return isinstance(f, DateField) and not isinstance(f, DateTimeField)
+
+    def setup(self) -> None:
+        """Subclasses narrow choice fields to what the user may see or write."""
+
+    def apply_errors(self, error: ValidationError) -> None:
+        """Show a service's ValidationError on the form: on its field if shown, otherwise on top."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error.messages)
+            return
+        for key, msgs in error.message_dict.items():
+            if key in self.fields:
+                self.add_error(key, msgs)
+            elif key == NON_FIELD_ERRORS:
+                self.add_error(None, msgs)
+            else:
+                label = _verbose(self.model, key)
+                self.add_error(None, [f"{label}：{m}" for m in msgs])
+
+
+def _verbose(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:  # a key that is not a model field: show it as it is
+        return name
+
+
+def save_with(form: ServiceForm, call):
+    """Run `call(**cleaned_data)` (a service) if the form is valid; on ValidationError show it. Returns the row or None."""
+    if not form.is_valid():
+        return None
+    try:
+        return call(**form.cleaned_data)
+    except ValidationError as e:
+        form.apply_errors(e)
+        return None
+
+
+# --- lists -------------------------------------------------------------------
+
+
+class ListFilter(forms.Form):
+    """Search box plus filters of a list page; `lookups` maps a field to a queryset lookup.
+
+    Invalid values (a hand-edited URL) are ignored field by field rather than answered with an error.
+    """
+
+    lookups: dict[str, str] = {}
+    q = forms.CharField(label="搜索", required=False, max_length=100)
+
+    def __init__(self, data=None, *, user, **kwargs):
+        self.user = user
+        super().__init__(data, **kwargs)
+        self.setup()
+        for field in self.fields.values():
+            field.required = False
+            _style(field)
+
+    def setup(self) -> None:
+        pass
+
+    def values(self) -> dict:
+        self.is_valid()
+        return {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v not in (None, "", [])}
+
+    def search(self, queryset, q: str):
+        return queryset.search(q)
+
+    def apply(self, queryset):
+        values = self.values()
+        if q := values.pop("q", ""):
+            queryset = self.search(queryset, q)
+        for name, value in values.items():
+            if name in self.lookups:
+                queryset = queryset.filter(**{self.lookups[name]: value})
+            elif hasattr(self, f"filter_{name}"):
+                queryset = getattr(self, f"filter_{name}")(queryset, value)
+        return queryset
+
+    def audit_values(self) -> dict:
+        """The filters as plain text for the export's audit event."""
+        return {k: str(getattr(v, "pk", v)) for k, v in self.values().items()}
+
+
+def active_choice_field() -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(label="状态", choices=[("", "全部"), ("1", "有效"), ("0", "已失效")],
+                                  coerce=lambda v: v == "1", empty_value=None)
+
+
+def list_page(request, *, template: str, queryset, filter_form: ListFilter, **context):
+    """Filter, paginate and render a list; an htmx request gets the same page (the client selects #results)."""
+    queryset = filter_form.apply(queryset)
+    page = Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, template, {"filter": filter_form, "page": page, "objects": page.object_list, **context})
+
+
+def export_page(request, *, title: str, queryset, filter_form: ListFilter, columns):
+    """The list's rows, same scope and filters, as ?fmt=xlsx (default) or csv."""
+    fmt = "csv" if request.GET.get("fmt") == "csv" else "xlsx"
+    return export_response(by=request.user, title=title, queryset=filter_form.apply(queryset), columns=columns,
+                           fmt=fmt, filters=filter_form.audit_values())
+
+
+# --- writes ------------------------------------------------------------------
+
+
+def post_data(request):
+    """The POST data for a bound form, or None on GET (an empty POST still binds and validates)."""
+    return request.POST if request.method == "POST" else None
+
+
+def require(allowed: bool, message: str = "您无权进行此操作。") -> None:
+    """403 before showing a form that could not be saved anyway (the service checks again)."""
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def form_page(request, *, template: str, form: ServiceForm, call, redirect_to, success_message: str = "已保存",
+              **context):
+    """GET shows the form; POST saves through `call` and redirects to `redirect_to(row)`."""
+    if request.method == "POST":
+        obj = save_with(form, call)
+        if obj is not None:
+            messages.success(request, success_message)
+            return redirect(redirect_to(obj))
+    return render(request, template, {"form": form, **context})
+
+
+def delete_page(request, *, obj, call, success_url: str, cancel_url: str, what: str):
+    """GET asks for confirmation, POST deletes through `call`; a refusal is shown, never a 500."""
+    if request.method == "POST":
+        try:
+            call()
+        except ValidationError as e:
+            messages.error(request, "；".join(e.messages))
+            return redirect(cancel_url)
+        except (ProtectedError, RestrictedError):
+            messages.error(request, f"“{obj}”仍被其他数据引用（如用户账号），不能删除。")
+            return redirect(cancel_url)
+        messages.success(request, f"已删除{what}“{obj}”。")
+        return redirect(success_url)
+    return render(request, "shanghui/confirm_delete.html", {"object": obj, "what": what, "cancel_url": cancel_url})
+
+
+def today() -> dt.date:
+    from django.utils import timezone
+
+    return timezone.localdate()

@@ -1,0 +1,78 @@
+"""Small template helpers for the Bootstrap layout."""
+
+from django import forms, template
+
+from shanghui.accounts.roles import Role
+
+register = template.Library()
+
+
+@register.filter
+def is_checkbox(bound_field) -> bool:
+    return isinstance(bound_field.field.widget, forms.CheckboxInput)
+
+
+@register.filter
+def is_hidden(bound_field) -> bool:
+    return bound_field.is_hidden
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, key) if mapping else key
+
+
+@register.filter
+def can_read_audit(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.role in (Role.FEDERATION_ADMIN, Role.AUDITOR))
+
+
+@register.filter
+def sees_register(user) -> bool:
+    """Whether the register sections (chambers, enterprises, …) mean anything to this user."""
+    return user.is_authenticated and user.role != Role.AUDITOR
+
+
+@register.filter
+def is_enterprise_user(user) -> bool:
+    return user.is_authenticated and user.role == Role.ENTERPRISE_USER
+
+
+@register.simple_tag(takes_context=True)
+def nav_active(context, *prefixes: str) -> str:
+    """'active' when the current URL name starts with one of `prefixes` ('orgs:chamber', 'home')."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    name = match.view_name if match else ""
+    return "active" if any(name.startswith(p) for p in prefixes) else ""
+
+
+def _model(label: str):
+    from django.apps import apps
+
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+@register.filter
+def model_label(object_type: str) -> str:
+    """'directory.person' → '人员' (the model's verbose name), for the audit log."""
+    model = _model(object_type or "")
+    return str(model._meta.verbose_name) if model else object_type
+
+
+@register.filter
+def field_labels(event) -> str:
+    """An audit event's changed field names in Chinese where the model names them ('mobile' → '手机号码')."""
+    model = _model(event.object_type or "")
+    labels = []
+    for name in event.fields or []:
+        try:
+            labels.append(str(model._meta.get_field(name).verbose_name) if model else name)
+        except Exception:  # not a model field (e.g. id_number, kept encrypted under another column)
+            labels.append(PERSONAL_FIELD_LABELS.get(name, name))
+    return "、".join(labels)
+
+
+PERSONAL_FIELD_LABELS = {"id_number": "身份证号码", "mobile": "手机号码"}

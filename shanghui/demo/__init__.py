@@ -1,0 +1,1 @@
+"""Deterministic demo data (`shanghui demo-data`): see generator.py."""
