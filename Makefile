@@ -34,7 +34,7 @@ run: setup
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: venv
-	$(VENV)/bin/ruff check shanghui bench
+	$(VENV)/bin/ruff check shanghui $(wildcard bench)
 	$(PY) manage.py makemigrations --check --dry-run -v0
 
 test-sqlite: setup system-deps

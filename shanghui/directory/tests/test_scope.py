@@ -59,3 +59,19 @@ def test_known_id_number_finds_existing_person(cast):
     person, created = services.person_find_or_create(
         by=cast.worker_a, name="王东华", region=cast.street_a, id_number=cast.person_a.id_number)
     assert (person, created) == (cast.person_a, False)
+
+
+def test_person_pages_and_exports_never_give_the_whole_id_number_away(cast):
+    """Masked ID (first 6 + last 4) plus a full birth date would be all 18 digits."""
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(cast.worker_a)
+    birth = cast.person_a.birth_date
+    detail = client.get(reverse("directory:person_detail", args=[cast.person_a.pk])).content.decode()
+    export = b"".join(client.get(reverse("directory:person_export"), {"fmt": "csv"}).streaming_content).decode()
+    for text in (detail, export):
+        assert cast.person_a.id_number not in text
+        assert cast.person_a.id_number_masked in text
+        assert f"{birth:%Y-%m-%d}" not in text and f"{birth.year}年{birth.month}月{birth.day}日" not in text
