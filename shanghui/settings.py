@@ -26,6 +26,17 @@ DEBUG = env_bool("DEBUG", True)
 def _secret_key() -> str:
     if key := os.environ.get("SECRET_KEY"):
         return key
+    if path := os.environ.get("SECRET_KEY_FILE"):
+        try:
+            return Path(path).read_text().strip()
+        except OSError as e:
+            from django.core.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured(f"无法读取 SECRET_KEY_FILE（{path}）：{e}") from None
+    if env_bool("SHANGHUI_PRODUCTION", False):  # set by settings_production: never invent a key there
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("生产环境必须设置 SECRET_KEY 或 SECRET_KEY_FILE，不会自动生成密钥。")
     # Development convenience: a random key kept in the data directory, never in the repo.
     path = DATA_DIR / "secret_key"
     if not path.exists():
@@ -52,6 +63,7 @@ INSTALLED_APPS = [
     "shanghui.audit",
     "shanghui.orgs",
     "shanghui.directory",
+    "shanghui.party",
     "shanghui.imports",
     "shanghui.api",
     # Serves Swagger UI for /api/v1/docs from its bundled static files, not from a CDN.
@@ -60,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "shanghui.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -69,6 +82,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shanghui.audit.middleware.RequestContextMiddleware",
+    # Identity rules (accounts/middleware.py): after the audit context, so their events carry the address.
+    "shanghui.accounts.middleware.SessionTimeoutMiddleware",
+    "shanghui.accounts.middleware.SecondFactorMiddleware",
+    "shanghui.accounts.middleware.PasswordPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "shanghui.urls"
@@ -120,10 +137,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # 8+ characters from 3 of 4 classes; none of the last SHANGHUI_PASSWORD_HISTORY passwords.
+    {"NAME": "shanghui.accounts.policy.ComplexityValidator", "OPTIONS": {"min_length": 8, "min_classes": 3}},
+    {"NAME": "shanghui.accounts.policy.HistoryValidator"},
 ]
+# Identity controls (accounts/: policy.py, lockout.py, sessions.py, totp.py). 0 days: passwords never expire.
+AUTHENTICATION_BACKENDS = ["shanghui.accounts.backends.LockoutBackend"]
+SHANGHUI_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("SHANGHUI_PASSWORD_MAX_AGE_DAYS", 90))
+SHANGHUI_PASSWORD_HISTORY = int(os.environ.get("SHANGHUI_PASSWORD_HISTORY", 5))
+SHANGHUI_LOCKOUT_FAILURES = int(os.environ.get("SHANGHUI_LOCKOUT_FAILURES", 5))
+SHANGHUI_LOCKOUT_ADDRESS_FAILURES = int(os.environ.get("SHANGHUI_LOCKOUT_ADDRESS_FAILURES", 20))
+SHANGHUI_LOCKOUT_MINUTES = int(os.environ.get("SHANGHUI_LOCKOUT_MINUTES", 30))
+SHANGHUI_SESSION_IDLE_SECONDS = int(os.environ.get("SHANGHUI_SESSION_IDLE_SECONDS", 30 * 60))
+SHANGHUI_REQUIRE_2FA_FOR_ADMINS = env_bool("SHANGHUI_REQUIRE_2FA_FOR_ADMINS", False)
 
 LANGUAGE_CODE = "zh-hans"
 # The UI is Chinese only: without this, LocaleMiddleware would answer a browser that asks
@@ -153,9 +180,20 @@ MEDIA_URL = "/media/"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SHANGHUI_SESSION_SECONDS", 8 * 3600))
+# The absolute limit of a login, checked server-side whatever the cookie says.
+SHANGHUI_SESSION_ABSOLUTE_SECONDS = SESSION_COOKIE_AGE
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy: unset means core/csp.py's strict policy (no 'unsafe-inline'); "" turns it off.
+SHANGHUI_CSP = os.environ.get("SHANGHUI_CSP")
+
+# Operations: `shanghui serve` (waitress), backups, audit retention (never under 180 days).
+SHANGHUI_HOST = os.environ.get("SHANGHUI_HOST", "127.0.0.1")
+SHANGHUI_PORT = int(os.environ.get("SHANGHUI_PORT", 8000))
+SHANGHUI_BACKUP_DIR = Path(os.environ.get("SHANGHUI_BACKUP_DIR", DATA_DIR / "backups"))
+SHANGHUI_AUDIT_RETENTION_DAYS = int(os.environ.get("SHANGHUI_AUDIT_RETENTION_DAYS", 180))
 
 # Key for encrypting personal data (ID and mobile numbers). It lives outside the
 # database: in the environment, or a key file (by default in the data directory,

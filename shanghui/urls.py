@@ -9,7 +9,11 @@ urlpatterns = [
     path("accounts/", include("shanghui.accounts.urls")),
     path("orgs/", include("shanghui.orgs.urls")),
     path("directory/", include("shanghui.directory.urls")),
+    path("party/", include("shanghui.party.urls")),
     path("audit/", include("shanghui.audit.urls")),
+    path("imports/", include("shanghui.imports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "shanghui.api.errors.not_found"

@@ -1,11 +1,35 @@
 import hashlib
 import secrets
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from .roles import REGION_ROLES, Role
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "UserQuerySet":
+        """The accounts a user may manage: the superuser all, a federation admin the business
+        accounts inside his region (never superusers or auditors), everyone else none."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        if user.role != Role.FEDERATION_ADMIN or not user.region_path:
+            return self.none()
+        inside = models.Q(region__path__startswith=user.region_path) | models.Q(
+            enterprise__region__path__startswith=user.region_path)
+        return self.filter(inside, is_superuser=False).exclude(role__in=[Role.AUDITOR, ""])
+
+    def search(self, q: str) -> "UserQuerySet":
+        q = (q or "").strip()
+        return self.filter(models.Q(username__icontains=q) | models.Q(display_name__icontains=q)) if q else self
+
+
+class ShanghuiUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
 
 
 class User(AbstractUser):
@@ -22,6 +46,17 @@ class User(AbstractUser):
         "orgs.Department", verbose_name="所属部门", null=True, blank=True, on_delete=models.PROTECT
     )
     display_name = models.CharField("姓名", max_length=50, blank=True)
+    # Identity controls (docs/security.md, 身份鉴别).
+    must_change_password = models.BooleanField(
+        "须修改密码", default=False, help_text="初始密码或管理员重置的密码，登录后须先修改。")
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    # The TOTP secret is a credential: kept encrypted with the personal-data key, like ID numbers.
+    totp_cipher = models.TextField(blank=True, editable=False)
+    totp_enabled = models.BooleanField("已启用双因素认证", default=False)
+    # The last accepted TOTP time step: a code cannot be used twice.
+    totp_last_step = models.BigIntegerField(null=True, blank=True, editable=False)
+
+    objects = ShanghuiUserManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"
@@ -52,6 +87,65 @@ class User(AbstractUser):
     @property
     def can_unmask(self) -> bool:
         return self.is_superuser or self.role == Role.FEDERATION_ADMIN
+
+    @property
+    def can_manage_users(self) -> bool:
+        """The federation admin manages the business accounts of his region; the superuser all."""
+        return self.is_active and (self.is_superuser or (self.role == Role.FEDERATION_ADMIN and bool(self.region_id)))
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    @property
+    def password_expired(self) -> bool:
+        from .policy import password_expired
+
+        return password_expired(self)
+
+
+class PasswordHistory(models.Model):
+    """Hashes of a user's recent passwords, so that none of the last few is chosen again."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created:%Y-%m-%d}"
+
+
+class LoginFailure(models.Model):
+    """One failed login (wrong password or second factor), counted for the lockout rules."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    address = models.CharField(max_length=64, blank=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.address} {self.at:%Y-%m-%d %H:%M}"
+
+
+class LoginLock(models.Model):
+    """An account name or a source address refused until `until`."""
+
+    class Scope(models.TextChoices):
+        USER = "user", "账号"
+        ADDRESS = "address", "来源地址"
+
+    scope = models.CharField("锁定对象", max_length=10, choices=Scope.choices)
+    value = models.CharField("账号或地址", max_length=150)
+    until = models.DateTimeField("锁定至")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "登录锁定"
+        constraints = [models.UniqueConstraint(fields=["scope", "value"], name="loginlock_scope_value")]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} {self.value}"
 
 
 class ApiTokenQuerySet(models.QuerySet):

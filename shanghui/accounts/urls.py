@@ -7,5 +7,14 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),  # POST only (Django 5)
-    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/", views.password_change, name="password_change"),
+    path("2fa/", views.totp_setup, name="totp_setup"),
+    path("2fa/verify/", views.totp_verify, name="totp_verify"),
+    path("2fa/disable/", views.totp_disable, name="totp_disable"),
+    path("users/", views.user_list, name="user_list"),
+    path("users/new/", views.user_create, name="user_create"),
+    path("users/<int:pk>/", views.user_edit, name="user_edit"),
+    path("users/<int:pk>/active/", views.user_set_active, name="user_set_active"),
+    path("users/<int:pk>/reset-password/", views.user_reset_password, name="user_reset_password"),
+    path("users/<int:pk>/reset-2fa/", views.user_reset_2fa, name="user_reset_2fa"),
 ]

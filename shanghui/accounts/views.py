@@ -1,14 +1,219 @@
+from django.contrib import messages
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.messages.views import SuccessMessageMixin
-from django.urls import reverse_lazy
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from shanghui.audit import record
+from shanghui.core.crud import list_page, post_data, require, save_with
+
+from . import lockout, services, sessions, totp
+from .backends import client_address
+from .forms import CodeForm, LoginForm, PasswordForm, UserFilter, UserForm
+from .models import User
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 
-class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
-    template_name = "accounts/password_change.html"
-    success_url = reverse_lazy("home")
-    success_message = "密码已修改。"
+def _apply(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for key, msgs in error.message_dict.items():
+            form.add_error(key if key in form.fields else None, msgs)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    form = PasswordForm(post_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(by=request.user, old_password=form.cleaned_data["old_password"],
+                                     new_password=form.cleaned_data["new_password1"])
+        except ValidationError as e:
+            # The policy's messages belong under the new password.
+            if hasattr(e, "error_dict"):
+                _apply(form, e)
+            else:
+                form.add_error("new_password1", e.messages)
+        else:
+            update_session_auth_hash(request, request.user)  # stay logged in, other sessions end
+            messages.success(request, "密码已修改。")
+            return redirect("home")
+    return render(request, "accounts/password_change.html", {
+        "form": form, "forced": request.user.must_change_password or request.user.password_expired})
+
+
+# --- second factor -----------------------------------------------------------
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("home")
+
+
+def _second_factor_done(request, action: str) -> None:
+    request.session.pop(sessions.SECOND_FACTOR_PENDING, None)
+    request.session.cycle_key()  # a new session id after the privilege step, as at login
+    record(by=request.user, action=action, obj=request.user)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def totp_verify(request):
+    """The step after the password for users with a second factor."""
+    user = request.user
+    if not sessions.second_factor_pending(request) or not user.totp_enabled:
+        return redirect("home")
+    form = CodeForm(post_data(request))
+    if request.method == "POST" and form.is_valid():
+        if services.totp_check(user=user, code=form.cleaned_data["code"]):
+            _second_factor_done(request, "login_2fa")
+            return redirect(_next_url(request))
+        record(by=user, action="2fa_failed", obj=user, success=False)
+        lockout.note_failure(user.username, client_address(request))
+        lock = lockout.locked(user.username, client_address(request))
+        if lock is not None:
+            logout(request)
+            messages.error(request, lockout.message(lock))
+            return redirect("accounts:login")
+        form.add_error("code", "验证码不正确或已使用过，请输入手机上最新的验证码。")
+    return render(request, "accounts/totp_verify.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def totp_setup(request):
+    """Enrol an authenticator app: scan the QR code, confirm with one code. Also where it is turned off."""
+    user = request.user
+    if user.totp_enabled:
+        return render(request, "accounts/totp_setup.html", {
+            "form": CodeForm(), "required": sessions.second_factor_required(user)})
+    secret = request.session.get(sessions.TOTP_SETUP_SECRET)
+    if not secret:
+        secret = request.session[sessions.TOTP_SETUP_SECRET] = totp.new_secret()
+    form = CodeForm(post_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.totp_enable(by=user, secret=secret, code=form.cleaned_data["code"])
+        except ValidationError as e:
+            _apply(form, e)
+        else:
+            request.session.pop(sessions.TOTP_SETUP_SECRET, None)
+            if sessions.second_factor_pending(request):
+                _second_factor_done(request, "login_2fa")
+            messages.success(request, "双因素认证已启用，今后登录时需输入手机上的验证码。")
+            return redirect("home")
+    uri = totp.provisioning_uri(secret, user.username)
+    return render(request, "accounts/totp_setup.html", {
+        "form": form, "qr_svg": totp.qr_svg(uri), "secret": secret,
+        "pending": sessions.second_factor_pending(request)})
+
+
+@login_required
+@require_POST
+def totp_disable(request):
+    form = CodeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.totp_disable(by=request.user, code=form.cleaned_data["code"])
+        except ValidationError as e:
+            messages.error(request, "；".join(e.messages))
+        else:
+            messages.success(request, "双因素认证已关闭。")
+    else:
+        messages.error(request, "请输入验证码。")
+    return redirect("accounts:totp_setup")
+
+
+# --- user management (federation admin) --------------------------------------
+
+
+def _managed(request):
+    require(services.can_manage_users(request.user), "只有工商联管理员可以管理用户账号。")
+    return User.objects.visible_to(request.user).select_related("region", "enterprise", "department")
+
+
+@login_required
+def user_list(request):
+    users = _managed(request).order_by("-is_active", "role", "username")
+    return list_page(request, template="accounts/user_list.html", queryset=users,
+                     filter_form=UserFilter(request.GET, user=request.user))
+
+
+def _password_shown(request, user, password: str, what: str):
+    response = render(request, "accounts/user_password.html", {"account": user, "password": password, "what": what})
+    add_never_cache_headers(response)  # the password must not linger in a browser or proxy cache
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_create(request):
+    _managed(request)
+    form = UserForm(post_data(request), user=request.user)
+    if request.method == "POST":
+        result = save_with(form, lambda **data: services.user_create(by=request.user, **data))
+        if result is not None:
+            user, password = result
+            return _password_shown(request, user, password, "账号已创建")
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request, pk):
+    account = get_object_or_404(_managed(request), pk=pk)
+    require(account.pk != request.user.pk, "不能在此修改自己的账号。")
+    form = UserForm(post_data(request), user=request.user, instance=account)
+    if request.method == "POST":
+        if save_with(form, lambda **data: services.user_update(by=request.user, user=account, **data)):
+            messages.success(request, "已保存")
+            return redirect("accounts:user_edit", pk=account.pk)
+    locked = lockout.locked(account.username)
+    return render(request, "accounts/user_form.html", {"form": form, "account": account, "locked": locked})
+
+
+def _account_action(request, pk):
+    account = get_object_or_404(_managed(request), pk=pk)
+    require(account.pk != request.user.pk, "不能在此修改自己的账号。")
+    return account
+
+
+@login_required
+@require_POST
+def user_set_active(request, pk):
+    account = _account_action(request, pk)
+    active = request.POST.get("active") == "1"
+    services.user_set_active(by=request.user, user=account, active=active)
+    messages.success(request, f"账号“{account}”已{'启用' if active else '停用'}。")
+    return redirect("accounts:user_edit", pk=account.pk)
+
+
+@login_required
+@require_POST
+def user_reset_password(request, pk):
+    account = _account_action(request, pk)
+    password = services.user_reset_password(by=request.user, user=account)
+    return _password_shown(request, account, password, "密码已重置")
+
+
+@login_required
+@require_POST
+def user_reset_2fa(request, pk):
+    account = _account_action(request, pk)
+    services.user_reset_second_factor(by=request.user, user=account)
+    messages.success(request, f"已重置“{account}”的双因素认证。")
+    return redirect("accounts:user_edit", pk=account.pk)

@@ -13,6 +13,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from shanghui.accounts.models import ApiToken
+from shanghui.accounts.sessions import second_factor_pending
 
 # last_used is for spotting stale tokens, not an access log: one UPDATE a minute is enough.
 TOUCH_EVERY = dt.timedelta(minutes=1)
@@ -43,6 +44,8 @@ class SessionAuth(APIKeyCookie):
         user = getattr(request, "user", None)
         # Check who it is before CSRF: a request without a session should get 401, not a CSRF 403.
         if user is None or not user.is_authenticated or not user.is_active:
+            return None
+        if second_factor_pending(request):  # password checked, TOTP code still owed: not logged in yet
             return None
         # Django's CSRF check passes safe methods (GET, HEAD, OPTIONS) by itself.
         if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):

@@ -141,3 +141,34 @@ def install(api) -> None:
         if isinstance(exc.__cause__, (json.JSONDecodeError, UnicodeDecodeError, ValueError)):
             return respond(request, 422, MALFORMED, {NON_FIELD_ERRORS: [MALFORMED]})
         return respond(request, exc.status_code, exc.message)
+
+
+ERROR_DESCRIPTIONS = {"401": UNAUTHORIZED, "403": FORBIDDEN, "404": NOT_FOUND, "422": INVALID}
+
+
+def document_common_errors(schema: dict) -> dict:
+    """Add the errors any operation can give (401 without credentials, 422 for bad query
+    parameters, 404 for an id or page out of reach, 403 for writes) to operations that do
+    not list them: list endpoints declare only their paginated 200."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault("ErrorOut", ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}"))
+    body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    for operations in schema.get("paths", {}).values():
+        for method, operation in operations.items():
+            codes = ["401", "404", "422"] + (["403"] if method != "get" else [])
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                responses.setdefault(code, {"description": ERROR_DESCRIPTIONS[code], "content": body})
+    return schema
+
+
+def not_found(request, exception=None):
+    """Django's 404 handler: a path under /api/ that matches no route (e.g. a non-numeric id)
+    gets the API's JSON error, not the HTML page."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": NOT_FOUND, "errors": {}}, status=404,
+                            json_dumps_params={"ensure_ascii": False})
+    return page_not_found(request, exception)

@@ -8,6 +8,9 @@ from ninja.renderers import JSONRenderer
 
 from . import chambers, enterprises, errors, memberships, persons, reference
 from .auth import session_auth, token_auth
+from .party_kpis import router as party_kpis_router
+from .party_orgs import router as party_orgs_router
+from .party_work import router as party_work_router
 
 DESCRIPTION = """
 区工商联商会工作平台的 REST 接口。
@@ -27,7 +30,12 @@ class ChineseJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class ShanghuiAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        return errors.document_common_errors(super().get_openapi_schema(*args, **kwargs))
+
+
+api = ShanghuiAPI(
     title="shanghui API",
     version="1",
     description=DESCRIPTION,
@@ -55,4 +63,7 @@ api.add_router("/chambers", chambers.router)
 api.add_router("/enterprises", enterprises.router)
 api.add_router("/persons", persons.router)
 api.add_router("/memberships", memberships.router)
+api.add_router("/party", party_orgs_router)
+api.add_router("/party", party_work_router)
+api.add_router("/party", party_kpis_router)
 api.add_router("/", reference.router)

@@ -1,4 +1,8 @@
+import re
+
 from django.db import models
+
+from shanghui.core.validators import mask_id_number, mask_mobile
 
 from .context import source_address
 from .models import AuditEvent
@@ -14,7 +18,26 @@ ACTION_LABELS = {
     "logout": "退出",
     "unmask": "查看明文",
     "demo_data": "生成演示数据",
+    "audit_purge": "清理过期审计日志",
+    "backup": "备份",
+    "restore": "恢复",
 }
+
+# Defence in depth: callers pass field names, never values, but a typed-in user name or a
+# file name can still hold an ID or mobile number. Such digits are masked before storing.
+_ID_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_MOBILE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def scrub(value):
+    if isinstance(value, str):
+        value = _ID_RE.sub(lambda m: mask_id_number(m.group()), value)
+        return _MOBILE_RE.sub(lambda m: mask_mobile(m.group()), value)
+    if isinstance(value, dict):
+        return {k: scrub(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [scrub(v) for v in value]
+    return value
 
 
 def record(
@@ -27,7 +50,7 @@ def record(
     success: bool = True,
     object_type: str = "",
 ) -> AuditEvent:
-    """Write one audit event. Field names only, never values: the log must hold no personal data."""
+    """Append one audit event to the hash chain. Field names only, never values: no personal data."""
     actor = by if getattr(by, "is_authenticated", False) else None
     return AuditEvent.objects.create(
         actor=actor,
@@ -35,9 +58,9 @@ def record(
         action=action,
         object_type=obj._meta.label_lower if obj is not None else object_type,
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
+        object_repr=scrub(str(obj))[:200] if obj is not None else "",
         fields=list(fields or []),
-        extra=extra or {},
+        extra=scrub(extra or {}),
         source_address=source_address.get(),
         success=success,
     )

@@ -51,6 +51,9 @@ class Enterprise(InitialsMixin):
     employees = models.PositiveIntegerField("从业人数", null=True, blank=True)
     founded = models.DateField("成立日期", null=True, blank=True)
     status = models.CharField("经营状态", max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    # The day a closure or move took effect: KPIs "as of a date" count the enterprise as active
+    # before it. A closed/moved enterprise without this date counts as inactive on every date.
+    status_changed = models.DateField("注销/迁出日期", null=True, blank=True)
     address = models.CharField("地址", max_length=200, blank=True)
     principal = models.ForeignKey("Person", verbose_name="主要负责人（一把手）", null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+")

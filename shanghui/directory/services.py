@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from shanghui.accounts.roles import Role
 from shanghui.accounts.scope import require_enterprise, require_region
@@ -152,3 +153,135 @@ def membership_update(*, by, membership: Membership, **changes) -> Membership:
 def membership_delete(*, by, membership: Membership) -> None:
     require_region(by, membership.chamber.region)
     base.delete(by=by, obj=membership)
+
+
+# --- personal data rights (PIPL arts. 45 and 47) --------------------------------
+
+ANONYMOUS_NAME = "已匿名"
+# Why a person's data is erased (PIPL art. 47). A fixed list: free text could carry personal data into the log.
+ERASURE_REASONS = {
+    "request": "本人申请删除",
+    "purpose": "处理目的已实现或不再必要",
+    "consent": "本人撤回同意",
+    "other": "其他法定情形",
+}
+
+
+def _require_personal_rights(by, person: Person) -> None:
+    """Only users allowed to unmask, with write access to the person's street, act on such a request."""
+    if not Person.objects.visible_to(by).filter(pk=person.pk).exists():
+        raise PermissionDenied("该人员不在您的管辖范围内。")
+    if not by.can_unmask:
+        raise PermissionDenied("只有工商联管理员可以处理个人信息权利请求。")
+    require_region(by, person.region)
+
+
+def _reference(reference: str) -> str:
+    reference = (reference or "").strip()
+    if not reference:
+        raise ValidationError({"reference": "请填写申请编号（如来函编号或登记号）。"})
+    if len(reference) > 50:
+        raise ValidationError({"reference": "申请编号不能超过 50 个字符。"})
+    return reference
+
+
+def _as_text(value):
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def _row(obj) -> dict:
+    """A row's own fields, labelled in Chinese, without the encrypted columns."""
+    out = {"编号": obj.pk}
+    for field in obj._meta.concrete_fields:
+        if field.primary_key or field.name.endswith(("_cipher", "_digest")) or field.name == "name_initials":
+            continue
+        if field.is_relation:
+            value = getattr(obj, field.name)
+            value = str(value) if value is not None else None
+        elif field.choices:
+            value = getattr(obj, f"get_{field.name}_display")() or None
+        else:
+            value = _as_text(getattr(obj, field.attname))
+        out[str(field.verbose_name)] = value
+    return out
+
+
+def _related_rows(person: Person) -> dict[str, list[dict]]:
+    """Every row of every model that points at the person: today memberships and enterprises
+    (as principal); the apps added later (party members, attendances…) are found the same way."""
+    related = {}
+    for rel in Person._meta.get_fields(include_hidden=True):
+        if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
+            continue
+        model = rel.related_model
+        rows = model._default_manager.filter(**{rel.field.name: person})
+        label = f"{model._meta.verbose_name}（{rel.field.verbose_name}）"
+        related[label] = [_row(r) for r in rows]
+    return related
+
+
+def person_export_data(*, by, person: Person, reference: str) -> dict:
+    """Everything the platform holds about a person, in plain text, for the person (PIPL art. 45).
+
+    Only users allowed to unmask may do it; the export is an audit event with the request reference.
+    """
+    _require_personal_rights(by, person)
+    reference = _reference(reference)
+    from shanghui.audit.events import ACTION_LABELS
+    from shanghui.audit.models import AuditEvent
+
+    events = AuditEvent.objects.filter(object_type="directory.person", object_id=str(person.pk)).order_by("at", "id")
+    data = {
+        "说明": "本文件为平台保存的该人员全部个人信息，依《个人信息保护法》第四十五条提供给本人。",
+        "申请编号": reference,
+        "导出时间": timezone.localtime().isoformat(timespec="seconds"),
+        "人员": {**_row(person), "身份证号码": person.id_number or None, "手机号码": person.mobile or None},
+        "关联记录": _related_rows(person),
+        # Who processed the data and how (PIPL art. 44: the right to know).
+        "处理记录": [{"时间": timezone.localtime(e.at).isoformat(timespec="seconds"), "操作": ACTION_LABELS.get(e.action, e.action),
+                   "操作人": e.actor_name, "字段": e.fields} for e in events],
+    }
+    rows = 1 + sum(len(v) for v in data["关联记录"].values())
+    record(by=by, action="personal_data_export", obj=person, fields=["id_number", "mobile"],
+           extra={"reference": reference, "rows": rows})
+    return data
+
+
+def _erase_reason(reason: str) -> str:
+    if reason not in ERASURE_REASONS:
+        raise ValidationError({"reason": "请选择删除或匿名化的依据。"})
+    return reason
+
+
+@transaction.atomic
+def person_anonymise(*, by, person: Person, reference: str, reason: str) -> Person:
+    """Remove what identifies the person, keep the row (and its memberships, attendances…) for statistics.
+
+    Cleared: name (→ “已匿名”), ID and mobile numbers, birth date, position. Kept: gender,
+    political status, street and enterprise, which the statistics count by.
+    """
+    _require_personal_rights(by, person)
+    reference, reason = _reference(reference), _erase_reason(reason)
+    person.name = ANONYMOUS_NAME
+    person.set_id_number("")
+    person.set_mobile("")
+    person.birth_date = None
+    person.position = ""
+    person.full_clean()
+    person.save()
+    record(by=by, action="personal_data_anonymise", obj=person,
+           fields=["name", "id_number", "mobile", "birth_date", "position"],
+           extra={"reference": reference, "reason": reason})
+    return person
+
+
+@transaction.atomic
+def person_erase(*, by, person: Person, reference: str, reason: str) -> None:
+    """Delete the person altogether (memberships go with it); the audit event keeps the request on record."""
+    _require_personal_rights(by, person)
+    reference, reason = _reference(reference), _erase_reason(reason)
+    person.name = ANONYMOUS_NAME  # not saved: only so that the event's object text carries no name
+    record(by=by, action="personal_data_delete", obj=person, extra={"reference": reference, "reason": reason})
+    person.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import personal_views, views
 
 app_name = "directory"
 
@@ -25,4 +25,7 @@ urlpatterns = [
     path("enterprises/autocomplete/", views.enterprise_autocomplete, name="enterprise_autocomplete"),
     path("persons/autocomplete/", views.person_autocomplete, name="person_autocomplete"),
     path("persons/<int:pk>/unmask/", views.person_unmask, name="person_unmask"),
+    path("persons/<int:pk>/rights/", personal_views.person_rights, name="person_rights"),
+    path("persons/<int:pk>/rights/export/", personal_views.person_rights_export, name="person_rights_export"),
+    path("persons/<int:pk>/rights/erase/", personal_views.person_rights_erase, name="person_rights_erase"),
 ]

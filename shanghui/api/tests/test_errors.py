@@ -99,3 +99,11 @@ def test_empty_body_and_form_body_are_422(cast, as_user):
     response = client.post("/api/v1/chambers/", "name=x", content_type="application/x-www-form-urlencoded")
     assert response.status_code == 422 and response.json()["detail"] == MALFORMED
     assert Chamber.objects.count() == 3
+
+
+def test_unrouted_api_path_answers_json_404(client):
+    response = client.get("/api/v1/party/organizations/null,null")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["detail"]
+    assert client.get("/no-such-page/").status_code == 404

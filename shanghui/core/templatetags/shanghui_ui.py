@@ -76,3 +76,10 @@ def field_labels(event) -> str:
 
 
 PERSONAL_FIELD_LABELS = {"id_number": "身份证号码", "mobile": "手机号码"}
+
+
+@register.filter
+def can_import(user) -> bool:
+    from shanghui.imports.engine import can_import as allowed
+
+    return user.is_authenticated and allowed(user)

@@ -16,6 +16,7 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from shanghui.accounts.models import ApiToken
 from shanghui.accounts.tests.test_access_matrix import RESOURCES
+from shanghui.party.tests.test_access import PARTY_URL_NAMES
 from shanghui.testing import make_uscc
 
 MATRIX_ACTIONS = ("list", "export", "create", "detail", "edit", "delete")
@@ -50,9 +51,42 @@ CASES = {
         ("anonymous", "post", "person_a", 302), ("admin", "post", "person_a", 200),
         ("worker_a", "post", "person_a", 403), ("worker_a", "post", "person_b", 404),
         ("enterprise_user_a", "post", "person_a", 403), ("auditor", "post", "person_a", 404)],
+    "accounts:totp_setup": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200)],
+    "accounts:totp_verify": [("anonymous", "get", None, 302), ("worker_a", "get", None, 302)],
+    "accounts:totp_disable": [("anonymous", "post", None, 302), ("worker_a", "post", None, 302)],
+    # User management: the federation admin (and the superuser), for business accounts in his region.
+    "accounts:user_list": [("anonymous", "get", None, 302), ("admin", "get", None, 200),
+                           ("superuser", "get", None, 200), ("worker_a", "get", None, 403),
+                           ("leader", "get", None, 403), ("auditor", "get", None, 403),
+                           ("enterprise_user_a", "get", None, 403)],
+    "accounts:user_create": [("anonymous", "get", None, 302), ("admin", "get", None, 200),
+                             ("worker_a", "get", None, 403), ("auditor", "get", None, 403)],
+    "accounts:user_edit": [("anonymous", "get", "worker_a", 302), ("admin", "get", "worker_a", 200),
+                           ("admin", "get", "admin", 403), ("admin", "get", "auditor", 404),
+                           ("admin", "get", "superuser", 404), ("worker_b", "get", "worker_a", 403),
+                           ("auditor", "get", "worker_a", 403)],
+    "accounts:user_set_active": [("anonymous", "post", "worker_a", 302), ("admin", "post", "worker_a", 302),
+                                 ("admin", "post", "auditor", 404), ("worker_b", "post", "worker_a", 403)],
+    "accounts:user_reset_password": [("anonymous", "post", "worker_a", 302), ("admin", "post", "worker_a", 200),
+                                     ("admin", "post", "superuser", 404), ("worker_b", "post", "worker_a", 403)],
+    "accounts:user_reset_2fa": [("anonymous", "post", "worker_a", 302), ("admin", "post", "worker_a", 302),
+                                ("worker_b", "post", "worker_a", 403), ("auditor", "post", "worker_a", 403)],
+    # A person's data rights: only users allowed to unmask, with write access to the person's street.
+    "directory:person_rights": [("anonymous", "get", "person_a", 302), ("admin", "get", "person_a", 200),
+                                ("superuser", "get", "person_a", 200), ("worker_a", "get", "person_a", 403),
+                                ("worker_a", "get", "person_b", 404), ("leader", "get", "person_a", 403),
+                                ("auditor", "get", "person_a", 404)],
+    "directory:person_rights_export": [("anonymous", "post", "person_a", 302), ("admin", "post", "person_a", 200),
+                                       ("worker_a", "post", "person_a", 403), ("auditor", "post", "person_a", 404)],
+    "directory:person_rights_erase": [("anonymous", "post", "person_a", 302), ("admin", "post", "person_a", 200),
+                                      ("worker_a", "post", "person_a", 403), ("auditor", "post", "person_a", 404)],
     "audit:event_list": [("anonymous", "get", None, 302), ("admin", "get", None, 200), ("auditor", "get", None, 200),
                          ("superuser", "get", None, 200), ("worker_a", "get", None, 403),
                          ("leader", "get", None, 403), ("enterprise_user_a", "get", None, 403)],
+    "audit:event_export": [("anonymous", "get", None, 302), ("admin", "get", None, 200),
+                           ("auditor", "get", None, 200), ("superuser", "get", None, 200),
+                           ("worker_a", "get", None, 403), ("leader", "get", None, 403),
+                           ("enterprise_user_a", "get", None, 403)],
     "api:api-root": [("anonymous", "get", None, 404)],
     "api:openapi-json": [("anonymous", "get", None, 200)],
     "api:openapi-view": [("anonymous", "get", None, 200)],
@@ -91,9 +125,10 @@ API_NAMES = {f"api:{verb}_{noun}" for plural, noun in API.values()
 
 def test_every_url_has_an_access_test():
     names = url_names()
-    untested = sorted(n for n in names - matrix_names() - set(CASES) - API_NAMES if not n.startswith("admin:"))
+    tested = matrix_names() | set(CASES) | API_NAMES | PARTY_URL_NAMES | set(IMPORT_CASES)
+    untested = sorted(n for n in names - tested if not n.startswith("admin:"))
     assert not untested, f"URL patterns without an access test: {untested}"
-    stale = sorted((matrix_names() | set(CASES) | API_NAMES) - names)
+    stale = sorted(tested - names)
     assert not stale, f"access tests for URL names that no longer exist: {stale}"
 
 
@@ -224,3 +259,33 @@ def test_garbage_posted_to_forms_changes_nothing_and_never_errors(cast, resource
             row.pop("_state", None)
     assert before == after
     _ = dt  # keep the import used for readers extending the payloads with dates
+
+
+# Import pages: jobs are their uploader's (another user's job is 404); templates and
+# uploads need a role that may import; exports show what the user may see.
+IMPORT_CASES = {
+    "imports:index": [("anonymous", "get", 302), ("worker_a", "get", 200), ("admin", "get", 200),
+                      ("leader", "get", 403), ("auditor", "get", 403), ("enterprise_user_a", "get", 403)],
+    "imports:template": [("anonymous", "get", 302), ("worker_a", "get", 200), ("leader", "get", 403),
+                         ("auditor", "get", 403)],
+    "imports:export": [("anonymous", "get", 302), ("worker_a", "get", 200), ("leader", "get", 200)],
+    "imports:job": [("anonymous", "get", 302), ("worker_a", "get", 200), ("worker_b", "get", 404),
+                    ("admin", "get", 404)],
+    "imports:job_state": [("anonymous", "get", 302), ("worker_a", "get", 200), ("worker_b", "get", 404)],
+    "imports:job_errors": [("anonymous", "get", 302), ("worker_b", "get", 404)],
+    "imports:job_commit": [("anonymous", "post", 302), ("worker_b", "post", 404)],
+    "imports:job_cancel": [("anonymous", "post", 302), ("worker_b", "post", 404), ("worker_a", "post", 302)],
+}
+
+
+@pytest.mark.parametrize(("name", "case"), [(n, c) for n, cases in IMPORT_CASES.items() for c in cases],
+                         ids=lambda v: v if isinstance(v, str) else "-".join(map(str, v)))
+def test_import_url_case(cast, name, case):
+    from shanghui.imports.models import ImportJob
+
+    who, method, expected = case
+    job = ImportJob.objects.create(user=cast.worker_a, kind="enterprises", filename="企业.xlsx", size=10)
+    args = {"imports:template": ["enterprises"], "imports:export": ["enterprises"],
+            "imports:index": []}.get(name, [job.pk])
+    response = getattr(_client(cast, who), method)(reverse(name, args=args))
+    assert response.status_code == expected, f"{who} {method.upper()} {name}"

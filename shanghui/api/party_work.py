@@ -1,0 +1,268 @@
+"""Party work: instructors' assignments to enterprises (党建指导员联系企业), their visits, and
+organisational-life records (三会一课、主题党日、组织生活会、民主评议). Meeting minutes files are
+uploaded through the web page; the API says whether there is one."""
+
+import datetime as dt
+
+from ninja import Field, Query, Router, Schema, Status
+
+from shanghui.directory.models import Enterprise
+from shanghui.orgs.models import StaffAssignment
+from shanghui.party import services
+from shanghui.party.models import (
+    InstructorAssignment,
+    InstructorVisit,
+    OrgLifeKind,
+    OrgLifeRecord,
+    PartyOrganization,
+)
+
+from .common import Id, InSchema, paginated, partial, patch_data, resolve, visible_or_404
+from .errors import READ_ERRORS, WRITE_ERRORS
+
+router = Router(tags=["党建：指导员与组织生活"])
+
+
+# --- instructor assignments ----------------------------------------------------------
+
+ASSIGNMENT_REFS = {"instructor": (StaffAssignment, "党建指导员"), "enterprise": (Enterprise, "企业")}
+
+
+class AssignmentIn(InSchema):
+    instructor: Id = Field(description="党建指导员（商会人员配备中“专职党建指导员”）的编号")
+    enterprise: Id = Field(description="企业编号（尚未单独组建党组织的企业）")
+    start: dt.date = Field(description="指导起始日期")
+    end: dt.date | None = Field(None, description="指导截止日期（含）")
+
+
+AssignmentPatch = partial(AssignmentIn, "AssignmentPatch")
+
+
+class AssignmentOut(Schema):
+    id: int
+    instructor: int = Field(alias="instructor_id")
+    instructor_name: str
+    enterprise: int = Field(alias="enterprise_id")
+    enterprise_name: str
+    start: dt.date
+    end: dt.date | None
+
+    @staticmethod
+    def resolve_instructor_name(obj) -> str:
+        return obj.instructor.name
+
+    @staticmethod
+    def resolve_enterprise_name(obj) -> str:
+        return obj.enterprise.name
+
+
+class AssignmentFilter(Schema):
+    instructor: Id | None = None
+    enterprise: Id | None = None
+    active_on: dt.date | None = Field(None, description="只列出该日有效的联系关系")
+
+
+@router.get("/assignments", response=list[AssignmentOut], summary="指导员联系企业列表")
+@paginated
+def list_instructor_assignments(request, filters: Query[AssignmentFilter]):
+    qs = InstructorAssignment.objects.visible_to(request.auth_user).select_related("instructor", "enterprise")
+    if filters.instructor:
+        qs = qs.filter(instructor_id=filters.instructor)
+    if filters.enterprise:
+        qs = qs.filter(enterprise_id=filters.enterprise)
+    if filters.active_on:
+        qs = qs.overlapping(filters.active_on, filters.active_on)
+    return qs
+
+
+@router.get("/assignments/{int:assignment_id}", response={200: AssignmentOut, **READ_ERRORS}, summary="联系关系详情")
+def get_instructor_assignment(request, assignment_id: int):
+    return visible_or_404(InstructorAssignment, request.auth_user, assignment_id)
+
+
+@router.post("/assignments", response={201: AssignmentOut, **WRITE_ERRORS}, summary="新增指导员联系企业")
+def create_instructor_assignment(request, payload: AssignmentIn):
+    data = resolve(request.auth_user, payload.dict(), ASSIGNMENT_REFS)
+    return Status(201, services.assignment_create(by=request.auth_user, **data))
+
+
+@router.patch("/assignments/{int:assignment_id}", response={200: AssignmentOut, **WRITE_ERRORS}, summary="修改联系关系")
+def update_instructor_assignment(request, assignment_id: int, payload: AssignmentPatch):
+    assignment = visible_or_404(InstructorAssignment, request.auth_user, assignment_id)
+    data = resolve(request.auth_user, patch_data(payload), ASSIGNMENT_REFS)
+    return services.assignment_update(by=request.auth_user, assignment=assignment, **data)
+
+
+@router.delete("/assignments/{int:assignment_id}", response={204: None, **WRITE_ERRORS}, summary="删除联系关系")
+def delete_instructor_assignment(request, assignment_id: int):
+    assignment = visible_or_404(InstructorAssignment, request.auth_user, assignment_id)
+    services.assignment_delete(by=request.auth_user, assignment=assignment)
+    return Status(204, None)
+
+
+# --- visits --------------------------------------------------------------------
+
+VISIT_REFS = {"assignment": (InstructorAssignment, "联系关系")}
+
+
+class VisitIn(InSchema):
+    assignment: Id = Field(description="联系关系编号（指导员与企业）")
+    date: dt.date = Field(description="走访日期")
+    topics: str = Field(max_length=2000, description="走访内容")
+    follow_ups: str = Field("", max_length=2000, description="后续事项")
+
+
+VisitPatch = partial(VisitIn, "VisitPatch")
+
+
+class VisitOut(Schema):
+    id: int
+    assignment: int = Field(alias="assignment_id")
+    enterprise: int
+    enterprise_name: str
+    instructor_name: str
+    date: dt.date
+    topics: str
+    follow_ups: str
+
+    @staticmethod
+    def resolve_enterprise(obj) -> int:
+        return obj.assignment.enterprise_id
+
+    @staticmethod
+    def resolve_enterprise_name(obj) -> str:
+        return obj.assignment.enterprise.name
+
+    @staticmethod
+    def resolve_instructor_name(obj) -> str:
+        return obj.assignment.instructor.name
+
+
+class VisitFilter(Schema):
+    assignment: Id | None = None
+    enterprise: Id | None = None
+    year: int | None = Field(None, ge=1949, le=2100)
+
+
+@router.get("/visits", response=list[VisitOut], summary="走访记录列表")
+@paginated
+def list_instructor_visits(request, filters: Query[VisitFilter]):
+    qs = InstructorVisit.objects.visible_to(request.auth_user).select_related(
+        "assignment__enterprise", "assignment__instructor")
+    if filters.assignment:
+        qs = qs.filter(assignment_id=filters.assignment)
+    if filters.enterprise:
+        qs = qs.filter(assignment__enterprise_id=filters.enterprise)
+    if filters.year:
+        qs = qs.filter(date__year=filters.year)
+    return qs
+
+
+@router.get("/visits/{int:visit_id}", response={200: VisitOut, **READ_ERRORS}, summary="走访记录详情")
+def get_instructor_visit(request, visit_id: int):
+    return visible_or_404(InstructorVisit, request.auth_user, visit_id)
+
+
+@router.post("/visits", response={201: VisitOut, **WRITE_ERRORS}, summary="新增走访记录",
+             description="街道工作人员可为本街道的联系关系登记；党建指导员可为自己联系的企业登记。")
+def create_instructor_visit(request, payload: VisitIn):
+    data = resolve(request.auth_user, payload.dict(), VISIT_REFS)
+    return Status(201, services.visit_create(by=request.auth_user, **data))
+
+
+@router.patch("/visits/{int:visit_id}", response={200: VisitOut, **WRITE_ERRORS}, summary="修改走访记录")
+def update_instructor_visit(request, visit_id: int, payload: VisitPatch):
+    visit = visible_or_404(InstructorVisit, request.auth_user, visit_id)
+    data = resolve(request.auth_user, patch_data(payload), VISIT_REFS)
+    return services.visit_update(by=request.auth_user, visit=visit, **data)
+
+
+@router.delete("/visits/{int:visit_id}", response={204: None, **WRITE_ERRORS}, summary="删除走访记录")
+def delete_instructor_visit(request, visit_id: int):
+    visit = visible_or_404(InstructorVisit, request.auth_user, visit_id)
+    services.visit_delete(by=request.auth_user, visit=visit)
+    return Status(204, None)
+
+
+# --- organisational life ---------------------------------------------------------------
+
+ORGLIFE_REFS = {"organization": (PartyOrganization, "党组织")}
+
+
+class OrgLifeIn(InSchema):
+    organization: Id = Field(description="党组织编号")
+    kind: OrgLifeKind = Field(description="类型")
+    date: dt.date = Field(description="日期")
+    topic: str = Field(max_length=200, description="主题")
+    attendance: int = Field(ge=0, le=100_000, description="出席人数")
+
+
+OrgLifePatch = partial(OrgLifeIn, "OrgLifePatch")
+
+
+class OrgLifeOut(Schema):
+    id: int
+    organization: int = Field(alias="organization_id")
+    organization_name: str
+    kind: str
+    kind_label: str
+    date: dt.date
+    topic: str
+    attendance: int
+    has_minutes: bool = Field(description="是否上传了会议记录（在网页中下载）")
+
+    @staticmethod
+    def resolve_organization_name(obj) -> str:
+        return obj.organization.name
+
+    @staticmethod
+    def resolve_kind_label(obj) -> str:
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_has_minutes(obj) -> bool:
+        return bool(obj.minutes)
+
+
+class OrgLifeFilter(Schema):
+    organization: Id | None = None
+    kind: OrgLifeKind | None = None
+    year: int | None = Field(None, ge=1949, le=2100)
+
+
+@router.get("/orglife", response=list[OrgLifeOut], summary="组织生活记录列表")
+@paginated
+def list_orglife_records(request, filters: Query[OrgLifeFilter]):
+    qs = OrgLifeRecord.objects.visible_to(request.auth_user).select_related("organization")
+    if filters.organization:
+        qs = qs.filter(organization_id=filters.organization)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.year:
+        qs = qs.filter(date__year=filters.year)
+    return qs
+
+
+@router.get("/orglife/{int:record_id}", response={200: OrgLifeOut, **READ_ERRORS}, summary="组织生活记录详情")
+def get_orglife_record(request, record_id: int):
+    return visible_or_404(OrgLifeRecord, request.auth_user, record_id)
+
+
+@router.post("/orglife", response={201: OrgLifeOut, **WRITE_ERRORS}, summary="新增组织生活记录")
+def create_orglife_record(request, payload: OrgLifeIn):
+    data = resolve(request.auth_user, payload.dict(), ORGLIFE_REFS)
+    return Status(201, services.orglife_create(by=request.auth_user, **data))
+
+
+@router.patch("/orglife/{int:record_id}", response={200: OrgLifeOut, **WRITE_ERRORS}, summary="修改组织生活记录")
+def update_orglife_record(request, record_id: int, payload: OrgLifePatch):
+    entry = visible_or_404(OrgLifeRecord, request.auth_user, record_id)
+    data = resolve(request.auth_user, patch_data(payload), ORGLIFE_REFS)
+    return services.orglife_update(by=request.auth_user, entry=entry, **data)
+
+
+@router.delete("/orglife/{int:record_id}", response={204: None, **WRITE_ERRORS}, summary="删除组织生活记录")
+def delete_orglife_record(request, record_id: int):
+    entry = visible_or_404(OrgLifeRecord, request.auth_user, record_id)
+    services.orglife_delete(by=request.auth_user, entry=entry)
+    return Status(204, None)

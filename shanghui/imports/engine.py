@@ -1,0 +1,250 @@
+"""The import engine: read → validate → (preview | commit), the same for every kind.
+
+One pass over the file in batches. Each batch is parsed cell by cell, its references
+resolved, and planned against the database (new / updated / unchanged), with the
+user's write scope checked for every row. In a dry run nothing is written. In a
+commit the whole pass runs inside ONE transaction and batches are written as they
+go; if any row of the file has an error, the transaction is rolled back at the end,
+so a file is imported entirely or not at all. Every error keeps its row number,
+column and a Chinese message. A commit (successful or not) is one audit event.
+"""
+
+import itertools
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, IntegrityError, transaction
+
+from shanghui.audit import record
+
+from . import cells
+from .kinds import Kind, Row
+from .kinds import refs as kind_refs
+from .limits import FileRejected
+from .readers import open_sheets
+
+BATCH = 5000
+HEADER_SCAN_ROWS = 30  # title rows above the header: we look this far down for it
+MAX_ERRORS = 100_000  # detailed errors kept; beyond that only counted
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Result:
+    kind: str
+    filename: str
+    dry_run: bool
+    total: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    error_rows: int = 0
+    errors: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, message)
+    file_error: str = ""
+    committed: bool = False
+    sheet: str = ""
+    header_row: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_error and not self.error_rows
+
+    def counts(self) -> dict:
+        return {"total": self.total, "new": self.new, "updated": self.updated, "unchanged": self.unchanged,
+                "error": self.error_rows}
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _norm_header(value: object) -> str:
+    # Template headers may carry a required mark: "*企业名称", "企业名称（必填）".
+    text = cells.code_text(value).casefold()
+    for mark in ("(必填)", "必填", "*", "※"):
+        text = text.replace(mark, "")
+    return text
+
+
+def match_header(kind: Kind, cells_row: list) -> tuple[dict[int, object], list[str], list[str]]:
+    """Map a candidate header row to the kind's columns: ({index: Column}, duplicated, unknown)."""
+    by_name = {}
+    for column in kind.columns:
+        for name in column.names():
+            by_name[_norm_header(name)] = column
+    mapping, used, duplicated, unknown = {}, set(), [], []
+    for i, cell in enumerate(cells_row):
+        if cells.is_blank(cell):
+            continue
+        column = by_name.get(_norm_header(cell))
+        if column is None:
+            unknown.append(str(cell).strip())
+        elif column.name in used:
+            duplicated.append(str(cell).strip())
+        else:
+            mapping[i] = column
+            used.add(column.name)
+    return mapping, duplicated, unknown
+
+
+def _find_header(kind: Kind, sheets):
+    """The first sheet with a header row holding all required columns, and where it is."""
+    required = [c for c in kind.columns if c.required]
+    best_missing = None
+    for sheet in sheets:
+        head = list(itertools.islice(sheet.rows, HEADER_SCAN_ROWS))
+        for index, (number, row) in enumerate(head):
+            mapping, duplicated, unknown = match_header(kind, row)
+            names = {c.name for c in mapping.values()}
+            missing = [c.header for c in required if c.name not in names]
+            if not missing:
+                rest = itertools.chain(head[index + 1:], sheet.rows)
+                return sheet, number, mapping, duplicated, unknown, rest
+            if mapping and (best_missing is None or len(missing) < len(best_missing)):
+                best_missing = missing
+    if best_missing:
+        raise FileRejected(f"表头缺少必填列：{'、'.join(best_missing)}。请使用导入模板的列名。")
+    raise FileRejected(f"没有找到{kind.label}导入表的表头（应包含：{'、'.join(c.header for c in required)}）。"
+                       "请使用导入模板。")
+
+
+def can_import(by) -> bool:
+    return by.is_superuser or bool(kind_refs.writable_region_ids(by))
+
+
+def run(kind: Kind, path: Path | str, *, by, filename: str = "", dry_run: bool = True,
+        progress: Progress | None = None, batch_size: int = BATCH) -> Result:
+    """Validate (and unless dry_run, commit) one file. Never raises for bad input: see Result."""
+    if not can_import(by):
+        raise PermissionDenied("您无权导入数据。")
+    started = time.monotonic()
+    result = Result(kind=kind.name, filename=filename or Path(path).name, dry_run=dry_run)
+    try:
+        if dry_run:
+            _pass(kind, Path(path), by, result, False, progress, batch_size)
+        else:
+            with transaction.atomic():
+                _pass(kind, Path(path), by, result, True, progress, batch_size)
+                if not result.ok:
+                    raise _Rollback
+                result.committed = True
+                _audit(by, result, success=True)
+    except _Rollback:
+        pass
+    except FileRejected as e:
+        result.file_error = e.message
+    except IntegrityError:
+        # Only a concurrent change of the same rows gets here (everything else was checked).
+        result.file_error = "导入时数据被他人同时修改，本次导入未写入任何数据，请稍后重试。"
+    except DatabaseError:
+        result.file_error = "数据库暂时无法写入，本次导入未写入任何数据，请稍后重试。"
+    result.seconds = round(time.monotonic() - started, 3)
+    if not dry_run and not result.committed:
+        _audit(by, result, success=False)
+    return result
+
+
+def _audit(by, result: Result, *, success: bool) -> None:
+    record(by=by, action="import", object_type=f"imports.{result.kind}", success=success,
+           extra={"kind": result.kind, "file": result.filename[:200], **result.counts(),
+                  **({"file_error": result.file_error} if result.file_error else {})})
+
+
+def _pass(kind: Kind, path: Path, by, result: Result, write: bool, progress, batch_size: int) -> None:
+    fmt, sheets = open_sheets(path)
+    sheet, header_number, mapping, duplicated, unknown, rows = _find_header(kind, sheets)
+    if duplicated:
+        raise FileRejected(f"表头中有重复的列：{'、'.join(duplicated)}。")
+    result.sheet, result.header_row, result.ignored_columns = sheet.name, header_number, unknown
+    present = {c.name for c in mapping.values()}
+    ctx = kind.context(by)
+    total = max(sheet.total - header_number, 0)
+    seen: dict = {}
+    batch: list[Row] = []
+    plan = [(i, c.name, c.parse, c.required, c.header) for i, c in mapping.items()]
+    for number, raw in rows:
+        row = _parse(number, raw, plan)
+        if row is None:
+            continue
+        batch.append(row)
+        if len(batch) >= batch_size:
+            _batch(kind, batch, present, ctx, seen, result, write)
+            batch = []
+            if progress:
+                progress(result.total, total)
+    if batch:
+        _batch(kind, batch, present, ctx, seen, result, write)
+    if progress:
+        progress(result.total, result.total)
+
+
+def _parse(number: int, raw: list, plan: list) -> Row | None:
+    # The innermost loop of an import (once per cell), so it is written flat.
+    values, errors = {}, []
+    blank = True
+    width = len(raw)
+    for i, name, parse, required, header in plan:
+        cell = raw[i] if i < width else None
+        if cell is None or cell == "" or (cell.__class__ is str and cell.isspace()):
+            values[name] = None
+            if required:
+                errors.append((header, f"{header}为必填项。"))
+            continue
+        blank = False
+        try:
+            values[name] = parse(cell)
+        except ValidationError as e:
+            values[name] = None
+            errors.append((header, "".join(e.messages)))
+    if blank:
+        return None  # empty lines between and after the data are not rows
+    return Row(number=number, values=values, errors=errors)
+
+
+def _batch(kind: Kind, rows: list[Row], present: set[str], ctx: dict, seen: dict, result: Result,
+           write: bool) -> None:
+    kind.resolve([r for r in rows if not r.errors or _key_ok(kind, r)], present, ctx)
+    for row in rows:
+        if row.errors and not _key_ok(kind, row):
+            continue
+        row.key = kind.key_of(row)
+        first = seen.get(row.key)
+        if first is not None:
+            row.error(kind.header(kind.key[0]), f"与第{first}行重复（{_key_label(kind)}相同），同一记录只能出现一次。")
+        else:
+            seen[row.key] = row.number
+    kind.plan([r for r in rows if not r.errors], present, ctx)
+    for row in rows:
+        result.total += 1
+        if row.errors:
+            row.action = "error"
+            result.error_rows += 1
+            for column, message in row.errors:
+                if len(result.errors) < MAX_ERRORS:
+                    result.errors.append((row.number, column, message))
+        elif row.action == "new":
+            result.new += 1
+        elif row.action == "updated":
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    if write and not result.error_rows:
+        kind.write([r for r in rows if r.action in ("new", "updated")], present, ctx)
+
+
+def _key_ok(kind: Kind, row: Row) -> bool:
+    headers = {kind.header(name) for name in kind.key}
+    return not any(column in headers for column, _ in row.errors)
+
+
+def _key_label(kind: Kind) -> str:
+    return "、".join(kind.header(name) for name in kind.key)

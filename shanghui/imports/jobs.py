@@ -1,0 +1,150 @@
+"""Background import jobs for the web upload: check, preview, commit, with progress.
+
+A large file takes longer than a web request may, so the view stores the upload,
+creates an ImportJob and runs the engine in a background thread; the page polls
+the job's progress. Progress goes to a small JSON file beside the upload, not to
+the database: during a commit the import holds SQLite's write lock for its one
+transaction, so a progress row could be neither written nor seen until the end.
+
+Files live in DATA_DIR/imports/ (not served) and are removed when the job is
+committed or cancelled, and by `purge_stale()` after a day. A thread does not
+survive a server restart; a job whose progress has not moved for STALE_SECONDS is
+shown as interrupted and can be uploaded again.
+"""
+
+import json
+import logging
+import os
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import close_old_connections
+from django.utils import timezone
+
+from . import engine, kinds, report
+from .models import ImportJob
+
+log = logging.getLogger(__name__)
+KEEP = timedelta(days=1)
+STALE_SECONDS = 300
+SHOWN_ERRORS = 500
+
+
+def storage_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "imports"
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def upload_path(job: ImportJob) -> Path:
+    # The token, not the user's file name, names the file: no path tricks, no clashes.
+    return storage_dir() / f"{job.token}.upload"
+
+
+def progress_path(job: ImportJob) -> Path:
+    return storage_dir() / f"{job.token}.progress"
+
+
+def report_path(job: ImportJob) -> Path:
+    return storage_dir() / f"{job.token}.errors.xlsx"
+
+
+def save_upload(job: ImportJob, uploaded) -> None:
+    with open(upload_path(job), "wb") as out:
+        for chunk in uploaded.chunks():
+            out.write(chunk)
+
+
+def write_progress(job: ImportJob, done: int, total: int, phase: str) -> None:
+    tmp = progress_path(job).with_suffix(".tmp")
+    tmp.write_text(json.dumps({"done": done, "total": total, "phase": phase, "at": time.time()}))
+    os.replace(tmp, progress_path(job))  # atomic: a reader never sees half a file
+
+
+def read_progress(job: ImportJob) -> dict:
+    try:
+        return json.loads(progress_path(job).read_text())
+    except (OSError, ValueError):
+        return {"done": 0, "total": 0, "phase": "", "at": job.updated.timestamp()}
+
+
+def is_stale(job: ImportJob) -> bool:
+    return job.running and time.time() - read_progress(job)["at"] > STALE_SECONDS
+
+
+def remove_files(job: ImportJob) -> None:
+    for path in (upload_path(job), progress_path(job), progress_path(job).with_suffix(".tmp"), report_path(job)):
+        path.unlink(missing_ok=True)
+
+
+def start(job: ImportJob, *, commit: bool) -> None:
+    job.status = ImportJob.Status.IMPORTING if commit else ImportJob.Status.CHECKING
+    job.save(update_fields=["status", "updated"])
+    write_progress(job, 0, 0, job.status)
+    if getattr(settings, "SHANGHUI_IMPORTS_INLINE", False):
+        run(job.pk, commit=commit)  # tests, and deployments that prefer it simple
+        return
+    threading.Thread(target=_thread, args=(job.pk, commit), daemon=True, name=f"import-{job.pk}").start()
+
+
+def _thread(job_id: int, commit: bool) -> None:
+    close_old_connections()
+    try:
+        run(job_id, commit=commit)
+    except Exception:  # the thread must never die silently: record the failure on the job
+        log.exception("import job %s failed", job_id)
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportJob.Status.FAILED, result={"file_error": "导入过程中发生系统错误，未写入任何数据，请联系管理员。"})
+    finally:
+        close_old_connections()
+
+
+def run(job_id: int, *, commit: bool) -> None:
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 0.5 or done >= total:
+            last[0] = now
+            write_progress(job, done, total, job.status)
+
+    try:
+        result = engine.run(kinds.get(job.kind), upload_path(job), by=job.user, filename=job.filename,
+                            dry_run=not commit, progress=progress)
+    except PermissionDenied:  # her role changed since the upload
+        result = engine.Result(kind=job.kind, filename=job.filename, dry_run=not commit,
+                               file_error="您已无权导入数据，未写入任何数据。")
+    if result.error_rows:
+        # Built now, in the background, from the whole error list; the job keeps only what a page shows.
+        write_progress(job, result.total, result.total, "report")
+        report.write_error_report(kinds.get(job.kind), upload_path(job), result, report_path(job))
+    job.result = result.as_dict() | {"errors": result.errors[:SHOWN_ERRORS]}
+    if commit:
+        job.status = ImportJob.Status.DONE if result.committed else ImportJob.Status.FAILED
+    else:
+        job.status = ImportJob.Status.CHECKED if not result.file_error else ImportJob.Status.FAILED
+    job.save(update_fields=["result", "status", "updated"])
+    if job.status == ImportJob.Status.DONE or result.file_error:
+        remove_files(job)  # nothing more to preview, commit or report on
+    else:
+        progress_path(job).unlink(missing_ok=True)
+
+
+def purge_stale() -> int:
+    """Remove uploads nobody committed within a day; returns how many jobs were cleared."""
+    old = ImportJob.objects.filter(created__lt=timezone.now() - KEEP).exclude(
+        status__in=[ImportJob.Status.DONE, ImportJob.Status.CANCELLED])
+    count = 0
+    for job in old:
+        if upload_path(job).exists() or progress_path(job).exists():
+            remove_files(job)
+            count += 1
+        if job.running or job.status == ImportJob.Status.CHECKED:
+            job.status = ImportJob.Status.CANCELLED
+            job.save(update_fields=["status", "updated"])
+    return count

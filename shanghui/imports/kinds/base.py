@@ -1,0 +1,113 @@
+"""What an importable kind is: a small declarative spec the engine runs.
+
+A kind lists its columns (Chinese header, aliases, a parser from cells.py), names
+its natural key, resolves references (street, chamber, enterprise…) for a batch of
+rows, says what it would change in the database, and writes a batch. The engine
+(engine.py) does the rest for every kind alike: reading, header matching,
+duplicates inside the file, counting, the one transaction, the audit event,
+progress and the error report.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import models
+
+from shanghui.imports import cells, sql
+from shanghui.imports.exporting import Column as ExportColumn
+from shanghui.imports.initials import fast_initials
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # key in Row.values
+    header: str  # the Chinese header of templates and exports
+    parse: cells.Parser
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    example: object = ""
+    note: str = ""  # for the instruction sheet
+    options: Callable[[object], list[str]] | None = None  # drop-down values in the template, for a user
+    width: int = 16
+    text_format: bool = False  # long codes: the template marks the column as text
+
+    def names(self) -> list[str]:
+        return [self.header, *self.aliases]
+
+
+@dataclass(eq=False, slots=True)
+class Row:
+    number: int  # row number in the file, as the user sees it
+    values: dict
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (column header, message)
+    key: object = None
+    action: str = ""  # new / updated / unchanged / error
+    pk: int | None = None
+    changes: dict | None = None  # model field → new value, for updates
+
+    def error(self, header: str, message: str) -> None:
+        self.errors.append((header, message))
+
+
+class Kind:
+    name: str = ""  # "enterprises": the word in URLs and on the command line
+    label: str = ""  # "企业"
+    model: type[models.Model]
+    columns: list[Column] = []
+    key: tuple[str, ...] = ()  # column names forming the natural key
+
+    def header(self, name: str) -> str:
+        return next(c.header for c in self.columns if c.name == name)
+
+    # --- reading a batch -------------------------------------------------------
+    def context(self, by) -> dict:
+        """Lookups shared by all batches of one import (streets, chambers, the user's scope)."""
+        return {}
+
+    def resolve(self, rows: list[Row], present: set[str], ctx: dict) -> None:
+        """Turn references into ids and apply model rules; record errors on the rows."""
+
+    def key_of(self, row: Row):
+        return tuple(row.values.get(name) for name in self.key)
+
+    def plan(self, rows: list[Row], present: set[str], ctx: dict) -> None:
+        """Set row.action (new/updated/unchanged), row.pk and row.changes; check write scope."""
+        raise NotImplementedError
+
+    def write(self, rows: list[Row], present: set[str], ctx: dict) -> None:
+        """Insert the new and update the changed rows of a batch (inside the import's transaction)."""
+        raise NotImplementedError
+
+    # --- export in the template's shape (for the round trip) -----------------
+    def export_queryset(self, by):
+        return self.model.objects.visible_to(by)
+
+    def export_columns(self, by) -> list[ExportColumn]:
+        raise NotImplementedError
+
+    def export_rows(self, by, queryset=None) -> Iterable[list]:
+        columns = self.export_columns(by)
+        for obj in (queryset if queryset is not None else self.export_queryset(by)).iterator(chunk_size=2000):
+            yield [c.value(obj) for c in columns]
+
+
+def diff(existing: dict, new: dict) -> dict:
+    return {name: value for name, value in new.items() if existing.get(name) != value}
+
+
+def chunked(items: list, size: int):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def update_changed(model, rows: list[Row]) -> None:
+    """Write the changes of updated rows, grouped by which fields changed (one statement shape each)."""
+    groups: dict[tuple, list] = {}
+    for row in rows:
+        changes = dict(row.changes)
+        if "name" in changes and any(f.name == "name_initials" for f in model._meta.concrete_fields):
+            changes["name_initials"] = fast_initials(changes["name"])[:100]
+        names = tuple(sorted(changes))
+        groups.setdefault(names, []).append((*(changes[n] for n in names), row.pk))
+    for names, tuples in groups.items():
+        sql.update_rows(model, names, tuples)

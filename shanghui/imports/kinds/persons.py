@@ -1,0 +1,162 @@
+"""Persons (人员: principals, contacts, individual members), upserted by ID number.
+
+ID and mobile numbers are personal data: they are validated by the same
+validators as the forms, stored only through Person.set_id_number/set_mobile
+(encrypted, with a keyed digest), and matched by digest, never decrypted to compare.
+"""
+
+from django.utils import timezone
+
+from shanghui.core import crypto
+from shanghui.directory.choices import PoliticalStatus
+from shanghui.directory.models import Enterprise, Person
+from shanghui.imports import cells, sql
+from shanghui.imports.exporting import Column as ExportColumn
+from shanghui.imports.initials import fast_initials
+
+from . import refs
+from .base import Column, Kind, Row, diff, update_changed
+from .enterprises import _label, _street_names
+
+POLITICAL_ALIASES = {"党员": "party_member", "共产党员": "party_member", "预备党员": "probationary",
+                     "团员": "league", "民主党派": "democratic", "无党派": "non_party", "无": "masses"}
+
+
+class PersonKind(Kind):
+    name = "persons"
+    label = "人员"
+    model = Person
+    key = ("id_number",)
+    columns = [
+        Column("name", "姓名", cells.max_length(cells.text, 50, "姓名"), aliases=("名字", "人员姓名", "负责人姓名"),
+               required=True, example="王东华", width=10),
+        Column("id_number", "身份证号码", cells.id_number, aliases=("身份证号", "身份证", "公民身份号码", "证件号码"),
+               required=True, example="110101198001010010", width=22, text_format=True,
+               note="18位，按此号码更新已有人员；请把该列设为文本格式，不要存成数字。出生日期和性别由号码得出。"),
+        Column("mobile", "手机号码", cells.mobile, aliases=("手机号", "手机", "联系电话", "移动电话", "电话"),
+               example="13800138000", width=14, text_format=True),
+        Column("political_status", "政治面貌", cells.choice(PoliticalStatus, "政治面貌", POLITICAL_ALIASES),
+               example=PoliticalStatus.PARTY_MEMBER.label, width=14,
+               options=lambda by: [str(c.label) for c in PoliticalStatus]),
+        Column("region", "所属街道", cells.text, aliases=("街道", "所在街道", "街道名称"), required=True,
+               example="东华门街道", options=_street_names),
+        Column("enterprise", "所在企业统一社会信用代码", cells.uscc,
+               aliases=("企业统一社会信用代码", "所在企业信用代码", "企业信用代码", "统一社会信用代码"),
+               example="91110101MA01ABCD19", width=22, text_format=True, note="该企业须已在系统中登记。"),
+        Column("enterprise_name", "所在企业", cells.text, aliases=("企业名称", "所在企业名称", "工作单位"),
+               example="北京东华门文化传媒有限公司", width=28,
+               note="未填信用代码时按企业全称查找；填了信用代码时仅供核对。"),
+        Column("position", "职务", cells.max_length(cells.text, 100, "职务"), aliases=("职位", "企业职务"),
+               example="董事长", width=12),
+    ]
+    FIELDS = {"name": "name", "region": "region_id", "enterprise": "enterprise_id", "position": "position",
+              "political_status": "political_status", "mobile": "mobile_digest"}
+
+    def context(self, by) -> dict:
+        return {"by": by, "streets": refs.StreetResolver(by, "人员")}
+
+    def resolve(self, rows: list[Row], present: set[str], ctx: dict) -> None:
+        by = ctx["by"]
+        codes = {r.values["enterprise"] for r in rows if r.values.get("enterprise")}
+        enterprises = refs.enterprises_by_uscc(by, codes)
+        names = {r.values["enterprise_name"] for r in rows
+                 if r.values.get("enterprise_name") and not r.values.get("enterprise")}
+        by_name: dict[str, list[int]] = {}
+        for pk, name in Enterprise.objects.visible_to(by).filter(name__in=names).values_list("pk", "name"):
+            by_name.setdefault(name, []).append(pk)
+        for row in rows:
+            v = row.values
+            if v.get("region") is not None:
+                try:
+                    v["region"] = ctx["streets"](v["region"])
+                except ValueError as e:
+                    row.error(self.header("region"), str(e))
+            if v.get("enterprise"):
+                found = enterprises.get(v["enterprise"])
+                if found is None:
+                    row.error(self.header("enterprise"), f"找不到统一社会信用代码为{v['enterprise']}的企业（或不在您的管辖范围内），请先导入企业。")
+                v["enterprise"] = found[0] if found else None
+            elif v.get("enterprise_name"):
+                pks = by_name.get(v["enterprise_name"], [])
+                if len(pks) != 1:
+                    row.error(self.header("enterprise_name"),
+                              f"找不到名为“{v['enterprise_name']}”的企业（或不在您的管辖范围内），请先导入企业。" if not pks
+                              else f"名为“{v['enterprise_name']}”的企业不止一家，请填写统一社会信用代码。")
+                v["enterprise"] = pks[0] if len(pks) == 1 else None
+
+    def field_values(self, row: Row, present: set[str]) -> dict:
+        out = {}
+        enterprise_given = "enterprise" in present or "enterprise_name" in present
+        for column, model_field in self.FIELDS.items():
+            if column not in present and not (column == "enterprise" and enterprise_given):
+                continue
+            value = row.values.get(column)
+            if column == "mobile":
+                value = crypto.digest(value) if value else ""
+            elif value is None:
+                value = None if model_field == "enterprise_id" else ""
+            out[model_field] = value
+        return out
+
+    def plan(self, rows: list[Row], present: set[str], ctx: dict) -> None:
+        writable = ctx["streets"].writable
+        compared = list(self.field_values(rows[0], present)) if rows else []
+        digests = {crypto.digest(r.key[0]): r for r in rows}
+        existing = {}
+        keys = list(digests)
+        for i in range(0, len(keys), 5000):
+            qs = Person.objects.filter(id_number_digest__in=keys[i:i + 5000])
+            for digest, pk, region_id, *values in qs.values_list("id_number_digest", "pk", "region_id", *compared):
+                existing[digest] = (pk, region_id, dict(zip(compared, values, strict=True)))
+        for digest, row in digests.items():
+            found = existing.get(digest)
+            if found is None:
+                row.action = "new"
+                continue
+            pk, region_id, stored = found
+            if writable is not None and region_id not in writable:
+                row.error(self.header("id_number"), "该人员已由其他街道登记，不在您的管辖范围内，不能修改；如需调整请联系工商联。")
+                continue
+            row.pk = pk
+            row.changes = diff(stored, self.field_values(row, present))
+            row.action = "updated" if row.changes else "unchanged"
+
+    def write(self, rows: list[Row], present: set[str], ctx: dict) -> None:
+        now = timezone.now()
+        fields = ["name", "name_initials", "gender", "birth_date", "id_number_cipher", "id_number_digest",
+                  "mobile_cipher", "mobile_digest", "political_status", "region_id", "enterprise_id", "position",
+                  "created"]
+        inserts = []
+        for row in rows:
+            v = row.values
+            if row.action == "new":
+                person = Person()
+                person.set_id_number(v["id_number"])
+                person.set_mobile(v.get("mobile") or "")
+                inserts.append((v["name"], fast_initials(v["name"])[:100], person.gender, person.birth_date,
+                                person.id_number_cipher, person.id_number_digest, person.mobile_cipher,
+                                person.mobile_digest, v.get("political_status") or "", v["region"],
+                                v.get("enterprise"), v.get("position") or "", now))
+            elif "mobile_digest" in row.changes:
+                person = Person()
+                person.set_mobile(v.get("mobile") or "")
+                row.changes["mobile_cipher"] = person.mobile_cipher
+        sql.insert_rows(Person, fields, inserts)
+        update_changed(Person, [r for r in rows if r.action == "updated"])
+
+    def export_queryset(self, by):
+        return Person.objects.visible_to(by).select_related("region", "enterprise").order_by("region__code", "id")
+
+    def export_columns(self, by) -> list[ExportColumn]:
+        plain = by.can_unmask
+        return [
+            ExportColumn("姓名", lambda p: p.name, 10),
+            ExportColumn("身份证号码", (lambda p: p.id_number) if plain else (lambda p: p.id_number_masked), 22),
+            ExportColumn("手机号码", (lambda p: p.mobile) if plain else (lambda p: p.mobile_masked), 14),
+            ExportColumn("政治面貌", lambda p: _label(PoliticalStatus, p.political_status), 14),
+            ExportColumn("所属街道", lambda p: p.region.name),
+            ExportColumn("所在企业统一社会信用代码", lambda p: p.enterprise.uscc if p.enterprise_id else "", 22),
+            ExportColumn("所在企业", lambda p: p.enterprise.name if p.enterprise_id else "", 28),
+            ExportColumn("职务", lambda p: p.position, 12),
+        ]
+

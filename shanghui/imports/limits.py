@@ -1,0 +1,78 @@
+"""What an uploaded file may be: size limit, zip-bomb defence, encrypted and corrupt files.
+
+.xlsx and .ods are zip archives. A zip bomb is a small archive that inflates to
+gigabytes; the reader would then exhaust memory. We read the archive's directory
+(the sizes it declares) and then inflate every member once, counting bytes, so a
+lying directory is caught too (Python's zipfile stops at the declared size and then
+fails the CRC check). Limits come from settings, with defaults that fit a
+1,000,000-row register.
+"""
+
+import zipfile
+
+from django.conf import settings
+
+MB = 1024 * 1024
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "SHANGHUI_IMPORT_MAX_BYTES", 300 * MB)
+
+
+def max_unzipped_bytes() -> int:
+    return getattr(settings, "SHANGHUI_IMPORT_MAX_UNZIPPED_BYTES", 3 * 1024 * MB)
+
+
+MAX_RATIO = 200  # real sheets compress 5-30 times; bombs 1000 times and more
+MAX_MEMBERS = 10_000
+
+
+class FileRejected(Exception):
+    """The file cannot be read at all; the message says why, in Chinese, for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def check_size(size: int) -> None:
+    limit = max_upload_bytes()
+    if size > limit:
+        raise FileRejected(f"文件太大（{size / MB:.1f} MB），单个文件不能超过{limit / MB:.0f} MB，请拆分后分批导入。")
+    if size == 0:
+        raise FileRejected("文件是空的。")
+
+
+def check_zip(path) -> zipfile.ZipFile:
+    """Refuse zip bombs; returns the open archive for the caller to inspect (and close)."""
+    bomb = FileRejected("文件解压后的大小异常（疑似“压缩炸弹”），已拒绝。如确为正常表格，请另存为CSV后导入。")
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        raise FileRejected("文件已损坏，无法读取。请在Excel中打开确认后重新保存再导入。") from None
+    try:
+        infos = archive.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise bomb
+        limit, total = max_unzipped_bytes(), 0
+        for info in infos:
+            total += info.file_size
+            if total > limit or (info.file_size > MB and info.file_size > MAX_RATIO * max(info.compress_size, 1)):
+                raise bomb
+        # Inflate once, counting: the declared sizes above may be lies.
+        actual = 0
+        for info in infos:
+            with archive.open(info) as member:
+                while chunk := member.read(4 * MB):
+                    actual += len(chunk)
+                    if actual > limit:
+                        raise bomb
+    except FileRejected:
+        archive.close()
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as e:
+        archive.close()
+        if "encrypted" in str(e).lower() or "password" in str(e).lower():
+            raise FileRejected("文件设置了密码，无法读取。请在Excel中取消密码保护后再导入。") from None
+        raise FileRejected("文件已损坏，无法读取。请在Excel中打开确认后重新保存再导入。") from None
+    return archive

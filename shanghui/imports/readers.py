@@ -1,0 +1,150 @@
+"""Reading .xlsx, .xls, .ods and .csv into rows of raw cell values.
+
+The format is decided by the file's content, not its name (people rename files).
+Workbooks are read with python-calamine (Rust; fast and low on memory). CSV comes
+as UTF-8 (with or without BOM) or as GB18030, the superset of GBK that Excel and
+WPS on Chinese Windows write; we check the whole file is valid UTF-8 before
+trusting it, so a GBK file whose first lines happen to be ASCII is not misread.
+"""
+
+import codecs
+import csv
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import python_calamine
+
+from .limits import FileRejected, check_size, check_zip
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+# An encrypted .xlsx is an OLE container with a stream of this name (MS-OFFCRYPTO).
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+
+PASSWORD_MESSAGE = "文件设置了密码，无法读取。请在Excel中取消密码保护后再导入。"
+CORRUPT_MESSAGE = "文件已损坏或不是有效的表格文件，无法读取。请在Excel中打开确认后另存为.xlsx再导入。"
+
+
+@dataclass
+class Sheet:
+    name: str
+    # (row number as the user sees it, 1-based; cells). A lazy iterator: read once.
+    rows: Iterator[tuple[int, list]]
+    total: int = 0  # rows in the sheet (an estimate for CSV), for progress bars
+
+
+def sniff_format(path: Path) -> str:
+    with open(path, "rb") as f:
+        head = f.read(8192)
+    if head.startswith(ZIP_MAGIC):
+        return "zip"
+    if head.startswith(OLE_MAGIC):
+        return "ole"
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise FileRejected("无法识别的文件格式。请上传.xlsx、.xls、.ods或.csv文件。")
+    return "csv"
+
+
+def open_sheets(path: Path) -> tuple[str, Iterator[Sheet]]:
+    """The file's format and its sheets, in order. Raises FileRejected with a Chinese message."""
+    path = Path(path)
+    check_size(os.path.getsize(path))
+    kind = sniff_format(path)
+    if kind == "csv":
+        return "csv", iter([Sheet("CSV", _csv_rows(path), _count_lines(path))])
+    if kind == "zip":
+        with check_zip(path) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names and archive.read("mimetype").startswith(ODS_MIMETYPE):
+                fmt = "ods"
+            elif "xl/workbook.xml" in names:
+                fmt = "xlsx"
+            else:
+                raise FileRejected("无法识别的文件格式。请上传.xlsx、.xls、.ods或.csv文件。")
+    else:
+        if _contains(path, ENCRYPTED_STREAM):
+            raise FileRejected(PASSWORD_MESSAGE)
+        fmt = "xls"
+    return fmt, _workbook_sheets(path)
+
+
+def _contains(path: Path, needle: bytes) -> bool:
+    overlap = len(needle)
+    with open(path, "rb") as f:
+        tail = b""
+        while chunk := f.read(1024 * 1024):
+            if needle in tail + chunk:
+                return True
+            tail = chunk[-overlap:]
+    return False
+
+
+def _workbook_sheets(path: Path) -> Iterator[Sheet]:
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+    except python_calamine.PasswordError:
+        raise FileRejected(PASSWORD_MESSAGE) from None
+    except Exception:  # calamine raises several error types for broken files; all mean the same to the user
+        raise FileRejected(CORRUPT_MESSAGE) from None
+    try:
+        for meta in book.sheets_metadata:
+            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet or meta.visible != python_calamine.SheetVisibleEnum.Visible:
+                continue
+            try:
+                sheet = book.get_sheet_by_name(meta.name)
+            except python_calamine.PasswordError:
+                raise FileRejected(PASSWORD_MESSAGE) from None
+            except Exception:
+                raise FileRejected(CORRUPT_MESSAGE) from None
+            first_row = sheet.start[0] + 1 if sheet.start else 1
+            rows = ((first_row + i, list(row)) for i, row in enumerate(sheet.iter_rows()))
+            yield Sheet(meta.name, rows, sheet.height)
+    finally:
+        book.close()
+
+
+def _count_lines(path: Path) -> int:
+    count = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(4 * 1024 * 1024):
+            count += chunk.count(b"\n")
+    return count
+
+
+def detect_encoding(path: Path) -> str:
+    """utf-8-sig if the whole file is valid UTF-8, else gb18030 (which also reads GBK and GB2312)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open(path, "rb") as f:
+        try:
+            while chunk := f.read(1024 * 1024):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+            return "utf-8-sig"
+        except UnicodeDecodeError:
+            pass
+    decoder = codecs.getincrementaldecoder("gb18030")()
+    with open(path, "rb") as f:
+        try:
+            while chunk := f.read(1024 * 1024):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise FileRejected("无法识别CSV文件的编码，请另存为“CSV UTF-8”或.xlsx后再导入。") from None
+    return "gb18030"
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, list]]:
+    encoding = detect_encoding(path)
+    with open(path, encoding=encoding, newline="") as f:
+        first = f.readline()
+        # Excel in some locales saves "CSV" with tabs or semicolons.
+        delimiter = max(",\t;", key=first.count) if first else ","
+        f.seek(0)  # resets the decoder too, so utf-8-sig drops the BOM again
+        reader = csv.reader(f, delimiter=delimiter)
+        try:
+            yield from enumerate(reader, start=1)
+        except csv.Error:
+            raise FileRejected("CSV文件格式有误（引号不配对等），无法读取。") from None

@@ -1,0 +1,252 @@
+"""Validate → preview → commit: all or nothing, upserts, scope and the audit event."""
+
+import datetime as dt
+import random
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from shanghui.audit.models import AuditEvent
+from shanghui.directory.models import Enterprise, Membership, Person
+from shanghui.imports import engine, kinds
+from shanghui.testing import make_id_number, make_uscc
+
+from .sheets import ENTERPRISE_HEADER, csv_file
+
+ENTERPRISES = kinds.get("enterprises")
+PERSONS = kinds.get("persons")
+MEMBERSHIPS = kinds.get("memberships")
+
+
+def enterprise_rows(n, seed=1, street="东华门街道"):
+    rng = random.Random(seed)
+    return [[make_uscc(rng), f"测试企业{i}有限公司", street, "I", "小型", str(10 + i), "2019-05-01", "存续",
+             f"东城区{i}号"] for i in range(n)]
+
+
+def snapshot():
+    return sorted(Enterprise.objects.values_list("uscc", "name", "region_id", "industry", "size", "employees",
+                                                 "founded", "status", "address", "name_initials"))
+
+
+def test_dry_run_counts_and_writes_nothing(cast, tmp_path):
+    path = csv_file(tmp_path, [ENTERPRISE_HEADER, *enterprise_rows(3)])
+    before = snapshot()
+    result = engine.run(ENTERPRISES, path, by=cast.worker_a, dry_run=True)
+    assert result.counts() == {"total": 3, "new": 3, "updated": 0, "unchanged": 0, "error": 0}
+    assert not result.committed
+    assert snapshot() == before
+    assert not AuditEvent.objects.filter(action="import").exists()
+
+
+def test_failing_row_in_the_middle_leaves_the_database_unchanged(cast, tmp_path):
+    rows = enterprise_rows(9)
+    rows[4][0] = rows[4][0][:-1] + ("0" if rows[4][0][-1] != "0" else "1")  # wrong check character
+    path = csv_file(tmp_path, [ENTERPRISE_HEADER, *rows])
+    before = snapshot()
+    # Small batches: rows before the bad one are written to the database first, then rolled back.
+    result = engine.run(ENTERPRISES, path, by=cast.worker_a, dry_run=False, batch_size=2)
+    assert not result.committed
+    assert result.counts() == {"total": 9, "new": 8, "updated": 0, "unchanged": 0, "error": 1}
+    (row, column, message), = result.errors
+    assert (row, column) == (6, "统一社会信用代码") and "校验位错误" in message
+    assert snapshot() == before
+    event = AuditEvent.objects.get(action="import")
+    assert not event.success and event.extra["error"] == 1
+
+
+def test_second_import_of_the_same_file_is_all_unchanged(cast, tmp_path):
+    path = csv_file(tmp_path, [ENTERPRISE_HEADER, *enterprise_rows(4)])
+    first = engine.run(ENTERPRISES, path, by=cast.worker_a, dry_run=False)
+    assert first.committed and first.new == 4
+    after_first = snapshot()
+    second = engine.run(ENTERPRISES, path, by=cast.worker_a, dry_run=False)
+    assert second.counts() == {"total": 4, "new": 0, "updated": 0, "unchanged": 4, "error": 0}
+    assert snapshot() == after_first
+
+
+def test_changed_rows_are_updated_by_natural_key(cast, tmp_path):
+    rows = enterprise_rows(2)
+    engine.run(ENTERPRISES, csv_file(tmp_path, [ENTERPRISE_HEADER, *rows]), by=cast.worker_a, dry_run=False)
+    rows[1][1], rows[1][5] = "改名后的企业有限公司", "99"
+    result = engine.run(ENTERPRISES, csv_file(tmp_path, [ENTERPRISE_HEADER, *rows]), by=cast.worker_a,
+                        dry_run=False)
+    assert result.counts()["updated"] == 1 and result.counts()["unchanged"] == 1
+    e = Enterprise.objects.get(uscc=rows[1][0])
+    assert (e.name, e.employees, e.name_initials) == ("改名后的企业有限公司", 99, "gmhdqyyxgs")
+
+
+def test_absent_columns_are_left_alone(cast, tmp_path):
+    code = cast.enterprise_a.uscc
+    path = csv_file(tmp_path, [["统一社会信用代码", "企业名称", "所在街道"], [code, "东华门文化传媒有限公司", "东华门街道"]])
+    result = engine.run(ENTERPRISES, path, by=cast.worker_a, dry_run=False)
+    assert result.unchanged == 1
+    cast.enterprise_a.refresh_from_db()
+    assert (cast.enterprise_a.industry, cast.enterprise_a.size) == ("R", "small")
+
+
+def test_one_audit_event_per_import_with_kind_file_and_counts(cast, tmp_path):
+    path = csv_file(tmp_path, [ENTERPRISE_HEADER, *enterprise_rows(3)], name="名录.csv")
+    engine.run(ENTERPRISES, path, by=cast.worker_a, filename="名录.csv", dry_run=False)
+    event = AuditEvent.objects.get(action="import")
+    assert event.actor == cast.worker_a and event.success
+    assert event.extra == {"kind": "enterprises", "file": "名录.csv", "total": 3, "new": 3, "updated": 0,
+                           "unchanged": 0, "error": 0}
+    assert not AuditEvent.objects.filter(action="create").exists()
+
+
+def test_street_worker_cannot_import_rows_for_another_street(cast, tmp_path):
+    rows = enterprise_rows(2)
+    rows[1][2] = "景山街道"
+    result = engine.run(ENTERPRISES, csv_file(tmp_path, [ENTERPRISE_HEADER, *rows]), by=cast.worker_a,
+                        dry_run=False)
+    assert not result.committed
+    assert result.errors == [(3, "所在街道", "您无权导入“景山街道”的企业。")]
+    assert not Enterprise.objects.filter(uscc__in=[r[0] for r in rows]).exists()
+
+
+def test_street_worker_cannot_overwrite_another_streets_enterprise(cast, tmp_path):
+    # The file claims street A, but the code belongs to an enterprise registered in street B.
+    path = csv_file(tmp_path, [ENTERPRISE_HEADER[:3], [cast.enterprise_b.uscc, "抢注", "东华门街道"]])
+    result = engine.run(ENTERPRISES, path, by=cast.worker_a, dry_run=False)
+    assert result.error_rows == 1 and "其他街道" in result.errors[0][2]
+    cast.enterprise_b.refresh_from_db()
+    assert (cast.enterprise_b.name, cast.enterprise_b.region) == ("景山餐饮管理有限公司", cast.street_b)
+
+
+@pytest.mark.parametrize("who", ["leader", "auditor", "instructor_a", "enterprise_user_a"])
+def test_read_only_roles_cannot_import(cast, tmp_path, who):
+    path = csv_file(tmp_path, [ENTERPRISE_HEADER, *enterprise_rows(1)])
+    with pytest.raises(PermissionDenied):
+        engine.run(ENTERPRISES, path, by=getattr(cast, who), dry_run=False)
+
+
+def test_unknown_references_and_coded_values_are_explained(cast, tmp_path):
+    rows = enterprise_rows(3)
+    rows[0][2] = "不存在街道"
+    rows[1][3] = "航天业"
+    rows[2][2] = "东城区"  # a district, not a street
+    result = engine.run(ENTERPRISES, csv_file(tmp_path, [ENTERPRISE_HEADER, *rows]), by=cast.admin, dry_run=True)
+    messages = {(r, c): m for r, c, m in result.errors}
+    assert "找不到街道“不存在街道”" in messages[(2, "所在街道")]
+    assert messages[(3, "行业门类")].startswith("行业门类“航天业”不在可选范围内")
+    assert "不是街道" in messages[(4, "所在街道")]
+
+
+def test_duplicate_key_inside_the_file(cast, tmp_path):
+    rows = enterprise_rows(2)
+    rows.append(list(rows[0]))
+    result = engine.run(ENTERPRISES, csv_file(tmp_path, [ENTERPRISE_HEADER, *rows]), by=cast.admin, dry_run=True)
+    assert result.errors == [(4, "统一社会信用代码", "与第2行重复（统一社会信用代码相同），同一记录只能出现一次。")]
+
+
+def test_founding_date_in_the_future_is_refused(cast, tmp_path):
+    rows = enterprise_rows(1)
+    rows[0][6] = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    result = engine.run(ENTERPRISES, csv_file(tmp_path, [ENTERPRISE_HEADER, *rows]), by=cast.admin, dry_run=True)
+    assert result.errors == [(2, "成立日期", "成立日期不能晚于今天。")]
+
+
+# --- persons -------------------------------------------------------------------
+
+def test_persons_are_encrypted_and_found_by_digest(cast, tmp_path):
+    rng = random.Random(11)
+    number = make_id_number(rng, birth=dt.date(1985, 7, 9))
+    path = csv_file(tmp_path, [
+        ["姓名", "身份证号", "手机", "政治面貌", "所属街道", "所在企业统一社会信用代码", "职务"],
+        ["陈新", number.lower(), "138-0013-8000", "党员", "东华门街道", cast.enterprise_a.uscc, "总经理"],
+    ])
+    result = engine.run(PERSONS, path, by=cast.worker_a, dry_run=False)
+    assert result.committed, result.errors
+    person = Person.objects.by_id_number(number).get()
+    assert (person.name, person.id_number, person.mobile) == ("陈新", number, "13800138000")
+    assert number not in person.id_number_cipher and "13800138000" not in person.mobile_cipher
+    assert (person.birth_date, person.political_status, person.enterprise) == (
+        dt.date(1985, 7, 9), "party_member", cast.enterprise_a)
+    assert person.name_initials == "cx"
+    again = engine.run(PERSONS, path, by=cast.worker_a, dry_run=False)
+    assert again.unchanged == 1
+
+
+def test_person_mobile_change_is_reencrypted(cast, tmp_path):
+    number = cast.person_a.id_number
+    path = csv_file(tmp_path, [["姓名", "身份证号码", "手机号码", "所属街道"], ["王东华", number, "13911112222", "东华门街道"]])
+    result = engine.run(PERSONS, path, by=cast.worker_a, dry_run=False)
+    assert result.updated == 1, result.errors
+    cast.person_a.refresh_from_db()
+    assert cast.person_a.mobile == "13911112222"
+    assert Person.objects.by_mobile("13911112222").get() == cast.person_a
+
+
+def test_person_of_another_street_is_not_overwritten(cast, tmp_path):
+    path = csv_file(tmp_path, [["姓名", "身份证号码", "所属街道"], ["冒名", cast.person_b.id_number, "东华门街道"]])
+    result = engine.run(PERSONS, path, by=cast.worker_a, dry_run=False)
+    assert not result.committed and "其他街道" in result.errors[0][2]
+    cast.person_b.refresh_from_db()
+    assert cast.person_b.name == "李景山"
+
+
+def test_person_enterprise_must_be_visible(cast, tmp_path):
+    number = make_id_number(random.Random(3))
+    path = csv_file(tmp_path, [["姓名", "身份证号码", "所属街道", "所在企业统一社会信用代码"],
+                               ["甲", number, "东华门街道", cast.enterprise_b.uscc]])
+    result = engine.run(PERSONS, path, by=cast.worker_a, dry_run=True)
+    assert result.error_rows == 1 and "找不到统一社会信用代码" in result.errors[0][2]
+
+
+def test_masked_id_number_is_refused(cast, tmp_path):
+    path = csv_file(tmp_path, [["姓名", "身份证号码", "所属街道"], ["甲", "110101********123X", "东华门街道"]])
+    result = engine.run(PERSONS, path, by=cast.admin, dry_run=True)
+    assert "遮盖" in result.errors[0][2]
+
+
+# --- memberships ---------------------------------------------------------------
+
+MEMBER_HEADER = ["商会", "会员企业统一社会信用代码", "个人会员身份证号码", "会内职务", "入会日期", "退会日期"]
+
+
+def test_membership_upsert_by_chamber_member_and_date(cast, tmp_path):
+    rows = [["东华门街道商会", cast.enterprise_a.uscc, "", "副会长", "2018-01-01", ""],
+            ["东城区青年创业者协会", "", cast.youth_member.id_number, "会员", "2018-01-01", "2023-12-31"]]
+    result = engine.run(MEMBERSHIPS, csv_file(tmp_path, [MEMBER_HEADER, *rows]), by=cast.admin, dry_run=False)
+    assert result.counts() == {"total": 2, "new": 0, "updated": 2, "unchanged": 0, "error": 0}, result.errors
+    cast.membership_a.refresh_from_db()
+    cast.youth_membership.refresh_from_db()
+    assert cast.membership_a.role == "vice_president"
+    assert cast.youth_membership.left == dt.date(2023, 12, 31)
+    assert Membership.objects.count() == 3
+
+
+def test_membership_rules_are_applied(cast, tmp_path):
+    rows = [
+        ["东华门街道商会", cast.enterprise_a.uscc, "", "", "2020-01-01", ""],  # overlaps the 2018 membership
+        ["东城区青年创业者协会", cast.enterprise_a.uscc, "", "", "2020-01-01", ""],  # enterprise in an individual association
+        ["东华门街道商会", "", cast.youth_member.id_number, "", "2020-01-01", ""],  # person in an enterprise chamber
+        ["东华门街道商会", cast.enterprise_a.uscc, cast.youth_member.id_number, "", "2020-01-01", ""],  # both
+        ["东华门街道商会", cast.enterprise_a.uscc, "", "", "2010-01-01", "2009-01-01"],  # left before joined
+        ["不存在的商会", cast.enterprise_a.uscc, "", "", "2010-01-01", ""],
+    ]
+    result = engine.run(MEMBERSHIPS, csv_file(tmp_path, [MEMBER_HEADER, *rows]), by=cast.admin, dry_run=True)
+    messages = {r: m for r, _, m in result.errors}
+    assert result.error_rows == 6
+    assert "会员期不能重叠" in messages[2]
+    assert "实行个人会员制" in messages[3]
+    assert "实行企业会员制" in messages[4]
+    assert "二者选其一" in messages[5]
+    assert "退会日期不能早于入会日期" in messages[6]
+    assert "找不到商会" in messages[7]
+
+
+def test_overlapping_periods_inside_the_file(cast, tmp_path):
+    e = cast.enterprise_b.uscc
+    rows = [["景山街道商会", e, "", "", "2010-01-01", "2012-12-31"],
+            ["景山街道商会", e, "", "", "2012-06-01", "2013-12-31"]]
+    result = engine.run(MEMBERSHIPS, csv_file(tmp_path, [MEMBER_HEADER, *rows]), by=cast.admin, dry_run=True)
+    assert result.errors == [(3, "入会日期", "与第2行的会员期重叠：同一会员在同一商会的会员期不能重叠。")]
+
+
+def test_worker_cannot_import_memberships_of_another_streets_chamber(cast, tmp_path):
+    rows = [["景山街道商会", cast.enterprise_a.uscc, "", "", "2010-01-01", "2012-12-31"]]
+    result = engine.run(MEMBERSHIPS, csv_file(tmp_path, [MEMBER_HEADER, *rows]), by=cast.worker_a, dry_run=False)
+    assert not result.committed and result.error_rows == 1
+    assert Membership.objects.count() == 3

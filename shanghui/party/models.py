@@ -1,0 +1,468 @@
+"""Party building (DESIGN §3 `party`): organisations, what they cover, members, instructors, meetings.
+
+Dates are inclusive ranges: a coverage, membership or assignment with `end` (or `left`)
+set runs up to and including that day; an open end means "to this day". A party
+organisation's `dissolved` date and an enterprise's `status_changed` date are the first
+day it no longer exists. "At most one at a time" rules are checked in `clean()` (with a
+clear message) and, for the open row, backed by a partial unique constraint.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from shanghui.core.scoping import ScopedQuerySet
+from shanghui.directory.models import Enterprise, Person
+from shanghui.orgs.models import Chamber, InitialsMixin, StaffAssignment
+
+FAR_FUTURE = dt.date.max
+
+
+def overlaps(start_field: str, end_field: str, start: dt.date, end: dt.date | None) -> Q:
+    """Rows whose [start_field, end_field] (open end = forever) meets [start, end]."""
+    cond = Q(**{f"{start_field}__lte": end or FAR_FUTURE})
+    return cond & (Q(**{f"{end_field}__isnull": True}) | Q(**{f"{end_field}__gte": start}))
+
+
+def _check_range(errors: dict, start, end, end_field: str, message: str) -> None:
+    if start and end and end < start:
+        errors.setdefault(end_field, []).append(message)
+
+
+# --- organisations -------------------------------------------------------------
+
+
+class Level(models.TextChoices):
+    COMMITTEE = "committee", "党委"
+    GENERAL_BRANCH = "general_branch", "党总支"
+    BRANCH = "branch", "党支部"
+
+
+class Form(models.TextChoices):
+    OWN = "own", "单独组建"
+    JOINT = "joint", "联合组建"
+
+
+LEVEL_RANK = {Level.COMMITTEE: 3, Level.GENERAL_BRANCH: 2, Level.BRANCH: 1}
+
+
+class PartyOrganizationQuerySet(ScopedQuerySet):
+    # A joint organisation belongs to its host chamber's region, an own one to its enterprise's street.
+    region_paths = ("host_chamber__region", "enterprise__region")
+
+    def search(self, q: str):
+        q = (q or "").strip()
+        return self.filter(Q(name__icontains=q) | Q(name_initials__contains=q.lower())) if q else self
+
+    def active_between(self, start: dt.date, end: dt.date):
+        return self.filter(Q(founded__lte=end) & (Q(dissolved__isnull=True) | Q(dissolved__gt=start)))
+
+    def active_on(self, day: dt.date):
+        return self.active_between(day, day)
+
+    def joint_committees(self):
+        """Joint party committees hosted by a street chamber (商会联合党委)."""
+        return self.filter(form=Form.JOINT, level=Level.COMMITTEE, host_chamber__kind=Chamber.Kind.STREET)
+
+    def term_due(self, day: dt.date, within_days: int = 90):
+        """Organisations (still existing) whose term has ended or ends within `within_days` of `day`."""
+        return self.active_on(day).filter(term_end__lte=day + dt.timedelta(days=within_days))
+
+
+class PartyOrganization(InitialsMixin):
+    """A party committee, general branch or branch, formed in one enterprise (own) or jointly (joint)."""
+
+    name = models.CharField("名称", max_length=100, unique=True)
+    level = models.CharField("层级", max_length=20, choices=Level.choices)
+    form = models.CharField("组建方式", max_length=10, choices=Form.choices)
+    parent = models.ForeignKey("self", verbose_name="上级党组织", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="children")
+    host_chamber = models.ForeignKey(Chamber, verbose_name="依托商会", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="party_organizations",
+                                     help_text="联合组建的党组织依托的商会（如街道商会联合党委）。")
+    enterprise = models.ForeignKey(Enterprise, verbose_name="所在企业", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="own_party_organizations",
+                                   help_text="单独组建的党组织所在的企业。")
+    secretary = models.CharField("书记", max_length=50, blank=True)
+    founded = models.DateField("成立日期")
+    term_years = models.PositiveSmallIntegerField("每届任期（年）", default=3,
+                                                  validators=[MinValueValidator(1), MaxValueValidator(5)])
+    term_end = models.DateField("本届届满日期", null=True, blank=True)
+    dissolved = models.DateField("撤销日期", null=True, blank=True)
+
+    objects = PartyOrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "党组织"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(form="joint", host_chamber__isnull=False, enterprise__isnull=True)
+                | Q(form="own", enterprise__isnull=False),
+                name="party_org_form_fields",
+            ),
+            models.CheckConstraint(condition=Q(term_end__isnull=True) | Q(term_end__gte=models.F("founded")),
+                                   name="party_org_term_after_founding"),
+            models.CheckConstraint(condition=Q(dissolved__isnull=True) | Q(dissolved__gt=models.F("founded")),
+                                   name="party_org_dissolved_after_founding"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def region(self):
+        if self.form == Form.JOINT and self.host_chamber_id:
+            return self.host_chamber.region
+        return self.enterprise.region if self.enterprise_id else None
+
+    def is_active_on(self, day: dt.date) -> bool:
+        return self.founded <= day and (self.dissolved is None or day < self.dissolved)
+
+    def term_state(self, day: dt.date) -> str:
+        """'' (fine), 'due' (ends within 90 days) or 'overdue' (换届提醒)."""
+        if not self.term_end or not self.is_active_on(day):
+            return ""
+        if self.term_end < day:
+            return "overdue"
+        return "due" if self.term_end <= day + dt.timedelta(days=90) else ""
+
+    def clean(self):
+        errors: dict[str, list[str]] = {}
+        if self.form == Form.JOINT:
+            if not self.host_chamber_id:
+                errors.setdefault("host_chamber", []).append("联合组建的党组织须填写依托商会。")
+            if self.enterprise_id:
+                errors.setdefault("enterprise", []).append("联合组建的党组织不填写所在企业；覆盖的企业请在“覆盖企业”中登记。")
+        elif self.form == Form.OWN:
+            if not self.enterprise_id:
+                errors.setdefault("enterprise", []).append("单独组建的党组织须填写所在企业。")
+            if self.host_chamber_id:
+                errors.setdefault("host_chamber", []).append("单独组建的党组织不填写依托商会。")
+        _check_range(errors, self.founded, self.term_end, "term_end", "本届届满日期不能早于成立日期。")
+        if self.founded and self.dissolved and self.dissolved <= self.founded:
+            errors.setdefault("dissolved", []).append("撤销日期应晚于成立日期。")
+        if self.founded and self.founded > dt.date.today():
+            errors.setdefault("founded", []).append("成立日期不能晚于今天。")
+        if self.parent_id:
+            self._clean_parent(errors)
+        if self.pk and self.dissolved:
+            self._clean_dissolved(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def _clean_parent(self, errors: dict) -> None:
+        parent = self.parent
+        node, seen = parent, set()
+        while node is not None and node.pk not in seen:
+            if self.pk and node.pk == self.pk:
+                errors.setdefault("parent", []).append("上级党组织不能是本组织或其下级组织。")
+                return
+            seen.add(node.pk)
+            node = node.parent
+        if self.level and parent.level != Level.COMMITTEE and LEVEL_RANK[parent.level] <= LEVEL_RANK[self.level]:
+            errors.setdefault("parent", []).append(
+                f"{parent.get_level_display()}“{parent}”不能作为{self.get_level_display()}的上级。")
+
+    def _clean_dissolved(self, errors: dict) -> None:
+        open_cov = self.coverages.filter(Q(end__isnull=True) | Q(end__gte=self.dissolved)).exists()
+        open_mem = self.members.filter(Q(left__isnull=True) | Q(left__gte=self.dissolved)).exists()
+        if open_cov or open_mem:
+            errors.setdefault("dissolved", []).append(
+                "撤销前请先结束该组织的覆盖企业记录并转出全部党员（截止日期应早于撤销日期）。")
+
+
+# --- coverage ------------------------------------------------------------------
+
+
+class PartyCoverageQuerySet(ScopedQuerySet):
+    region_paths = ("enterprise__region",)
+
+    def overlapping(self, start: dt.date, end: dt.date | None):
+        return self.filter(overlaps("start", "end", start, end))
+
+    def active_on(self, day: dt.date):
+        return self.overlapping(day, day)
+
+
+class PartyCoverage(models.Model):
+    """One enterprise covered by one party organisation from `start` to `end` (组织覆盖的历史)."""
+
+    organization = models.ForeignKey(PartyOrganization, verbose_name="党组织", on_delete=models.PROTECT,
+                                     related_name="coverages")
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.CASCADE,
+                                   related_name="party_coverages")
+    start = models.DateField("覆盖起始日期")
+    end = models.DateField("覆盖截止日期", null=True, blank=True)
+
+    objects = PartyCoverageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "党组织覆盖"
+        ordering = ["enterprise", "-start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                                   name="party_coverage_end_after_start"),
+            # At most one current coverage per enterprise; clean() checks the whole history.
+            models.UniqueConstraint(fields=["enterprise"], condition=Q(end__isnull=True),
+                                    name="party_coverage_one_open_per_enterprise"),
+        ]
+        indexes = [models.Index(fields=["enterprise", "start"]), models.Index(fields=["organization", "start"])]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} ← {self.organization}"
+
+    def clean(self):
+        errors: dict[str, list[str]] = {}
+        _check_range(errors, self.start, self.end, "end", "覆盖截止日期不能早于起始日期。")
+        if not (self.organization_id and self.enterprise_id and self.start):
+            if errors:
+                raise ValidationError(errors)
+            return
+        org, ent = self.organization, self.enterprise
+        region = org.region
+        if region is not None and not ent.region.path.startswith(region.path):
+            errors.setdefault("enterprise", []).append(
+                f"企业“{ent}”位于{ent.region}，不在党组织“{org}”所在的{region}范围内，不能由其覆盖。")
+        if org.form == Form.OWN and org.enterprise_id != ent.pk:
+            errors.setdefault("enterprise", []).append(f"单独组建的党组织“{org}”只能覆盖其所在企业“{org.enterprise}”。")
+        if self.start < org.founded:
+            errors.setdefault("start", []).append(f"覆盖起始日期不能早于党组织成立日期（{org.founded:%Y-%m-%d}）。")
+        if org.dissolved and (self.end is None or self.end >= org.dissolved):
+            errors.setdefault("end", []).append(f"党组织已于{org.dissolved:%Y-%m-%d}撤销，覆盖截止日期应早于撤销日期。")
+        if not errors:
+            clash = (PartyCoverage.objects.filter(enterprise=ent).exclude(pk=self.pk)
+                     .overlapping(self.start, self.end).select_related("organization").first())
+            if clash:
+                until = f"{clash.end:%Y-%m-%d}" if clash.end else "今"
+                errors.setdefault("__all__", []).append(
+                    f"企业“{ent}”在{clash.start:%Y-%m-%d}至{until}已由“{clash.organization}”覆盖，"
+                    "同一时间只能由一个党组织覆盖；如需转由其他组织覆盖，请使用“转移覆盖”。")
+        if errors:
+            raise ValidationError(errors)
+
+
+# --- members -------------------------------------------------------------------
+
+
+class PartyMemberQuerySet(ScopedQuerySet):
+    region_paths = ("organization__host_chamber__region", "organization__enterprise__region")
+
+    def search(self, q: str):
+        q = (q or "").strip()
+        if not q:
+            return self
+        return self.filter(Q(person__name__icontains=q) | Q(person__name_initials__contains=q.lower())
+                           | Q(organization__name__icontains=q))
+
+    def active_on(self, day: dt.date):
+        return self.filter(overlaps("joined_org", "left", day, day))
+
+
+class PartyMember(models.Model):
+    """A person's membership of one party organisation (a transfer ends one row and starts the next)."""
+
+    class Category(models.TextChoices):
+        FULL = "full", "正式党员"
+        PROBATIONARY = "probationary", "预备党员"
+
+    person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.CASCADE, related_name="party_records")
+    organization = models.ForeignKey(PartyOrganization, verbose_name="党组织", on_delete=models.PROTECT,
+                                     related_name="members")
+    category = models.CharField("党员类别", max_length=20, choices=Category.choices, default=Category.FULL)
+    joined_party = models.DateField("入党日期")
+    joined_org = models.DateField("转入本组织日期")
+    left = models.DateField("转出日期", null=True, blank=True)
+    flowing = models.BooleanField("流动党员", default=False)
+
+    objects = PartyMemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "党员"
+        ordering = ["organization", "person__name_initials", "-joined_org"]
+        constraints = [
+            models.CheckConstraint(condition=Q(left__isnull=True) | Q(left__gte=models.F("joined_org")),
+                                   name="party_member_left_after_joined"),
+            models.UniqueConstraint(fields=["person"], condition=Q(left__isnull=True),
+                                    name="party_member_one_open_per_person"),
+        ]
+        indexes = [models.Index(fields=["organization", "joined_org"]), models.Index(fields=["person", "joined_org"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.organization}"
+
+    def clean(self):
+        errors: dict[str, list[str]] = {}
+        _check_range(errors, self.joined_org, self.left, "left", "转出日期不能早于转入本组织日期。")
+        if self.joined_party and self.joined_party > dt.date.today():
+            errors.setdefault("joined_party", []).append("入党日期不能晚于今天。")
+        if self.joined_party and self.joined_org and self.joined_org < self.joined_party:
+            errors.setdefault("joined_org", []).append("转入本组织日期不能早于入党日期。")
+        if self.organization_id and self.joined_org:
+            org = self.organization
+            if self.joined_org < org.founded:
+                errors.setdefault("joined_org", []).append(f"转入日期不能早于党组织成立日期（{org.founded:%Y-%m-%d}）。")
+            if org.dissolved and (self.left is None or self.left >= org.dissolved):
+                errors.setdefault("left", []).append(f"党组织已于{org.dissolved:%Y-%m-%d}撤销，转出日期应早于撤销日期。")
+        if self.person_id and self.joined_org and not errors:
+            clash = (PartyMember.objects.filter(person_id=self.person_id).exclude(pk=self.pk)
+                     .filter(overlaps("joined_org", "left", self.joined_org, self.left))
+                     .select_related("organization").first())
+            if clash:
+                until = f"{clash.left:%Y-%m-%d}" if clash.left else "今"
+                errors.setdefault("__all__", []).append(
+                    f"{self.person}在{clash.joined_org:%Y-%m-%d}至{until}已是“{clash.organization}”的党员，"
+                    "同一时间只能属于一个党组织；如需转接组织关系，请使用“转接”。")
+        if errors:
+            raise ValidationError(errors)
+
+
+# --- instructors ---------------------------------------------------------------
+
+
+class InstructorAssignmentQuerySet(ScopedQuerySet):
+    region_paths = ("enterprise__region",)
+
+    def overlapping(self, start: dt.date, end: dt.date | None):
+        return self.filter(overlaps("start", "end", start, end))
+
+
+class InstructorAssignment(models.Model):
+    """A party-building instructor assigned to an enterprise without its own party organisation."""
+
+    instructor = models.ForeignKey(StaffAssignment, verbose_name="党建指导员", on_delete=models.PROTECT,
+                                   related_name="party_assignments",
+                                   limit_choices_to={"kind": StaffAssignment.Kind.INSTRUCTOR})
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.CASCADE,
+                                   related_name="instructor_assignments")
+    start = models.DateField("指导起始日期")
+    end = models.DateField("指导截止日期", null=True, blank=True)
+
+    objects = InstructorAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "党建指导员联系企业"
+        ordering = ["enterprise", "-start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                                   name="instructor_assignment_end_after_start"),
+        ]
+        indexes = [models.Index(fields=["enterprise", "start"])]
+
+    def __str__(self) -> str:
+        return f"{self.instructor.name} → {self.enterprise}"
+
+    def clean(self):
+        errors: dict[str, list[str]] = {}
+        _check_range(errors, self.start, self.end, "end", "指导截止日期不能早于起始日期。")
+        if self.instructor_id and self.instructor.kind != StaffAssignment.Kind.INSTRUCTOR:
+            errors.setdefault("instructor", []).append(f"“{self.instructor.name}”不是专职党建指导员。")
+        if self.instructor_id and self.enterprise_id and not errors:
+            region = self.instructor.chamber.region
+            if not self.enterprise.region.path.startswith(region.path):
+                errors.setdefault("enterprise", []).append(
+                    f"企业“{self.enterprise}”不在指导员所在商会的范围（{region}）内。")
+            own = (PartyCoverage.objects.filter(enterprise=self.enterprise, organization__form=Form.OWN)
+                   .overlapping(self.start, self.start).first())
+            if own:
+                errors.setdefault("enterprise", []).append(
+                    f"企业“{self.enterprise}”在{self.start:%Y-%m-%d}已有单独组建的党组织“{own.organization}”，无需派驻指导员。")
+            clash = (InstructorAssignment.objects.filter(enterprise=self.enterprise, instructor=self.instructor)
+                     .exclude(pk=self.pk).overlapping(self.start, self.end).exists())
+            if clash:
+                errors.setdefault("__all__", []).append("该指导员在这一时段已联系该企业，时段不能重叠。")
+        if errors:
+            raise ValidationError(errors)
+
+
+class InstructorVisitQuerySet(ScopedQuerySet):
+    region_paths = ("assignment__enterprise__region",)
+
+
+class InstructorVisit(models.Model):
+    """A visit by an instructor to an enterprise he is assigned to."""
+
+    assignment = models.ForeignKey(InstructorAssignment, verbose_name="联系关系", on_delete=models.CASCADE,
+                                   related_name="visits")
+    date = models.DateField("走访日期")
+    topics = models.TextField("走访内容", max_length=2000)
+    follow_ups = models.TextField("后续事项", max_length=2000, blank=True)
+
+    objects = InstructorVisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "指导员走访记录"
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.assignment.enterprise} {self.date:%Y-%m-%d}" if self.date else "走访记录"
+
+    def clean(self):
+        if not (self.assignment_id and self.date):
+            return
+        a = self.assignment
+        if self.date < a.start or (a.end and self.date > a.end):
+            until = f"{a.end:%Y-%m-%d}" if a.end else "今"
+            raise ValidationError({"date": f"走访日期应在指导期间（{a.start:%Y-%m-%d}至{until}）内。"})
+        if self.date > dt.date.today():
+            raise ValidationError({"date": "走访日期不能晚于今天。"})
+
+
+# --- organisational life --------------------------------------------------------
+
+
+class OrgLifeKind(models.TextChoices):
+    COMMITTEE_MEETING = "committee_meeting", "支部委员会"
+    MEMBER_MEETING = "member_meeting", "党员大会"
+    LECTURE = "lecture", "党课"
+    THEME_DAY = "theme_day", "主题党日"
+    LIFE_MEETING = "life_meeting", "组织生活会"
+    APPRAISAL = "appraisal", "民主评议党员"
+
+
+MINUTES_EXTENSIONS = ["pdf", "doc", "docx", "jpg", "jpeg", "png"]
+MINUTES_MAX_BYTES = 10 * 1024 * 1024
+
+
+def validate_minutes_size(f) -> None:
+    if f and f.size > MINUTES_MAX_BYTES:
+        raise ValidationError("会议记录文件不能超过 10 MB。")
+
+
+class OrgLifeRecordQuerySet(ScopedQuerySet):
+    region_paths = ("organization__host_chamber__region", "organization__enterprise__region")
+
+
+class OrgLifeRecord(models.Model):
+    """One meeting of 三会一课, a 主题党日, an 组织生活会 or a 民主评议 held by an organisation."""
+
+    organization = models.ForeignKey(PartyOrganization, verbose_name="党组织", on_delete=models.CASCADE,
+                                     related_name="life_records")
+    kind = models.CharField("类型", max_length=20, choices=OrgLifeKind.choices)
+    date = models.DateField("日期")
+    topic = models.CharField("主题", max_length=200)
+    attendance = models.PositiveIntegerField("出席人数", validators=[MaxValueValidator(100_000)])
+    minutes = models.FileField("会议记录", upload_to="party/minutes/%Y/", blank=True,
+                               validators=[FileExtensionValidator(MINUTES_EXTENSIONS), validate_minutes_size])
+
+    objects = OrgLifeRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "组织生活记录"
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["organization", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.get_kind_display()} {self.date:%Y-%m-%d}" if self.date else "组织生活记录"
+
+    def clean(self):
+        if not (self.organization_id and self.date):
+            return
+        org = self.organization
+        if not org.is_active_on(self.date):
+            raise ValidationError({"date": f"“{org}”在{self.date:%Y-%m-%d}尚未成立或已撤销。"})
+        if self.date > dt.date.today():
+            raise ValidationError({"date": "日期不能晚于今天。"})

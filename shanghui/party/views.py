@@ -1,0 +1,307 @@
+"""Party-building pages: the registers (built from registers.py), the KPI dashboard and its
+drill-downs, organisational-life compliance, term-end reminders and the should-form-own list."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from shanghui.audit import record
+from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require, today
+from shanghui.imports.exporting import Column, export_response
+
+from . import compliance as compliance_rules
+from . import kpis, services
+from .forms import CoverageMoveForm, PeriodForm, TransferForm, YearForm, visible_organizations
+from .models import InstructorVisit, OrgLifeRecord, PartyCoverage, PartyMember
+from .registers import ASSIGNMENT, MEMBER, ORGANIZATION, REGISTERS, Register
+
+# --- the registers ------------------------------------------------------------------
+
+
+def _register_views(reg: Register) -> dict:
+    @login_required
+    @require_GET
+    def list_view(request):
+        user = request.user
+        return list_page(request, template="party/register_list.html", queryset=reg.queryset(user),
+                         filter_form=reg.filter_form(request.GET, user=user), reg=reg,
+                         columns=reg.columns[:reg.table_columns],
+                         create_url=reverse(f"party:{reg.noun}_create"), export_url=reverse(f"party:{reg.noun}_export"),
+                         can_create=reg.can_create(user))
+
+    @login_required
+    @require_GET
+    def export_view(request):
+        return export_page(request, title=reg.title, queryset=reg.queryset(request.user),
+                           filter_form=reg.filter_form(request.GET, user=request.user), columns=reg.columns)
+
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def create_view(request):
+        user = request.user
+        require(reg.can_create(user), f"您无权新增{reg.title}。")
+        initial = {k: request.GET[k] for k in reg.preselect if request.GET.get(k, "").isdigit()}
+        form = reg.form(post_data(request), request.FILES or None, user=user, initial=initial)
+        return form_page(request, template="party/register_form.html", form=form, reg=reg,
+                         redirect_to=reg.detail_url, call=lambda **data: reg.create(user, **data),
+                         cancel_url=reg.list_url())
+
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def edit_view(request, pk):
+        user = request.user
+        obj = get_object_or_404(reg.queryset(user), pk=pk)
+        require(reg.can_write(user, obj), f"您无权修改该{reg.title}记录。")
+        form = reg.form(post_data(request), request.FILES or None, user=user, instance=obj)
+        return form_page(request, template="party/register_form.html", form=form, reg=reg, object=obj,
+                         redirect_to=reg.detail_url, call=lambda **data: reg.update(user, obj, **data),
+                         cancel_url=reg.detail_url(obj))
+
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def delete_view(request, pk):
+        user = request.user
+        obj = get_object_or_404(reg.queryset(user), pk=pk)
+        require(reg.can_write(user, obj), f"您无权删除该{reg.title}记录。")
+        return delete_page(request, obj=obj, what=reg.title, success_url=reg.list_url(),
+                           cancel_url=reg.detail_url(obj), call=lambda: reg.delete(user, obj))
+
+    return {"list": list_view, "export": export_view, "create": create_view, "edit": edit_view,
+            "delete": delete_view}
+
+
+REGISTER_VIEWS = {noun: _register_views(reg) for noun, reg in REGISTERS.items()}
+
+
+@login_required
+@require_GET
+def organization_detail(request, pk):
+    user = request.user
+    org = get_object_or_404(ORGANIZATION.queryset(user), pk=pk)
+    day = today()
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and 1949 <= int(year) <= day.year else day.year
+    year_status = compliance_rules.compliance([org], year, day)[0]
+    return render(request, "party/organization_detail.html", {
+        "org": org,
+        "term_state": org.term_state(day),
+        "coverages": PartyCoverage.objects.visible_to(user).filter(organization=org).select_related("enterprise"),
+        "members": PartyMember.objects.visible_to(user).filter(organization=org, left__isnull=True)
+        .select_related("person__enterprise"),
+        "former": PartyMember.objects.visible_to(user).filter(organization=org, left__isnull=False).count(),
+        "children": visible_organizations(user).filter(parent=org),
+        "life": OrgLifeRecord.objects.visible_to(user).filter(organization=org)[:10],
+        "compliance": year_status,
+        "year": year,
+        "this_year": day.year,
+        "can_edit": services.can_write_organization(user, org),
+    })
+
+
+@login_required
+@require_GET
+def member_detail(request, pk):
+    user = request.user
+    member = get_object_or_404(MEMBER.queryset(user), pk=pk)
+    history = (PartyMember.objects.visible_to(user).filter(person=member.person)
+               .select_related("organization").order_by("joined_org"))
+    return render(request, "party/member_detail.html", {
+        "member": member, "history": history, "can_edit": MEMBER.can_write(user, member)})
+
+
+@login_required
+@require_GET
+def assignment_detail(request, pk):
+    user = request.user
+    assignment = get_object_or_404(ASSIGNMENT.queryset(user), pk=pk)
+    return render(request, "party/assignment_detail.html", {
+        "assignment": assignment,
+        "visits": InstructorVisit.objects.visible_to(user).filter(assignment=assignment),
+        "can_edit": ASSIGNMENT.can_write(user, assignment),
+        "can_visit": services.can_record_visit(user, assignment),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_transfer(request, pk):
+    user = request.user
+    member = get_object_or_404(MEMBER.queryset(user), pk=pk)
+    require(MEMBER.can_write(user, member), "您无权办理该党员的组织关系转接。")
+    form = TransferForm(post_data(request), user=user, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.member_transfer(by=user, member=member, **form.cleaned_data)
+        except ValidationError as e:
+            _form_errors(form, e)
+        else:
+            messages.success(request, f"已将{member.person}的组织关系转入“{new.organization}”。")
+            return redirect("party:member_detail", pk=new.pk)
+    return render(request, "party/action_form.html", {
+        "form": form, "title": f"组织关系转接：{member.person}",
+        "intro": f"当前组织：{member.organization}（{member.joined_org:%Y-%m-%d}转入）。",
+        "cancel_url": reverse("party:member_detail", args=[member.pk])})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def coverage_move(request, pk):
+    """Hand the enterprise of a (current) coverage over to another organisation."""
+    user = request.user
+    coverage = get_object_or_404(PartyCoverage.objects.visible_to(user).select_related("enterprise", "organization"),
+                                 pk=pk)
+    require(services.can_write_organization(user, coverage.organization), "您无权转移该企业的覆盖关系。")
+    form = CoverageMoveForm(post_data(request), user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.coverage_move(by=user, enterprise=coverage.enterprise, **form.cleaned_data)
+        except ValidationError as e:
+            _form_errors(form, e)
+        else:
+            messages.success(request, f"“{coverage.enterprise}”已转由“{form.cleaned_data['organization']}”覆盖。")
+            return redirect("party:organization_detail", pk=form.cleaned_data["organization"].pk)
+    return render(request, "party/action_form.html", {
+        "form": form, "title": f"转移覆盖：{coverage.enterprise}",
+        "intro": f"当前由“{coverage.organization}”覆盖（{coverage.start:%Y-%m-%d}起）。",
+        "cancel_url": reverse("party:organization_detail", args=[coverage.organization_id])})
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for key, msgs in error.message_dict.items():
+            form.add_error(key if key in form.fields else None, msgs)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+@require_GET
+def orglife_minutes(request, pk):
+    """The minutes file, only through the scoped lookup (media files are never served directly)."""
+    entry = get_object_or_404(OrgLifeRecord.objects.visible_to(request.user), pk=pk)
+    if not entry.minutes:
+        raise Http404
+    try:
+        handle = entry.minutes.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    record(by=request.user, action="export", obj=entry, fields=["minutes"], extra={"title": "会议记录"})
+    return FileResponse(handle, as_attachment=True, filename=entry.minutes.name.rsplit("/", 1)[-1])
+
+
+# --- KPIs --------------------------------------------------------------------------
+
+
+def _kpi_scope(user, street):
+    return street if street is not None else user
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    user = request.user
+    period_form = PeriodForm(request.GET or None, user=user)
+    period, street = period_form.values()
+    scope = _kpi_scope(user, street)
+    day = today()
+    return render(request, "party/dashboard.html", {
+        "period_form": period_form, "period": period, "street": street, "query": period_form.query(),
+        "period_query": period_form.query(with_street=False),
+        "figures": kpis.all_figures(scope, period),
+        "rows": kpis.by_street(scope, period),
+        "kpi_keys": kpis.KPIS, "labels": kpis.LABELS,
+        "term_due": visible_organizations(user).term_due(day).order_by("term_end")[:10],
+        "term_due_count": visible_organizations(user).term_due(day).count(),
+        "should_form_own_count": kpis.should_form_own(scope, day).count(),
+    })
+
+
+ENTERPRISE_COLUMNS = [
+    Column("统一社会信用代码", lambda e: e.uscc, 22),
+    Column("企业名称", lambda e: e.name, 36),
+    Column("所在街道", lambda e: e.region.name, 14),
+    Column("企业规模", lambda e: e.get_size_display(), 10),
+    Column("从业人数", lambda e: e.employees, 10),
+    Column("经营状态", lambda e: e.get_status_display(), 10),
+]
+STREET_COLUMNS = [
+    Column("区划代码", lambda r: r.code, 14),
+    Column("街道", lambda r: r.name, 16),
+]
+WHICH = {"covered": "已覆盖", "missing": "未覆盖"}
+
+
+def _drilldown(request, key: str, which: str):
+    if key not in kpis.FUNCTIONS or which not in WHICH:
+        raise Http404
+    period_form = PeriodForm(request.GET or None, user=request.user)
+    period, street = period_form.values()
+    fig = kpis.figure(key, _kpi_scope(request.user, street), period)
+    queryset = fig.covered if which == "covered" else fig.missing
+    if key == "joint_committee":
+        return period_form, fig, queryset.order_by("code"), STREET_COLUMNS
+    return period_form, fig, queryset.select_related("region").order_by("region__code", "name"), ENTERPRISE_COLUMNS
+
+
+@login_required
+@require_GET
+def kpi_list(request, key, which):
+    period_form, fig, queryset, columns = _drilldown(request, key, which)
+    page = Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "party/kpi_list.html", {
+        "figure": fig, "which": which, "which_label": WHICH[which], "page": page, "objects": page.object_list,
+        "columns": columns, "period_form": period_form, "period": period_form.values()[0],
+        "query": period_form.query(), "key": key})
+
+
+@login_required
+@require_GET
+def kpi_export(request, key, which):
+    period_form, fig, queryset, columns = _drilldown(request, key, which)
+    period, street = period_form.values()
+    fmt = "csv" if request.GET.get("fmt") == "csv" else "xlsx"
+    return export_response(by=request.user, title=f"{fig.label}_{WHICH[which]}", queryset=queryset, columns=columns,
+                           fmt=fmt, filters={"kpi": key, "which": which, "start": period.start.isoformat(),
+                                             "end": period.end.isoformat(), "street": street.code if street else ""})
+
+
+# --- organisational life, terms, should-form-own --------------------------------------------
+
+
+@login_required
+@require_GET
+def compliance(request):
+    user = request.user
+    form = YearForm(request.GET or None, user=user)
+    year, region = form.values()
+    orgs = visible_organizations(user).active_between(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    if region is not None:
+        orgs = ORGANIZATION.filter_form(None, user=user).filter_region(orgs, region)
+    page = Paginator(orgs.order_by("name"), settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    as_of = today()
+    rows = compliance_rules.compliance(page.object_list, year, as_of)
+    return render(request, "party/compliance.html", {
+        "form": form, "year": year, "page": page, "rows": rows, "rules": compliance_rules.rule_descriptions()})
+
+
+@login_required
+@require_GET
+def should_form_own(request):
+    user = request.user
+    day = today()
+    queryset = kpis.should_form_own(user, day).order_by("region__code", "name")
+    if request.GET.get("fmt") in ("xlsx", "csv"):
+        columns = [*ENTERPRISE_COLUMNS, Column("正式党员人数", lambda e: e.full_members, 12)]
+        return export_response(by=user, title="应单独组建党组织的企业", queryset=queryset, columns=columns,
+                               fmt=request.GET["fmt"], filters={"on": day.isoformat()})
+    page = Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "party/should_form_own.html", {"page": page, "objects": page.object_list, "day": day,
+                                                          "minimum": kpis.SHOULD_FORM_OWN_MIN})
