@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "shanghui.orgs",
     "shanghui.directory",
     "shanghui.party",
+    "shanghui.activities",
     "shanghui.imports",
     "shanghui.api",
     # Serves Swagger UI for /api/v1/docs from its bundled static files, not from a CDN.

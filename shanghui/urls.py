@@ -10,6 +10,7 @@ urlpatterns = [
     path("orgs/", include("shanghui.orgs.urls")),
     path("directory/", include("shanghui.directory.urls")),
     path("party/", include("shanghui.party.urls")),
+    path("activities/", include("shanghui.activities.urls")),
     path("audit/", include("shanghui.audit.urls")),
     path("imports/", include("shanghui.imports.urls")),
     path("api/v1/", api.urls),

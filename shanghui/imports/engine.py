@@ -10,6 +10,10 @@ column and a Chinese message. A commit (successful or not) is one audit event.
 """
 
 import itertools
+import multiprocessing
+import os
+import queue as queues
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -29,6 +33,10 @@ from .readers import open_sheets
 BATCH = 5000
 HEADER_SCAN_ROWS = 30  # title rows above the header: we look this far down for it
 MAX_ERRORS = 100_000  # detailed errors kept; beyond that only counted
+# From this many rows on, a forked child reads and parses the file while this process
+# checks and writes (two cores busy instead of one). Below it, a second process costs
+# more than it saves.
+PIPELINE_MIN_ROWS = 50_000
 
 Progress = Callable[[int, int], None]
 
@@ -122,7 +130,8 @@ def can_import(by) -> bool:
 
 
 def run(kind: Kind, path: Path | str, *, by, filename: str = "", dry_run: bool = True,
-        progress: Progress | None = None, batch_size: int = BATCH) -> Result:
+        progress: Progress | None = None, batch_size: int = BATCH,
+        pipeline_min_rows: int | None = None) -> Result:
     """Validate (and unless dry_run, commit) one file. Never raises for bad input: see Result."""
     if not can_import(by):
         raise PermissionDenied("您无权导入数据。")
@@ -130,10 +139,10 @@ def run(kind: Kind, path: Path | str, *, by, filename: str = "", dry_run: bool =
     result = Result(kind=kind.name, filename=filename or Path(path).name, dry_run=dry_run)
     try:
         if dry_run:
-            _pass(kind, Path(path), by, result, False, progress, batch_size)
+            _pass(kind, Path(path), by, result, False, progress, batch_size, pipeline_min_rows)
         else:
             with transaction.atomic():
-                _pass(kind, Path(path), by, result, True, progress, batch_size)
+                _pass(kind, Path(path), by, result, True, progress, batch_size, pipeline_min_rows)
                 if not result.ok:
                     raise _Rollback
                 result.committed = True
@@ -159,7 +168,8 @@ def _audit(by, result: Result, *, success: bool) -> None:
                   **({"file_error": result.file_error} if result.file_error else {})})
 
 
-def _pass(kind: Kind, path: Path, by, result: Result, write: bool, progress, batch_size: int) -> None:
+def _pass(kind: Kind, path: Path, by, result: Result, write: bool, progress, batch_size: int,
+          pipeline_min_rows: int | None = None) -> None:
     fmt, sheets = open_sheets(path)
     sheet, header_number, mapping, duplicated, unknown, rows = _find_header(kind, sheets)
     if duplicated:
@@ -169,22 +179,83 @@ def _pass(kind: Kind, path: Path, by, result: Result, write: bool, progress, bat
     ctx = kind.context(by)
     total = max(sheet.total - header_number, 0)
     seen: dict = {}
-    batch: list[Row] = []
     plan = [(i, c.name, c.parse, c.required, c.header) for i, c in mapping.items()]
+    threshold = PIPELINE_MIN_ROWS if pipeline_min_rows is None else pipeline_min_rows
+    batches = (_forked_batches(kind, rows, plan, batch_size) if total >= threshold and _can_fork()
+               else _parsed_batches(kind, rows, plan, batch_size))
+    for batch in batches:
+        _batch(kind, batch, present, ctx, seen, result, write)
+        if progress:
+            progress(result.total, total)
+    if progress:
+        progress(result.total, result.total)
+
+
+def _parsed_batches(kind: Kind, rows, plan: list, batch_size: int):
+    """Lists of parsed rows (blank lines skipped), batch_size at a time."""
+    batch: list[Row] = []
     for number, raw in rows:
         row = _parse(number, raw, plan)
         if row is None:
             continue
+        if not row.errors:
+            kind.prepare(row.values)
         batch.append(row)
         if len(batch) >= batch_size:
-            _batch(kind, batch, present, ctx, seen, result, write)
+            yield batch
             batch = []
-            if progress:
-                progress(result.total, total)
     if batch:
-        _batch(kind, batch, present, ctx, seen, result, write)
-    if progress:
-        progress(result.total, result.total)
+        yield batch
+
+
+def _can_fork() -> bool:
+    # Only from a single-threaded process (the CLI): forking a threaded web server could
+    # copy a lock another thread holds. The child touches no database connection.
+    return (os.cpu_count() or 1) > 1 and threading.active_count() == 1 \
+        and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _child(kind: Kind, rows, plan: list, batch_size: int, out) -> None:
+    try:
+        for batch in _parsed_batches(kind, rows, plan, batch_size):
+            out.put(("rows", [(r.number, r.values, r.errors) for r in batch]))
+        out.put(("done", None))
+    except FileRejected as e:
+        out.put(("error", e.message))
+    except Exception:  # noqa: BLE001 - whatever a broken file does to a reader, the user gets a message
+        out.put(("error", "读取文件时出错，文件可能已损坏。未写入任何数据。"))
+
+
+def _forked_batches(kind: Kind, rows, plan: list, batch_size: int):
+    """The same batches as _parsed_batches, parsed in a forked child while this process writes.
+
+    The child inherits the open reader (`rows`) and is the only one to use it from then
+    on; it ends with os._exit (multiprocessing's fork start), so it never closes or
+    checkpoints the database connection it inherited.
+    """
+    context = multiprocessing.get_context("fork")
+    out = context.Queue(maxsize=4)  # a few batches ahead at most: memory stays bounded
+    child = context.Process(target=_child, args=(kind, rows, plan, batch_size, out), daemon=True)
+    child.start()
+    try:
+        while True:
+            try:
+                message, payload = out.get(timeout=1)
+            except queues.Empty:
+                if not child.is_alive():
+                    raise FileRejected("读取文件的进程意外退出，未写入任何数据。") from None
+                continue
+            if message == "rows":
+                yield [Row(number=n, values=v, errors=e) for n, v, e in payload]
+            elif message == "error":
+                raise FileRejected(payload)
+            else:
+                return
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        out.close()
 
 
 def _parse(number: int, raw: list, plan: list) -> Row | None:

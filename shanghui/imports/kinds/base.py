@@ -60,6 +60,9 @@ class Kind:
         return next(c.header for c in self.columns if c.name == name)
 
     # --- reading a batch -------------------------------------------------------
+    def prepare(self, values: dict) -> None:
+        """Per-row work that needs no database (runs in the parsing process): e.g. pinyin initials."""
+
     def context(self, by) -> dict:
         """Lookups shared by all batches of one import (streets, chambers, the user's scope)."""
         return {}

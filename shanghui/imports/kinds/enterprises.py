@@ -63,6 +63,10 @@ class EnterpriseKind(Kind):
               "employees": "employees", "founded": "founded", "status": "status", "address": "address"}
     BLANK_KEEPS = {"status"}  # a blank cell here keeps the stored value (or the default for a new row)
 
+    def prepare(self, values: dict) -> None:
+        if values.get("name"):
+            values["name_initials"] = fast_initials(values["name"])[:100]
+
     def context(self, by) -> dict:
         return {"streets": refs.StreetResolver(by, "企业"), "today": dt.date.today()}
 
@@ -128,7 +132,7 @@ class EnterpriseKind(Kind):
             # What field_values(new=True) gives, built straight into the tuple (the hot path of a big import).
             v = row.values
             name = v["name"]
-            inserts.append((row.key[0], name, fast_initials(name)[:100], v["region"], v.get("industry") or "",
+            inserts.append((row.key[0], name, v.get("name_initials") or fast_initials(name)[:100], v["region"], v.get("industry") or "",
                             v.get("size") or "", v.get("employees"), v.get("founded"), v.get("status") or active,
                             v.get("address") or "", now))
         sql.insert_rows(Enterprise, new_fields, inserts)

@@ -30,7 +30,7 @@ def test_every_parser_answers_a_value_or_a_chinese_message(raw):
             assert all(any("\u4e00" <= ch <= "\u9fff" for ch in m) for m in e.messages), (parse, raw, e.messages)
 
 
-@given(st.dates(min_value=dt.date(1910, 1, 1), max_value=dt.date(2100, 12, 31)))
+@given(st.dates(min_value=dt.date(1910, 1, 1), max_value=dt.date(2099, 12, 31)))  # serials cover 1910-2099
 def test_dates_read_back_from_every_common_spelling(day):
     serial = (day - cells.EXCEL_EPOCH).days
     for spelling in (day, dt.datetime.combine(day, dt.time(8, 30)), day.isoformat(), f"{day:%Y/%m/%d}",

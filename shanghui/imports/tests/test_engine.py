@@ -250,3 +250,40 @@ def test_worker_cannot_import_memberships_of_another_streets_chamber(cast, tmp_p
     result = engine.run(MEMBERSHIPS, csv_file(tmp_path, [MEMBER_HEADER, *rows]), by=cast.worker_a, dry_run=False)
     assert not result.committed and result.error_rows == 1
     assert Membership.objects.count() == 3
+
+
+@pytest.fixture
+def forked(monkeypatch):
+    """Make the engine parse in a forked child for any file size, and count that it did."""
+    calls = []
+    real = engine._forked_batches
+
+    def spy(*args, **kwargs):
+        calls.append(1)
+        yield from real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "_can_fork", lambda: True)
+    monkeypatch.setattr(engine, "_forked_batches", spy)
+    return calls
+
+
+def test_forked_parsing_imports_the_same_records_as_in_process(cast, tmp_path, forked):
+    path = csv_file(tmp_path, [ENTERPRISE_HEADER, *enterprise_rows(30)])
+    result = engine.run(ENTERPRISES, path, by=cast.worker_a, dry_run=False, batch_size=7, pipeline_min_rows=0)
+    assert forked and result.committed and result.counts()["new"] == 30
+    in_child = snapshot()
+    Enterprise.objects.filter(name__startswith="测试企业").delete()
+    forked.clear()
+    again = engine.run(ENTERPRISES, path, by=cast.worker_a, dry_run=False, batch_size=7)
+    assert not forked and again.committed and snapshot() == in_child
+
+
+def test_forked_parsing_keeps_all_or_nothing_and_row_errors(cast, tmp_path, forked):
+    rows = enterprise_rows(20)
+    rows[13][0] = rows[13][0][:-1] + ("0" if rows[13][0][-1] != "0" else "1")
+    path = csv_file(tmp_path, [ENTERPRISE_HEADER, *rows])
+    before = snapshot()
+    result = engine.run(ENTERPRISES, path, by=cast.worker_a, dry_run=False, batch_size=3, pipeline_min_rows=0)
+    assert forked and not result.committed
+    assert [(r, c) for r, c, _ in result.errors] == [(15, "统一社会信用代码")]
+    assert snapshot() == before
