@@ -137,3 +137,29 @@ def test_import_and_export_leave_no_temporary_files(cast, tmp_path, monkeypatch)
     response.file_to_stream.close()  # (response.close() would also fire request_finished)
     assert list(scratch.iterdir()) == []
     assert Enterprise.objects.count() == 3
+
+
+LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+          + b"".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'.encode()
+                     for i in range(1, 10))
+          + b']>')
+
+
+def test_xml_bomb_in_a_workbook_is_refused_without_expanding(cast, tmp_path):
+    """Billion laughs: nine levels of entities that would expand to 10^9 'lol's."""
+    import time
+
+    good = xlsx_file(tmp_path, [ENTERPRISE_HEADER, [make_uscc(random.Random(3)), "炸弹测试有限公司", "东华门街道"]])
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/sharedStrings.xml":
+                data = LAUGHS + data.split(b"?>", 1)[1].replace(b"<t>", b"<t>&lol9;", 1)
+                assert b"&lol9;" in data
+            dst.writestr(item, data)
+    started = time.monotonic()
+    result = engine.run(kinds.get("enterprises"), bomb, by=cast.admin, dry_run=False)
+    assert time.monotonic() - started < 10
+    assert result.file_error and not result.committed
+    assert not Enterprise.objects.filter(name="炸弹测试有限公司").exists()
