@@ -153,7 +153,7 @@ ACTIVITY_COLUMNS = [
 
 
 def _activities(user):
-    return visible_activities(user).annotate(attendance=_count())
+    return visible_activities(user).annotate(attendance=_count()).order_by("-start", "id")
 
 
 @login_required

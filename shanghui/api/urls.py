@@ -7,6 +7,8 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from . import chambers, enterprises, errors, memberships, persons, reference
+from .activities import router as activities_router
+from .activities_kpis import router as activities_kpis_router
 from .auth import session_auth, token_auth
 from .party_kpis import router as party_kpis_router
 from .party_orgs import router as party_orgs_router
@@ -66,4 +68,6 @@ api.add_router("/memberships", memberships.router)
 api.add_router("/party", party_orgs_router)
 api.add_router("/party", party_work_router)
 api.add_router("/party", party_kpis_router)
+api.add_router("/", activities_router)
+api.add_router("/activities", activities_kpis_router)
 api.add_router("/", reference.router)

@@ -37,7 +37,7 @@ from shanghui.directory.models import Enterprise, Membership, Person
 from shanghui.orgs.models import Chamber, ChamberDepartment, Department, Region, StaffAssignment
 from shanghui.orgs.seed import load_departments, load_dongcheng
 
-from . import names, party
+from . import activities, names, party
 from .codes import YOUTH_SEQ, IdNumberSource, UsccSource, mobile, random_date, weighted
 from .users import create_demo_users
 
@@ -385,6 +385,7 @@ def generate(*, seed: int = 1, enterprises: int = 3000, batch_size: int = BATCH_
         gen.enterprises(enterprises, batch_size, progress)
         gen.roles()
         party.generate(gen, batch_size)
+        activities.generate(gen, batch_size)
         gen.users()
         record(by=None, action="demo_data", object_type="demo",
                extra={"seed": seed, "enterprises": enterprises, "counts": gen.counts})

@@ -16,6 +16,7 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from shanghui.accounts.models import ApiToken
 from shanghui.accounts.tests.test_access_matrix import RESOURCES
+from shanghui.activities.tests.test_access import ACTIVITY_URL_NAMES
 from shanghui.party.tests.test_access import PARTY_URL_NAMES
 from shanghui.testing import make_uscc
 
@@ -125,7 +126,7 @@ API_NAMES = {f"api:{verb}_{noun}" for plural, noun in API.values()
 
 def test_every_url_has_an_access_test():
     names = url_names()
-    tested = matrix_names() | set(CASES) | API_NAMES | PARTY_URL_NAMES | set(IMPORT_CASES)
+    tested = matrix_names() | set(CASES) | API_NAMES | PARTY_URL_NAMES | set(IMPORT_CASES) | ACTIVITY_URL_NAMES
     untested = sorted(n for n in names - tested if not n.startswith("admin:"))
     assert not untested, f"URL patterns without an access test: {untested}"
     stale = sorted(tested - names)
