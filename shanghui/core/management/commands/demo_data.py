@@ -19,6 +19,9 @@ from shanghui.demo.users import demo_logins, logins_table
 LABELS = {
     "regions": "行政区划", "departments": "职能部门", "chambers": "商会", "chamber_departments": "进驻职能",
     "staff": "专职人员", "persons": "人员", "enterprises": "企业", "memberships": "会员关系", "users": "演示账号",
+    "party_organizations": "党组织", "org_life_records": "组织生活记录", "party_coverages": "党组织覆盖关系",
+    "party_members": "党员", "instructor_assignments": "指导员联系企业", "instructor_visits": "指导员走访",
+    "activity_series": "活动系列", "activities": "活动", "attendances": "参加记录",
 }
 
 
