@@ -28,6 +28,21 @@ WHO = [*ROLES, "anonymous"]
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
 
+@pytest.fixture(autouse=True)
+def keep_test_connection():
+    """Schemathesis calls the WSGI app directly, so Django's request signals fire and would
+    close the test's database connection once it is older than CONN_MAX_AGE (PostgreSQL),
+    mid-transaction. Django's own test client disconnects them the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def tokens(cast):
     return {role: ApiToken.issue(user=getattr(cast, role))[1] for role in ROLES}
