@@ -65,6 +65,11 @@ INSTALLED_APPS = [
     "shanghui.directory",
     "shanghui.party",
     "shanghui.activities",
+    "shanghui.servicedesk",
+    "shanghui.honors",
+    "shanghui.community",
+    "shanghui.library",
+    "shanghui.reports",
     "shanghui.imports",
     "shanghui.api",
     # Serves Swagger UI for /api/v1/docs from its bundled static files, not from a CDN.

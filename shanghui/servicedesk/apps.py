@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ServicedeskConfig(AppConfig):
+    name = "shanghui.servicedesk"
+    verbose_name = "诉求办理"
