@@ -1,0 +1,413 @@
+"""Party organisations (党组织) and party members (党员) as importable kinds.
+
+Party registers are small (hundreds of organisations, thousands of members in a
+district), so these kinds write through the ORM rather than the raw bulk path of the
+directory kinds; the model's rules are applied to the whole batch here, including
+those that need the other rows of the file (a parent organisation listed further
+up, two periods of one member in the same file).
+
+- Organisations are upserted by name (unique). A parent is named by its exact name and
+  must already be registered or be listed above in the same file. A joint organisation
+  names its host chamber, an own one its enterprise (by USCC); the importer must be
+  allowed to write that chamber's or enterprise's street.
+- Members are upserted by (ID number, organisation, date joined the organisation): a
+  transfer is a second row with another organisation and a later date. A person is in
+  one organisation at a time, so periods of one person may not overlap.
+"""
+
+import datetime as dt
+
+from django.db.models import Case, Q, When
+from django.utils import timezone
+
+from shanghui.directory.models import Enterprise
+from shanghui.imports import cells
+from shanghui.imports.exporting import Column as ExportColumn
+from shanghui.imports.kinds import Kind, Row, refs, register
+from shanghui.imports.kinds.base import Column, diff
+from shanghui.imports.kinds.enterprises import _label
+
+from .models import LEVEL_RANK, Form, Level, PartyMember, PartyOrganization
+
+LEVEL_ALIASES = {"联合党委": "committee", "党工委": "committee", "总支": "general_branch", "支部": "branch",
+                 "联合党支部": "branch", "联合支部": "branch"}
+FORM_ALIASES = {"单独": "own", "独立组建": "own", "联合": "joint"}
+CATEGORY_ALIASES = {"正式": "full", "预备": "probationary"}
+
+
+def _org_names(by) -> list[str]:
+    return list(PartyOrganization.objects.visible_to(by).filter(dissolved__isnull=True)
+                .order_by("name").values_list("name", flat=True)[:500])
+
+
+def _chamber_names(by) -> list[str]:
+    from shanghui.orgs.models import Chamber
+
+    return list(Chamber.objects.visible_to(by).filter(is_active=True).order_by("region__code", "name")
+                .values_list("name", flat=True))
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+class PartyOrganizationKind(Kind):
+    name = "party_organizations"
+    label = "党组织"
+    model = PartyOrganization
+    key = ("name",)
+    columns = [
+        Column("name", "党组织名称", cells.max_length(cells.text, 100, "党组织名称"), aliases=("名称", "党组织", "组织名称"),
+               required=True, example="中共北京市东城区东华门街道商会联合委员会", width=36),
+        Column("level", "层级", cells.choice(Level, "层级", LEVEL_ALIASES), aliases=("组织层级", "党组织类别", "类别"),
+               required=True, example=Level.BRANCH.label, options=lambda by: [str(c.label) for c in Level], width=10),
+        Column("form", "组建方式", cells.choice(Form, "组建方式", FORM_ALIASES), aliases=("组建形式",), required=True,
+               example=Form.OWN.label, options=lambda by: [str(c.label) for c in Form], width=10),
+        Column("parent", "上级党组织", cells.max_length(cells.text, 100, "上级党组织"), aliases=("上级组织", "隶属党组织"),
+               width=36, note="填写全称；须已登记，或在本表中列在该组织之前。"),
+        Column("host_chamber", "依托商会", cells.text, aliases=("所在商会", "依托商会名称"), width=24,
+               options=_chamber_names, note="联合组建的党组织填写。"),
+        Column("enterprise", "所在企业统一社会信用代码", cells.uscc,
+               aliases=("统一社会信用代码", "企业统一社会信用代码", "信用代码"), example="91110101MA01ABCD19",
+               width=22, text_format=True, note="单独组建的党组织填写；企业须已登记。"),
+        Column("secretary", "书记", cells.max_length(cells.text, 50, "书记"), aliases=("党组织书记", "书记姓名"),
+               example="王东华", width=10),
+        Column("founded", "成立日期", cells.date, aliases=("成立时间", "组建日期"), required=True,
+               example=dt.date(2016, 7, 1), width=12),
+        Column("term_years", "每届任期（年）", cells.integer, aliases=("任期", "任期（年）", "每届任期"), width=10,
+               note="1至5年，不填为3年。"),
+        Column("term_end", "本届届满日期", cells.date, aliases=("届满日期", "换届日期"), width=12),
+        Column("dissolved", "撤销日期", cells.date, aliases=("撤销时间",), width=12, note="仍存在的组织不填。"),
+    ]
+    # Column → model field compared and written on update.
+    FIELDS = {"level": "level", "form": "form", "parent": "parent_id", "host_chamber": "host_chamber_id",
+              "enterprise": "enterprise_id", "secretary": "secretary", "founded": "founded",
+              "term_years": "term_years", "term_end": "term_end", "dissolved": "dissolved"}
+
+    def context(self, by) -> dict:
+        stored = {name: (pk, level) for name, pk, level in PartyOrganization.objects.values_list("name", "pk", "level")}
+        # name → parent name: the registered tree, overlaid by the rows of this file as they are read.
+        up = dict(PartyOrganization.objects.filter(parent__isnull=False).values_list("name", "parent__name"))
+        return {"by": by, "chambers": refs.chamber_lookup(by), "writable": refs.writable_region_ids(by),
+                "stored": stored, "up": up,
+                "file": {}}  # name → level of the rows seen so far in this file
+
+    def resolve(self, rows: list[Row], present: set[str], ctx: dict) -> None:
+        by, writable, in_file = ctx["by"], ctx["writable"], ctx["file"]
+        enterprises = refs.enterprises_by_uscc(by, {r.values["enterprise"] for r in rows if r.values.get("enterprise")})
+        regions = dict(Enterprise.objects.filter(pk__in=[pk for pk, _ in enterprises.values()])
+                       .values_list("pk", "region_id"))
+        today = _today()
+        for row in rows:
+            v = row.values
+            form, level = v.get("form"), v.get("level")
+            region_id = None
+            chamber = None
+            if v.get("host_chamber"):
+                try:
+                    chamber = refs.find_chamber(v["host_chamber"], ctx["chambers"])
+                except ValueError as e:
+                    row.error(self.header("host_chamber"), str(e))
+            enterprise = None
+            if v.get("enterprise"):
+                found = enterprises.get(v["enterprise"])
+                if found is None:
+                    row.error(self.header("enterprise"),
+                              f"找不到统一社会信用代码为{v['enterprise']}的企业（或不在您的管辖范围内），请先导入企业。")
+                else:
+                    enterprise = found[0]
+            if form == Form.JOINT:
+                if not v.get("host_chamber"):
+                    row.error(self.header("host_chamber"), "联合组建的党组织须填写依托商会。")
+                if v.get("enterprise"):
+                    row.error(self.header("enterprise"), "联合组建的党组织不填写所在企业；覆盖的企业请在党组织页面登记。")
+                region_id = chamber.region_id if chamber else None
+            elif form == Form.OWN:
+                if not v.get("enterprise"):
+                    row.error(self.header("enterprise"), "单独组建的党组织须填写所在企业的统一社会信用代码。")
+                if v.get("host_chamber"):
+                    row.error(self.header("host_chamber"), "单独组建的党组织不填写依托商会。")
+                region_id = regions.get(enterprise)
+            if region_id is not None and writable is not None and region_id not in writable:
+                row.error(self.header("host_chamber" if form == Form.JOINT else "enterprise"),
+                          "您无权导入其他街道的党组织。")
+            v["host_chamber"], v["enterprise"] = (chamber.pk if chamber else None), enterprise
+            founded = v.get("founded")
+            if founded and founded > today:
+                row.error(self.header("founded"), "成立日期不能晚于今天。")
+            if founded and v.get("term_end") and v["term_end"] < founded:
+                row.error(self.header("term_end"), "本届届满日期不能早于成立日期。")
+            if founded and v.get("dissolved") and v["dissolved"] <= founded:
+                row.error(self.header("dissolved"), "撤销日期应晚于成立日期。")
+            v["secretary"] = v.get("secretary") or ""  # a text field: blank is "", not NULL
+            if "term_years" in present:
+                if v.get("term_years") is None:
+                    v["term_years"] = 3
+                elif not 1 <= v["term_years"] <= 5:
+                    row.error(self.header("term_years"), "每届任期应为1至5年。")
+            parent_name = v.get("parent")
+            self._resolve_parent(row, level, ctx)
+            if level and v.get("name"):
+                in_file[v["name"]] = level
+                if not row.errors:
+                    ctx["up"][v["name"]] = parent_name
+
+    def _resolve_parent(self, row: Row, level: str | None, ctx: dict) -> None:
+        stored, in_file, up = ctx["stored"], ctx["file"], ctx["up"]
+        v = row.values
+        name = v.get("parent")
+        if not name:
+            v["parent"] = None
+            return
+        if name == v.get("name"):
+            row.error(self.header("parent"), "上级党组织不能是本组织。")
+            return
+        parent_level = in_file.get(name) or (stored[name][1] if name in stored else None)
+        if parent_level is None:
+            row.error(self.header("parent"), f"找不到上级党组织“{name}”：须已登记，或在本表中列在该组织之前。")
+            return
+        if level and parent_level != Level.COMMITTEE and LEVEL_RANK[parent_level] <= LEVEL_RANK[level]:
+            row.error(self.header("parent"),
+                      f"{Level(parent_level).label}“{name}”不能作为{Level(level).label}的上级。")
+            return
+        node, seen = name, set()
+        while node is not None and node not in seen:
+            if node == v.get("name"):
+                row.error(self.header("parent"), "上级党组织不能是本组织的下级组织。")
+                return
+            seen.add(node)
+            node = up.get(node)
+        # The id is known now for a registered parent, after the insert for one of this file.
+        v["parent"] = stored[name][0] if name in stored and name not in in_file else name
+
+    def field_values(self, row: Row, present: set[str]) -> dict:
+        return {f: row.values.get(c) for c, f in self.FIELDS.items() if c in present}
+
+    def plan(self, rows: list[Row], present: set[str], ctx: dict) -> None:
+        names = [r.key[0] for r in rows]
+        existing = {o.name: o for o in PartyOrganization.objects.filter(name__in=names).select_related(
+            "host_chamber__region", "enterprise__region", "parent")}
+        writable = ctx["writable"]
+        for row in rows:
+            org = existing.get(row.key[0])
+            if org is None:
+                row.action = "new"
+                continue
+            if writable is not None and org.region is not None and org.region.pk not in writable:
+                row.error(self.header("name"), "该党组织由其他街道登记，不在您的管辖范围内，不能修改。")
+                continue
+            new = self.field_values(row, present)
+            parent = new.get("parent_id")
+            dissolved = new.get("dissolved")
+            if dissolved and dissolved != org.dissolved and (
+                    org.coverages.filter(Q(end__isnull=True) | Q(end__gte=dissolved)).exists()
+                    or org.members.filter(Q(left__isnull=True) | Q(left__gte=dissolved)).exists()):
+                row.error(self.header("dissolved"), "撤销前请先结束该组织的覆盖企业记录并转出全部党员（截止日期应早于撤销日期）。")
+                continue
+            current = {f: getattr(org, f) for f in new}
+            if isinstance(parent, str):  # a parent listed in this file: compare by name
+                current["parent_id"] = org.parent.name if org.parent_id else None
+            row.pk = org.pk
+            row.changes = diff(current, new)
+            row.action = "updated" if row.changes else "unchanged"
+
+    def write(self, rows: list[Row], present: set[str], ctx: dict) -> None:
+        late_parents = []  # (org name, parent name): parents inserted by this file
+        new = []
+        for row in rows:
+            if row.action != "new":
+                continue
+            values = self.field_values(row, set(self.FIELDS))
+            parent = values.pop("parent_id")
+            if isinstance(parent, str):
+                late_parents.append((row.key[0], parent))
+                parent = None
+            values["term_years"] = values.get("term_years") or 3
+            new.append(PartyOrganization(name=row.key[0], parent_id=parent, **values))
+        for org in new:  # save() keeps the pinyin initials; a district has hundreds, not millions
+            org.save()
+        for row in rows:
+            if row.action == "updated":
+                changes = dict(row.changes)
+                if isinstance(changes.get("parent_id"), str):
+                    late_parents.append((row.key[0], changes.pop("parent_id")))
+                if changes:
+                    PartyOrganization.objects.filter(pk=row.pk).update(**changes)
+        if late_parents:
+            ids = dict(PartyOrganization.objects.filter(
+                name__in={n for pair in late_parents for n in pair}).values_list("name", "pk"))
+            for name, parent in late_parents:
+                PartyOrganization.objects.filter(pk=ids[name]).update(parent_id=ids[parent])
+        for name, pk, level in PartyOrganization.objects.filter(
+                name__in=[r.key[0] for r in rows]).values_list("name", "pk", "level"):
+            ctx["stored"][name] = (pk, level)
+
+    def export_queryset(self, by):
+        # Parents before their children (by depth in the tree), so the exported sheet imports again as it is.
+        depth = Case(When(parent__isnull=True, then=0), When(parent__parent__isnull=True, then=1),
+                     When(parent__parent__parent__isnull=True, then=2), default=3)
+        return (PartyOrganization.objects.visible_to(by).select_related("parent", "host_chamber", "enterprise")
+                .annotate(depth=depth).order_by("depth", "name"))
+
+    def export_columns(self, by) -> list[ExportColumn]:
+        return [
+            ExportColumn("党组织名称", lambda o: o.name, 36),
+            ExportColumn("层级", lambda o: _label(Level, o.level), 10),
+            ExportColumn("组建方式", lambda o: _label(Form, o.form), 10),
+            ExportColumn("上级党组织", lambda o: o.parent.name if o.parent_id else "", 36),
+            ExportColumn("依托商会", lambda o: o.host_chamber.name if o.host_chamber_id else "", 24),
+            ExportColumn("所在企业统一社会信用代码", lambda o: o.enterprise.uscc if o.enterprise_id else "", 22),
+            ExportColumn("书记", lambda o: o.secretary, 10),
+            ExportColumn("成立日期", lambda o: o.founded, 12),
+            ExportColumn("每届任期（年）", lambda o: o.term_years, 10),
+            ExportColumn("本届届满日期", lambda o: o.term_end, 12),
+            ExportColumn("撤销日期", lambda o: o.dissolved, 12),
+        ]
+
+
+def _overlaps(a: tuple, b: tuple) -> bool:
+    return a[0] <= (b[1] or dt.date.max) and b[0] <= (a[1] or dt.date.max)
+
+
+class PartyMemberKind(Kind):
+    name = "party_members"
+    label = "党员"
+    model = PartyMember
+    key = ("person", "organization", "joined_org")
+    columns = [
+        Column("person", "身份证号码", cells.id_number, aliases=("身份证号", "公民身份号码", "党员身份证号码"),
+               required=True, example="110101198001010010", width=22, text_format=True,
+               note="人员须已在系统中登记（先导入人员）。"),
+        Column("name", "姓名", cells.text, aliases=("党员姓名",), example="王东华", width=10,
+               note="仅供核对，导入时以身份证号码为准。"),
+        Column("organization", "所在党组织", cells.text, aliases=("党组织", "党组织名称", "所属党组织"), required=True,
+               example="中共北京东华门文化传媒有限公司支部委员会", options=_org_names, width=36),
+        Column("category", "党员类别", cells.choice(PartyMember.Category, "党员类别", CATEGORY_ALIASES),
+               aliases=("类别", "党员身份"), example=PartyMember.Category.FULL.label, width=10,
+               options=lambda by: [str(c.label) for c in PartyMember.Category], note="不填视为正式党员。"),
+        Column("joined_party", "入党日期", cells.date, aliases=("入党时间",), required=True,
+               example=dt.date(2008, 7, 1), width=12),
+        Column("joined_org", "转入本组织日期", cells.date, aliases=("转入日期", "转入时间", "加入本组织日期"), required=True,
+               example=dt.date(2016, 9, 1), width=14),
+        Column("left", "转出日期", cells.date, aliases=("转出时间",), width=12, note="仍在本组织的不填。"),
+        Column("flowing", "流动党员", cells.boolean, aliases=("是否流动党员",), example="否", width=10,
+               options=lambda by: ["是", "否"]),
+    ]
+    FIELDS = {"category": "category", "joined_party": "joined_party", "left": "left", "flowing": "flowing"}
+
+    def context(self, by) -> dict:
+        orgs = {o.name: o for o in PartyOrganization.objects.visible_to(by).select_related(
+            "host_chamber", "enterprise")}
+        return {"by": by, "orgs": orgs, "writable": refs.writable_region_ids(by), "periods": {},
+                "rewritten": set()}  # ids of registered periods that rows of this file restate
+
+    def resolve(self, rows: list[Row], present: set[str], ctx: dict) -> None:
+        by, writable, orgs = ctx["by"], ctx["writable"], ctx["orgs"]
+        persons = refs.persons_by_id_number(by, {r.values["person"] for r in rows if r.values.get("person")})
+        today = _today()
+        for row in rows:
+            v = row.values
+            found = persons.get(v.get("person"))
+            if v.get("person") and found is None:
+                row.error(self.header("person"), "找不到该身份证号码对应的人员（或不在您的管辖范围内），请先导入人员。")
+            elif found and v.get("name") and v["name"] != found[1]:
+                row.error(self.header("name"), f"姓名与系统中该身份证号码的人员（{found[1]}）不一致，请核对。")
+            v["person"] = found[0] if found else None
+            org = orgs.get(v.get("organization") or "")
+            if v.get("organization") and org is None:
+                row.error(self.header("organization"), f"找不到党组织“{v['organization']}”（或不在您的管辖范围内），请填写全称。")
+            elif org is not None:
+                region = org.region
+                if writable is not None and (region is None or region.pk not in writable):
+                    row.error(self.header("organization"), f"您无权导入“{org.name}”的党员。")
+            v["organization"] = org.pk if org else None
+            joined_party, joined_org, left = v.get("joined_party"), v.get("joined_org"), v.get("left")
+            if joined_party and joined_party > today:
+                row.error(self.header("joined_party"), "入党日期不能晚于今天。")
+            if joined_party and joined_org and joined_org < joined_party:
+                row.error(self.header("joined_org"), "转入本组织日期不能早于入党日期。")
+            if joined_org and left and left < joined_org:
+                row.error(self.header("left"), "转出日期不能早于转入本组织日期。")
+            if org is not None and joined_org:
+                if joined_org < org.founded:
+                    row.error(self.header("joined_org"), f"转入日期不能早于党组织成立日期（{org.founded:%Y-%m-%d}）。")
+                if org.dissolved and (left is None or left >= org.dissolved):
+                    row.error(self.header("left"), f"党组织已于{org.dissolved:%Y-%m-%d}撤销，转出日期应早于撤销日期。")
+            if "category" in present and v.get("category") is None:
+                v["category"] = PartyMember.Category.FULL
+            if "flowing" in present and v.get("flowing") is None:
+                v["flowing"] = False
+
+    def field_values(self, row: Row, present: set[str]) -> dict:
+        return {f: row.values.get(c) for c, f in self.FIELDS.items() if c in present}
+
+    def plan(self, rows: list[Row], present: set[str], ctx: dict) -> None:
+        periods: dict = ctx["periods"]  # person → [(joined_org, left, row number)] of this file
+        stored: dict = {}
+        for m in PartyMember.objects.filter(person_id__in={r.values["person"] for r in rows}).select_related(
+                "organization"):
+            stored.setdefault(m.person_id, []).append(m)
+        for row in rows:
+            v = row.values
+            period = (v["joined_org"], v.get("left") if "left" in present else None)
+            same = next((m for m in stored.get(v["person"], [])
+                         if m.organization_id == v["organization"] and m.joined_org == v["joined_org"]), None)
+            if same is not None and "left" not in present:
+                period = (same.joined_org, same.left)
+            clash = next((p for p in periods.get(v["person"], []) if _overlaps(period, p[:2])), None)
+            if clash:
+                row.error(self.header("joined_org"), f"与第{clash[2]}行的期间重叠：同一时间只能属于一个党组织。")
+                continue
+            # A registered period restated by an earlier row is checked as that row says it now is.
+            other = next((m for m in stored.get(v["person"], []) if m is not same
+                          and m.pk not in ctx["rewritten"]
+                          and _overlaps(period, (m.joined_org, m.left))), None)
+            if other is not None:
+                until = f"{other.left:%Y-%m-%d}" if other.left else "今"
+                row.error(self.header("joined_org"),
+                          f"该人员在{other.joined_org:%Y-%m-%d}至{until}已是“{other.organization}”的党员，"
+                          "同一时间只能属于一个党组织；转接组织关系请先填写原组织的转出日期。")
+                continue
+            periods.setdefault(v["person"], []).append((*period, row.number))
+            if same is None:
+                row.action = "new"
+            else:
+                ctx["rewritten"].add(same.pk)
+                row.pk = same.pk
+                row.changes = diff({f: getattr(same, f) for f in self.FIELDS.values()}, self.field_values(row, present))
+                row.action = "updated" if row.changes else "unchanged"
+
+    def write(self, rows: list[Row], present: set[str], ctx: dict) -> None:
+        # Closing periods first, then the rest, then the new rows: a transfer in one file ends the old
+        # period before the new one opens (one open period per person is a database constraint).
+        updated = sorted((r for r in rows if r.action == "updated"), key=lambda r: r.changes.get("left") is None)
+        for row in updated:
+            PartyMember.objects.filter(pk=row.pk).update(**row.changes)
+        PartyMember.objects.bulk_create([
+            PartyMember(person_id=r.values["person"], organization_id=r.values["organization"],
+                        category=r.values.get("category") or PartyMember.Category.FULL,
+                        joined_party=r.values["joined_party"], joined_org=r.values["joined_org"],
+                        left=r.values.get("left"), flowing=bool(r.values.get("flowing")))
+            for r in rows if r.action == "new"])
+
+    def export_queryset(self, by):
+        return (PartyMember.objects.visible_to(by).select_related("person", "organization")
+                .order_by("organization__name", "joined_org", "id"))
+
+    def export_columns(self, by) -> list[ExportColumn]:
+        plain = by.can_unmask
+        return [
+            ExportColumn("身份证号码", (lambda m: m.person.id_number) if plain else (lambda m: m.person.id_number_masked),
+                         22),
+            ExportColumn("姓名", lambda m: m.person.name, 10),
+            ExportColumn("所在党组织", lambda m: m.organization.name, 36),
+            ExportColumn("党员类别", lambda m: _label(PartyMember.Category, m.category), 10),
+            ExportColumn("入党日期", lambda m: m.joined_party, 12),
+            ExportColumn("转入本组织日期", lambda m: m.joined_org, 14),
+            ExportColumn("转出日期", lambda m: m.left, 12),
+            ExportColumn("流动党员", lambda m: "是" if m.flowing else "否", 10),
+        ]
+
+
+register(PartyOrganizationKind())
+register(PartyMemberKind())
