@@ -14,6 +14,8 @@ attendance. Persons are matched across the district (as the QR sign-in does): pe
 to other streets' activities, and the attendance row belongs to the activity.
 """
 
+import re
+
 from django.utils import timezone
 
 from shanghui.core import crypto
@@ -21,9 +23,11 @@ from shanghui.directory.models import Enterprise, Person
 from shanghui.imports import cells, sql
 from shanghui.imports.exporting import Column as ExportColumn
 from shanghui.imports.kinds import Kind, Row, refs, register
-from shanghui.imports.kinds.base import Column
+from shanghui.imports.kinds.base import Column, diff
+from shanghui.orgs.models import Region
 
-from .models import Activity, Attendance, PendingAttendee, Source, Status
+from .models import Activity, ActivitySeries, Attendance, PendingAttendee, Source, Status, Theme
+from .models import Kind as ActivityKindChoice
 
 
 class AttendanceKind(Kind):
@@ -202,4 +206,176 @@ class AttendanceKind(Kind):
         ]
 
 
+THEME_LABELS = {str(label): code for code, label in Theme.choices}
+_LIST_SPLIT = re.compile(r"[、,，;；/\s]+")
+
+
+def _local(moment) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
+
+
+def _series_names(by) -> list[str]:
+    return list(ActivitySeries.objects.visible_to(by).order_by("name").values_list("name", flat=True))
+
+
+def _region_names(by) -> list[str]:
+    from shanghui.orgs.forms import streets_in_scope
+
+    return [r.name for r in Region.objects.filter(level=Region.Level.DISTRICT)] + [
+        r.name for r in streets_in_scope(by)]
+
+
+class ActivityKind(Kind):
+    """Activities (活动台账), upserted by (title, start time): the same sheet twice changes nothing.
+
+    The organising chambers are a list in one cell (东华门街道商会、景山街道商会); themes likewise
+    (信念、信任). The importer must be allowed to write the activity's region (the district or a
+    street); a series is named by its exact name and must contain that region.
+    """
+
+    name = "activities"
+    label = "活动"
+    model = Activity
+    key = ("title", "start")
+    columns = [
+        Column("title", "活动名称", cells.max_length(cells.text, 200, "活动名称"), aliases=("名称", "活动主题", "活动"),
+               required=True, example="东华门街道商会理想信念教育报告会", width=36),
+        Column("kind", "活动类型", cells.choice(ActivityKindChoice, "活动类型", {"教育": "education", "培训班": "training"}),
+               aliases=("类型", "活动类别"), required=True, example=ActivityKindChoice.EDUCATION.label,
+               options=lambda by: [str(c.label) for c in ActivityKindChoice], width=14),
+        Column("start", "开始时间", cells.moment(), aliases=("活动时间", "开始日期", "时间", "日期"), required=True,
+               example="2018-03-10 09:00", width=18, note="如2018-03-10 09:00；只填日期视为当天0时。"),
+        Column("end", "结束时间", cells.moment(end_of_day=True), aliases=("结束日期",), required=True,
+               example="2018-03-10 11:30", width=18, note="只填日期视为当天23:59。"),
+        Column("region", "所属区域", cells.text, aliases=("所属街道", "街道", "区域"), required=True,
+               example="东华门街道", options=_region_names, width=14, note="全区活动填“东城区”，街道活动填街道名称。"),
+        Column("themes", "主题（四信）", cells.text, aliases=("主题", "四信主题"), example="信念、信任", width=16,
+               note="信念、信心、信任、信誉中的一项或几项，用顿号分隔。"),
+        Column("series", "所属系列", cells.text, aliases=("系列", "品牌活动", "培训班"), options=_series_names, width=24),
+        Column("session", "期次/讲次", cells.integer, aliases=("期次", "讲次", "第几期"), width=10),
+        Column("organisers", "主办商会", cells.text, aliases=("主办单位", "主办"), example="东华门街道商会", width=30,
+               note="可填多个，用顿号分隔。"),
+        Column("place", "地点", cells.max_length(cells.text, 200, "地点"), aliases=("活动地点", "举办地点"), width=24),
+        Column("capacity", "容量（人）", cells.integer, aliases=("容量", "计划人数", "名额"), width=10),
+        Column("partner", "合作院校/机构", cells.max_length(cells.text, 100, "合作院校/机构"), aliases=("合作院校", "合作机构"),
+               width=16),
+        Column("description", "活动简介", cells.text, aliases=("简介", "内容", "活动内容"), width=40),
+        Column("status", "状态", cells.choice(Status, "状态", {"取消": "cancelled"}), aliases=("活动状态",),
+               example=Status.NORMAL.label, options=lambda by: [str(c.label) for c in Status], width=10,
+               note="不填视为“正常”。"),
+    ]
+    FIELDS = ("kind", "end", "region", "themes", "series", "session", "place", "capacity", "partner", "description",
+              "status")
+    TEXT_FIELDS = ("place", "partner", "description")
+
+    def context(self, by) -> dict:
+        return {"by": by, "writable": refs.writable_region_ids(by), "regions": refs.region_lookup(),
+                "series": {s.name: s for s in ActivitySeries.objects.visible_to(by).select_related("region")},
+                "chambers": refs.chamber_lookup(by)}
+
+    def resolve(self, rows: list[Row], present: set[str], ctx: dict) -> None:
+        writable = ctx["writable"]
+        for row in rows:
+            v = row.values
+            region = ctx["regions"].get(refs._norm(v["region"])) if v.get("region") else None
+            if v.get("region") and region is None:
+                row.error(self.header("region"), f"找不到区域“{v['region']}”，请填写“东城区”或街道全称。")
+            elif region is not None and region.level == Region.Level.CITY:
+                row.error(self.header("region"), "活动应属于全区或某个街道。")
+                region = None
+            elif region is not None and writable is not None and region.pk not in writable:
+                row.error(self.header("region"), f"您无权导入“{region.name}”的活动。")
+            v["region"] = region
+            codes = []
+            for word in _LIST_SPLIT.split(v.get("themes") or ""):
+                if word and word not in THEME_LABELS:
+                    row.error(self.header("themes"), f"主题“{word}”不是信念、信心、信任、信誉之一。")
+                elif word:
+                    codes.append(THEME_LABELS[word])
+            v["themes"] = ",".join(c for c in Theme.values if c in codes)
+            series = None
+            if v.get("series"):
+                series = ctx["series"].get(v["series"])
+                if series is None:
+                    row.error(self.header("series"), f"找不到活动系列“{v['series']}”，请填写系列全称。")
+                elif region is not None and not region.path.startswith(series.region.path):
+                    row.error(self.header("region"), f"活动所属区域应在系列“{series}”的范围（{series.region}）内。")
+            v["series"] = series
+            organisers = []
+            for name in _LIST_SPLIT.split(v.get("organisers") or ""):
+                if name:
+                    try:
+                        organisers.append(refs.find_chamber(name, ctx["chambers"]))
+                    except ValueError as e:
+                        row.error(self.header("organisers"), str(e))
+            v["organisers"] = organisers
+            if v.get("start") and v.get("end") and v["end"] < v["start"]:
+                row.error(self.header("end"), "结束时间不能早于开始时间。")
+            for name in self.TEXT_FIELDS:
+                v[name] = v.get(name) or ""
+            if v.get("status") is None:
+                v["status"] = Status.NORMAL
+
+    def _values(self, row: Row, present: set[str]) -> dict:
+        return {f: row.values.get(f) for f in self.FIELDS if f in present}
+
+    def plan(self, rows: list[Row], present: set[str], ctx: dict) -> None:
+        writable = ctx["writable"]
+        titles = {r.values["title"] for r in rows}
+        stored = {(a.title, a.start): a for a in Activity.objects.filter(title__in=titles).select_related(
+            "region", "series").prefetch_related("organisers")}
+        for row in rows:
+            activity = stored.get((row.values["title"], row.values["start"]))
+            if activity is None:
+                row.action = "new"
+                continue
+            if writable is not None and activity.region_id not in writable:
+                row.error(self.header("title"), "该活动由其他街道登记，不在您的管辖范围内，不能修改。")
+                continue
+            row.pk = activity.pk
+            row.changes = diff({f: getattr(activity, f) for f in self.FIELDS}, self._values(row, present))
+            if "organisers" in present and set(activity.organisers.all()) != set(row.values["organisers"]):
+                row.changes["organisers"] = row.values["organisers"]
+            row.action = "updated" if row.changes else "unchanged"
+
+    def write(self, rows: list[Row], present: set[str], ctx: dict) -> None:
+        for row in rows:  # activities come in hundreds; the ORM keeps the many-to-many simple
+            changes = dict(row.changes or {})
+            if row.action == "new":
+                activity = Activity(title=row.values["title"], start=row.values["start"],
+                                    **{f: row.values.get(f) for f in self.FIELDS if row.values.get(f) is not None})
+                activity.save()
+                organisers = row.values["organisers"]
+            else:
+                organisers = changes.pop("organisers", None)
+                activity = Activity(pk=row.pk)
+                if changes:
+                    Activity.objects.filter(pk=row.pk).update(**changes)
+            if organisers is not None:
+                activity.organisers.set(organisers)
+
+    def export_queryset(self, by):
+        return (Activity.objects.visible_to(by).select_related("region", "series").prefetch_related("organisers")
+                .order_by("start", "id"))
+
+    def export_columns(self, by) -> list[ExportColumn]:
+        return [
+            ExportColumn("活动名称", lambda a: a.title, 36),
+            ExportColumn("活动类型", lambda a: a.get_kind_display(), 14),
+            ExportColumn("开始时间", lambda a: _local(a.start), 18),
+            ExportColumn("结束时间", lambda a: _local(a.end), 18),
+            ExportColumn("所属区域", lambda a: a.region.name, 14),
+            ExportColumn("主题（四信）", lambda a: a.theme_labels, 16),
+            ExportColumn("所属系列", lambda a: a.series.name if a.series_id else "", 24),
+            ExportColumn("期次/讲次", lambda a: a.session, 10),
+            ExportColumn("主办商会", lambda a: "、".join(sorted(c.name for c in a.organisers.all())), 30),
+            ExportColumn("地点", lambda a: a.place, 24),
+            ExportColumn("容量（人）", lambda a: a.capacity, 10),
+            ExportColumn("合作院校/机构", lambda a: a.partner, 16),
+            ExportColumn("活动简介", lambda a: a.description, 40),
+            ExportColumn("状态", lambda a: a.get_status_display(), 10),
+        ]
+
+
 register(AttendanceKind())
+register(ActivityKind())

@@ -149,6 +149,50 @@ def date(raw: object) -> dt.date | None:
     raise ValidationError(f"“{raw}”不是可识别的日期，请写成2018-03-01或2018年3月1日。")
 
 
+_MOMENT = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
+                     r"(?:[ T]*(\d{1,2})(?:[:：时点](\d{1,2})?分?)?(?::(\d{1,2}))?)?$")
+
+
+def moment(*, end_of_day: bool = False) -> Parser:
+    """A date and time (2018-03-10 09:30, 2018年3月10日 9:30, 2018年3月10日9时, an Excel serial with a fraction).
+
+    A cell with a date only means the start of that day, or its last minute for an end time
+    (`end_of_day`), so "2018年3月10日" in both columns is a one-day event. The result is
+    aware, in the site's time zone.
+    """
+    from django.utils import timezone
+
+    def parse(raw: object):
+        if is_blank(raw):
+            return None
+        day, clock = None, None
+        if isinstance(raw, dt.datetime):
+            day, clock = raw.date(), raw.time().replace(microsecond=0)
+            if clock == dt.time() and end_of_day:
+                clock = None
+        elif isinstance(raw, dt.date):
+            day = raw
+        elif isinstance(raw, int | float) and not isinstance(raw, bool):
+            day = _from_serial(raw)
+            seconds = round((raw - int(raw)) * 86400)
+            clock = (dt.datetime.min + dt.timedelta(seconds=seconds)).time() if seconds else None
+        else:
+            m = _MOMENT.match(code_text(raw))
+            if not m:
+                raise ValidationError(f"“{raw}”不是可识别的时间，请写成2018-03-10 09:30或2018年3月10日 9:30。")
+            y, mo, d, h, mi, sec = (int(g) if g else None for g in m.groups())
+            try:
+                day = dt.date(y, mo, d)
+                clock = dt.time(h, mi or 0, sec or 0) if h is not None else None
+            except ValueError:
+                raise ValidationError(f"“{raw}”不是真实存在的时间。") from None
+        if clock is None:
+            clock = dt.time(23, 59) if end_of_day else dt.time()
+        return timezone.make_aware(dt.datetime.combine(day, clock), timezone.get_default_timezone())
+
+    return parse
+
+
 def _from_serial(serial: float) -> dt.date:
     if not _SERIAL_RANGE[0] <= serial <= _SERIAL_RANGE[1]:
         raise ValidationError(f"“{serial:g}”不是可识别的日期，请写成2018-03-01或2018年3月1日。")

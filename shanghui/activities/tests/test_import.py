@@ -102,3 +102,83 @@ def test_the_kind_is_offered_with_a_template_and_an_export(cast, day, tmp_path):
     rows = list(kind.export_rows(cast.worker_a))
     assert rows == [[day.pk, "王东华", cast.person_a.mobile_masked, cast.enterprise_a.name, cast.enterprise_a.uscc]]
     assert list(kind.export_rows(cast.worker_b)) == []
+
+
+# --- the activity register ----------------------------------------------------------------
+
+ACTIVITY_HEADER = ["活动名称", "活动类型", "开始时间", "结束时间", "所属区域", "主题（四信）", "所属系列", "期次/讲次", "主办商会",
+                   "地点", "容量（人）", "合作院校/机构", "活动简介", "状态"]
+
+
+def activity_values():
+    from shanghui.activities.models import Activity
+
+    return sorted((a.title, a.kind, a.start, a.end, a.region_id, a.themes, a.series_id, a.session,
+                   tuple(sorted(a.organisers.values_list("pk", flat=True))), a.place, a.capacity, a.partner,
+                   a.description, a.status) for a in Activity.objects.all())
+
+
+def activity_rows(cast):
+    return [
+        ["东华门商会理想信念报告会", "理想信念教育", "2018年3月10日 9:30", "2018-03-10 11:30", "东华门街道", "信念、信任", "", "",
+         cast.chamber_a.name, "商会活动室", 80, "", "邀请党校教授作报告", ""],
+        ["全区非公经济人士培训班", "培训", dt.datetime(2018, 7, 2, 9), dt.date(2018, 7, 6), "东城区", "", "", 22,
+         f"{cast.chamber_a.name}、{cast.chamber_b.name}", "区委党校", "", "清华大学", "", "正常"],
+    ]
+
+
+def test_activities_import_by_title_and_start_and_twice_changes_nothing(cast, tmp_path):
+    from shanghui.activities.models import Activity
+
+    path = xlsx_file(tmp_path, [ACTIVITY_HEADER, *activity_rows(cast)], name="活动台账.xlsx", title="2018年活动台账")
+    result = engine.run(kinds.get("activities"), path, by=cast.admin, dry_run=False)
+    assert result.committed, result.errors
+    tz = timezone.get_default_timezone()
+    talk = Activity.objects.get(title="东华门商会理想信念报告会")
+    assert (talk.kind, talk.start, talk.end, talk.region, talk.themes, talk.capacity, list(talk.organisers.all())) == (
+        "education", dt.datetime(2018, 3, 10, 9, 30, tzinfo=tz), dt.datetime(2018, 3, 10, 11, 30, tzinfo=tz),
+        cast.street_a, "belief,trust", 80, [cast.chamber_a])
+    course = Activity.objects.get(title="全区非公经济人士培训班")
+    assert (course.end, course.region, course.session, course.partner, course.organisers.count()) == (
+        dt.datetime(2018, 7, 6, 23, 59, tzinfo=tz), cast.district, 22, "清华大学", 2)
+    again = engine.run(kinds.get("activities"), path, by=cast.admin, dry_run=False)
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 2)
+
+
+def test_activity_rows_are_checked_and_a_bad_row_writes_nothing(cast, tmp_path):
+    from shanghui.activities.models import Activity
+
+    rows = activity_rows(cast)
+    bad = [
+        ["甲", "理想信念教育", "2018-03-10 09:00", "2018-03-09 09:00", "东华门街道", "信仰", "", "", "", "", "", "", "", ""],
+        ["乙", "联欢", "明天上午", "2018-03-10", "东华门街道", "", "", "", "", "", "", "", "", ""],
+        ["丙", "会议", "2018-03-10", "2018-03-10", "不存在街道", "", "不存在的系列", "", "无名商会", "", "", "", "", ""],
+    ]
+    result = engine.run(kinds.get("activities"), xlsx_file(tmp_path, [ACTIVITY_HEADER, rows[0], *bad, rows[1]]),
+                        by=cast.worker_a, dry_run=False)
+    assert not result.committed
+    errors = {(row, column): message for row, column, message in result.errors}
+    assert "结束时间不能早于开始时间" in errors[(3, "结束时间")]
+    assert "主题“信仰”" in errors[(3, "主题（四信）")]
+    assert "活动类型" in errors[(4, "活动类型")] and "不是可识别的时间" in errors[(4, "开始时间")]
+    assert "找不到区域" in errors[(5, "所属区域")] and "找不到活动系列" in errors[(5, "所属系列")]
+    assert "找不到商会“无名商会”" in errors[(5, "主办商会")]
+    assert "您无权导入“东城区”的活动" in errors[(6, "所属区域")]  # a street worker cannot add district activities
+    assert Activity.objects.count() == 0
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_activities_round_trip(cast, tmp_path, fmt):
+    from shanghui.activities.models import Activity
+    from shanghui.imports.exports import export_kind
+
+    kind = kinds.get("activities")
+    assert engine.run(kind, xlsx_file(tmp_path, [ACTIVITY_HEADER, *activity_rows(cast)]), by=cast.admin,
+                      dry_run=False).committed
+    before = activity_values()
+    path = tmp_path / f"export.{fmt}"
+    path.write_bytes(b"".join(export_kind(by=cast.admin, kind=kind, fmt=fmt).streaming_content))
+    Activity.objects.all().delete()
+    result = engine.run(kind, path, by=cast.admin, dry_run=False)
+    assert result.committed, result.errors
+    assert activity_values() == before

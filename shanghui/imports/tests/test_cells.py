@@ -77,3 +77,27 @@ def test_fast_initials_equal_pypinyin_initials():
     names = ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 8))) for _ in range(3000)]
     names += ["长江长城重庆银行行长", "北京市东城区银行科技发展有限责任公司", "", "Ａ"]
     assert [fast_initials(n) for n in names] == [initials(n) for n in names]
+
+
+@pytest.mark.parametrize("raw, start, end", [
+    ("2018-03-10 09:30", (2018, 3, 10, 9, 30), (2018, 3, 10, 9, 30)),
+    ("2018年3月10日 9:30", (2018, 3, 10, 9, 30), (2018, 3, 10, 9, 30)),
+    ("2018年3月10日9时30分", (2018, 3, 10, 9, 30), (2018, 3, 10, 9, 30)),
+    ("２０１８．３．１０　１４：３０", (2018, 3, 10, 14, 30), (2018, 3, 10, 14, 30)),
+    ("2018/3/10", (2018, 3, 10, 0, 0), (2018, 3, 10, 23, 59)),
+    (43169.5, (2018, 3, 10, 12, 0), (2018, 3, 10, 12, 0)),
+    (dt.date(2018, 3, 10), (2018, 3, 10, 0, 0), (2018, 3, 10, 23, 59)),
+    (dt.datetime(2018, 3, 10, 9, 5), (2018, 3, 10, 9, 5), (2018, 3, 10, 9, 5)),
+])
+def test_moments_from_sheets(raw, start, end):
+    from django.utils import timezone
+
+    tz = timezone.get_default_timezone()
+    assert cells.moment()(raw) == dt.datetime(*start, tzinfo=tz)
+    assert cells.moment(end_of_day=True)(raw) == dt.datetime(*end, tzinfo=tz)
+
+
+@pytest.mark.parametrize("raw", ["2018-02-30 09:00", "2018-03-10 25:00", "明天上午", "9:30"])
+def test_bad_moments(raw):
+    with pytest.raises(ValidationError):
+        cells.moment()(raw)
