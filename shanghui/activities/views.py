@@ -464,10 +464,12 @@ def _drilldown(request, key: str, which: str):
 def kpi_list(request, key, which):
     form, label, fig, rows, columns = _drilldown(request, key, which)
     page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "activities/kpi_list.html", {
-        "form": form, "label": label, "figure": fig, "key": key, "which": which, "which_label": WHICH[which],
-        "page": page, "objects": page.object_list, "columns": columns, "query": form.query(),
-        "year": form.values()[0]})
+    return render(request, "shanghui/kpi_list.html", {
+        "section": "活动", "section_url": reverse("activities:dashboard"), "heading": f"{form.values()[0]}年{label}",
+        "figure": fig, "tabs": {"covered": "已参与", "missing": "未参与"}, "key": key, "which": which,
+        "which_label": WHICH[which], "list_url": "activities:kpi_list", "export_url": "activities:kpi_export",
+        "form_template": "activities/_kpi_form.html", "link_enterprises": key != "training",
+        "form": form, "page": page, "objects": page.object_list, "columns": columns, "query": form.query()})
 
 
 @login_required

@@ -256,10 +256,13 @@ def _drilldown(request, key: str, which: str):
 def kpi_list(request, key, which):
     period_form, fig, queryset, columns = _drilldown(request, key, which)
     page = Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "party/kpi_list.html", {
-        "figure": fig, "which": which, "which_label": WHICH[which], "page": page, "objects": page.object_list,
-        "columns": columns, "period_form": period_form, "period": period_form.values()[0],
-        "query": period_form.query(), "key": key})
+    return render(request, "shanghui/kpi_list.html", {
+        "section": "党建", "section_url": reverse("party:dashboard"), "heading": fig.label, "figure": fig,
+        "tabs": {"covered": "已覆盖", "missing": "未覆盖"}, "key": key, "which": which,
+        "which_label": WHICH[which], "list_url": "party:kpi_list", "export_url": "party:kpi_export",
+        "form_template": "party/_period_form.html", "link_enterprises": key != "joint_committee",
+        "period_form": period_form, "period": period_form.values()[0], "page": page, "objects": page.object_list,
+        "columns": columns, "query": period_form.query()})
 
 
 @login_required
