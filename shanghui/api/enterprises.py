@@ -49,33 +49,17 @@ class EnterpriseOut(RegionRef):
     uscc: str = Field(description="统一社会信用代码")
     name: str = Field(description="企业名称")
     industry: str = Field(description="行业门类代码")
-    industry_label: str = Field(description="行业门类名称")
+    industry_label: str = Field(alias="get_industry_display", description="行业门类名称")
     size: str = Field(description="企业规模代码")
-    size_label: str = Field(description="企业规模名称")
+    size_label: str = Field(alias="get_size_display", description="企业规模名称")
     employees: int | None = Field(description="从业人数")
     founded: dt.date | None = Field(description="成立日期")
     status: str = Field(description="经营状态代码")
-    status_label: str = Field(description="经营状态名称")
+    status_label: str = Field(alias="get_status_display", description="经营状态名称")
     address: str
-    principal: int | None = Field(description="主要负责人的人员编号")
+    principal: int | None = Field(alias="principal_id", description="主要负责人的人员编号")
     principal_name: str | None = Field(description="主要负责人姓名")
     created: dt.datetime = Field(description="登记时间")
-
-    @staticmethod
-    def resolve_industry_label(obj) -> str:
-        return obj.get_industry_display()
-
-    @staticmethod
-    def resolve_size_label(obj) -> str:
-        return obj.get_size_display()
-
-    @staticmethod
-    def resolve_status_label(obj) -> str:
-        return obj.get_status_display()
-
-    @staticmethod
-    def resolve_principal(obj) -> int | None:
-        return obj.principal_id
 
     @staticmethod
     def resolve_principal_name(obj) -> str | None:

@@ -52,27 +52,15 @@ class PersonOut(RegionRef):
     id: int
     name: str = Field(description="姓名")
     gender: str = Field(description="性别代码：M 男，F 女")
-    gender_label: str = Field(description="性别")
+    gender_label: str = Field(alias="get_gender_display", description="性别")
     political_status: str = Field(description="政治面貌代码")
-    political_status_label: str = Field(description="政治面貌")
-    enterprise: int | None = Field(description="所在企业编号")
+    political_status_label: str = Field(alias="get_political_status_display", description="政治面貌")
+    enterprise: int | None = Field(alias="enterprise_id", description="所在企业编号")
     enterprise_name: str | None = Field(description="所在企业名称")
     position: str = Field(description="职务")
     id_number_masked: str = Field(description="脱敏的身份证号码，如 110101********123X")
     mobile_masked: str = Field(description="脱敏的手机号码，如 138****8000")
     created: dt.datetime = Field(description="登记时间")
-
-    @staticmethod
-    def resolve_gender_label(obj) -> str:
-        return obj.get_gender_display()
-
-    @staticmethod
-    def resolve_political_status_label(obj) -> str:
-        return obj.get_political_status_display()
-
-    @staticmethod
-    def resolve_enterprise(obj) -> int | None:
-        return obj.enterprise_id
 
     @staticmethod
     def resolve_enterprise_name(obj) -> str | None:
