@@ -53,3 +53,33 @@ def test_admin_edits_are_audited(cast):
     assert response.status_code == 302
     event = AuditEvent.objects.get(action="update", object_type="orgs.department")
     assert event.fields == ["name"] and event.extra == {"via": "admin"} and event.actor == cast.superuser
+
+
+def test_every_admin_page_of_every_registered_model_opens_for_the_superuser(cast):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(cast.superuser)
+    for model in admin.site._registry:
+        meta = model._meta
+        url = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+        assert client.get(url).status_code == 200, url
+        add = client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_add"))
+        assert add.status_code in (200, 403), url
+
+
+def test_party_and_activity_admin_lists_are_scoped(cast):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from shanghui.activities import services as activities
+    from shanghui.activities.models import Activity
+
+    start = timezone.now().replace(microsecond=0)
+    for street in (cast.street_a, cast.street_b):
+        activities.activity_create(by=cast.admin, title=f"{street.name}活动", kind="education", region=street,
+                                   start=start, end=start + dt.timedelta(hours=2))
+    model_admin = admin.site._registry[Activity]
+    assert [a.region for a in model_admin.get_queryset(_request(cast.worker_a))] == [cast.street_a]
+    assert model_admin.get_queryset(_request(cast.superuser)).count() == 2
