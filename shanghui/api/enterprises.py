@@ -37,6 +37,7 @@ class EnterpriseIn(InSchema):
     employees: int | None = Field(None, ge=0, le=10_000_000, description="从业人数")
     founded: dt.date | None = Field(None, description="成立日期")
     status: EnterpriseStatus = Field(EnterpriseStatus.ACTIVE, description="经营状态")
+    status_changed: dt.date | None = Field(None, description="注销或迁出日期（起不再存续的第一天），存续企业不填")
     address: str = Field("", description="地址")
     principal: Id | None = Field(None, description="主要负责人（一把手）的人员编号")
 
@@ -56,6 +57,7 @@ class EnterpriseOut(RegionRef):
     founded: dt.date | None = Field(description="成立日期")
     status: str = Field(description="经营状态代码")
     status_label: str = Field(alias="get_status_display", description="经营状态名称")
+    status_changed: dt.date | None = Field(description="注销或迁出日期")
     address: str
     principal: int | None = Field(alias="principal_id", description="主要负责人的人员编号")
     principal_name: str | None = Field(description="主要负责人姓名")

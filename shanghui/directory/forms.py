@@ -52,8 +52,8 @@ def _autocomplete(form, name: str, queryset, url, label, first=None) -> None:
 
 class EnterpriseForm(ServiceForm):
     model = Enterprise
-    field_names = ("uscc", "name", "region", "industry", "size", "employees", "founded", "status", "address",
-                   "principal")
+    field_names = ("uscc", "name", "region", "industry", "size", "employees", "founded", "status", "status_changed",
+                   "address", "principal")
     # Wider than 18: full-width characters and blanks pasted from documents are folded away in clean_uscc.
     uscc = forms.CharField(label="统一社会信用代码", max_length=40)
 

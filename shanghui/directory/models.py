@@ -90,6 +90,13 @@ class Enterprise(InitialsMixin):
             errors["region"] = ["企业应登记到具体街道。"]
         if self.founded and self.founded > dt.date.today():
             errors["founded"] = ["成立日期不能晚于今天。"]
+        changed = self.status_changed
+        if changed and self.status == Status.ACTIVE:
+            errors["status_changed"] = ["存续企业不填注销/迁出日期。"]
+        elif changed and changed > dt.date.today():
+            errors["status_changed"] = ["注销/迁出日期不能晚于今天。"]
+        elif changed and self.founded and changed <= self.founded:
+            errors["status_changed"] = ["注销/迁出日期应晚于成立日期。"]
         if errors:
             raise ValidationError(errors)
 

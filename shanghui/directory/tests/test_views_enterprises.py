@@ -158,3 +158,24 @@ def test_deleting_an_enterprise_a_login_belongs_to_is_refused_and_explained(clie
     assert "仍被其他数据引用" in response.content.decode()
     assert Enterprise.objects.filter(pk=cast.enterprise_a.pk).exists()
     assert not AuditEvent.objects.filter(action="delete").exists()
+
+
+def test_the_closing_date_is_kept_with_the_status_and_checked(client, cast):
+    import datetime as dt
+
+    client.force_login(cast.worker_a)
+    e = cast.enterprise_a
+    form = {"uscc": e.uscc, "name": e.name, "region": e.region_id, "industry": e.industry, "size": e.size,
+            "employees": e.employees or "", "founded": "2015-01-01", "address": e.address}
+    url = reverse("directory:enterprise_edit", args=[e.pk])
+    response = client.post(url, {**form, "status": "active", "status_changed": "2020-06-01"})
+    assert response.status_code == 200 and "存续企业不填注销/迁出日期" in response.content.decode()
+    response = client.post(url, {**form, "status": "closed", "status_changed": "2014-06-01"})
+    assert "注销/迁出日期应晚于成立日期" in response.content.decode()
+    e.refresh_from_db()
+    assert (e.status, e.status_changed) == ("active", None)
+    response = client.post(url, {**form, "status": "closed", "status_changed": "2020-06-01"})
+    assert response.status_code == 302
+    e.refresh_from_db()
+    assert (e.status, e.status_changed) == ("closed", dt.date(2020, 6, 1))
+    assert "注销日期" in client.get(reverse("directory:enterprise_detail", args=[e.pk])).content.decode()

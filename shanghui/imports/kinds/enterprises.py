@@ -57,10 +57,13 @@ class EnterpriseKind(Kind):
                options=lambda by: [str(c.label) for c in Status], width=10, note="不填视为“存续”（已有企业则保持不变）。"),
         Column("address", "地址", cells.max_length(cells.text, 200, "地址"),
                aliases=("企业地址", "注册地址", "经营地址", "住所", "通讯地址"), example="东城区东华门大街1号", width=30),
+        Column("status_changed", "注销/迁出日期", cells.date, aliases=("注销日期", "迁出日期", "注销或迁出日期"), width=14,
+               note="已注销或迁出的企业填写（起不再存续的第一天）；存续企业不填。"),
     ]
     # Model fields a column sets (region is resolved to region_id).
     FIELDS = {"name": "name", "region": "region_id", "industry": "industry", "size": "size",
-              "employees": "employees", "founded": "founded", "status": "status", "address": "address"}
+              "employees": "employees", "founded": "founded", "status": "status", "address": "address",
+              "status_changed": "status_changed"}
     BLANK_KEEPS = {"status"}  # a blank cell here keeps the stored value (or the default for a new row)
 
     def prepare(self, values: dict) -> None:
@@ -83,6 +86,14 @@ class EnterpriseKind(Kind):
                 row.error(self.header("founded"), "成立日期不能晚于今天。")
             if v.get("employees") is not None and v["employees"] > 2_147_483_647:
                 row.error(self.header("employees"), "从业人数过大。")
+            changed = v.get("status_changed")
+            if changed:
+                if v.get("status") == Status.ACTIVE:
+                    row.error(self.header("status_changed"), "存续企业不填注销/迁出日期。")
+                elif changed > today:
+                    row.error(self.header("status_changed"), "注销/迁出日期不能晚于今天。")
+                elif v.get("founded") and changed <= v["founded"]:
+                    row.error(self.header("status_changed"), "注销/迁出日期应晚于成立日期。")
 
     def field_values(self, row: Row, present: set[str], new: bool) -> dict:
         out = {}
@@ -93,7 +104,7 @@ class EnterpriseKind(Kind):
             if value is None:
                 if column in self.BLANK_KEEPS:
                     continue
-                value = None if model_field in ("employees", "founded") else ""
+                value = None if model_field in ("employees", "founded", "status_changed") else ""
             out[model_field] = value
         if new:
             out.setdefault("status", Status.ACTIVE)
@@ -123,7 +134,7 @@ class EnterpriseKind(Kind):
     def write(self, rows: list[Row], present: set[str], ctx: dict) -> None:
         now = timezone.now()
         new_fields = ["uscc", "name", "name_initials", "region_id", "industry", "size", "employees", "founded",
-                      "status", "address", "created"]
+                      "status", "address", "status_changed", "created"]
         inserts = []
         active = Status.ACTIVE
         for row in rows:
@@ -134,7 +145,7 @@ class EnterpriseKind(Kind):
             name = v["name"]
             inserts.append((row.key[0], name, v.get("name_initials") or fast_initials(name)[:100], v["region"], v.get("industry") or "",
                             v.get("size") or "", v.get("employees"), v.get("founded"), v.get("status") or active,
-                            v.get("address") or "", now))
+                            v.get("address") or "", v.get("status_changed"), now))
         sql.insert_rows(Enterprise, new_fields, inserts)
         update_changed(Enterprise, [r for r in rows if r.action == "updated"])
 
@@ -152,5 +163,6 @@ class EnterpriseKind(Kind):
             ExportColumn("成立日期", lambda e: e.founded, 12),
             ExportColumn("经营状态", lambda e: _label(Status, e.status), 10),
             ExportColumn("地址", lambda e: e.address, 30),
+            ExportColumn("注销/迁出日期", lambda e: e.status_changed, 14),
         ]
 

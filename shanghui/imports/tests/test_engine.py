@@ -287,3 +287,21 @@ def test_forked_parsing_keeps_all_or_nothing_and_row_errors(cast, tmp_path, fork
     assert forked and not result.committed
     assert [(r, c) for r, c, _ in result.errors] == [(15, "统一社会信用代码")]
     assert snapshot() == before
+
+
+def test_the_closing_date_is_imported_and_checked_against_the_status(cast, tmp_path):
+    rows = enterprise_rows(3)
+    header = [*ENTERPRISE_HEADER, "注销日期"]
+    rows[0] += [""]
+    rows[1][7] = "注销"
+    rows[1] += ["2020年6月1日"]
+    rows[2] += ["2020-06-01"]  # still 存续: a closing date makes no sense
+    result = engine.run(ENTERPRISES, csv_file(tmp_path, [header, *rows]), by=cast.admin, dry_run=False)
+    assert not result.committed
+    assert result.errors == [(4, "注销/迁出日期", "存续企业不填注销/迁出日期。")]
+    rows[2][-1] = ""
+    result = engine.run(ENTERPRISES, csv_file(tmp_path, [header, *rows], name="ok.csv"), by=cast.admin,
+                        dry_run=False)
+    assert result.committed, result.errors
+    closed = Enterprise.objects.get(uscc=rows[1][0])
+    assert (closed.status, closed.status_changed) == ("closed", dt.date(2020, 6, 1))

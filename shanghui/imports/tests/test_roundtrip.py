@@ -24,7 +24,7 @@ def download(response, tmp_path, fmt):
 def enterprise_values():
     return sorted(Enterprise.objects.values_list(
         "uscc", "name", "name_initials", "region_id", "industry", "size", "employees", "founded", "status",
-        "address"))
+        "address", "status_changed"))
 
 
 def person_values():
@@ -41,10 +41,11 @@ def test_enterprises_round_trip(cast, tmp_path, fmt):
     rng = random.Random(8)
     codes = [make_uscc(rng) for _ in range(3)]
     source = xlsx_file(tmp_path, [
-        ["统一社会信用代码", "企业名称", "所在街道", "行业门类", "企业规模", "从业人数", "成立日期", "经营状态", "地址"],
-        [codes[0], "北京（东华）科技有限公司", "东华门街道", "I", "小型", 12, dt.date(2015, 6, 18), "存续", "东华门大街1号"],
-        [codes[1], "=HYPERLINK(\"http://x\")公司", "景山街道", "", "", None, None, "注销", "-1号楼"],
-        [codes[2], "@某某工作室", "110101002", "住宿和餐饮业", "微型", "0", "2001年1月1日", "迁出", "+86 地址"],
+        ["统一社会信用代码", "企业名称", "所在街道", "行业门类", "企业规模", "从业人数", "成立日期", "经营状态", "地址",
+         "注销日期"],
+        [codes[0], "北京（东华）科技有限公司", "东华门街道", "I", "小型", 12, dt.date(2015, 6, 18), "存续", "东华门大街1号", ""],
+        [codes[1], "=HYPERLINK(\"http://x\")公司", "景山街道", "", "", None, None, "注销", "-1号楼", "2019年5月6日"],
+        [codes[2], "@某某工作室", "110101002", "住宿和餐饮业", "微型", "0", "2001年1月1日", "迁出", "+86 地址", ""],
     ])
     kind = kinds.get("enterprises")
     assert engine.run(kind, source, by=cast.admin, dry_run=False).committed

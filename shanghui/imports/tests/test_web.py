@@ -128,7 +128,7 @@ def test_template_download(cast, client, web):
     assert book.sheetnames == ["数据", "填写说明", "选项"]
     data = book["数据"]
     assert [c.value for c in data[1]] == ["*统一社会信用代码", "*企业名称", "*所在街道", "行业门类", "企业规模",
-                                         "从业人数", "成立日期", "经营状态", "地址"]
+                                         "从业人数", "成立日期", "经营状态", "地址", "注销/迁出日期"]
     # No example row to be imported by accident: below the header the sheet is empty.
     assert all(c.value is None for row in data.iter_rows(min_row=2) for c in row)
     lists = {str(v.sqref)[0]: v.formula1 for v in data.data_validations.dataValidation
