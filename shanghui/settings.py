@@ -178,6 +178,7 @@ STATICFILES_DIRS = [
         ("bootstrap", "bootstrap/dist"),
         ("bootstrap-icons", "bootstrap-icons/font"),
         ("htmx", "htmx.org/dist"),
+        ("echarts", "echarts/dist"),
     ]
     if (NODE_MODULES / path).exists()
 ] + [BASE_DIR / "static"]  # the project's own small css/js (shanghui/static/shanghui/)

@@ -10,9 +10,14 @@ from . import chambers, enterprises, errors, memberships, persons, reference
 from .activities import router as activities_router
 from .activities_kpis import router as activities_kpis_router
 from .auth import session_auth, token_auth
+from .community import router as community_router
+from .honors import router as honors_router
+from .library import router as library_router
 from .party_kpis import router as party_kpis_router
 from .party_orgs import router as party_orgs_router
 from .party_work import router as party_work_router
+from .reports import router as reports_router
+from .servicedesk import router as servicedesk_router
 
 DESCRIPTION = """
 区工商联商会工作平台的 REST 接口。
@@ -70,4 +75,9 @@ api.add_router("/party", party_work_router)
 api.add_router("/party", party_kpis_router)
 api.add_router("/", activities_router)
 api.add_router("/activities", activities_kpis_router)
+api.add_router("/", servicedesk_router)
 api.add_router("/", reference.router)
+api.add_router("/", honors_router)
+api.add_router("/reports", reports_router)
+api.add_router("/community", community_router)
+api.add_router("/library", library_router)

@@ -8,20 +8,31 @@ from shanghui.directory.models import Enterprise
 from shanghui.orgs.forms import streets_in_scope
 from shanghui.orgs.models import Chamber
 
+# The roles whose home is the statistics dashboard (reports:dashboard).
+DASHBOARD_ROLES = (Role.FEDERATION_ADMIN, Role.LEADER, Role.STREET_WORKER, Role.PARTY_INSTRUCTOR)
+
 
 @login_required
 def home(request):
-    """The district's streets and their chambers, as far as the user's scope reaches.
-
-    Enterprise users and auditors have no district picture: they go straight to
-    the one page that is theirs (the enterprise's page, the audit log).
+    """Everyone lands on the one page that is his: the dashboard for district and street staff and
+    leaders, the enterprise's page, the audit log, the service requests for department handlers;
+    the others (the superuser) on the streets overview.
     """
     user = request.user
     if user.role == Role.ENTERPRISE_USER and user.enterprise_id:
         return redirect("directory:enterprise_detail", pk=user.enterprise_id)
     if user.role == Role.AUDITOR:
         return redirect("audit:event_list")
+    if user.role in DASHBOARD_ROLES and user.region_id:
+        return redirect("reports:dashboard")
+    if user.role == Role.DEPARTMENT_HANDLER:
+        return redirect("servicedesk:index")
+    return street_overview(request)
 
+
+def street_overview(request):
+    """街道概况: the district's streets and their chambers, as far as the user's scope reaches."""
+    user = request.user
     day = today()
     active = Q(memberships__joined__lte=day) & (Q(memberships__left__isnull=True) | Q(memberships__left__gte=day))
     chambers = (Chamber.objects.visible_to(user).filter(is_active=True).select_related("region")

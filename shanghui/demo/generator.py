@@ -37,7 +37,7 @@ from shanghui.directory.models import Enterprise, Membership, Person
 from shanghui.orgs.models import Chamber, ChamberDepartment, Department, Region, StaffAssignment
 from shanghui.orgs.seed import load_departments, load_dongcheng
 
-from . import activities, names, party
+from . import activities, community, honors, library, names, party, servicedesk
 from .codes import YOUTH_SEQ, IdNumberSource, UsccSource, mobile, random_date, weighted
 from .users import create_demo_users
 
@@ -207,8 +207,8 @@ class _Generator:
         total, leaving = rng.randint(176, 188), rng.randint(6, 10)
         people, joins = [], []
         for i in range(total):
-            # About 160 joined in the first five years, the rest since.
-            if i < 150:
+            # About 160 members by the end of 2018 (the article: "历经五年…160余人"), the rest since.
+            if i < 168:
                 joined = random_date(rng, founded, self.date(2018, 12, 31))
             else:
                 joined = random_date(rng, self.date(2019), self.horizon)
@@ -386,6 +386,10 @@ def generate(*, seed: int = 1, enterprises: int = 3000, batch_size: int = BATCH_
         gen.roles()
         party.generate(gen, batch_size)
         activities.generate(gen, batch_size)
+        servicedesk.generate(gen, batch_size)
+        honors.generate(gen, batch_size)
+        community.generate(gen, batch_size)
+        library.generate(gen, batch_size)
         gen.users()
         record(by=None, action="demo_data", object_type="demo",
                extra={"seed": seed, "enterprises": enterprises, "counts": gen.counts})

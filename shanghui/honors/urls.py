@@ -1,5 +1,29 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "honors"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("list/", views.honor_list, name="honor_list"),
+    path("export/", views.honor_export, name="honor_export"),
+    path("new/", views.honor_create, name="honor_create"),
+    path("<int:pk>/", views.honor_detail, name="honor_detail"),
+    path("<int:pk>/edit/", views.honor_edit, name="honor_edit"),
+    path("<int:pk>/delete/", views.honor_delete, name="honor_delete"),
+    path("<int:pk>/evidence/", views.honor_evidence, name="honor_evidence"),
+    path("campaigns/", views.campaign_list, name="campaign_list"),
+    path("campaigns/new/", views.campaign_create, name="campaign_create"),
+    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/review/", views.campaign_review, name="campaign_review"),
+    path("campaigns/<int:pk>/notice/", views.campaign_notice, name="campaign_notice"),
+    path("campaigns/<int:pk>/decide/", views.campaign_decide, name="campaign_decide"),
+    path("campaigns/<int:pk>/nominate/", views.nomination_create, name="nomination_create"),
+    path("nominations/<int:pk>/", views.nomination_detail, name="nomination_detail"),
+    path("nominations/<int:pk>/approve/", views.nomination_approve, name="nomination_approve"),
+    path("nominations/<int:pk>/reject/", views.nomination_reject, name="nomination_reject"),
+    path("nominations/<int:pk>/attachment/", views.nomination_attachment, name="nomination_attachment"),
+    path("nominations/<int:pk>/objections/new/", views.objection_create, name="objection_create"),
+    path("objections/<int:pk>/resolve/", views.objection_resolve, name="objection_resolve"),
+]

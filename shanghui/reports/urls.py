@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import annual_views, views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("export/", views.dashboard_export, name="dashboard_export"),
+    path("training/export/", views.training_export, name="training_export"),
+    path("streets/", views.streets, name="streets"),
+    path("annual-report/", annual_views.annual_report, name="annual_report"),
+    path("statistics-table/", annual_views.statistics_table, name="statistics_table"),
+]

@@ -1,7 +1,186 @@
-"""Access tests for community.
+"""Who may see and change community projects, contributions and aid records (web and API).
 
 `URL_NAMES` lists the URL names tested here; the site-wide enumeration test
 (core/tests/test_url_access.py) fails on any URL without an access case.
+
+Own rows are in street A (东华门), other rows in street B (景山); "district" is the counterpart-
+assistance project outside the district (region: the district), seen by district users only.
 """
 
-URL_NAMES: set[str] = set()
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from shanghui.accounts.models import ApiToken
+from shanghui.community.models import AidRecord, Contribution
+
+WEB_CASES = {
+    "community:index": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200), ("leader", "get", None, 200),
+                        ("enterprise_user_a", "get", None, 200), ("auditor", "get", None, 200)],
+    "community:project_list": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200),
+                               ("auditor", "get", None, 200)],
+    "community:project_export": [("anonymous", "get", None, 302), ("leader", "get", None, 200)],
+    "community:project_create": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200),
+                                 ("admin", "get", None, 200), ("leader", "get", None, 403),
+                                 ("enterprise_user_a", "get", None, 403), ("auditor", "get", None, 403)],
+    "community:project_detail": [("anonymous", "get", ("a", "project"), 302),
+                                 ("worker_a", "get", ("a", "project"), 200),
+                                 ("worker_a", "get", ("b", "project"), 404),
+                                 ("worker_a", "get", ("district", "project"), 404),
+                                 ("admin", "get", ("district", "project"), 200),
+                                 ("leader", "get", ("b", "project"), 200),
+                                 ("enterprise_user_a", "get", ("a", "project"), 404),
+                                 ("auditor", "get", ("a", "project"), 404)],
+    "community:project_edit": [("worker_a", "get", ("a", "project"), 200), ("worker_a", "get", ("b", "project"), 404),
+                               ("leader", "get", ("a", "project"), 403), ("anonymous", "get", ("a", "project"), 302)],
+    "community:project_delete": [("worker_a", "get", ("a", "project"), 200),
+                                 ("worker_a", "post", ("a", "empty"), 302),
+                                 ("worker_a", "post", ("b", "empty"), 404),
+                                 ("leader", "post", ("a", "empty"), 403)],
+    "community:contribution_list": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200),
+                                    ("leader", "get", None, 200)],
+    "community:contribution_export": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200)],
+    "community:contribution_create": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200),
+                                      ("leader", "get", None, 403), ("enterprise_user_a", "get", None, 403)],
+    "community:contribution_edit": [("worker_a", "get", ("a", "contribution"), 200),
+                                    ("worker_a", "get", ("b", "contribution"), 404),
+                                    ("leader", "get", ("a", "contribution"), 403),
+                                    ("anonymous", "get", ("a", "contribution"), 302)],
+    "community:contribution_delete": [("worker_a", "get", ("a", "contribution"), 200),
+                                      ("worker_a", "post", ("a", "spare"), 302),
+                                      ("worker_a", "post", ("b", "spare"), 404),
+                                      ("leader", "post", ("a", "spare"), 403)],
+    "community:aid_list": [("anonymous", "get", None, 302), ("admin", "get", None, 200), ("worker_a", "get", None, 200),
+                           ("leader", "get", None, 403), ("instructor_a", "get", None, 403),
+                           ("enterprise_user_a", "get", None, 403), ("auditor", "get", None, 403)],
+    "community:aid_export": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200),
+                             ("leader", "get", None, 403)],
+    "community:aid_create": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200),
+                             ("leader", "get", None, 403)],
+    "community:aid_detail": [("anonymous", "get", ("a", "aid"), 302), ("worker_a", "get", ("a", "aid"), 200),
+                             ("worker_a", "get", ("b", "aid"), 404), ("admin", "get", ("b", "aid"), 200),
+                             ("leader", "get", ("a", "aid"), 404), ("instructor_a", "get", ("a", "aid"), 404),
+                             ("enterprise_user_a", "get", ("a", "aid"), 404)],
+    "community:aid_edit": [("worker_a", "get", ("a", "aid"), 200), ("worker_a", "get", ("b", "aid"), 404),
+                           ("leader", "get", ("a", "aid"), 404)],
+    "community:aid_delete": [("worker_a", "get", ("a", "aid"), 200), ("worker_a", "post", ("b", "aid"), 404),
+                             ("worker_a", "post", ("a", "aid"), 302)],
+    "community:youth": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200), ("leader", "get", None, 200),
+                        ("auditor", "get", None, 200)],
+    "community:youth_export": [("anonymous", "get", None, 302), ("leader", "get", None, 200)],
+}
+
+
+def client_for(cast, who) -> Client:
+    client = Client()
+    if who != "anonymous":
+        client.force_login(getattr(cast, who))
+    return client
+
+
+@pytest.mark.parametrize(("name", "case"), [(n, c) for n, cases in WEB_CASES.items() for c in cases],
+                         ids=lambda v: v if isinstance(v, str) else "-".join(map(str, v)))
+def test_web_page_access(rows, name, case):
+    cast, out = rows
+    who, method, target, expected = case
+    url = reverse(name, args=[out[target[0]][target[1]].pk]) if target else reverse(name)
+    response = getattr(client_for(cast, who), method)(url)
+    assert response.status_code == expected, f"{who} {method.upper()} {url}"
+
+
+def test_a_street_worker_sees_no_contribution_outside_her_street(rows):
+    cast, out = rows
+    worker = client_for(cast, "worker_a")
+    page = worker.get(reverse("community:contribution_list")).content.decode()
+    assert "东华门街道背街小巷治理" in page and "景山" not in page and "科右前旗" not in page
+    csv = b"".join(worker.get(reverse("community:contribution_export"), {"fmt": "csv"}).streaming_content).decode()
+    assert "东华门" in csv and "景山" not in csv and "科右前旗" not in csv
+    assert set(Contribution.objects.visible_to(cast.worker_a).values_list("project__region", flat=True)) == {
+        cast.street_a.pk}
+    overview = worker.get(reverse("community:index")).content.decode()
+    assert "科右前旗" not in overview and "景山" not in overview
+
+
+def test_a_refused_post_writes_nothing(rows):
+    cast, out = rows
+    before = list(Contribution.objects.values_list("pk", "amount").order_by("pk"))
+    worker = client_for(cast, "worker_a")
+    assert worker.post(reverse("community:contribution_edit", args=[out["b"]["contribution"].pk]),
+                       {"amount": "1"}).status_code == 404
+    assert client_for(cast, "leader").post(reverse("community:contribution_create"), {
+        "project": out["a"]["project"].pk, "enterprise": cast.enterprise_a.pk, "kind": "money", "amount": "5",
+        "date": "2018-01-01"}).status_code == 403
+    assert list(Contribution.objects.values_list("pk", "amount").order_by("pk")) == before
+
+
+def test_the_contribution_form_saves_and_shows_errors_in_chinese(rows):
+    cast, out = rows
+    worker = client_for(cast, "worker_a")
+    data = {"project": out["a"]["project"].pk, "enterprise": cast.enterprise_a.pk, "chamber": cast.chamber_a.pk,
+            "kind": "money", "amount": "5", "date": "2018-01-01"}
+    response = worker.post(reverse("community:contribution_create"), data)
+    assert response.status_code == 200 and "三选一" in response.content.decode()
+    del data["chamber"]
+    assert worker.post(reverse("community:contribution_create"), data).status_code == 302
+    assert Contribution.objects.filter(project=out["a"]["project"], amount=5).count() == 1
+
+
+def test_the_aid_form_stores_only_the_masked_name(rows):
+    cast, out = rows
+    response = client_for(cast, "worker_a").post(reverse("community:aid_create"), {
+        "project": out["a"]["charity"].pk, "code": "SZ-F-1", "name": "周杰明", "school": "史家小学",
+        "grade": "四年级", "region": cast.street_a.pk, "amount": "1000", "date": "2018-09-01"})
+    assert response.status_code == 302
+    assert AidRecord.objects.get(code="SZ-F-1").masked_name == "周**"
+
+
+# --- the API -------------------------------------------------------------------------------
+
+API_CASES = {
+    "api:list_projects": [("anonymous", "/api/v1/community/projects", None, 401),
+                          ("worker_a", "/api/v1/community/projects", None, 200)],
+    "api:get_project": [("worker_a", "/api/v1/community/projects/{}", ("a", "project"), 200),
+                        ("worker_a", "/api/v1/community/projects/{}", ("b", "project"), 404),
+                        ("leader", "/api/v1/community/projects/{}", ("district", "project"), 200),
+                        ("anonymous", "/api/v1/community/projects/{}", ("a", "project"), 401)],
+    "api:list_contributions": [("anonymous", "/api/v1/community/contributions", None, 401),
+                               ("worker_a", "/api/v1/community/contributions?year=2018", None, 200)],
+    "api:community_totals": [("anonymous", "/api/v1/community/totals", None, 401),
+                             ("leader", "/api/v1/community/totals?year=2018", None, 200),
+                             ("worker_a", "/api/v1/community/totals?year=1", None, 422)],
+    "api:list_aid_records": [("anonymous", "/api/v1/community/aid-records", None, 401),
+                             ("worker_a", "/api/v1/community/aid-records", None, 200),
+                             ("leader", "/api/v1/community/aid-records", None, 403),
+                             ("enterprise_user_a", "/api/v1/community/aid-records", None, 403)],
+    "api:youth_association": [("anonymous", "/api/v1/community/youth", None, 401),
+                              ("leader", "/api/v1/community/youth?day=2020-01-01", None, 200)],
+}
+
+
+def _headers(cast, who):
+    return {} if who == "anonymous" else {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=getattr(cast, who))[1]}"}
+
+
+@pytest.mark.parametrize(("name", "case"), [(n, c) for n, cases in API_CASES.items() for c in cases],
+                         ids=lambda v: v if isinstance(v, str) else "-".join(map(str, v)))
+def test_api_case(rows, name, case):
+    cast, out = rows
+    who, url, target, expected = case
+    if target:
+        url = url.format(out[target[0]][target[1]].pk)
+    response = Client().get(url, **_headers(cast, who))
+    assert response.status_code == expected, f"{who} {url}: {response.content[:300]!r}"
+
+
+def test_api_lists_and_totals_are_scoped(rows):
+    cast, out = rows
+    items = Client().get("/api/v1/community/contributions", **_headers(cast, "worker_a")).json()["items"]
+    assert {i["project"] for i in items} == {out["a"]["project"].pk}
+    aid = Client().get("/api/v1/community/aid-records", **_headers(cast, "worker_a")).json()["items"]
+    assert [(a["code"], a["masked_name"]) for a in aid] == [("SZ-a-1", "张**")]
+    totals = Client().get("/api/v1/community/totals", **_headers(cast, "leader")).json()
+    assert {t["kind"]: float(t["amount"]) for t in totals["totals"]}["money"] == 71.0
+    assert totals["aid"]["records"] == 2
+
+
+URL_NAMES: set[str] = set(WEB_CASES) | set(API_CASES)

@@ -35,7 +35,8 @@ def _pages(cast) -> list[tuple[object, str]]:
     admin = cast.admin
     return [
         (None, reverse("accounts:login")),
-        (admin, reverse("home")),
+        (admin, reverse("reports:dashboard")),  # the admin's home page
+        (admin, reverse("reports:streets")),
         (admin, reverse("accounts:password_change")),
         (admin, reverse("orgs:chamber_list")),
         (admin, reverse("orgs:chamber_detail", args=[cast.chamber_a.pk])),

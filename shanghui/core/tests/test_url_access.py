@@ -46,7 +46,9 @@ def matrix_names() -> set[str]:
 # name → [(who, method, target, expected status)]. `target` names the cast row whose pk
 # goes into the URL (or None). API cases call with a bearer token.
 CASES = {
-    "home": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200), ("admin", "get", None, 200),
+    # Admins, leaders, street workers and instructors land on the dashboard (reports:dashboard).
+    "home": [("anonymous", "get", None, 302), ("worker_a", "get", None, 302), ("admin", "get", None, 302),
+             ("handler_a", "get", None, 302), ("superuser", "get", None, 200),
              ("enterprise_user_a", "get", None, 302), ("auditor", "get", None, 302)],
     "accounts:login": [("anonymous", "get", None, 200)],
     "accounts:logout": [("anonymous", "post", None, 302), ("worker_a", "post", None, 302)],

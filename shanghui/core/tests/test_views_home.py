@@ -11,7 +11,7 @@ def test_anonymous_visitor_is_sent_to_login(client):
 
 def test_street_worker_sees_her_street_and_its_chamber_only(client, cast):
     client.force_login(cast.worker_a)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("reports:streets"))
     assert response.status_code == 200
     rows = response.context["streets"]
     assert [r["street"].name for r in rows] == ["东华门街道"]
@@ -21,7 +21,7 @@ def test_street_worker_sees_her_street_and_its_chamber_only(client, cast):
 
 def test_federation_admin_sees_every_street_of_the_district(client, cast):
     client.force_login(cast.admin)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("reports:streets"))
     rows = response.context["streets"]
     assert len(rows) == 17
     with_chamber = {r["street"].name: r["chamber"].name for r in rows if r["chamber"]}
@@ -48,7 +48,7 @@ def test_pages_carry_no_inline_scripts_handlers_or_styles(client, cast):
     from django.urls import reverse as r
 
     client.force_login(cast.admin)
-    urls = [r("home"), r("orgs:chamber_list"), r("orgs:chamber_detail", args=[cast.chamber_a.pk]),
+    urls = [r("reports:streets"), r("orgs:chamber_list"), r("orgs:chamber_detail", args=[cast.chamber_a.pk]),
             r("directory:enterprise_list"), r("directory:enterprise_create"),
             r("directory:person_detail", args=[cast.person_a.pk]), r("directory:membership_create"),
             r("audit:event_list")]

@@ -1,7 +1,114 @@
-"""Access tests for library.
+"""Who may see, download and change library documents (web and API).
 
 `URL_NAMES` lists the URL names tested here; the site-wide enumeration test
 (core/tests/test_url_access.py) fails on any URL without an access case.
+
+Documents: "a" in street A, "b" in street B, "district" district-wide (no region), "public"
+district-wide and public to enterprise users.
 """
 
-URL_NAMES: set[str] = set()
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from shanghui.accounts.models import ApiToken
+from shanghui.audit.models import AuditEvent
+
+WEB_CASES = {
+    "library:document_list": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200),
+                              ("enterprise_user_a", "get", None, 200), ("auditor", "get", None, 200)],
+    "library:document_export": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200),
+                                ("leader", "get", None, 200)],
+    "library:document_create": [("anonymous", "get", None, 302), ("admin", "get", None, 200),
+                                ("worker_a", "get", None, 200), ("leader", "get", None, 403),
+                                ("instructor_a", "get", None, 403), ("enterprise_user_a", "get", None, 403),
+                                ("auditor", "get", None, 403)],
+    "library:document_detail": [("anonymous", "get", "a", 302), ("worker_a", "get", "a", 200),
+                                ("worker_a", "get", "b", 404), ("worker_a", "get", "district", 200),
+                                ("leader", "get", "b", 200), ("instructor_a", "get", "district", 200),
+                                ("enterprise_user_a", "get", "a", 404), ("enterprise_user_a", "get", "public", 200),
+                                ("auditor", "get", "public", 404)],
+    "library:document_download": [("anonymous", "get", "a", 302), ("worker_a", "get", "a", 200),
+                                  ("worker_a", "get", "b", 404), ("worker_b", "get", "b", 200),
+                                  ("handler_a", "get", "district", 200), ("enterprise_user_a", "get", "a", 404),
+                                  ("enterprise_user_a", "get", "public", 200), ("auditor", "get", "a", 404)],
+    "library:document_edit": [("anonymous", "get", "a", 302), ("worker_a", "get", "a", 200),
+                              ("worker_a", "get", "b", 404), ("worker_a", "get", "district", 403),
+                              ("admin", "get", "district", 200), ("leader", "get", "a", 403)],
+    "library:document_delete": [("worker_a", "get", "a", 200), ("worker_a", "post", "b", 404),
+                                ("worker_a", "post", "district", 403), ("leader", "post", "a", 403),
+                                ("worker_a", "post", "a", 302)],
+}
+
+
+def client_for(cast, who) -> Client:
+    client = Client()
+    if who != "anonymous":
+        client.force_login(getattr(cast, who))
+    return client
+
+
+@pytest.mark.parametrize(("name", "case"), [(n, c) for n, cases in WEB_CASES.items() for c in cases],
+                         ids=lambda v: v if isinstance(v, str) else "-".join(map(str, v)))
+def test_web_page_access(cast, docs, name, case):
+    who, method, target, expected = case
+    url = reverse(name, args=[docs[target].pk]) if target else reverse(name)
+    response = getattr(client_for(cast, who), method)(url)
+    assert response.status_code == expected, f"{who} {method.upper()} {url}"
+
+
+def test_a_street_worker_cannot_download_another_streets_document_and_nothing_is_audited(cast, docs):
+    worker = client_for(cast, "worker_a")
+    before = AuditEvent.objects.filter(action="export").count()
+    assert worker.get(reverse("library:document_download", args=[docs["b"].pk])).status_code == 404
+    assert AuditEvent.objects.filter(action="export").count() == before
+
+
+def test_lists_show_only_the_users_documents(cast, docs):
+    worker = client_for(cast, "worker_a").get(reverse("library:document_list")).content.decode()
+    assert "东华门调研" in worker and "全区指导意见" in worker and "景山调研" not in worker
+    ent = client_for(cast, "enterprise_user_a").get(reverse("library:document_list")).content.decode()
+    assert "政策汇编" in ent and "东华门调研" not in ent and "全区指导意见" not in ent
+    csv = b"".join(client_for(cast, "worker_a").get(reverse("library:document_export"), {"fmt": "csv"})
+                   .streaming_content).decode()
+    assert "东华门调研" in csv and "景山调研" not in csv
+
+
+# --- the API -------------------------------------------------------------------------------
+
+API_CASES = {
+    "api:list_documents": [("anonymous", "/api/v1/library/documents", None, 401),
+                           ("worker_a", "/api/v1/library/documents?q=商会", None, 200),
+                           ("auditor", "/api/v1/library/documents", None, 200)],
+    "api:get_document": [("worker_a", "/api/v1/library/documents/{}", "a", 200),
+                         ("worker_a", "/api/v1/library/documents/{}", "b", 404),
+                         ("enterprise_user_a", "/api/v1/library/documents/{}", "public", 200),
+                         ("anonymous", "/api/v1/library/documents/{}", "a", 401)],
+    "api:download_document": [("worker_a", "/api/v1/library/documents/{}/file", "a", 200),
+                              ("worker_a", "/api/v1/library/documents/{}/file", "b", 404),
+                              ("anonymous", "/api/v1/library/documents/{}/file", "a", 401)],
+}
+
+
+@pytest.mark.parametrize(("name", "case"), [(n, c) for n, cases in API_CASES.items() for c in cases],
+                         ids=lambda v: v if isinstance(v, str) else "-".join(map(str, v)))
+def test_api_case(cast, docs, name, case):
+    who, url, target, expected = case
+    if target:
+        url = url.format(docs[target].pk)
+    headers = {} if who == "anonymous" else {
+        "HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=getattr(cast, who))[1]}"}
+    response = Client().get(url, **headers)
+    assert response.status_code == expected, f"{who} {url}: {response.content[:300]!r}"
+
+
+def test_api_search_is_scoped(cast, docs):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=cast.worker_b)[1]}"}
+    items = Client().get("/api/v1/library/documents", {"q": "商会"}, **headers).json()["items"]
+    assert [i["title"] for i in items] == []  # the only body with 商会 is street A's
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=cast.worker_a)[1]}"}
+    items = Client().get("/api/v1/library/documents", {"q": "商会"}, **headers).json()["items"]
+    assert [i["title"] for i in items] == ["东华门调研"]
+
+
+URL_NAMES: set[str] = set(WEB_CASES) | set(API_CASES)

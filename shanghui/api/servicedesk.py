@@ -1,0 +1,296 @@
+"""Service requests (诉求办理): list, detail, filing, state transitions, categories and KPIs.
+
+Same scope and services as the web pages: a request outside the caller's scope is 404; an
+action the caller may not take is 403; an action the request's state (or a time window) does
+not allow is 422 with the reason.
+"""
+
+import datetime as dt
+from typing import Literal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+
+from shanghui.accounts.models import User
+from shanghui.accounts.roles import Role
+from shanghui.directory.models import Enterprise
+from shanghui.orgs.forms import streets_in_scope
+from shanghui.orgs.models import Department
+from shanghui.party.kpis import Period
+from shanghui.servicedesk import conf, kpis, services
+from shanghui.servicedesk.models import Category, Channel, ContactPreference, ServiceRequest, State
+
+from .common import Id, InSchema, paginated, region_by_code, visible_or_404
+from .errors import READ_ERRORS, WRITE_ERRORS
+
+router = Router(tags=["诉求办理"])
+
+StateCode = Literal[tuple(State.values)]
+ActionCode = Literal[tuple(services.RULES)]
+FigureCode = Literal[tuple(kpis.FIGURES)]
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    by: str = Field(description="操作人")
+    action: str
+    from_state: str
+    to_state: str
+    note: str
+
+    @staticmethod
+    def resolve_by(obj) -> str:
+        return str(obj.by) if obj.by_id else "系统"
+
+
+class RequestOut(Schema):
+    id: int
+    title: str
+    description: str
+    enterprise: int = Field(alias="enterprise_id")
+    enterprise_name: str
+    street: str = Field(description="企业所在街道的行政区划代码")
+    category: int = Field(alias="category_id")
+    category_name: str
+    state: str = Field(description="submitted 已提交，accepted 已受理，assigned 办理中，resolved 已办结，"
+                                   "closed 已关闭，rejected 不予受理，reopened 已重新打开")
+    channel: str
+    contact_preference: str
+    department: int | None = Field(alias="department_id")
+    handler: int | None = Field(alias="handler_id")
+    deadline: dt.date | None
+    overdue: bool
+    filed_at: dt.datetime
+    accepted_at: dt.datetime | None
+    resolved_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    resolution: str
+    satisfaction: int | None
+    satisfaction_comment: str
+    reject_reason: str
+    actions: list[str] = Field(description="当前用户现在可以执行的操作")
+
+    @staticmethod
+    def resolve_enterprise_name(obj) -> str:
+        return obj.enterprise.name
+
+    @staticmethod
+    def resolve_street(obj) -> str:
+        return obj.enterprise.region.code
+
+    @staticmethod
+    def resolve_category_name(obj) -> str:
+        return obj.category.name
+
+    @staticmethod
+    def resolve_overdue(obj) -> bool:
+        return obj.is_overdue()
+
+    @staticmethod
+    def resolve_actions(obj, context) -> list[str]:
+        return services.allowed_actions(context["request"].auth_user, obj)
+
+
+class RequestDetailOut(RequestOut):
+    events: list[EventOut]
+
+    @staticmethod
+    def resolve_events(obj) -> list:
+        return list(obj.events.select_related("by"))
+
+
+class RequestFilter(Schema):
+    state: StateCode | None = None
+    view: Literal["open", "overdue", "due_soon"] | None = Field(None, description="open 待办，overdue 已超期，due_soon 即将到期")
+    category: Id | None = None
+    department: Id | None = None
+    street: str | None = Field(None, description="街道的行政区划代码")
+    q: str | None = Field(None, max_length=100, description="标题、企业名称或编号")
+
+
+def _requests(user):
+    return ServiceRequest.objects.visible_to(user).select_related("enterprise__region", "category")
+
+
+@router.get("/service-requests", response=list[RequestOut], summary="诉求列表")
+@paginated
+def list_service_requests(request, filters: Query[RequestFilter]):
+    qs = _requests(request.auth_user)
+    if filters.q:
+        qs = qs.search(filters.q)
+    for name in ("state", "category", "department"):
+        if getattr(filters, name) is not None:
+            qs = qs.filter(**{name: getattr(filters, name)})
+    if filters.street:
+        qs = qs.filter(enterprise__region__path__startswith=region_by_code(filters.street, "street").path)
+    today = timezone.localdate()
+    if filters.view == "open":
+        qs = qs.open()
+    elif filters.view == "overdue":
+        qs = qs.overdue(today)
+    elif filters.view == "due_soon":
+        qs = qs.due_soon(today, conf.due_soon_days())
+    return qs
+
+
+@router.get("/service-requests/{int:request_id}", response={200: RequestDetailOut, **READ_ERRORS},
+            summary="诉求详情（含办理过程）")
+def get_service_request(request, request_id: int):
+    return visible_or_404(ServiceRequest, request.auth_user, request_id)
+
+
+class FileIn(InSchema):
+    enterprise: Id | None = Field(None, description="企业编号；企业用户不填（即本企业），工作人员代企业提交时必填")
+    category: Id = Field(description="诉求类别编号")
+    title: str = Field(min_length=1, max_length=100)
+    description: str = Field(min_length=1, max_length=5000)
+    contact_preference: Literal[tuple(ContactPreference.values)] = "phone"
+    channel: Literal["phone", "visit"] | None = Field(None, description="工作人员代提交时的来源渠道；企业用户提交总是 online")
+
+
+@router.post("/service-requests", response={201: RequestDetailOut, **WRITE_ERRORS}, summary="提交诉求")
+def file_service_request(request, payload: FileIn):
+    user = request.auth_user
+    data = payload.dict()
+    errors = {}
+    category = Category.objects.filter(pk=data["category"]).first()
+    if category is None:
+        errors["category"] = [f"编号为{data['category']}的诉求类别不存在。"]
+    if user.role == Role.ENTERPRISE_USER:
+        enterprise = user.enterprise
+    elif data["enterprise"] is None:
+        enterprise = None
+        errors["enterprise"] = ["请指定企业。"]
+    else:
+        enterprise = Enterprise.objects.visible_to(user).filter(pk=data["enterprise"]).first()
+        if enterprise is None:
+            errors["enterprise"] = [f"编号为{data['enterprise']}的企业不存在，或不在您的管辖范围内。"]
+    if errors:
+        raise ValidationError(errors)
+    req = services.request_file(by=user, enterprise=enterprise, category=category, title=data["title"],
+                                description=data["description"], contact_preference=data["contact_preference"],
+                                channel=data["channel"] or Channel.PHONE)
+    return Status(201, req)
+
+
+class TransitionIn(InSchema):
+    note: str = Field("", max_length=500, description="accept、assign、close 的说明")
+    reason: str = Field("", max_length=500, description="reject、reopen 的理由（必填）")
+    department: Id | None = Field(None, description="assign：承办部门编号（必填）")
+    handler: Id | None = Field(None, description="assign：承办人（职能部门人员）用户编号")
+    resolution: str = Field("", max_length=5000, description="resolve：办理结果（必填）")
+    satisfaction: int | None = Field(None, description="rate：满意度 1–5（必填）")
+    comment: str = Field("", max_length=500, description="rate：评价")
+
+
+@router.post("/service-requests/{int:request_id}/{action}", response={200: RequestDetailOut, **WRITE_ERRORS},
+             summary="办理诉求（受理、交办、不予受理、办结、关闭、重新打开、评价）")
+def transition_service_request(request, request_id: int, action: ActionCode, payload: TransitionIn):
+    user = request.auth_user
+    req = visible_or_404(ServiceRequest, user, request_id)
+    d = payload.dict()
+    if action == "assign":
+        department = Department.objects.filter(pk=d["department"]).first() if d["department"] else None
+        if department is None:
+            raise ValidationError({"department": ["请指定存在的承办部门。"]})
+        handler = None
+        if d["handler"]:
+            handler = User.objects.filter(pk=d["handler"], role=Role.DEPARTMENT_HANDLER).first()
+            if handler is None:
+                raise ValidationError({"handler": [f"编号为{d['handler']}的职能部门人员不存在。"]})
+        return services.request_assign(by=user, request=req, department=department, handler=handler, note=d["note"])
+    if action == "rate":
+        return services.request_rate(by=user, request=req, satisfaction=d["satisfaction"], comment=d["comment"])
+    call = {"accept": lambda: services.request_accept(by=user, request=req, note=d["note"]),
+            "reject": lambda: services.request_reject(by=user, request=req, reason=d["reason"]),
+            "resolve": lambda: services.request_resolve(by=user, request=req, resolution=d["resolution"]),
+            "close": lambda: services.request_close(by=user, request=req, note=d["note"]),
+            "reopen": lambda: services.request_reopen(by=user, request=req, reason=d["reason"])}[action]
+    return call()
+
+
+class CategoryOut(Schema):
+    id: int
+    name: str
+    department: int = Field(alias="department_id")
+    time_limit: int = Field(description="办理时限（工作日）")
+    active: bool
+
+
+@router.get("/service-categories", response=list[CategoryOut], summary="诉求类别")
+def list_service_categories(request):
+    return Category.objects.visible_to(request.auth_user)
+
+
+# --- KPIs --------------------------------------------------------------------------------------
+
+
+class KpiQuery(Schema):
+    start: dt.date | None = Field(None, description="起始日期；默认当年1月1日")
+    end: dt.date | None = Field(None, description="截止日期；默认今天")
+    street: str | None = Field(None, description="街道的行政区划代码：只统计该街道（须在您的管辖范围内）")
+
+
+def _kpi_scope(user, q: KpiQuery):
+    today = timezone.localdate()
+    start, end = q.start or dt.date(today.year, 1, 1), q.end or today
+    if end < start:
+        raise ValidationError({"end": ["截止日期不能早于起始日期。"]})
+    scope = user
+    if q.street:
+        street = region_by_code(q.street, "street")
+        if not streets_in_scope(user).filter(pk=street.pk).exists():
+            raise ValidationError({"street": [f"街道“{street}”不在您的管辖范围内。"]})
+        scope = street if user.role != Role.DEPARTMENT_HANDLER else user
+    return scope, Period(start, end)
+
+
+class SummaryOut(Schema):
+    filed: int
+    resolved: int
+    resolved_on_time: int
+    on_time_rate: float | None = Field(description="按期办结率（%）")
+    mean_satisfaction: float | None
+    median_days: float | None = Field(description="办理用时中位数（天）")
+
+
+class RowOut(SummaryOut):
+    key: str
+    label: str
+
+
+class KpisOut(Schema):
+    start: dt.date
+    end: dt.date
+    summary: SummaryOut
+    by_department: list[RowOut]
+    by_category: list[RowOut]
+    by_street: list[RowOut]
+
+
+@router.get("/service-requests/kpis", response={200: KpisOut, **READ_ERRORS}, summary="诉求办理统计")
+def service_request_kpis(request, q: Query[KpiQuery]):
+    scope, period = _kpi_scope(request.auth_user, q)
+    return {"start": period.start, "end": period.end, "summary": kpis.summary(scope, period).as_dict(),
+            "by_department": [r.as_dict() for r in kpis.by_department(scope, period)],
+            "by_category": [r.as_dict() for r in kpis.by_category(scope, period)],
+            "by_street": [r.as_dict() for r in kpis.by_street(scope, period)]}
+
+
+class DrillQuery(KpiQuery):
+    group: Literal["department", "category", "street"] | None = None
+    key: str | None = Field(None, max_length=20, description="分组的编号（街道为区划代码；未交办为 none）")
+
+
+@router.get("/service-requests/kpis/{figure}", response={200: list[RequestOut], **READ_ERRORS},
+            summary="诉求办理统计的明细（提交、办结、按期办结、超期办结、已评价的诉求）")
+@paginated
+def service_request_kpi_rows(request, figure: FigureCode, q: Query[DrillQuery]):
+    user = request.auth_user
+    scope, period = _kpi_scope(user, q)
+    try:
+        qs = kpis.drilldown(scope, period, figure, q.group or "", q.key or "")
+    except KeyError:
+        raise ValidationError({"key": ["分组编号有误。"]}) from None
+    return qs.filter(pk__in=ServiceRequest.objects.visible_to(user).values("pk"))

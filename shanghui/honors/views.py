@@ -1,0 +1,389 @@
+"""Honour pages (counts by level and year, list, export, detail, forms, evidence download) and the
+commendation campaign (campaign, nominations, review, public notice, objections, decision)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from shanghui.accounts.scope import writable_regions
+from shanghui.audit import record
+from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require, today
+from shanghui.imports.exporting import Column
+
+from . import kpis, services
+from .forms import (
+    CampaignForm,
+    HonorFilter,
+    HonorForm,
+    NominationForm,
+    NoticeForm,
+    ObjectionForm,
+    RejectForm,
+    ResolveForm,
+)
+from .models import Campaign, Honor, Level, Nomination, Objection
+
+
+def _can_create(user) -> bool:
+    return writable_regions(user).exists()
+
+
+def _honors(user):
+    return (Honor.objects.visible_to(user)
+            .select_related("federation", "chamber", "party_organization", "enterprise", "person",
+                            "nomination__category__campaign"))
+
+
+def _campaigns(user):
+    return Campaign.objects.visible_to(user).select_related("region")
+
+
+def _nominations(user):
+    return Nomination.objects.visible_to(user).select_related(
+        "category__campaign__region", "chamber__region", "nominee_chamber", "party_organization", "enterprise",
+        "person")
+
+
+def _file_response(request, obj, field: str, title: str):
+    """A stored file, only through the scoped lookup (media files are never served directly); audited."""
+    stored = getattr(obj, field)
+    if not stored:
+        raise Http404
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    record(by=request.user, action="export", obj=obj, fields=[field], extra={"title": title})
+    return FileResponse(handle, as_attachment=True, filename=stored.name.rsplit("/", 1)[-1])
+
+
+def _refused(request, error: ValidationError) -> None:
+    messages.error(request, "；".join(error.messages))
+
+
+# --- overview -----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def index(request):
+    user = request.user
+    by_year = kpis.honours_by_year(user)
+    years = sorted({y for y, _, _ in by_year}, reverse=True)
+    cells = {(y, lv): n for y, lv, n in by_year}
+    table = [(y, [cells.get((y, lv), 0) for lv in Level], sum(cells.get((y, lv), 0) for lv in Level))
+             for y in years]
+    campaigns = list(_campaigns(user)[:10])
+    return render(request, "honors/index.html", {
+        "levels": Level, "totals": kpis.honours_by_level(user), "table": table,
+        "campaigns": [(c, kpis.commendations(user, c.year)) for c in campaigns],
+        "can_create": _can_create(user),
+    })
+
+
+# --- honours ------------------------------------------------------------------------------
+
+HONOR_COLUMNS = [
+    Column("年度", lambda h: h.year, 8),
+    Column("荣誉名称", lambda h: h.title, 40),
+    Column("级别", lambda h: h.get_level_display(), 8),
+    Column("获得者", lambda h: h.recipient_name, 30),
+    Column("获得者类型", lambda h: h.get_recipient_kind_display(), 10),
+    Column("授予单位", lambda h: h.issuer, 24),
+    Column("类别", lambda h: h.category, 16),
+    Column("来源", lambda h: h.nomination.category.campaign.title if h.nomination_id else "", 30),
+]
+
+
+@login_required
+@require_GET
+def honor_list(request):
+    user = request.user
+    return list_page(request, template="honors/honor_list.html", queryset=_honors(user),
+                     filter_form=HonorFilter(request.GET, user=user), columns=HONOR_COLUMNS[:6],
+                     create_url=reverse("honors:honor_create"), export_url=reverse("honors:honor_export"),
+                     can_create=_can_create(user))
+
+
+@login_required
+@require_GET
+def honor_export(request):
+    return export_page(request, title="荣誉", queryset=_honors(request.user),
+                       filter_form=HonorFilter(request.GET, user=request.user), columns=HONOR_COLUMNS)
+
+
+@login_required
+@require_GET
+def honor_detail(request, pk):
+    user = request.user
+    honor = get_object_or_404(_honors(user), pk=pk)
+    return render(request, "honors/honor_detail.html", {
+        "honor": honor, "can_edit": services.can_write_honor(user, honor)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def honor_create(request):
+    user = request.user
+    require(_can_create(user), "您无权登记荣誉。")
+    form = HonorForm(post_data(request), request.FILES or None, user=user)
+    return form_page(request, template="honors/form.html", form=form, title="登记荣誉",
+                     call=lambda **data: services.honor_create(by=user, **data),
+                     redirect_to=lambda h: reverse("honors:honor_detail", args=[h.pk]),
+                     cancel_url=reverse("honors:honor_list"), multipart=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def honor_edit(request, pk):
+    user = request.user
+    honor = get_object_or_404(_honors(user), pk=pk)
+    require(services.can_write_honor(user, honor), "您无权修改该荣誉。")
+    form = HonorForm(post_data(request), request.FILES or None, user=user, instance=honor)
+    return form_page(request, template="honors/form.html", form=form, title=f"修改荣誉：{honor}",
+                     call=lambda **data: services.honor_update(by=user, honor=honor, **data),
+                     redirect_to=lambda h: reverse("honors:honor_detail", args=[h.pk]),
+                     cancel_url=reverse("honors:honor_detail", args=[honor.pk]), multipart=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def honor_delete(request, pk):
+    user = request.user
+    honor = get_object_or_404(_honors(user), pk=pk)
+    require(services.can_write_honor(user, honor), "您无权删除该荣誉。")
+    return delete_page(request, obj=honor, what="荣誉", success_url=reverse("honors:honor_list"),
+                       cancel_url=reverse("honors:honor_detail", args=[honor.pk]),
+                       call=lambda: services.honor_delete(by=user, honor=honor))
+
+
+@login_required
+@require_GET
+def honor_evidence(request, pk):
+    honor = get_object_or_404(_honors(request.user), pk=pk)
+    return _file_response(request, honor, "evidence", "荣誉证明材料")
+
+
+# --- campaigns ----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def campaign_list(request):
+    user = request.user
+    return render(request, "honors/campaign_list.html", {
+        "campaigns": _campaigns(user), "can_create": writable_regions(user).filter(level="district").exists()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_create(request):
+    user = request.user
+    district = writable_regions(user).filter(level="district").first()
+    require(district is not None, "只有区工商联可以发起评选表彰。")
+    form = CampaignForm(post_data(request), user=user, initial={"year": today().year})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaign = services.campaign_create(by=user, year=data["year"], title=data["title"], region=district,
+                                                description=data["description"], categories=form.categories())
+        except ValidationError as e:
+            form.add_error(None, e.messages)
+        else:
+            messages.success(request, "评选表彰已发起，可以开始推荐。")
+            return redirect("honors:campaign_detail", pk=campaign.pk)
+    return render(request, "honors/form.html", {"form": form, "title": "发起评选表彰",
+                                                "cancel_url": reverse("honors:campaign_list")})
+
+
+@login_required
+@require_GET
+def campaign_detail(request, pk):
+    user = request.user
+    campaign = get_object_or_404(_campaigns(user), pk=pk)
+    nominations = _nominations(user).filter(category__campaign=campaign).prefetch_related("objections")
+    categories = []
+    for category in campaign.categories.all():
+        rows = [n for n in nominations if n.category_id == category.pk]
+        approved = category.nominations.filter(state=Nomination.State.APPROVED).count()  # all, not just visible
+        categories.append({"category": category, "nominations": rows, "approved": approved})
+    can_run = services.can_run_campaign(user, campaign)
+    return render(request, "honors/campaign_detail.html", {
+        "campaign": campaign, "categories": categories, "can_run": can_run,
+        "can_nominate": services.can_nominate(user, campaign),
+        "open_objections": Objection.objects.visible_to(user).open().filter(
+            nomination__category__campaign=campaign).count(),
+        "notice_form": NoticeForm() if can_run else None, "today": today(),
+    })
+
+
+def _campaign_for_run(request, pk) -> Campaign:
+    campaign = get_object_or_404(_campaigns(request.user), pk=pk)
+    require(services.can_run_campaign(request.user, campaign), "只有主办的区工商联可以管理该评选表彰。")
+    return campaign
+
+
+@login_required
+@require_POST
+def campaign_review(request, pk):
+    campaign = _campaign_for_run(request, pk)
+    try:
+        services.campaign_review_start(by=request.user, campaign=campaign)
+    except ValidationError as e:
+        _refused(request, e)
+    else:
+        messages.success(request, "推荐已截止，进入审核阶段。")
+    return redirect("honors:campaign_detail", pk=campaign.pk)
+
+
+@login_required
+@require_POST
+def campaign_notice(request, pk):
+    campaign = _campaign_for_run(request, pk)
+    form = NoticeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写有效的公示开始和结束日期。")
+        return redirect("honors:campaign_detail", pk=campaign.pk)
+    try:
+        services.notice_start(by=request.user, campaign=campaign, **form.cleaned_data)
+    except ValidationError as e:
+        _refused(request, e)
+    else:
+        messages.success(request, "已开始公示。")
+    return redirect("honors:campaign_detail", pk=campaign.pk)
+
+
+@login_required
+@require_POST
+def campaign_decide(request, pk):
+    campaign = _campaign_for_run(request, pk)
+    try:
+        honors = services.campaign_decide(by=request.user, campaign=campaign)
+    except ValidationError as e:
+        _refused(request, e)
+    else:
+        messages.success(request, f"已作出表彰决定，生成{len(honors)}项荣誉。")
+    return redirect("honors:campaign_detail", pk=campaign.pk)
+
+
+# --- nominations and objections -----------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def nomination_create(request, pk):
+    user = request.user
+    campaign = get_object_or_404(_campaigns(user), pk=pk)
+    require(_can_create(user), "您无权推荐。")
+    if campaign.state != Campaign.State.OPEN:
+        messages.error(request, "该评选表彰已截止推荐。")
+        return redirect("honors:campaign_detail", pk=campaign.pk)
+    initial = {"category": request.GET["category"]} if request.GET.get("category", "").isdigit() else {}
+    form = NominationForm(post_data(request), request.FILES or None, user=user, campaign=campaign, initial=initial)
+    return form_page(request, template="honors/form.html", form=form, title=f"推荐：{campaign}",
+                     call=lambda **data: services.nomination_submit(by=user, **data),
+                     redirect_to=lambda n: reverse("honors:nomination_detail", args=[n.pk]),
+                     cancel_url=reverse("honors:campaign_detail", args=[campaign.pk]), multipart=True,
+                     success_message="推荐已提交")
+
+
+@login_required
+@require_GET
+def nomination_detail(request, pk):
+    user = request.user
+    nomination = get_object_or_404(_nominations(user), pk=pk)
+    campaign = nomination.category.campaign
+    can_run = services.can_run_campaign(user, campaign)
+    in_notice = campaign.state == Campaign.State.NOTICE
+    return render(request, "honors/nomination_detail.html", {
+        "nomination": nomination, "campaign": campaign, "can_run": can_run,
+        "objections": nomination.objections.all(),
+        "can_review": can_run and campaign.state in (Campaign.State.OPEN, Campaign.State.REVIEW),
+        "can_withdraw": can_run and in_notice and nomination.state == Nomination.State.APPROVED,
+        "can_object": (in_notice and nomination.state == Nomination.State.APPROVED
+                       and services.can_write_region(user, nomination.chamber.region)),
+        "reject_form": RejectForm(), "objection_form": ObjectionForm(), "resolve_form": ResolveForm(),
+    })
+
+
+def _nomination_for_review(request, pk) -> Nomination:
+    nomination = get_object_or_404(_nominations(request.user), pk=pk)
+    require(services.can_run_campaign(request.user, nomination.category.campaign), "只有主办的区工商联可以审核推荐。")
+    return nomination
+
+
+@login_required
+@require_POST
+def nomination_approve(request, pk):
+    nomination = _nomination_for_review(request, pk)
+    try:
+        services.nomination_approve(by=request.user, nomination=nomination)
+    except ValidationError as e:
+        _refused(request, e)
+    else:
+        messages.success(request, f"已通过对“{nomination.nominee_name}”的推荐。")
+    return redirect("honors:nomination_detail", pk=nomination.pk)
+
+
+@login_required
+@require_POST
+def nomination_reject(request, pk):
+    nomination = _nomination_for_review(request, pk)
+    form = RejectForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("请填写未通过的原因。")
+        services.nomination_reject(by=request.user, nomination=nomination, reason=form.cleaned_data["reason"])
+    except ValidationError as e:
+        _refused(request, e)
+    else:
+        messages.success(request, f"对“{nomination.nominee_name}”的推荐未通过。")
+    return redirect("honors:nomination_detail", pk=nomination.pk)
+
+
+@login_required
+@require_GET
+def nomination_attachment(request, pk):
+    nomination = get_object_or_404(_nominations(request.user), pk=pk)
+    return _file_response(request, nomination, "attachment", "推荐附件")
+
+
+@login_required
+@require_POST
+def objection_create(request, pk):
+    user = request.user
+    nomination = get_object_or_404(_nominations(user), pk=pk)
+    require(services.can_write_region(user, nomination.chamber.region), "您无权登记该推荐的异议。")
+    form = ObjectionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("请填写异议内容。")
+        services.objection_file(by=user, nomination=nomination, text=form.cleaned_data["text"])
+    except ValidationError as e:
+        _refused(request, e)
+    else:
+        messages.success(request, "异议已登记。")
+    return redirect("honors:nomination_detail", pk=nomination.pk)
+
+
+@login_required
+@require_POST
+def objection_resolve(request, pk):
+    user = request.user
+    objection = get_object_or_404(Objection.objects.visible_to(user).select_related("nomination__category__campaign"),
+                                  pk=pk)
+    require(services.can_run_campaign(user, objection.nomination.category.campaign), "只有主办的区工商联可以处理异议。")
+    form = ResolveForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("请填写处理结果。")
+        services.objection_resolve(by=user, objection=objection, **form.cleaned_data)
+    except ValidationError as e:
+        _refused(request, e)
+    else:
+        messages.success(request, "异议已处理。")
+    return redirect("honors:nomination_detail", pk=objection.nomination_id)

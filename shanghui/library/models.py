@@ -1,0 +1,86 @@
+"""The document library (DESIGN §3 `library`): research reports, guidelines, books, cases, minutes, notices.
+
+Who sees a document (docs/access.md):
+- a street's document (`region` a street): that street's users and district users;
+- a district-wide document (`region` empty): every staff user (every region role);
+- enterprise users: only documents marked public (`is_public`), whatever their region;
+- auditors: none.
+The file is never served from the media URL: the download view looks the document up
+inside `visible_to()` and writes an audit event.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+from shanghui.core.scoping import ScopedQuerySet
+from shanghui.orgs.models import Region
+
+
+class DocumentKind(models.TextChoices):
+    REPORT = "report", "调研报告"
+    GUIDELINE = "guideline", "指导意见"
+    BOOK = "book", "书籍"
+    CASE = "case", "案例"
+    MINUTES = "minutes", "会议纪要"
+    NOTICE = "notice", "通知"
+
+
+class DocumentQuerySet(ScopedQuerySet):
+    region_paths = ("region",)
+
+    def visible_to(self, user):
+        from shanghui.accounts.roles import Role
+
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        if user.role == Role.ENTERPRISE_USER:
+            return self.filter(is_public=True) if user.enterprise_id else self.none()
+        if user.role == Role.AUDITOR or not user.region_path:
+            return self.none()
+        return self.filter(Q(region__isnull=True) | Q(region__path__startswith=user.region_path))
+
+    def search(self, q: str):
+        # Plain icontains (LIKE / ILIKE '%商会%'): no tokenizer needed for Chinese words, and
+        # the same on SQLite and PostgreSQL. The library holds hundreds of documents, not millions.
+        q = (q or "").strip()
+        if not q:
+            return self
+        return self.filter(Q(title__icontains=q) | Q(text__icontains=q) | Q(tags__icontains=q)
+                           | Q(issuer__icontains=q))
+
+
+class Document(models.Model):
+    kind = models.CharField("类型", max_length=20, choices=DocumentKind.choices, db_index=True)
+    title = models.CharField("标题", max_length=200)
+    issuer = models.CharField("发文/编写单位", max_length=100)
+    date = models.DateField("日期", db_index=True)
+    tags = models.CharField("标签", max_length=200, blank=True, help_text="多个标签用逗号分隔，如“党建,商会”。")
+    region = models.ForeignKey(Region, verbose_name="所属区域", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", help_text="不填为全区文件（所有工作人员可见）；填街道则只有该街道和区级用户可见。")
+    is_public = models.BooleanField("向企业公开", default=False, help_text="勾选后企业用户也能查看和下载。")
+    file = models.FileField("文件", upload_to="library/%Y/")
+    filename = models.CharField("原文件名", max_length=200)
+    content_type = models.CharField("文件类型", max_length=100)
+    size = models.PositiveIntegerField("大小（字节）")
+    # What search reads besides the title: the text of a PDF or Word file (empty for images).
+    text = models.TextField("正文文本", blank=True, editable=False)
+    created = models.DateTimeField("上传时间", auto_now_add=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "文件资料"
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t.strip() for t in self.tags.replace("，", ",").split(",") if t.strip()]
+
+    @property
+    def scope_label(self) -> str:
+        return self.region.name if self.region_id else "全区"

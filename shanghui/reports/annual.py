@@ -1,0 +1,388 @@
+"""The annual work report (工作纪实): a year's figures gathered from the feature apps' KPIs.
+
+`gather(scope, year)` collects every figure of the report into one plain dict; `render_docx`
+fills the Word template (report_templates/annual.docx, docxtpl/Jinja tags, editable in
+Word/WPS) with it and `render_xlsx` writes one sheet per table with native Excel charts.
+
+Nothing here counts rows itself when a feature app already has the query: party/kpis.py,
+activities/kpis.py, and the KPI modules of servicedesk, honors and community. Those three
+are imported lazily: a deployment (or a branch) without one of them gets a report without
+its section, not an error. The only query of its own is the university classes' attendees,
+which no KPI module covers.
+
+A scope is a Region (the district or one street); the views and the command resolve the
+user's scope to one and check it first.
+"""
+
+import datetime as dt
+import importlib
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from shanghui.activities import kpis as activity_kpis
+from shanghui.activities.models import ActivitySeries, Kind, local_bounds
+from shanghui.orgs.models import Region
+from shanghui.party import kpis as party_kpis
+from shanghui.party.kpis import Period
+from shanghui.reports.report_templates import DEFAULT_FONTS, TEMPLATE, set_style_font
+
+ACTIVITY_LIMIT = 500  # rows of the activity table; a district year has a few hundred at most
+
+def fonts() -> dict[str, str]:
+    return {**DEFAULT_FONTS, **getattr(settings, "SHANGHUI_REPORT_FONTS", {})}
+
+
+def template_path() -> Path:
+    return Path(getattr(settings, "SHANGHUI_REPORT_TEMPLATE", "") or TEMPLATE)
+
+
+# --- formatting ------------------------------------------------------------------------
+
+
+def pct(rate) -> str:
+    """100 → "100%", 60.3 → "60.3%", None → "—" (a rate with an empty denominator)."""
+    if rate is None:
+        return "—"
+    rate = Decimal(rate)
+    return f"{int(rate)}%" if rate == rate.to_integral_value() else f"{rate}%"
+
+
+def _rate(num: int, den: int) -> Decimal | None:
+    return activity_kpis._rate(num, den)
+
+
+def _figure(fig) -> dict:
+    return {"label": fig.label, "numerator": fig.numerator, "denominator": fig.denominator,
+            "rate": fig.rate, "pct": pct(fig.rate)}
+
+
+# --- scope and names ----------------------------------------------------------------------
+
+
+def district() -> Region | None:
+    return Region.objects.filter(level=Region.Level.DISTRICT).order_by("code").first()
+
+
+def is_street(scope: Region) -> bool:
+    return scope.level == Region.Level.STREET
+
+
+def title(scope: Region, year: int) -> str:
+    if is_street(scope):
+        parent = scope.parent.name if scope.parent_id else ""
+        return f"{parent}工商联{scope.name}{year}年工作纪实"
+    return f"{scope.name}工商联{year}年工作纪实"
+
+
+def filename(scope: Region, year: int, ext: str) -> str:
+    return f"{title(scope, year)}.{ext}"
+
+
+def _optional(module: str, *names: str):
+    """The KPI module of a feature app, or None when the app (or a function the report needs) is missing."""
+    try:
+        mod = importlib.import_module(module)
+    except ImportError:
+        return None
+    return mod if all(hasattr(mod, n) for n in names) else None
+
+
+def _get(row, name: str, default=None):
+    if isinstance(row, dict):
+        return row.get(name, default)
+    return getattr(row, name, default)
+
+
+# --- sections ---------------------------------------------------------------------------------
+
+
+def _party(scope: Region, period: Period) -> dict:
+    joint = party_kpis.joint_committee_coverage(scope, period)
+    figures = {k: _figure(party_kpis.figure(k, scope, period)) for k in party_kpis.ENTERPRISE_KPIS}
+    return {"joint": _figure(joint), **figures}
+
+
+def _participation(scope: Region, period: Period) -> dict:
+    return {"member": _figure(activity_kpis.member_participation(scope, period)),
+            "district": _figure(activity_kpis.district_participation(scope, period))}
+
+
+def _university(scope: Region, year: int) -> dict | None:
+    """Training classes held with a university (partner set), up to `year`, and their distinct attendees."""
+    _, hi = local_bounds(dt.date(year, 12, 31), dt.date(year, 12, 31))
+    rows = activity_kpis.training_attendances(scope).exclude(activity__partner="").filter(activity__start__lt=hi)
+    classes = list(rows.annotate(y=ExtractYear("activity__start")).order_by("y", "activity__partner")
+                   .values_list("y", "activity__partner").distinct())
+    if not classes:
+        return None
+    partners = list(dict.fromkeys(p for _, p in classes))
+    years = sorted({y for y, _ in classes})
+    return {"classes": len(classes), "partners": partners, "first_year": years[0], "last_year": years[-1],
+            "people": rows.order_by().values("person").distinct().count()}
+
+
+def _training(scope: Region, year: int) -> dict:
+    t = activity_kpis.training(scope, Period.year(year))
+    runs = activity_kpis.series_runs(activity_kpis.scope_series(scope), year)
+    classes = [r for r in runs if r.series.kind == ActivitySeries.SeriesKind.TRAINING_CLASS and r.years]
+    main = max(classes, key=lambda r: r.years, default=None)
+    flagship = [{"name": r.series.name, "years": r.years, "since": r.since} for r in runs
+                if r.series.kind == ActivitySeries.SeriesKind.FLAGSHIP and r.years]
+    return {
+        "count": t.count, "cumulative": t.cumulative, "first_year": t.first_year,
+        "by_year": [{"year": y, "count": n} for y, n in t.by_year],
+        "sessions": activity_kpis.scope_activities(scope).held().filter(
+            activity_kpis.in_period(Period.year(year)), kind=Kind.TRAINING).count(),
+        "training_class": ({"name": main.series.name, "years": main.years, "since": main.since} if main else None),
+        "flagship": flagship,
+        "university": _university(scope, year),
+    }
+
+
+def _activities(scope: Region, year: int) -> dict:
+    qs = activity_kpis.activities_with_attendance(scope, Period.year(year)).exclude(status="cancelled")
+    total = qs.count()
+    rows = []
+    for a in qs[:ACTIVITY_LIMIT]:
+        rows.append({"date": f"{timezone.localtime(a.start):%Y-%m-%d}", "title": a.title,
+                     "kind": a.get_kind_display(), "region": a.region.name, "partner": a.partner,
+                     "attendance": a.attendance})
+    by_kind: dict[str, int] = {}
+    for kind_label in qs.values_list("kind", flat=True):
+        label = str(Kind(kind_label).label)
+        by_kind[label] = by_kind.get(label, 0) + 1
+    return {"total": total, "rows": rows, "truncated": total > len(rows),
+            "by_kind": [{"kind": k, "count": n} for k, n in by_kind.items()]}
+
+
+def _streets(scope: Region, period: Period) -> list[dict]:
+    party_rows = {r.street.pk: r for r in party_kpis.by_street(scope, period)}
+    rows = []
+    for r in activity_kpis.by_street(scope, period):
+        p = party_rows.get(r.street.pk)
+        joint = bool(p and p.figures["joint_committee"][0])
+        rows.append({
+            "code": r.street.code, "name": r.street.name, "joint": "是" if joint else "否", "has_joint": joint,
+            "organisation": p.rate("organisation") if p else None, "work": p.rate("work") if p else None,
+            "enterprises": p.figures["organisation"][1] if p else 0,
+            "member": r.member_rate, "district": r.district_rate, "training": r.training,
+            "members": r.member[1], "participants": r.district[0],
+        })
+    for row in rows:
+        for key in ("organisation", "work", "member", "district"):
+            row[f"{key}_pct"] = pct(row[key])
+    return rows
+
+
+def _youth(scope: Region, year: int) -> dict | None:
+    mod = _optional("shanghui.community.kpis", "youth_size", "youth_growth")
+    if mod is None:
+        return None
+    growth = [{"year": y, "count": n, "joined": j, "left": left}
+              for y, n, j, left in mod.youth_growth(scope, until=year)]
+    return {"size": mod.youth_size(scope, dt.date(year, 12, 31)), "growth": growth}
+
+
+def _honours(scope: Region, year: int) -> dict | None:
+    """Honours by level: up to the end of `year` (cumulative) and in `year`; and per year (honors/kpis.py)."""
+    mod = _optional("shanghui.honors.kpis", "honours_by_level", "honours_by_year")
+    if mod is None:
+        return None
+    labels = _level_labels()
+    this_year = mod.honours_by_level(scope, year)
+    cumulative = dict.fromkeys(this_year, 0)
+    per_year: dict[int, int] = {}
+    for y, level, n in mod.honours_by_year(scope):
+        if y <= year:
+            cumulative[level] = cumulative.get(level, 0) + n
+            per_year[y] = per_year.get(y, 0) + n
+    levels = [{"level": labels.get(k, str(k)), "key": str(k), "total": n, "year": this_year.get(k, 0)}
+              for k, n in cumulative.items()]
+    return {"levels": levels, "by_year": [{"year": y, "count": n} for y, n in sorted(per_year.items())],
+            "national": cumulative.get("national", 0), "year_total": sum(this_year.values())}
+
+
+def _level_labels() -> dict:
+    from shanghui.honors.models import Level
+
+    return {str(k): str(v) for k, v in Level.choices}
+
+
+def _commendations(scope: Region, year: int) -> list[dict] | None:
+    mod = _optional("shanghui.honors.kpis", "commendations")
+    if mod is None:
+        return None
+    out = []
+    for label, n in mod.commendations(scope, year).items():
+        unit = "名" if str(label).endswith(("党员", "人", "者", "家", "人士")) else "个"
+        out.append({"category": str(label), "count": n, "unit": unit})
+    return out
+
+
+SERVICE_FIELDS = ("filed", "resolved", "resolved_on_time", "on_time_rate", "mean_satisfaction", "median_days")
+
+
+def _service_row(row, label_keys=("label", "name", "department", "street", "category")) -> dict:
+    out = {f: _get(row, f) for f in SERVICE_FIELDS}
+    label = next((_get(row, k) for k in label_keys if _get(row, k) is not None), "")
+    out["label"] = str(getattr(label, "name", label))
+    out["on_time_pct"] = pct(out["on_time_rate"])
+    sat = out["mean_satisfaction"]
+    out["satisfaction"] = f"{Decimal(sat).quantize(Decimal('0.01'))}" if sat is not None else "—"
+    return out
+
+
+def _service(scope: Region, period: Period) -> dict | None:
+    mod = _optional("shanghui.servicedesk.kpis", "summary")
+    if mod is None:
+        return None
+    section = {"summary": _service_row(mod.summary(scope, period))}
+    for key in ("by_department", "by_street", "by_category"):
+        fn = getattr(mod, key, None)
+        section[key] = [_service_row(r) for r in fn(scope, period)] if fn else []
+    return section
+
+
+def _amount(value) -> str:
+    value = Decimal(value or 0)
+    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+
+
+def _community(scope: Region, year: int) -> dict | None:
+    """Contributions of the year by kind and by project, and the students aided (community/kpis.py)."""
+    mod = _optional("shanghui.community.kpis", "totals", "by_project", "aid_totals")
+    if mod is None:
+        return None
+    totals = [{"kind": t.kind, "label": t.label, "unit": t.unit, "amount": t.amount, "count": t.count,
+               "text": _amount(t.amount)} for t in mod.totals(scope, year)]
+    kinds = [t["kind"] for t in totals]
+    projects = [{"title": p["key"][1], "count": p["count"],
+                 **{k: p.get(k) or Decimal(0) for k in kinds}, **{f"{k}_text": _amount(p.get(k)) for k in kinds}}
+                for p in mod.by_project(scope, year)]
+    aid = mod.aid_totals(scope, year)
+    lines = [f"{t['label']}{t['text']}{t['unit']}（{t['count']}笔）" for t in totals if t["count"]]
+    return {"totals": totals, "projects": projects, "aid": aid, "lines": lines,
+            "headers": [f"{t['label']}（{t['unit']}）" if t["unit"] else t["label"] for t in totals]}
+
+
+# --- summary sentences ---------------------------------------------------------------------
+
+
+def _summary(r: dict) -> list[str]:
+    where = "全区" if not r["street"] else r["scope_name"]
+    p, part, t = r["party"], r["participation"], r["training"]
+    out = []
+    j = p["joint"]
+    if r["street"]:
+        out.append(f"{r['scope_name']}商会联合党委{'已建立' if j['numerator'] else '尚未建立'}")
+    elif j["denominator"] and j["numerator"] == j["denominator"]:
+        out.append(f"全区{j['denominator']}个街道商会联合党委全覆盖")
+    else:
+        out.append(f"全区{j['denominator']}个街道中{j['numerator']}个街道商会建立联合党委，覆盖率{j['pct']}")
+    out.append(f"非公企业党的组织覆盖率{p['organisation']['pct']}，党的工作覆盖率{p['work']['pct']}")
+    out.append(f"会员企业参与率{part['member']['pct']}")
+    out.append(f"{where}非公企业参与率{part['district']['pct']}")
+    if t["count"] or t["cumulative"]:
+        since = f"自{t['first_year']}年以来" if t["first_year"] else ""
+        out.append(f"全年培训{t['count']}人次，{since}累计培训{t['cumulative']}人次")
+    if t["training_class"]:
+        c = t["training_class"]
+        out.append(f"{c['name']}自{c['since']}年起连续举办{c['years']}年")
+    u = t["university"]
+    if u:
+        years = f"{u['first_year']}年至{u['last_year']}年" if u["first_year"] != u["last_year"] else f"{u['first_year']}年"
+        out.append(f"{years}，与{'、'.join(u['partners'])}合作举办{u['classes']}期研修班，"
+                   f"培训{u['people']}名优秀非公经济代表人士")
+    if r["youth"] is not None:
+        out.append(f"青年创业者协会会员{r['youth']['size']}人")
+    if r["honours"] is not None and any(level["total"] for level in r["honours"]["levels"]):
+        out.append(f"累计获得国家级荣誉{r['honours']['national']}项，本年度获得各级荣誉{r['honours']['year_total']}项")
+    if r["commendations"]:
+        parts = "、".join(f"{c['category']}{c['count']}{c['unit']}" for c in r["commendations"])
+        out.append(f"表彰{parts}")
+    s = r["service"]
+    if s is not None:
+        m = s["summary"]
+        out.append(f"全年受理企业诉求{m['filed'] or 0}件，办结{m['resolved'] or 0}件，"
+                   f"按期办结率{m['on_time_pct']}，平均满意度{m['satisfaction']}")
+    c = r["community"]
+    if c is not None and c["projects"]:
+        given = "，".join(c["lines"])
+        out.append(f"企业和商会参与对口帮扶、社会治理和公益项目{len(c['projects'])}个，投入{given}")
+    if c is not None and c["aid"]["students"]:
+        out.append(f"资助品学兼优贫困学生{c['aid']['students']}名")
+    return out
+
+
+# --- gather ----------------------------------------------------------------------------------
+
+
+def gather(scope: Region, year: int) -> dict:
+    """Every figure of the report for `scope` (a Region: the district or a street) and `year`."""
+    period = Period.year(year)
+    street = is_street(scope)
+    report = {
+        "year": year, "title": title(scope, year), "scope_name": scope.name, "scope_code": scope.code,
+        "street": street, "issuer": f"{scope.parent.name if street and scope.parent_id else scope.name}工商联",
+        "generated": f"{timezone.localdate():%Y年%-m月%-d日}",
+        "party": _party(scope, period),
+        "participation": _participation(scope, period),
+        "training": _training(scope, year),
+        "activities": _activities(scope, year),
+        "streets": _streets(scope, period),
+        "youth": _youth(scope, year),
+        "honours": _honours(scope, year),
+        "commendations": _commendations(scope, year),
+        "service": _service(scope, period),
+        "community": _community(scope, year),
+    }
+    report["summary"] = _summary(report)
+    report["n"] = _numbering(report)
+    return report
+
+
+NUMERALS = "一二三四五六七八九十"
+
+
+def _numbering(report: dict) -> dict[str, str]:
+    """The 一、二、… of the sections present: a missing app's section leaves no gap in the numbers."""
+    present = ["summary", "party", "education"]
+    if report["honours"] or report["commendations"]:
+        present.append("honours")
+    if report["service"]:
+        present.append("service")
+    if report["community"] or report["youth"]:
+        present.append("community")
+    return {key: NUMERALS[i] for i, key in enumerate(present)}
+
+
+# --- .docx -----------------------------------------------------------------------------------
+
+
+def apply_fonts(document, names: dict[str, str] | None = None) -> None:
+    """Set the report's styles' fonts, East Asian names included (w:eastAsia), so Word/WPS use them."""
+    names = names or fonts()
+    styles = {s.name: s for s in document.styles}
+    for style_name, key in (("Normal", "body"), ("Title", "title"), ("Heading 1", "heading1"),
+                            ("Heading 2", "heading2"), ("Table Text", "body"), ("Subtitle", "heading2")):
+        if style_name in styles:
+            set_style_font(styles[style_name], names[key], names["latin"])
+
+
+def render_docx(report: dict, target) -> None:
+    """Fill the Word template with `report` and write it to `target` (a path or a binary file)."""
+    import jinja2
+    from docxtpl import DocxTemplate
+
+    tpl = DocxTemplate(str(template_path()))
+    env = jinja2.Environment(autoescape=True)
+    env.filters["pct"] = pct
+    tpl.render(report, jinja_env=env)
+    apply_fonts(tpl.docx)
+    tpl.docx.core_properties.title = report["title"]
+    tpl.docx.core_properties.author = report["issuer"]
+    tpl.save(target)

@@ -1,0 +1,109 @@
+"""The dashboard's figure set: every tile, the per-street table and the chart series, as plain data.
+
+`figure_set(region, year)` is cached under the data version the counter triggers bump on any
+write to a table these figures read (counters.VERSIONED), so a cached figure never outlives a
+write that changes it; with no version row (a freshly flushed database) nothing is cached.
+The other apps' tiles (service requests, honours, youth association) are small queries and are
+computed on every request, outside the cache, so no trigger on their tables is needed.
+"""
+
+import datetime as dt
+
+from django.core.cache import cache
+
+from shanghui.orgs.models import Region
+
+from . import counters, kpis
+
+CACHE_SECONDS = 24 * 3600
+
+
+def _totals(streets: list[dict]) -> dict:
+    """The scope's figures as the sums of its streets' (every rate KPI is additive: an enterprise
+    lies in exactly one street; the tests check the sums against the KPI functions)."""
+    out = {}
+    for key in kpis.RATE_KEYS:
+        num = sum(s[key]["numerator"] for s in streets)
+        den = sum(s[key]["denominator"] for s in streets)
+        out[key] = {"key": key, "label": kpis.LABELS[key], "numerator": num, "denominator": den,
+                    "rate": kpis.rate(num, den)}
+    return out
+
+
+def _compute(region: Region, year: int) -> dict:
+    streets = [row.as_dict() for row in kpis.by_street(region, year)]
+    figures = _totals(streets)
+    training = kpis.training_person_times(region, year)
+    run = kpis.training_class_run(region, year)
+    before = kpis.participation_by_street(region, year - 1)
+    member_before = [sum(r["mnum"] for r in before.values()), sum(r["mden"] for r in before.values())]
+    district_before = [sum(r["num"] for r in before.values()), sum(r["den"] for r in before.values())]
+    per_year = dict(training.by_year)
+    trend = [
+        {"year": year - 1, "member": kpis.rate(*member_before), "district": kpis.rate(*district_before),
+         "training": per_year.get(year - 1, 0)},
+        {"year": year, "member": figures["member"]["rate"], "district": figures["district"]["rate"],
+         "training": training.count},
+    ]
+    return {
+        "year": year,
+        "figures": figures,
+        "training": {"count": training.count, "cumulative": training.cumulative, "first_year": training.first_year,
+                     "by_year": [{"year": y, "count": n} for y, n in training.by_year]},
+        "training_class": ({"id": run.series.pk, "name": run.series.name, "years": run.years, "since": run.since}
+                           if run else None),
+        "streets": streets,
+        "trend": trend,
+    }
+
+
+def figure_set(region: Region, year: int) -> dict:
+    version = counters.version()
+    if version is None:
+        return _compute(region, year)
+    key = f"reports:dashboard:{version}:{region.pk}:{year}"
+    data = cache.get(key)
+    if data is None:
+        data = _compute(region, year)
+        cache.set(key, data, CACHE_SECONDS)
+    return data
+
+
+def other_tiles(region: Region, year: int, user=None) -> dict:
+    """The tiles of the apps that may not be installed; a missing app gives no tile (None).
+
+    A department handler's service figures are his department's (his `visible_to` scope), as
+    on the service desk's own pages; everyone else's are the region's.
+    """
+    from shanghui.accounts.roles import Role
+
+    service_scope = user if user is not None and user.role == Role.DEPARTMENT_HANDLER else region
+    youth_day = min(dt.date(year, 12, 31), dt.date.today())
+    total = kpis.honours_by_level(region)
+    return {
+        "service": _plain(kpis.service_summary(service_scope, year)),
+        "service_by_department": _plain(kpis.service_by_department(service_scope, year)),
+        "honours": kpis.honours_by_level(region, year),
+        "honours_total": total,
+        "honours_national": next(iter(total.values()), 0) if total is not None else None,  # levels run national first
+        "commendations": kpis.commendations(region, year),
+        "youth": kpis.youth_association_size(region, youth_day),
+    }
+
+
+def _plain(value):
+    """Dataclasses and Decimals as JSON-friendly values (the other apps' figures)."""
+    import dataclasses
+    from decimal import Decimal
+
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {k: _plain(v) for k, v in dataclasses.asdict(value).items()}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return float(value)
+    if hasattr(value, "pk"):
+        return str(value)
+    return value

@@ -1,0 +1,65 @@
+"""Counters the dashboard reads instead of scanning ten million attendance rows (issue 9).
+
+They are maintained by database triggers (see counters.py), so every way attendance gets
+written — the services, QR sign-in, the attendance import, the demo generator's bulk_create,
+raw SQL — is counted without any of that code knowing. `shanghui rebuild_counters` recomputes
+them from the records; the tests compare them with a recount after random writes.
+
+- `EnterpriseYear`: per enterprise and year, the attendances (by anyone representing it) at
+  held education and training activities. Participation = education > 0.
+- `AttendanceTally`: per street the attendance counts for, year and activity kind, the
+  attendances at held activities. Training person-times = the training rows.
+- `DataVersion`: one row whose number the triggers bump on any write to a table the
+  dashboard reads; the dashboard's cached figure set is keyed by it.
+
+The year is the activity's local (Asia/Shanghai) year, like activities/kpis.py. Rows are
+never deleted by the triggers; a row that falls to zero stays at zero.
+"""
+
+from django.db import models
+
+from shanghui.directory.models import Enterprise
+from shanghui.orgs.models import Region
+
+
+class EnterpriseYear(models.Model):
+    # No database FK and no cascade: the triggers own these rows (an enterprise's deletion sets its
+    # attendances' enterprise to NULL, and the UPDATE trigger moves the counts away).
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    year = models.SmallIntegerField()
+    education = models.IntegerField(default=0)
+    training = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "企业年度出席计数"
+        constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="reports_enterprise_year_once")]
+        indexes = [models.Index(fields=["year", "enterprise"], name="reports_ey_year_ent")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}/{self.year}: {self.education}+{self.training}"
+
+
+class AttendanceTally(models.Model):
+    region = models.ForeignKey(Region, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    year = models.SmallIntegerField()
+    kind = models.CharField(max_length=20)
+    attendances = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "街道年度出席计数"
+        constraints = [models.UniqueConstraint(fields=["region", "year", "kind"], name="reports_tally_once")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}/{self.year}/{self.kind}: {self.attendances}"
+
+
+class DataVersion(models.Model):
+    """Row 1 only: bumped by the triggers on any write the dashboard can see."""
+
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "数据版本"
+
+    def __str__(self) -> str:
+        return str(self.version)

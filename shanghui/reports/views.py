@@ -1,0 +1,134 @@
+"""The dashboard (the home page of federation admins, leaders, street workers and instructors),
+its per-street export and the old "街道概况" page. Reads only: figures come from dashboard.py."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from shanghui.activities.forms import KpiForm
+from shanghui.core import views as core_views
+from shanghui.imports.exporting import Column, export_response
+from shanghui.orgs.models import Region
+
+from . import dashboard as figures
+from . import kpis
+
+SORT_KEYS = ("street", *kpis.RATE_KEYS, "training")
+TILE_LINKS = {
+    # Each tile's drill-down is the feature app's own list (party / activities), not a copy.
+    "joint_committee": ("party:kpi_list", "period"), "organisation": ("party:kpi_list", "period"),
+    "own": ("party:kpi_list", "period"), "work": ("party:kpi_list", "period"),
+    "member": ("activities:kpi_list", "year"), "district": ("activities:kpi_list", "year"),
+}
+
+
+def _form_and_scope(request):
+    """(form, year, region, street): the year and street asked for, the street limited to the user's
+    scope (KpiForm offers only those; any other value falls back to the whole scope)."""
+    region = kpis.scope_region(request.user)
+    if region is None:
+        raise PermissionDenied("统计看板只对区、街道工作人员和领导开放。")
+    form = KpiForm(request.GET or None, user=request.user)
+    year, _scope, street = form.values()
+    return form, year, street or region, street
+
+
+class _Rows(list):
+    """A list that export_response can write like a queryset."""
+
+    model = Region
+
+    def iterator(self, chunk_size=None):
+        return iter(self)
+
+    def count(self):
+        return len(self)
+
+
+def _sorted_rows(rows: list[dict], sort: str, descending: bool) -> list[dict]:
+    if sort == "street":
+        return sorted(rows, key=lambda r: r["street"], reverse=descending)
+    if sort == "training":
+        return sorted(rows, key=lambda r: r["training"], reverse=descending)
+    # Streets without a rate (no enterprises) go last either way.
+    present = [r for r in rows if r[sort]["rate"] is not None]
+    absent = [r for r in rows if r[sort]["rate"] is None]
+    return sorted(present, key=lambda r: (r[sort]["rate"], r["street"]), reverse=descending) + absent
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    form, year, region, street = _form_and_scope(request)
+    data = figures.figure_set(region, year)
+    sort = request.GET.get("sort") if request.GET.get("sort") in SORT_KEYS else "street"
+    descending = request.GET.get("dir") == "desc"
+    query = f"year={year}" + (f"&street={street.pk}" if street else "")
+    tiles = []
+    for key in kpis.RATE_KEYS:
+        url_name, period = TILE_LINKS[key]
+        params = f"end={year}-12-31&start={year}-01-01" if period == "period" else f"year={year}"
+        if street:
+            params += f"&street={street.pk}"
+        tiles.append({**data["figures"][key], "url_name": url_name, "params": params})
+    chart_data = {"year": year, "streets": data["streets"], "training": data["training"]["by_year"],
+                  "trend": data["trend"], "labels": dict(kpis.LABELS)}
+    other = figures.other_tiles(region, year, request.user)
+    if other["service_by_department"] is not None:
+        chart_data["departments"] = other["service_by_department"]
+    return render(request, "reports/dashboard.html", {
+        "form": form, "year": year, "region": region, "street": street, "query": query, "data": data,
+        "tiles": tiles, "other": other, "rows": [{**r, "cells": [r[k] for k in kpis.RATE_KEYS]}
+                                                 for r in _sorted_rows(data["streets"], sort, descending)],
+        "sort": sort, "descending": descending,
+        "columns": [(k, kpis.LABELS[k]) for k in (*kpis.RATE_KEYS, "training")], "chart_data": chart_data,
+    })
+
+
+def _rate_column(key: str) -> list[Column]:
+    label = kpis.LABELS[key]
+    return [Column(f"{label}（%）", lambda r: r[key]["rate"], 12),
+            Column(f"{label}分子", lambda r: r[key]["numerator"], 10),
+            Column(f"{label}分母", lambda r: r[key]["denominator"], 10)]
+
+
+STREET_COLUMNS = [
+    Column("街道代码", lambda r: r["street"], 12),
+    Column("街道", lambda r: r["street_name"], 14),
+    *[c for key in kpis.RATE_KEYS for c in _rate_column(key)],
+    Column("培训人次", lambda r: r["training"], 10),
+]
+
+
+@login_required
+@require_GET
+def dashboard_export(request):
+    _form, year, region, _street = _form_and_scope(request)
+    rows = _Rows(figures.figure_set(region, year)["streets"])
+    fmt = "csv" if request.GET.get("fmt") == "csv" else "xlsx"
+    return export_response(by=request.user, title=f"{year}年{region.name}分街道统计", queryset=rows,
+                           columns=STREET_COLUMNS, fmt=fmt, object_type="reports.dashboard",
+                           filters={"year": year, "region": region.code})
+
+
+TRAINING_COLUMNS = [Column("年度", lambda r: r["year"], 8), Column("培训人次", lambda r: r["count"], 12)]
+
+
+@login_required
+@require_GET
+def training_export(request):
+    _form, year, region, _street = _form_and_scope(request)
+    rows = _Rows(figures.figure_set(region, year)["training"]["by_year"])
+    fmt = "csv" if request.GET.get("fmt") == "csv" else "xlsx"
+    return export_response(by=request.user, title=f"{region.name}历年培训人次", queryset=rows,
+                           columns=TRAINING_COLUMNS, fmt=fmt, object_type="reports.training",
+                           filters={"year": year, "region": region.code})
+
+
+@login_required
+@require_GET
+def streets(request):
+    """街道概况: the streets and their chambers (the former home page)."""
+    _form_and_scope(request)  # the same audience as the dashboard
+    return core_views.street_overview(request)

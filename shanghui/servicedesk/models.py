@@ -1,0 +1,309 @@
+"""Service requests (DESIGN §3 `servicedesk`): enterprises' problems, routed to departments.
+
+- `Category`: configurable kinds of request, each with a default department and a time limit
+  in working days.
+- `Holiday`: the holiday calendar the working-day deadlines skip (and the make-up working days,
+  调休, that count although they fall on a weekend).
+- `ServiceRequest`: one request and where it stands; every change of state is a service
+  function (services.py) that writes a `RequestEvent` to its timeline.
+- `Attachment`: files the enterprise or staff add to a request.
+- `Notification`: in-app notices to the people involved; `OutboxMessage`: the same news for
+  the optional group-robot webhook, delivered by `manage.py deliver_outbox`.
+
+A request belongs to its enterprise's street. A department handler sees only the requests
+assigned to his department (within his region); an enterprise user only his enterprise's.
+"""
+
+import datetime as dt
+import os
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from shanghui.accounts.roles import Role
+from shanghui.core.scoping import ScopedQuerySet
+from shanghui.directory.models import Enterprise
+from shanghui.orgs.models import Department
+
+
+class State(models.TextChoices):
+    SUBMITTED = "submitted", "已提交"
+    ACCEPTED = "accepted", "已受理"
+    ASSIGNED = "assigned", "办理中"
+    RESOLVED = "resolved", "已办结"
+    CLOSED = "closed", "已关闭"
+    REJECTED = "rejected", "不予受理"
+    REOPENED = "reopened", "已重新打开"
+
+
+# Requests still waiting for someone on the staff side: they have a deadline that can pass.
+OPEN_STATES = (State.SUBMITTED, State.ACCEPTED, State.ASSIGNED, State.REOPENED)
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", "网上提交"
+    PHONE = "phone", "电话"
+    VISIT = "visit", "走访/来访"
+
+
+class ContactPreference(models.TextChoices):
+    PHONE = "phone", "电话联系"
+    ONLINE = "online", "平台内回复"
+    VISIT = "visit", "上门沟通"
+
+
+# --- reference data ------------------------------------------------------------------
+
+
+class ReferenceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        # Categories and holidays are reference data: every signed-in user sees them.
+        return self.all() if user is not None and user.is_authenticated and user.is_active else self.none()
+
+
+class Category(models.Model):
+    name = models.CharField("名称", max_length=50, unique=True)
+    department = models.ForeignKey(Department, verbose_name="默认承办部门", on_delete=models.PROTECT,
+                                   related_name="+")
+    time_limit = models.PositiveSmallIntegerField("办理时限（工作日）", default=10)
+    active = models.BooleanField("启用", default=True)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "诉求类别"
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.time_limit is not None and not 1 <= self.time_limit <= 365:
+            raise ValidationError({"time_limit": "办理时限应在1至365个工作日之间。"})
+
+
+class Holiday(models.Model):
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", "节假日（不上班）"
+        WORKDAY = "workday", "调休上班日"
+
+    date = models.DateField("日期", unique=True)
+    name = models.CharField("名称", max_length=30)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.HOLIDAY)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "节假日"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+# --- requests ----------------------------------------------------------------------------
+
+
+class RequestQuerySet(ScopedQuerySet):
+    region_paths = ("enterprise__region",)
+    enterprise_paths = ("enterprise",)
+    # Path from a row of this queryset to its ServiceRequest ("" for ServiceRequest itself).
+    request_prefix = ""
+
+    def visible_to(self, user):
+        qs = super().visible_to(user)
+        if user is not None and user.is_authenticated and not user.is_superuser \
+                and user.role == Role.DEPARTMENT_HANDLER:
+            # Within his region, only what is assigned to his department.
+            qs = qs.filter(**{f"{self.request_prefix}department_id": user.department_id}) \
+                if user.department_id else qs.none()
+        return qs
+
+    def search(self, q: str):
+        q = (q or "").strip()
+        if not q:
+            return self
+        cond = Q(title__icontains=q) | Q(enterprise__name__icontains=q) | Q(enterprise__uscc__iexact=q)
+        if q.isdigit():
+            cond |= Q(pk=int(q))
+        return self.filter(cond)
+
+    def open(self):
+        return self.filter(state__in=OPEN_STATES)
+
+    def overdue(self, today: dt.date):
+        return self.open().filter(deadline__lt=today)
+
+    def due_soon(self, today: dt.date, days: int):
+        return self.open().filter(deadline__gte=today, deadline__lte=today + dt.timedelta(days=days))
+
+
+class ServiceRequest(models.Model):
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT,
+                                   related_name="service_requests")
+    category = models.ForeignKey(Category, verbose_name="诉求类别", on_delete=models.PROTECT, related_name="requests")
+    title = models.CharField("标题", max_length=100)
+    description = models.TextField("诉求内容", max_length=5000)
+    contact_preference = models.CharField("联系方式偏好", max_length=10, choices=ContactPreference.choices,
+                                          default=ContactPreference.PHONE)
+    channel = models.CharField("提交渠道", max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提交人", null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.SUBMITTED, db_index=True)
+    department = models.ForeignKey(Department, verbose_name="承办部门", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="service_requests")
+    handler = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="承办人", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    deadline = models.DateField("办理期限", null=True, blank=True, db_index=True)
+    filed_at = models.DateTimeField("提交时间", default=timezone.now, db_index=True)
+    accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
+    resolved_at = models.DateTimeField("办结时间", null=True, blank=True, db_index=True)
+    closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
+    resolution = models.TextField("办理结果", blank=True, max_length=5000)
+    satisfaction = models.PositiveSmallIntegerField("满意度", null=True, blank=True)
+    satisfaction_comment = models.CharField("评价", max_length=500, blank=True)
+    reject_reason = models.CharField("不予受理理由", max_length=500, blank=True)
+
+    objects = RequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "诉求"
+        ordering = ["-filed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=5),
+                                   name="servicerequest_satisfaction_1_5"),
+        ]
+        indexes = [models.Index(fields=["state", "deadline"]), models.Index(fields=["department", "state"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title}" if self.pk else self.title
+
+    def clean(self):
+        if self.satisfaction is not None and not 1 <= self.satisfaction <= 5:
+            raise ValidationError({"satisfaction": "满意度应为1至5分。"})
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        return self.is_open and self.deadline is not None and self.deadline < (today or timezone.localdate())
+
+    @property
+    def on_time(self) -> bool | None:
+        """Resolved by the deadline (in local dates); None while not resolved."""
+        if self.resolved_at is None or self.deadline is None:
+            return None
+        return timezone.localtime(self.resolved_at).date() <= self.deadline
+
+
+class EventQuerySet(RequestQuerySet):
+    region_paths = ("request__enterprise__region",)
+    enterprise_paths = ("request__enterprise",)
+    request_prefix = "request__"
+
+
+class RequestEvent(models.Model):
+    """One step of a request's timeline: who moved it from which state to which, and why."""
+
+    request = models.ForeignKey(ServiceRequest, verbose_name="诉求", on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField("时间", default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
+                           on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField("操作", max_length=10)
+    from_state = models.CharField("原状态", max_length=10, choices=State.choices, blank=True)
+    to_state = models.CharField("新状态", max_length=10, choices=State.choices)
+    note = models.TextField("说明", blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办理记录"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.from_state}→{self.to_state}"
+
+
+ALLOWED_EXTENSIONS = {"pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "txt"}
+
+
+class AttachmentQuerySet(EventQuerySet):
+    pass
+
+
+def attachment_path(instance, filename: str) -> str:
+    # The original name is kept in `name`; the stored name is not guessable from it.
+    ext = os.path.splitext(filename)[1].lower()
+    return f"servicedesk/{timezone.localdate():%Y/%m}/{os.urandom(12).hex()}{ext}"
+
+
+class Attachment(models.Model):
+    request = models.ForeignKey(ServiceRequest, verbose_name="诉求", on_delete=models.CASCADE,
+                                related_name="attachments")
+    file = models.FileField("文件", upload_to=attachment_path, max_length=200)
+    name = models.CharField("文件名", max_length=200)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField("上传时间", default=timezone.now)
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "附件"
+        ordering = ["created", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        # A notification is its recipient's alone.
+        return self.filter(user=user) if user is not None and user.is_authenticated else self.none()
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE,
+                             related_name="servicedesk_notifications")
+    request = models.ForeignKey(ServiceRequest, verbose_name="诉求", on_delete=models.CASCADE,
+                                related_name="notifications")
+    text = models.CharField("内容", max_length=300)
+    created = models.DateTimeField("时间", default=timezone.now)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "诉求通知"
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class OutboxMessage(models.Model):
+    """A message for the group-robot webhook; kept until delivered (nothing lost while the receiver is down)."""
+
+    payload = models.JSONField("内容")
+    created = models.DateTimeField("时间", default=timezone.now)
+    attempts = models.PositiveIntegerField("尝试次数", default=0)
+    next_attempt_at = models.DateTimeField("下次尝试", default=timezone.now, db_index=True)
+    delivered_at = models.DateTimeField("送达时间", null=True, blank=True, db_index=True)
+    last_error = models.CharField("最近错误", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "待发送消息"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"outbox #{self.pk}"
