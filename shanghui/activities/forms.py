@@ -159,6 +159,10 @@ class KpiForm(forms.Form):
         super().__init__(data)
         self.user = user
         self.fields["street"].queryset = streets_in_scope(user)
+        if data is None:  # show the year the page falls back to, not an empty box
+            from .kpis import default_year
+
+            self.initial["year"] = default_year(user)
         for field in self.fields.values():
             _style(field)
 

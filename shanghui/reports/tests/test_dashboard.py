@@ -157,3 +157,13 @@ def test_the_other_apps_tiles_show_their_figures(client, cast):
     assert 'id="tile-youth"' in html
     assert 'id="tile-honours"' in html and other["honours_national"] == 0
     assert 'id="tile-service"' in html and other["service"]["filed"] == 0
+
+
+def test_without_a_year_the_form_shows_the_year_the_figures_are_for(client, cast):
+    client.force_login(cast.admin)
+    start = world.local(2018, 5, 1)
+    services.activity_create(by=cast.admin, title="理想信念教育", kind=Kind.EDUCATION, region=cast.street_a,
+                             start=start, end=start + dt.timedelta(hours=2))
+    response = client.get(reverse("reports:dashboard"))
+    assert response.context["year"] == 2018  # the latest year with an activity
+    assert 'name="year" value="2018"' in response.content.decode()
