@@ -3,10 +3,9 @@
 import datetime as dt
 from typing import Literal
 
-from django.http import FileResponse, Http404
 from ninja import Field, Query, Router, Schema
 
-from shanghui.audit import record
+from shanghui.core.files import file_download
 from shanghui.library.models import Document, DocumentKind
 
 from .common import paginated, visible_or_404
@@ -66,9 +65,5 @@ def get_document(request, document_id: int):
 @router.get("/documents/{int:document_id}/file", response={200: None, **READ_ERRORS}, summary="下载文件（记入审计日志）")
 def download_document(request, document_id: int):
     document = visible_or_404(Document, request.auth_user, document_id)
-    try:
-        handle = document.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    record(by=request.auth_user, action="export", obj=document, fields=["file"], extra={"title": "下载文件"})
-    return FileResponse(handle, as_attachment=True, filename=document.filename, content_type=document.content_type)
+    return file_download(by=request.auth_user, obj=document, field="file", title="下载文件",
+                         filename=document.filename, content_type=document.content_type)

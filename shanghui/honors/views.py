@@ -4,14 +4,13 @@ commendation campaign (campaign, nominations, review, public notice, objections,
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shanghui.accounts.scope import writable_regions
-from shanghui.audit import record
 from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require, today
+from shanghui.core.files import file_download
 from shanghui.imports.exporting import Column
 
 from . import kpis, services
@@ -46,19 +45,6 @@ def _nominations(user):
     return Nomination.objects.visible_to(user).select_related(
         "category__campaign__region", "chamber__region", "nominee_chamber", "party_organization", "enterprise",
         "person")
-
-
-def _file_response(request, obj, field: str, title: str):
-    """A stored file, only through the scoped lookup (media files are never served directly); audited."""
-    stored = getattr(obj, field)
-    if not stored:
-        raise Http404
-    try:
-        handle = stored.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    record(by=request.user, action="export", obj=obj, fields=[field], extra={"title": title})
-    return FileResponse(handle, as_attachment=True, filename=stored.name.rsplit("/", 1)[-1])
 
 
 def _refused(request, error: ValidationError) -> None:
@@ -165,7 +151,7 @@ def honor_delete(request, pk):
 @require_GET
 def honor_evidence(request, pk):
     honor = get_object_or_404(_honors(request.user), pk=pk)
-    return _file_response(request, honor, "evidence", "荣誉证明材料")
+    return file_download(by=request.user, obj=honor, field="evidence", title="荣誉证明材料")
 
 
 # --- campaigns ----------------------------------------------------------------------------
@@ -349,7 +335,7 @@ def nomination_reject(request, pk):
 @require_GET
 def nomination_attachment(request, pk):
     nomination = get_object_or_404(_nominations(request.user), pk=pk)
-    return _file_response(request, nomination, "attachment", "推荐附件")
+    return file_download(by=request.user, obj=nomination, field="attachment", title="推荐附件")
 
 
 @login_required

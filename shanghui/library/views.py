@@ -1,13 +1,12 @@
 """Library pages: the searchable list, detail, upload/edit/delete and the audited download."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from shanghui.audit import record
 from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require
+from shanghui.core.files import file_download
 from shanghui.imports.exporting import Column
 
 from . import services
@@ -67,15 +66,8 @@ def document_detail(request, pk):
 def document_download(request, pk):
     """The file, only through the scoped lookup (media files are never served directly), audited."""
     document = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
-    try:
-        handle = document.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    record(by=request.user, action="export", obj=document, fields=["file"], extra={"title": "下载文件"})
-    response = FileResponse(handle, as_attachment=True, filename=document.filename,
-                            content_type=document.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(by=request.user, obj=document, field="file", title="下载文件", filename=document.filename,
+                         content_type=document.content_type)
 
 
 @login_required

@@ -8,13 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from shanghui.audit import record
 from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require, today
+from shanghui.core.files import file_download
 from shanghui.imports.exporting import Column, export_response
 
 from . import compliance as compliance_rules
@@ -187,14 +187,7 @@ def _form_errors(form, error: ValidationError) -> None:
 def orglife_minutes(request, pk):
     """The minutes file, only through the scoped lookup (media files are never served directly)."""
     entry = get_object_or_404(OrgLifeRecord.objects.visible_to(request.user), pk=pk)
-    if not entry.minutes:
-        raise Http404
-    try:
-        handle = entry.minutes.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    record(by=request.user, action="export", obj=entry, fields=["minutes"], extra={"title": "会议记录"})
-    return FileResponse(handle, as_attachment=True, filename=entry.minutes.name.rsplit("/", 1)[-1])
+    return file_download(by=request.user, obj=entry, field="minutes", title="会议记录")
 
 
 # --- KPIs --------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shanghui.accounts.roles import Role
 from shanghui.accounts.scope import writable_regions
 from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require
+from shanghui.core.files import file_download
 from shanghui.imports.exporting import Column, export_response
 from shanghui.party.kpis import Period
 
@@ -191,11 +192,7 @@ def attachment_add(request, pk):
 @require_GET
 def attachment_download(request, pk):
     attachment = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+    return file_download(by=request.user, obj=attachment, field="file", title="诉求附件", filename=attachment.name)
 
 
 # --- notifications ---------------------------------------------------------------------------

@@ -102,6 +102,18 @@ def test_attachments_are_limited_by_type_and_size(desk, settings, tmp_path):
         desk.file(attachments=[SimpleUploadedFile("病毒.exe", b"MZ")])
     assert ServiceRequest.objects.count() == before and Attachment.objects.count() == 1
 
+    # Downloaded through the scoped view only, and every download is on record.
+    client = Client()
+    client.force_login(c.enterprise_user_a)
+    response = client.get(reverse("servicedesk:attachment", args=[attachment.pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"\xff\xd8" + b"0" * 50
+    assert response["X-Content-Type-Options"] == "nosniff"
+    event = AuditEvent.objects.filter(action="export", object_type="servicedesk.attachment").get()
+    assert (event.actor, event.object_id, event.fields) == (c.enterprise_user_a, str(attachment.pk), ["file"])
+    other = Client()
+    other.force_login(desk.enterprise_user_b)
+    assert other.get(reverse("servicedesk:attachment", args=[attachment.pk])).status_code == 404
+
 
 def test_overdue_and_due_soon_lists(desk):
     today = timezone.localdate()
