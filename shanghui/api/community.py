@@ -11,9 +11,8 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from ninja import Field, Query, Router, Schema
 
-from shanghui.accounts.roles import REGION_WRITERS
 from shanghui.community import kpis
-from shanghui.community.models import AidRecord, Contribution, Project
+from shanghui.community.models import AidRecord, Contribution, Project, sees_aid_records
 
 from .common import Id, paginated, visible_or_404
 from .errors import READ_ERRORS, ErrorOut
@@ -147,7 +146,7 @@ def community_totals(request, filters: Query[YearQuery]):
 @paginated
 def list_aid_records(request, filters: Query[YearQuery]):
     user = request.auth_user
-    if not (user.is_superuser or user.role in REGION_WRITERS):
+    if not sees_aid_records(user):
         raise PermissionDenied("助学记录涉及未成年人信息，只有工商联和商会工作人员可以查看。")
     qs = AidRecord.objects.visible_to(user).select_related("region")
     if filters.year:

@@ -198,20 +198,20 @@ def mask_name(name: str) -> str:
     return surname + "*" * min(max(len(name) - len(surname), 1), 3)
 
 
+def sees_aid_records(user) -> bool:
+    """Minors' data: staff who run the programme only. Leaders see totals (kpis.aid_totals);
+    instructors, department handlers, enterprise users and auditors nothing."""
+    from shanghui.accounts.roles import REGION_WRITERS
+
+    return user is not None and user.is_authenticated and (user.is_superuser or user.role in REGION_WRITERS)
+
+
 class AidRecordQuerySet(ScopedQuerySet):
     # The programme's project, or the street the student lives in.
     region_paths = ("project__region", "region")
 
     def visible_to(self, user):
-        # Minors' data: staff who run the programme only. Leaders see totals (kpis.aid_totals),
-        # instructors, department handlers, enterprise users and auditors nothing.
-        from shanghui.accounts.roles import REGION_WRITERS
-
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if not user.is_superuser and user.role not in REGION_WRITERS:
-            return self.none()
-        return super().visible_to(user)
+        return super().visible_to(user) if sees_aid_records(user) else self.none()
 
     def search(self, q: str):
         q = (q or "").strip()

@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from shanghui.accounts.roles import REGION_WRITERS
 from shanghui.accounts.scope import writable_regions
 from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require, today
 from shanghui.imports.exporting import Column, export_response
@@ -24,15 +23,11 @@ from .forms import (
     ProjectForm,
     YearForm,
 )
-from .models import AidRecord, Contribution, Project
+from .models import AidRecord, Contribution, Project, sees_aid_records
 
 
 def _can_create(user) -> bool:
     return writable_regions(user).exists()
-
-
-def _sees_aid(user) -> bool:
-    return user.is_superuser or user.role in REGION_WRITERS
 
 
 def _year(request) -> int | None:
@@ -48,7 +43,7 @@ def index(request):
     return render(request, "community/index.html", {
         "year": year, "totals": kpis.totals(user, year), "years": kpis.by_year(user),
         "projects": kpis.by_project(user, year)[:20], "contributors": kpis.by_contributor(user, year)[:20],
-        "aid": kpis.aid_totals(user, year), "sees_aid": _sees_aid(user), "can_create": _can_create(user),
+        "aid": kpis.aid_totals(user, year), "sees_aid": sees_aid_records(user), "can_create": _can_create(user),
     })
 
 
@@ -96,7 +91,7 @@ def project_detail(request, pk):
     aid = AidRecord.objects.visible_to(user).filter(project=project)
     return render(request, "community/project_detail.html", {
         "project": project, "page": page, "objects": page.object_list, "totals": kpis.project_totals(project),
-        "aid_count": aid.count(), "sees_aid": _sees_aid(user),
+        "aid_count": aid.count(), "sees_aid": sees_aid_records(user),
         "can_edit": services.can_write_project(user, project)})
 
 
@@ -231,7 +226,7 @@ def _aid(user):
 def _require_aid(user):
     # Rows of minors: a 403 for roles that never see them, rather than an empty page that
     # suggests there is nothing.
-    require(_sees_aid(user), "助学记录涉及未成年人信息，只有工商联和商会工作人员可以查看。")
+    require(sees_aid_records(user), "助学记录涉及未成年人信息，只有工商联和商会工作人员可以查看。")
 
 
 @login_required
