@@ -129,10 +129,24 @@ def run(job_id: int, *, commit: bool) -> None:
     else:
         job.status = ImportJob.Status.CHECKED if not result.file_error else ImportJob.Status.FAILED
     job.save(update_fields=["result", "status", "updated"])
+    if result.committed:
+        _count_for_the_dashboard()
     if job.status == ImportJob.Status.DONE or result.file_error:
         remove_files(job)  # nothing more to preview, commit or report on
     else:
         progress_path(job).unlink(missing_ok=True)
+
+
+def _count_for_the_dashboard() -> None:
+    """Count the imported rows into the dashboard's street-year figures now, in this background
+    thread, rather than in the next dashboard request (a million new enterprises take a while).
+    The dashboard would do it anyway, so a failure here is logged, not the job's."""
+    from shanghui.reports import streetyears
+
+    try:
+        streetyears.settle()
+    except Exception:  # noqa: BLE001 - see above
+        log.exception("counting an import for the dashboard failed")
 
 
 def purge_stale() -> int:

@@ -9,7 +9,11 @@ all of them and cannot be forgotten by the next bulk path someone writes.
   `reports_attendancetally` (per street, year and kind), if its activity is held;
 - activity UPDATE changing kind, start or status: move all of its attendances' contributions
   from the old (kind, year, held) to the new one;
-- any write to a table the cached dashboard figures read: bump `reports_dataversion`.
+- any write to a table the cached dashboard figures read: bump `reports_dataversion`;
+- any write that may change an enterprise's street-year figures (its dates, status or street,
+  its memberships, party coverage and instructors, an organisation's form, its education
+  attendance in a year crossing zero): an `EnterpriseMark` row for streetyears.settle(). On
+  SQLite an enterprise INSERT needs neither (settle finds new ids and bumps the version).
 
 An activity's deletion needs nothing: Django deletes its attendances first (their triggers
 count them out), then the activity.
@@ -30,10 +34,16 @@ from django.db import transaction
 
 ATTENDANCE = "activities_attendance"
 ACTIVITY = "activities_activity"
+ENTERPRISE = "directory_enterprise"
+ENTERPRISE_YEAR = "reports_enterpriseyear"
+# The enterprise's own columns its street-year figures depend on (streetyears.py).
+ENTERPRISE_COLUMNS = ("founded", "status", "status_changed", "region_id")
+# Tables whose rows name an enterprise and change its street-year figures.
+MARKED_BY_ENTERPRISE = ("directory_membership", "party_partycoverage", "party_instructorassignment")
 COUNTED = ("education", "training")  # the kinds with a per-enterprise counter
 CANCELLED = "cancelled"
 # Every table whose rows change a cached dashboard figure (party and activities KPIs).
-VERSIONED = ("directory_enterprise", "directory_membership", "orgs_region", "orgs_chamber",
+VERSIONED = (ENTERPRISE, "directory_membership", "orgs_region", "orgs_chamber",
              "party_partyorganization", "party_partycoverage", "party_instructorassignment",
              "activities_activityseries", ACTIVITY, ATTENDANCE)
 
@@ -113,10 +123,53 @@ def _sqlite_triggers() -> dict[str, str]:
     }
     for table in VERSIONED:
         for op in ("INSERT", "UPDATE", "DELETE"):
+            if (table, op) == (ENTERPRISE, "INSERT"):
+                continue  # streetyears.settle() finds new enterprises by id and bumps the version itself
             name = f"reports_version_{table}_{op.lower()}"
             triggers[name] = (f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {op} ON {table} "
                               f"BEGIN {_BUMP_SQLITE} END")
-    return triggers
+    return {**triggers, **_sqlite_mark_triggers()}
+
+
+_MARK = "INSERT INTO reports_enterprisemark (enterprise_id)"
+
+
+def _sqlite_mark_triggers() -> dict[str, str]:
+    """Mark the enterprises whose street-year figures a write may change (streetyears.py)."""
+    def trigger(name: str, event: str, table: str, body: str, when: str = "") -> tuple[str, str]:
+        name = f"reports_mark_{name}"
+        return name, (f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON {table} "
+                      f"{'WHEN ' + when if when else ''} BEGIN {body} END")
+
+    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in ENTERPRISE_COLUMNS)
+    rows = [
+        trigger("enterprise_update", f"UPDATE OF {', '.join(ENTERPRISE_COLUMNS)}", ENTERPRISE,
+                f"{_MARK} VALUES (NEW.id);", changed),
+        trigger("enterprise_delete", "DELETE", ENTERPRISE, f"{_MARK} VALUES (OLD.id);"),
+        trigger("organization_form", "UPDATE OF form", "party_partyorganization",
+                f"{_MARK} SELECT enterprise_id FROM party_partycoverage WHERE organization_id = NEW.id;",
+                "OLD.form IS NOT NEW.form"),
+        trigger("enterpriseyear_insert", "INSERT", ENTERPRISE_YEAR, f"{_MARK} VALUES (NEW.enterprise_id);",
+                "NEW.education > 0"),
+        trigger("enterpriseyear_update", "UPDATE", ENTERPRISE_YEAR,
+                f"{_MARK} VALUES (OLD.enterprise_id); {_MARK} VALUES (NEW.enterprise_id);",
+                "(OLD.education > 0) IS NOT (NEW.education > 0) OR OLD.enterprise_id IS NOT NEW.enterprise_id "
+                "OR OLD.year IS NOT NEW.year"),
+        trigger("enterpriseyear_delete", "DELETE", ENTERPRISE_YEAR, f"{_MARK} VALUES (OLD.enterprise_id);",
+                "OLD.education > 0"),
+    ]
+    for table in MARKED_BY_ENTERPRISE:
+        short = table.split("_", 1)[1]
+        rows += [
+            trigger(f"{short}_insert", "INSERT", table, f"{_MARK} VALUES (NEW.enterprise_id);",
+                    "NEW.enterprise_id IS NOT NULL"),
+            trigger(f"{short}_delete", "DELETE", table, f"{_MARK} VALUES (OLD.enterprise_id);",
+                    "OLD.enterprise_id IS NOT NULL"),
+            trigger(f"{short}_update", "UPDATE", table,
+                    f"{_MARK} SELECT OLD.enterprise_id WHERE OLD.enterprise_id IS NOT NULL; "
+                    f"{_MARK} SELECT NEW.enterprise_id WHERE NEW.enterprise_id IS NOT NULL;"),
+        ]
+    return dict(rows)
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------
@@ -172,8 +225,49 @@ def _pg_trigger(name: str, event: str, table: str, function: str, referencing: s
             f"FOR EACH STATEMENT EXECUTE FUNCTION {function}();\n")
 
 
+def _pg_marks() -> list[tuple[str, str, str, str]]:
+    """(trigger name, event, table, marking statement) for streetyears.py, one per statement trigger."""
+    mark = "INSERT INTO reports_enterprisemark (enterprise_id)"
+    old_cols = ", ".join(f"o.{c}" for c in ENTERPRISE_COLUMNS)
+    new_cols = ", ".join(f"n.{c}" for c in ENTERPRISE_COLUMNS)
+    rows = [
+        ("enterprise_insert", "INSERT", ENTERPRISE, f"{mark} SELECT id FROM new_rows;"),
+        ("enterprise_update", "UPDATE", ENTERPRISE,
+         f"{mark} SELECT n.id FROM old_rows o JOIN new_rows n ON n.id = o.id "
+         f"WHERE ({old_cols}) IS DISTINCT FROM ({new_cols});"),
+        ("enterprise_delete", "DELETE", ENTERPRISE, f"{mark} SELECT id FROM old_rows;"),
+        ("organization_form", "UPDATE", "party_partyorganization",
+         f"{mark} SELECT c.enterprise_id FROM old_rows o JOIN new_rows n ON n.id = o.id AND o.form IS DISTINCT "
+         f"FROM n.form JOIN party_partycoverage c ON c.organization_id = n.id;"),
+        ("enterpriseyear_insert", "INSERT", ENTERPRISE_YEAR,
+         f"{mark} SELECT enterprise_id FROM new_rows WHERE education > 0;"),
+        ("enterpriseyear_update", "UPDATE", ENTERPRISE_YEAR,
+         f"{mark} SELECT n.enterprise_id FROM old_rows o JOIN new_rows n ON n.id = o.id "
+         f"WHERE (o.education > 0) <> (n.education > 0) OR (o.enterprise_id, o.year) <> (n.enterprise_id, n.year) "
+         f"UNION SELECT o.enterprise_id FROM old_rows o JOIN new_rows n ON n.id = o.id "
+         f"WHERE (o.enterprise_id, o.year) <> (n.enterprise_id, n.year);"),
+        ("enterpriseyear_delete", "DELETE", ENTERPRISE_YEAR,
+         f"{mark} SELECT enterprise_id FROM old_rows WHERE education > 0;"),
+    ]
+    for table in MARKED_BY_ENTERPRISE:
+        short = table.split("_", 1)[1]
+        rows += [
+            (f"{short}_insert", "INSERT", table,
+             f"{mark} SELECT enterprise_id FROM new_rows WHERE enterprise_id IS NOT NULL;"),
+            (f"{short}_delete", "DELETE", table,
+             f"{mark} SELECT enterprise_id FROM old_rows WHERE enterprise_id IS NOT NULL;"),
+            (f"{short}_update", "UPDATE", table,
+             f"{mark} SELECT enterprise_id FROM old_rows WHERE enterprise_id IS NOT NULL "
+             f"UNION SELECT enterprise_id FROM new_rows WHERE enterprise_id IS NOT NULL;"),
+        ]
+    return [(f"reports_mark_{name}", event, table, body) for name, event, table, body in rows]
+
+
+_TRANSITION = {"INSERT": "REFERENCING NEW TABLE AS new_rows", "DELETE": "REFERENCING OLD TABLE AS old_rows",
+               "UPDATE": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"}
+
 PG_FUNCTIONS = ("reports_attendance_inserted", "reports_attendance_deleted", "reports_attendance_updated",
-                "reports_activity_updated", "reports_bump_version")
+                "reports_activity_updated", "reports_bump_version", *(name for name, *_ in _pg_marks()))
 
 
 def _pg_install() -> str:
@@ -198,12 +292,17 @@ def _pg_install() -> str:
         # TRUNCATE too: the test-database flush empties tables that way.
         sql.append(_pg_trigger(f"reports_version_{table}", "INSERT OR UPDATE OR DELETE OR TRUNCATE", table,
                                "reports_bump_version"))
+    for name, event, table, body in _pg_marks():
+        sql.append(_pg_function(name, f"  {body}"))
+        sql.append(_pg_trigger(name, event, table, name, _TRANSITION[event]))
     return "\n".join(sql)
 
 
-def _pg_triggers() -> set[str]:
-    return {"reports_attendance_insert", "reports_attendance_delete", "reports_attendance_update",
-            "reports_activity_update", *(f"reports_version_{t}" for t in VERSIONED)}
+def _pg_triggers() -> dict[str, str]:
+    """Trigger name → its table."""
+    return {"reports_attendance_insert": ATTENDANCE, "reports_attendance_delete": ATTENDANCE,
+            "reports_attendance_update": ATTENDANCE, "reports_activity_update": ACTIVITY,
+            **{f"reports_version_{t}": t for t in VERSIONED}, **{name: table for name, _, table, _ in _pg_marks()}}
 
 
 # --- install, check, rebuild ------------------------------------------------------------------
@@ -224,9 +323,7 @@ def uninstall(connection=default_connection) -> None:
             for name in _sqlite_triggers():
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
         elif connection.vendor == "postgresql":
-            for name in _pg_triggers():
-                table = ATTENDANCE if name.startswith("reports_attendance") else (
-                    ACTIVITY if name == "reports_activity_update" else name.removeprefix("reports_version_"))
+            for name, table in _pg_triggers().items():
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
             for fn in PG_FUNCTIONS:
                 cursor.execute(f"DROP FUNCTION IF EXISTS {fn}()")
@@ -247,7 +344,7 @@ def expected(connection=default_connection) -> set[str]:
     if connection.vendor == "sqlite":
         return set(_sqlite_triggers())
     if connection.vendor == "postgresql":
-        return _pg_triggers()
+        return set(_pg_triggers())
     return set()
 
 

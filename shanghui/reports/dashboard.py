@@ -1,8 +1,9 @@
 """The dashboard's figure set: every tile, the per-street table and the chart series, as plain data.
 
 `figure_set(region, year)` is cached under the data version the counter triggers bump on any
-write to a table these figures read (counters.VERSIONED), so a cached figure never outlives a
-write that changes it; with no version row (a freshly flushed database) nothing is cached.
+write to a table these figures read (counters.VERSIONED; new enterprises bump it when
+streetyears.settle() counts them), so a cached figure never outlives a write that changes it;
+with no version row (a freshly flushed database) nothing is cached.
 The other apps' tiles (service requests, honours, youth association) are small queries and are
 computed on every request, outside the cache, so no trigger on their tables is needed.
 """
@@ -13,7 +14,7 @@ from django.core.cache import cache
 
 from shanghui.orgs.models import Region
 
-from . import counters, kpis
+from . import counters, kpis, streetyears
 
 CACHE_SECONDS = 24 * 3600
 
@@ -58,8 +59,11 @@ def _compute(region: Region, year: int) -> dict:
 
 
 def figure_set(region: Region, year: int) -> dict:
+    # Settle first: counting new or changed enterprises bumps the version the cache is keyed by.
+    # Figures with changes not stored yet (SQLite busy with an import) are not cached.
+    pending = streetyears.settle()
     version = counters.version()
-    if version is None:
+    if version is None or pending is not None:
         return _compute(region, year)
     key = f"reports:dashboard:{version}:{region.pk}:{year}"
     data = cache.get(key)

@@ -2,11 +2,12 @@
 
 Each takes a scope (a Region, or a user: his region; see `scope_region`) and a year (or a day
 for sizes "as of"), and returns a `Figure` (numerator, denominator, drill-down querysets) or a
-plain value. The coverage KPIs are party/kpis.py's and the series run is activities/kpis.py's,
-called as they are. Two are computed here differently, for speed: participation and training
-person-times read the counters the database triggers maintain (models.py, counters.py) instead
-of scanning the attendance table; the tests check that they equal activities/kpis.py's live
-queries on random data.
+plain value. The series run is activities/kpis.py's, called as it is. The rate KPIs (coverage,
+participation) and training person-times are the same figures as party/kpis.py's and
+activities/kpis.py's, read for a Region scope from the counters kept on write (streetyears.py,
+counters.py) instead of scanning every enterprise and attendance; the drill-down querysets are
+the live ones. A user scope (whose `visible_to` may be narrower than a region) or a year the
+counters do not keep is computed live. The tests check both against independent counts.
 
 The tiles of the other apps (service requests, honours, the youth association) are imported
 lazily in `OPTIONAL`: an app that is not there yet simply has no tile, never a made-up figure.
@@ -25,7 +26,8 @@ from shanghui.orgs.models import Region
 from shanghui.party import kpis as party_kpis
 from shanghui.party.kpis import Figure, Period, active_enterprises, scope_streets
 
-from .models import AttendanceTally, EnterpriseYear
+from . import streetyears
+from .models import AttendanceTally, EnterpriseYear, StreetYear
 
 TRAINING = "training"
 
@@ -45,26 +47,72 @@ def scope_region(scope) -> Region | None:
     return None
 
 
-# --- party building (party/kpis.py, as is) -------------------------------------------------
+# --- the rate KPIs, from the street-year counters -----------------------------------------------
+
+# KPI key → (numerator, denominator) columns of StreetYear.
+COUNTED = {"organisation": ("organisation", "active"), "own": ("own", "active"), "work": ("work", "active"),
+           "member": ("member_participating", "member"), "district": ("participating", "active")}
+
+
+def street_years(scope, year: int) -> dict[int, dict] | None:
+    """Region id → that region's StreetYear counts for the year, for a Region scope and a kept year;
+    None when the figures must be computed live (a user scope, a year outside the counters)."""
+    if not isinstance(scope, Region) or not streetyears.kept(year):
+        return None
+    pending = streetyears.settle()
+    rows = {row["region"]: row for row in StreetYear.objects.filter(year=year, region__path__startswith=scope.path)
+            .values("region", *streetyears.KEYS)}
+    if pending:  # another writer holds SQLite's lock: add what is not stored yet
+        changes = pending.year(year)
+        for region in Region.objects.filter(pk__in=changes, path__startswith=scope.path).values_list("pk", flat=True):
+            row = rows.setdefault(region, {"region": region, **dict.fromkeys(streetyears.KEYS, 0)})
+            for key, n in changes[region].items():
+                row[key] += n
+    return rows
+
+
+def _counted(key: str, scope, year: int) -> tuple[int, int] | None:
+    rows = street_years(scope, year)
+    if rows is None:
+        return None
+    num, den = COUNTED[key]
+    return sum(r[num] for r in rows.values()), sum(r[den] for r in rows.values())
+
+
+def _figure(key: str, label: str, counted: tuple[int, int], base) -> Figure:
+    return Figure(key=key, label=label, numerator=counted[0], denominator=counted[1],
+                  covered=base.filter(hit=True), missing=base.filter(hit=False))
+
+
+# --- party building --------------------------------------------------------------------------
 
 
 def joint_committee_coverage(scope, year: int) -> Figure:
     return party_kpis.joint_committee_coverage(scope, Period.year(year))
 
 
+def _party(key: str, scope, year: int) -> Figure:
+    counted = _counted(key, scope, year)
+    if counted is None:
+        return party_kpis.figure(key, scope, Period.year(year))
+    p = Period.year(year)
+    return _figure(key, party_kpis.LABELS[key], counted,
+                   active_enterprises(scope, p).annotate(hit=party_kpis.CONDITIONS[key](p)))
+
+
 def organisation_coverage(scope, year: int) -> Figure:
-    return party_kpis.organisation_coverage(scope, Period.year(year))
+    return _party("organisation", scope, year)
 
 
 def own_organisation_rate(scope, year: int) -> Figure:
-    return party_kpis.own_organisation_rate(scope, Period.year(year))
+    return _party("own", scope, year)
 
 
 def work_coverage(scope, year: int) -> Figure:
-    return party_kpis.work_coverage(scope, Period.year(year))
+    return _party("work", scope, year)
 
 
-# --- participation (from the maintained counters) ----------------------------------------------
+# --- participation -----------------------------------------------------------------------------
 
 
 def _educated(year: int) -> Exists:
@@ -77,9 +125,11 @@ def _participation(key: str, scope, year: int) -> Figure:
     if key == "member":
         base = base.filter(activity_kpis._member(p))
     base = base.annotate(hit=_educated(year))
-    counts = base.order_by().aggregate(den=Count("pk"), num=Count("pk", filter=Q(hit=True)))
-    return Figure(key=key, label=activity_kpis.LABELS[key], numerator=counts["num"], denominator=counts["den"],
-                  covered=base.filter(hit=True), missing=base.filter(hit=False))
+    counted = _counted(key, scope, year)
+    if counted is None:
+        counts = base.order_by().aggregate(den=Count("pk"), num=Count("pk", filter=Q(hit=True)))
+        counted = counts["num"], counts["den"]
+    return _figure(key, activity_kpis.LABELS[key], counted, base)
 
 
 def member_participation(scope, year: int) -> Figure:
@@ -201,12 +251,13 @@ class StreetRow:
 
 
 def participation_by_street(scope, year: int) -> dict[int, dict]:
-    """Street id → {num, den, mnum, mden}: district and member participation.
-
-    One query grouped by (street, member?, participated?) and folded here: each EXISTS is then
-    evaluated once per enterprise, where COUNT(... FILTER) per figure repeats it (PostgreSQL ran
-    the filtered form 8× slower than hand-written SQL at 30,000 enterprises).
-    """
+    """Region id → {num, den, mnum, mden}: district and member participation."""
+    rows = street_years(scope, year)
+    if rows is not None:
+        return {region: {"num": r["participating"], "den": r["active"], "mnum": r["member_participating"],
+                         "mden": r["member"]} for region, r in rows.items() if r["active"]}
+    # Live: one query grouped by (street, member?, participated?) and folded here: each EXISTS is
+    # then evaluated once per enterprise, where COUNT(... FILTER) per figure repeats it.
     p = Period.year(year)
     rows = (active_enterprises(scope, p).annotate(member=activity_kpis._member(p), hit=_educated(year))
             .order_by().values("region", "member", "hit").annotate(n=Count("pk")))
@@ -222,6 +273,16 @@ def participation_by_street(scope, year: int) -> dict[int, dict]:
     return out
 
 
+def coverage_by_street(scope, year: int) -> dict[int, dict[str, tuple[int, int]]]:
+    """Region id → {organisation, own, work: (numerator, denominator)}."""
+    rows = street_years(scope, year)
+    if rows is None:
+        return {row.street.pk: {k: row.figures[k] for k in party_kpis.ENTERPRISE_KPIS}
+                for row in party_kpis.by_street(scope, Period.year(year))}
+    return {region: {k: (r[COUNTED[k][0]], r["active"]) for k in party_kpis.ENTERPRISE_KPIS}
+            for region, r in rows.items() if r["active"]}
+
+
 def training_by_street(scope, year: int) -> dict[int, int]:
     """Street id → training person-times in the year (from the counters)."""
     return dict(_tallies(scope, TRAINING).filter(year=year).order_by().values("region")
@@ -230,12 +291,15 @@ def training_by_street(scope, year: int) -> dict[int, int]:
 
 def by_street(scope, year: int) -> list[StreetRow]:
     """Every rate KPI and the training person-times per street: a handful of grouped queries."""
-    party = {row.street.pk: row for row in party_kpis.by_street(scope, Period.year(year))}
+    p = Period.year(year)
+    joint = set(party_kpis.joint_committee_coverage(scope, p).covered.values_list("pk", flat=True))
+    coverage = coverage_by_street(scope, year)
     per_region = participation_by_street(scope, year)
     trained = training_by_street(scope, year)
     rows = []
     for street in scope_streets(scope).order_by("code"):
-        figures = dict(party[street.pk].figures) if street.pk in party else {k: (0, 0) for k in PARTY_KEYS}
+        figures = {"joint_committee": (int(street.pk in joint), 1)}
+        figures.update(coverage.get(street.pk, {k: (0, 0) for k in party_kpis.ENTERPRISE_KPIS}))
         row = per_region.get(street.pk, {})
         figures["member"] = (row.get("mnum", 0), row.get("mden", 0))
         figures["district"] = (row.get("num", 0), row.get("den", 0))

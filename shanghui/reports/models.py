@@ -57,9 +57,75 @@ class DataVersion(models.Model):
     """Row 1 only: bumped by the triggers on any write the dashboard can see."""
 
     version = models.BigIntegerField(default=0)
+    # The highest enterprise id `streetyears.settle()` has counted: on SQLite newer enterprises
+    # need no trigger to be found (ids are AUTOINCREMENT, never reused; one writer at a time).
+    enterprises_seen = models.BigIntegerField(default=0, db_default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "数据版本"
 
     def __str__(self) -> str:
         return str(self.version)
+
+
+class EnterpriseMark(models.Model):
+    """An enterprise whose street-year figures may have changed (written by the triggers).
+
+    Append-only, no uniqueness: `settle()` deletes exactly the marks it has read, so a mark
+    written meanwhile by another transaction is never lost.
+    """
+
+    enterprise_id = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "待重算企业"
+
+    def __str__(self) -> str:
+        return str(self.enterprise_id)
+
+
+class EnterpriseState(models.Model):
+    """Per enterprise, the years (bit year - BASE_YEAR) in which it counts in each street-year figure.
+
+    What `settle()` last added to `StreetYear` for this enterprise, so that a change is applied
+    as a difference. Enterprises that count nowhere have no row.
+    """
+
+    enterprise_id = models.BigIntegerField(primary_key=True)
+    region_id = models.BigIntegerField()
+    active = models.BigIntegerField(default=0)
+    member = models.BigIntegerField(default=0)
+    member_participating = models.BigIntegerField(default=0)
+    participating = models.BigIntegerField(default=0)
+    organisation = models.BigIntegerField(default=0)
+    own = models.BigIntegerField(default=0)
+    work = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "企业年度状态"
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}: {self.active:b}"
+
+
+class StreetYear(models.Model):
+    """Per region (street) and year, the enterprise counts behind the rate KPIs (DESIGN §5):
+    active enterprises, members, members and all with an education attendance, and those covered
+    by an organisation, their own organisation, or party work. Kept by `streetyears.settle()`."""
+
+    region = models.ForeignKey(Region, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    year = models.SmallIntegerField()
+    active = models.IntegerField(default=0)
+    member = models.IntegerField(default=0)
+    member_participating = models.IntegerField(default=0)
+    participating = models.IntegerField(default=0)
+    organisation = models.IntegerField(default=0)
+    own = models.IntegerField(default=0)
+    work = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "街道年度企业计数"
+        constraints = [models.UniqueConstraint(fields=["region", "year"], name="reports_street_year_once")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}/{self.year}: {self.active}"

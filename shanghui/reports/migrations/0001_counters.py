@@ -5,18 +5,13 @@ from django.db import migrations, models
 
 
 def install(apps, schema_editor):
-    # The triggers are kept in one module (counters.py) so that `rebuild_counters` can reinstall
-    # them; the tables they name are fixed by the dependencies below.
-    from shanghui.reports import counters
-
-    counters.install(schema_editor.connection)
-    counters.rebuild(schema_editor.connection)
+    # Nothing here any more: counters.install() now also names the tables of 0002, so 0002
+    # installs the triggers and counts everything (databases already past this step get them there).
+    pass
 
 
 def uninstall(apps, schema_editor):
-    from shanghui.reports import counters
-
-    counters.uninstall(schema_editor.connection)
+    pass
 
 
 class Migration(migrations.Migration):

@@ -56,6 +56,33 @@ def test_a_write_changes_what_the_next_dashboard_shows(client, cast):
     assert tile(client.get(url), "member")["denominator"] == 1
 
 
+def test_enterprise_side_writes_change_what_the_next_dashboard_shows(client, cast):
+    """New, closed and covered enterprises reach the street-year counters by every path."""
+    import random
+
+    from shanghui.directory.models import Enterprise
+    from shanghui.party.models import Form, PartyCoverage, PartyOrganization
+    from shanghui.testing import make_uscc
+
+    client.force_login(cast.admin)
+    url = reverse("reports:dashboard") + "?year=2018"
+    assert tile(client.get(url), "district")["denominator"] == 2
+    rng = random.Random(5)
+    Enterprise.objects.bulk_create([Enterprise(uscc=make_uscc(rng), name=f"新登记企业{i}", region=cast.street_a)
+                                    for i in range(3)])
+    assert tile(client.get(url), "district")["denominator"] == 5
+    # Closed on 1 January 2018: not active in 2018 (a raw UPDATE, no signal).
+    Enterprise.objects.filter(name="新登记企业0").update(status="closed", status_changed=dt.date(2018, 1, 1))
+    assert tile(client.get(url), "district")["denominator"] == 4
+    org = PartyOrganization.objects.create(name="东华门文化传媒有限公司党支部", form=Form.OWN,
+                                           enterprise=cast.enterprise_a, founded=dt.date(2017, 1, 1))
+    covered = tile(client.get(url), "own")["numerator"]
+    PartyCoverage.objects.bulk_create([PartyCoverage(organization=org, enterprise=cast.enterprise_a,
+                                                     start=dt.date(2018, 3, 1))])
+    assert tile(client.get(url), "own")["numerator"] == covered + 1
+    assert tile(client.get(url), "organisation")["numerator"] >= covered + 1
+
+
 def test_training_person_times_and_the_training_class_tile(client, cast):
     from shanghui.reports import kpis
 

@@ -6,11 +6,11 @@ a trigger dropped by a table rebuild, or to check (`--check` reports differences
 
 from django.core.management.base import BaseCommand, CommandError
 
-from shanghui.reports import counters
+from shanghui.reports import counters, streetyears
 
 
 class Command(BaseCommand):
-    help = "按出席记录重新计算统计看板使用的计数表（参与率、培训人次）。"
+    help = "按记录重新计算统计看板使用的计数表（覆盖率、参与率、培训人次）。"
 
     def add_arguments(self, parser):
         parser.add_argument("--check", action="store_true", help="只比较计数表与重新统计的结果，不写入。")
@@ -23,9 +23,13 @@ class Command(BaseCommand):
         if check:
             want, have = counters.recount(), counters.stored()
             diff = sum(len(want[k] ^ have[k]) for k in want)
+            diff += len(streetyears.recount() ^ streetyears.stored())
             if diff:
                 raise CommandError(f"计数表与出席记录不一致：{diff}行不同，请运行 shanghui rebuild_counters。")
             self.stdout.write("计数表与出席记录一致。")
             return
         result = counters.rebuild()
-        self.stdout.write(f"已重新计算：街道年度计数{result['tally_rows']}行，企业年度计数{result['enterprise_year_rows']}行。")
+        enterprises = streetyears.rebuild()
+        self.stdout.write(f"已重新计算：街道年度出席计数{result['tally_rows']}行，企业年度出席计数"
+                          f"{result['enterprise_year_rows']}行，街道年度企业计数（{enterprises}家企业）"
+                          f"{len(streetyears.stored())}行。")
