@@ -62,7 +62,7 @@ def text(raw: object) -> str:
         value = raw.isoformat()
     else:
         value = str(raw)
-    if not value.isascii():
+    if not value.isascii() and _FOLDED.search(value):  # translate() is slow: only when there is something to fold
         value = value.translate(_FOLD)
     if "  " in value or not value.isprintable() or value[:1].isspace() or value[-1:].isspace():
         value = _SPACES.sub(" ", value).strip()
@@ -72,6 +72,7 @@ def text(raw: object) -> str:
 # Full-width ASCII letters and digits (ＡＢＣ１２３) to ASCII, the ideographic space to a space.
 _FOLD = {code: code - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
          for code in range(r[0], r[1] + 1)} | {0x3000: 0x20}
+_FOLDED = re.compile("[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A\u3000]")
 
 
 def code_text(raw: object) -> str:
@@ -82,6 +83,32 @@ def code_text(raw: object) -> str:
         raw = int(raw)
     value = unicodedata.normalize("NFKC", str(raw))
     return _SPACES.sub("", value)
+
+
+_UNSEEN = object()
+
+
+def memo(parser: Parser, limit: int = 50_000) -> Parser:
+    """`parser` for a column whose cells repeat (street names, dates): each distinct text parsed once.
+
+    Only text cells are remembered, and only values: a bad cell is parsed (and raises its
+    message) every time. Bounded, so a column of unique values costs a lookup, not memory.
+    """
+    known: dict[str, object] = {}
+
+    def parse(raw):
+        if raw.__class__ is str:
+            value = known.get(raw, _UNSEEN)
+            if value is not _UNSEEN:
+                return value
+            value = parser(raw)
+            if len(known) < limit:
+                known[raw] = value
+            return value
+        return parser(raw)
+
+    parse.__name__ = parser.__name__  # templates.py recognises date columns by their parser's name
+    return parse
 
 
 def max_length(parser: Parser, limit: int, label: str) -> Parser:

@@ -80,6 +80,8 @@ def _run_initials(run: str) -> str:
 def fast_initials(text: str) -> str:
     if not text:
         return ""
+    if _HAN_RUN.fullmatch(text):  # most names are Han characters only: one run, no splitting
+        return _run_initials(text).lower()
     out, pos = [], 0
     for m in _HAN_RUN.finditer(text):
         if m.start() > pos:

@@ -6,12 +6,13 @@ import random
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from shanghui.accounts.models import User
 from shanghui.audit.models import AuditEvent
 from shanghui.directory.models import Enterprise, Membership, Person
 from shanghui.imports import engine, kinds
 from shanghui.testing import make_id_number, make_uscc
 
-from .sheets import ENTERPRISE_HEADER, csv_file
+from .sheets import ENTERPRISE_HEADER, csv_file, xlsx_file
 
 ENTERPRISES = kinds.get("enterprises")
 PERSONS = kinds.get("persons")
@@ -83,6 +84,20 @@ def test_absent_columns_are_left_alone(cast, tmp_path):
     assert result.unchanged == 1
     cast.enterprise_a.refresh_from_db()
     assert (cast.enterprise_a.industry, cast.enterprise_a.size) == ("R", "small")
+
+
+def test_blank_cells_clear_the_stored_value_except_the_status_which_they_keep(cast, tmp_path):
+    rows = enterprise_rows(2, seed=77)
+    rows[0][7] = rows[1][7] = "注销"
+    engine.run(ENTERPRISES, csv_file(tmp_path, [ENTERPRISE_HEADER, *rows]), by=cast.worker_a, dry_run=False)
+    rows[0][5] = rows[0][7] = rows[0][8] = ""  # employees, status, address
+    rows[1][7] = ""  # status only: nothing changes
+    result = engine.run(ENTERPRISES, csv_file(tmp_path, [ENTERPRISE_HEADER, *rows]), by=cast.worker_a,
+                        dry_run=False)
+    assert (result.updated, result.unchanged) == (1, 1)
+    first, second = (Enterprise.objects.get(uscc=r[0]) for r in rows)
+    assert (first.employees, first.address, first.status) == (None, "", "closed")
+    assert (second.employees, second.status) == (11, "closed")
 
 
 def test_one_audit_event_per_import_with_kind_file_and_counts(cast, tmp_path):
@@ -287,6 +302,70 @@ def test_forked_parsing_keeps_all_or_nothing_and_row_errors(cast, tmp_path, fork
     assert forked and not result.committed
     assert [(r, c) for r, c, _ in result.errors] == [(15, "统一社会信用代码")]
     assert snapshot() == before
+
+
+def test_a_workbook_is_parsed_in_process_whatever_its_size(cast, tmp_path, forked):
+    # Only CSV is forked: a workbook sheet is already in memory (see engine._pass).
+    path = xlsx_file(tmp_path, [ENTERPRISE_HEADER, *enterprise_rows(5, seed=99)], text_columns=(0,))
+    result = engine.run(ENTERPRISES, path, by=cast.worker_a, dry_run=False, pipeline_min_rows=0)
+    assert result.committed and result.counts()["new"] == 5 and not forked
+
+
+def test_forked_and_in_process_give_the_same_result_for_a_mixed_file(cast, tmp_path, forked):
+    # Existing rows (one changed, one unchanged), new rows, a duplicate and a bad cell, in
+    # batches smaller than the file: the same counts, errors and records either way.
+    base = enterprise_rows(12, seed=1234)
+    assert engine.run(ENTERPRISES, csv_file(tmp_path, [ENTERPRISE_HEADER, *base[:4]]), by=cast.worker_a,
+                      dry_run=False).committed
+    rows = [list(r) for r in base]
+    rows[1][1] = "改了名字的企业有限公司"
+    rows[9][5] = "很多"  # not a number
+    rows.append(list(rows[6]))  # the same code twice
+    path = csv_file(tmp_path, [ENTERPRISE_HEADER, *rows])
+    before = snapshot()
+    results = {}
+    for label, threshold in (("forked", 0), ("in process", 10**9)):
+        forked.clear()
+        results[label] = engine.run(ENTERPRISES, path, by=cast.worker_a, dry_run=True, batch_size=5,
+                                    pipeline_min_rows=threshold)
+        assert bool(forked) == (label == "forked")
+    a, b = results["forked"], results["in process"]
+    assert a.counts() == b.counts() == {"total": 13, "new": 7, "updated": 1, "unchanged": 3, "error": 2}
+    assert a.errors == b.errors and [(r, c) for r, c, _ in a.errors] == [(11, "从业人数"), (14, "统一社会信用代码")]
+    rows.pop(9)
+    rows.pop()
+    path = csv_file(tmp_path, [ENTERPRISE_HEADER, *rows])
+    snapshots = []
+    for threshold in (0, 10**9):
+        result = engine.run(ENTERPRISES, path, by=cast.worker_a, dry_run=False, batch_size=5,
+                            pipeline_min_rows=threshold)
+        assert result.committed and result.counts()["new"] == 7
+        snapshots.append(snapshot())
+        Enterprise.objects.filter(uscc__in=[r[0] for r in base[4:]]).delete()
+        Enterprise.objects.filter(uscc=base[1][0]).update(name=base[1][1])
+    assert snapshots[0] == snapshots[1] != before
+
+
+def test_a_first_import_into_an_empty_register_still_finds_duplicates_and_then_updates(cast, tmp_path):
+    # With no enterprise stored the import skips its look-ups (kinds/enterprises.py): every
+    # row is new, except a code the file repeats.
+    User.objects.update(enterprise=None)
+    Enterprise.objects.all().delete()
+    rows = enterprise_rows(6, seed=4321)
+    rows.append(list(rows[2]))
+    result = engine.run(ENTERPRISES, csv_file(tmp_path, [ENTERPRISE_HEADER, *rows]), by=cast.worker_a,
+                        dry_run=False, batch_size=4)
+    assert not result.committed and [(r, c) for r, c, _ in result.errors] == [(8, "统一社会信用代码")]
+    assert not Enterprise.objects.exists()
+    rows.pop()
+    first = engine.run(ENTERPRISES, csv_file(tmp_path, [ENTERPRISE_HEADER, *rows]), by=cast.worker_a,
+                       dry_run=False, batch_size=4)
+    assert first.committed and first.counts()["new"] == 6
+    rows[0][5] = "77"
+    again = engine.run(ENTERPRISES, csv_file(tmp_path, [ENTERPRISE_HEADER, *rows]), by=cast.worker_a,
+                       dry_run=False, batch_size=4)
+    assert again.counts() == {"total": 6, "new": 0, "updated": 1, "unchanged": 5, "error": 0}
+    assert Enterprise.objects.get(uscc=rows[0][0]).employees == 77
 
 
 def test_the_closing_date_is_imported_and_checked_against_the_status(cast, tmp_path):
