@@ -25,8 +25,8 @@ class Command(BaseCommand):
             diff = sum(len(want[k] ^ have[k]) for k in want)
             diff += len(streetyears.recount() ^ streetyears.stored())
             if diff:
-                raise CommandError(f"计数表与出席记录不一致：{diff}行不同，请运行 shanghui rebuild_counters。")
-            self.stdout.write("计数表与出席记录一致。")
+                raise CommandError(f"计数表与业务记录不一致：{diff}行不同，请运行 shanghui rebuild_counters。")
+            self.stdout.write("计数表与业务记录一致。")
             return
         result = counters.rebuild()
         enterprises = streetyears.rebuild()
