@@ -250,9 +250,13 @@ class StreetRow:
         return out
 
 
-def participation_by_street(scope, year: int) -> dict[int, dict]:
-    """Region id → {num, den, mnum, mden}: district and member participation."""
-    rows = street_years(scope, year)
+_UNREAD = object()
+
+
+def participation_by_street(scope, year: int, rows=_UNREAD) -> dict[int, dict]:
+    """Region id → {num, den, mnum, mden}: district and member participation. `rows`: the
+    street_years() result when the caller has it already."""
+    rows = street_years(scope, year) if rows is _UNREAD else rows
     if rows is not None:
         return {region: {"num": r["participating"], "den": r["active"], "mnum": r["member_participating"],
                          "mden": r["member"]} for region, r in rows.items() if r["active"]}
@@ -273,9 +277,9 @@ def participation_by_street(scope, year: int) -> dict[int, dict]:
     return out
 
 
-def coverage_by_street(scope, year: int) -> dict[int, dict[str, tuple[int, int]]]:
-    """Region id → {organisation, own, work: (numerator, denominator)}."""
-    rows = street_years(scope, year)
+def coverage_by_street(scope, year: int, rows=_UNREAD) -> dict[int, dict[str, tuple[int, int]]]:
+    """Region id → {organisation, own, work: (numerator, denominator)}; `rows` as above."""
+    rows = street_years(scope, year) if rows is _UNREAD else rows
     if rows is None:
         return {row.street.pk: {k: row.figures[k] for k in party_kpis.ENTERPRISE_KPIS}
                 for row in party_kpis.by_street(scope, Period.year(year))}
@@ -293,8 +297,9 @@ def by_street(scope, year: int) -> list[StreetRow]:
     """Every rate KPI and the training person-times per street: a handful of grouped queries."""
     p = Period.year(year)
     joint = set(party_kpis.joint_committee_coverage(scope, p).covered.values_list("pk", flat=True))
-    coverage = coverage_by_street(scope, year)
-    per_region = participation_by_street(scope, year)
+    counted = street_years(scope, year)  # one settle and one read for both
+    coverage = coverage_by_street(scope, year, counted)
+    per_region = participation_by_street(scope, year, counted)
     trained = training_by_street(scope, year)
     rows = []
     for street in scope_streets(scope).order_by("code"):

@@ -222,6 +222,13 @@ def _work(cursor, limit: int | None) -> tuple[list[int], list[int], int | None]:
     return [pk for pk, _ in marks], sorted({e for _, e in marks} | set(new)), (new[-1] if new else None)
 
 
+def _counted_up_to(cursor, seen: int) -> None:
+    """Record the highest enterprise id counted, and bump the version the dashboard cache is keyed by."""
+    cursor.execute("INSERT INTO reports_dataversion (id, version, enterprises_seen) VALUES (1, 1, %s) "
+                   "ON CONFLICT (id) DO UPDATE SET version = reports_dataversion.version + 1, "
+                   "enterprises_seen = excluded.enterprises_seen", [seen])
+
+
 def _idle(connection) -> bool:
     """Nothing to do (three indexed look-ups): most calls stop here."""
     with connection.cursor() as cursor:
@@ -268,9 +275,7 @@ def settle(connection=default_connection) -> Pending | None:
                 # Exactly the marks read: one written meanwhile by another transaction stays for next time.
                 if marks:
                     cursor.execute(f"DELETE FROM reports_enterprisemark WHERE id IN {_in(marks)}")
-                cursor.execute("INSERT INTO reports_dataversion (id, version, enterprises_seen) VALUES (1, 1, %s) "
-                               "ON CONFLICT (id) DO UPDATE SET version = reports_dataversion.version + 1, "
-                               "enterprises_seen = excluded.enterprises_seen", [max(newest or 0, _seen(cursor))])
+                _counted_up_to(cursor, max(newest or 0, _seen(cursor)))
         except OperationalError:
             if connection.vendor != "sqlite" or connection.in_atomic_block:
                 raise
@@ -294,9 +299,7 @@ def rebuild(connection=default_connection) -> int:
         cursor.execute("SELECT id FROM directory_enterprise")
         ids = [pk for (pk,) in cursor.fetchall()]
         done = _process(cursor, ids)
-        cursor.execute("INSERT INTO reports_dataversion (id, version, enterprises_seen) VALUES (1, 1, %s) "
-                       "ON CONFLICT (id) DO UPDATE SET version = reports_dataversion.version + 1, "
-                       "enterprises_seen = excluded.enterprises_seen", [max(ids, default=0)])
+        _counted_up_to(cursor, max(ids, default=0))
     return done
 
 
