@@ -10,14 +10,17 @@ confirm on the activity page (a Person is never created behind their back). The 
 the row names is the one the person represented; without one, the person's current one.
 
 The importer must be allowed to write the activity's region; a cancelled activity takes no
-attendance. Persons are matched across the district (as the QR sign-in does): people come
-to other streets' activities, and the attendance row belongs to the activity.
+attendance. Persons and enterprises are matched only among those the importer sees (refs.py):
+someone the sheet names who lives in another street is, for a street worker, someone not
+found, and becomes a pending sign-in that a user who sees both (the federation) confirms.
+Otherwise a street could count itself, or another street, into the participation figures.
 """
 
 import re
 
 from django.utils import timezone
 
+from shanghui.accounts.scope import writable_regions
 from shanghui.core import crypto
 from shanghui.directory.models import Enterprise, Person
 from shanghui.imports import cells, sql
@@ -37,16 +40,18 @@ class AttendanceKind(Kind):
     key = ("activity", "name", "mobile")
     columns = [
         Column("activity", "活动编号", cells.text, aliases=("活动", "活动名称", "活动ID", "活动号"), required=True,
-               example="128", width=12, note="活动详情页上的“活动编号”，或活动的完整名称。"),
+               example="128", width=12, note="活动详情页上的“活动编号”，或活动的完整名称。", ref="activity.pk"),
         Column("name", "姓名", cells.max_length(cells.text, 50, "姓名"), aliases=("名字", "参会人", "出席人", "学员姓名"),
-               required=True, example="王东华", width=10),
+               required=True, example="王东华", width=10, ref="person.name"),
         Column("mobile", "手机号码", cells.mobile, aliases=("手机号", "手机", "联系电话", "电话", "联系方式"),
-               example="13800138000", width=14, text_format=True, note="按手机号码和姓名匹配已登记的人员。"),
+               example="13800138000", width=14, text_format=True, note="按手机号码和姓名匹配已登记的人员。",
+               ref="person.mobile"),
         Column("enterprise_name", "所在企业", cells.max_length(cells.text, 200, "所在企业"),
                aliases=("单位", "工作单位", "所在单位", "企业名称", "企业", "单位名称"),
-               example="北京东华门文化传媒有限公司", width=30, note="出席时所代表的企业；按全称查找。"),
+               example="北京东华门文化传媒有限公司", width=30, note="出席时所代表的企业；按全称查找。",
+               ref="enterprise.name"),
         Column("enterprise", "统一社会信用代码", cells.uscc, aliases=("企业统一社会信用代码", "信用代码"),
-               width=22, text_format=True, note="可不填；填写时以此查找企业。"),
+               width=22, text_format=True, note="可不填；填写时以此查找企业。", ref="enterprise.uscc"),
     ]
 
     def context(self, by) -> dict:
@@ -59,7 +64,7 @@ class AttendanceKind(Kind):
         known = ctx["activities"]
         if raw in known:
             return known[raw]
-        visible = Activity.objects.visible_to(ctx["by"])
+        visible = refs.visible(Activity, ctx["by"])
         matches = list(visible.filter(pk=int(raw))[:1]) if raw.isdigit() and len(raw) < 18 else []
         if not matches:
             matches = list(visible.filter(title=raw)[:2])
@@ -79,24 +84,23 @@ class AttendanceKind(Kind):
         return answer
 
     def resolve(self, rows: list[Row], present: set[str], ctx: dict) -> None:
-        codes = {r.values["enterprise"] for r in rows if r.values.get("enterprise")}
-        by_uscc = dict(Enterprise.objects.filter(uscc__in=codes).values_list("uscc", "pk"))
-        names = {r.values["enterprise_name"] for r in rows if r.values.get("enterprise_name")}
-        by_name: dict[str, list[int]] = {}
-        for pk, name in Enterprise.objects.filter(name__in=names).values_list("pk", "name"):
-            by_name.setdefault(name, []).append(pk)
+        by = ctx["by"]
+        by_uscc = refs.enterprises_by_uscc(by, {r.values["enterprise"] for r in rows if r.values.get("enterprise")})
+        by_name = refs.enterprises_by_name(by, {r.values["enterprise_name"] for r in rows
+                                                if r.values.get("enterprise_name")})
         digests = {crypto.digest(r.values["mobile"]) for r in rows if r.values.get("mobile")}
         by_mobile: dict[tuple[str, str], list[int]] = {}
-        for pk, digest, name in Person.objects.filter(mobile_digest__in=digests).values_list(
-                "pk", "mobile_digest", "name"):
-            by_mobile.setdefault((digest, name), []).append(pk)
+        for digest, found in refs.find_in(Person, by, "mobile_digest", digests, ("pk", "name")).items():
+            for pk, name in found:
+                by_mobile.setdefault((digest, name), []).append(pk)
 
         by_enterprise: dict[tuple[int, str], list[int]] = {}
-        ent_ids = set(by_uscc.values()) | {pks[0] for pks in by_name.values() if len(pks) == 1}
+        ent_ids = {pk for pk, _ in by_uscc.values()} | {pks[0] for pks in by_name.values() if len(pks) == 1}
         row_names = {r.values["name"] for r in rows if r.values.get("name")}
-        for pk, enterprise, name in Person.objects.filter(enterprise_id__in=ent_ids, name__in=row_names).values_list(
-                "pk", "enterprise_id", "name"):
-            by_enterprise.setdefault((enterprise, name), []).append(pk)
+        if ent_ids and row_names:
+            for pk, enterprise, name in refs.visible(Person, by).filter(
+                    enterprise_id__in=ent_ids, name__in=row_names).values_list("pk", "enterprise_id", "name"):
+                by_enterprise.setdefault((enterprise, name), []).append(pk)
 
         for row in rows:
             v = row.values
@@ -106,9 +110,11 @@ class AttendanceKind(Kind):
             v["activity"] = activity
             enterprise = None
             if v.get("enterprise"):
-                enterprise = by_uscc.get(v["enterprise"])
+                found = by_uscc.get(v["enterprise"])
+                enterprise = found[0] if found else None
                 if enterprise is None:
-                    row.error(self.header("enterprise"), f"找不到统一社会信用代码为{v['enterprise']}的企业。")
+                    row.error(self.header("enterprise"),
+                              f"找不到统一社会信用代码为{v['enterprise']}的企业（或不在您的管辖范围内），请先导入企业。")
             elif v.get("enterprise_name"):
                 pks = by_name.get(v["enterprise_name"], [])
                 enterprise = pks[0] if len(pks) == 1 else None
@@ -215,14 +221,13 @@ def _local(moment) -> str:
 
 
 def _series_names(by) -> list[str]:
-    return list(ActivitySeries.objects.visible_to(by).order_by("name").values_list("name", flat=True))
+    return list(refs.visible(ActivitySeries, by).order_by("name").values_list("name", flat=True))
 
 
 def _region_names(by) -> list[str]:
-    from shanghui.orgs.forms import streets_in_scope
-
-    return [r.name for r in Region.objects.filter(level=Region.Level.DISTRICT)] + [
-        r.name for r in streets_in_scope(by)]
+    # Where the user may hold an activity: the district (if he writes it) and his streets.
+    return list(refs.visible(Region, by).filter(pk__in=writable_regions(by)).exclude(level=Region.Level.CITY)
+                .order_by("path").values_list("name", flat=True))
 
 
 class ActivityKind(Kind):
@@ -248,13 +253,15 @@ class ActivityKind(Kind):
         Column("end", "结束时间", cells.moment(end_of_day=True), aliases=("结束日期",), required=True,
                example="2018-03-10 11:30", width=18, note="只填日期视为当天23:59。"),
         Column("region", "所属区域", cells.text, aliases=("所属街道", "街道", "区域"), required=True,
-               example="东华门街道", options=_region_names, width=14, note="全区活动填“东城区”，街道活动填街道名称。"),
+               example="东华门街道", options=_region_names, width=14, note="全区活动填“东城区”，街道活动填街道名称。",
+               ref="region.name"),
         Column("themes", "主题（四信）", cells.text, aliases=("主题", "四信主题"), example="信念、信任", width=16,
                note="信念、信心、信任、信誉中的一项或几项，用顿号分隔。"),
-        Column("series", "所属系列", cells.text, aliases=("系列", "品牌活动", "培训班"), options=_series_names, width=24),
+        Column("series", "所属系列", cells.text, aliases=("系列", "品牌活动", "培训班"), options=_series_names, width=24,
+               ref="series.name"),
         Column("session", "期次/讲次", cells.integer, aliases=("期次", "讲次", "第几期"), width=10),
         Column("organisers", "主办商会", cells.text, aliases=("主办单位", "主办"), example="东华门街道商会", width=30,
-               note="可填多个，用顿号分隔。"),
+               note="可填多个，用顿号分隔。", ref="chamber.name"),
         Column("place", "地点", cells.max_length(cells.text, 200, "地点"), aliases=("活动地点", "举办地点"), width=24),
         Column("capacity", "容量（人）", cells.integer, aliases=("容量", "计划人数", "名额"), width=10),
         Column("partner", "合作院校/机构", cells.max_length(cells.text, 100, "合作院校/机构"), aliases=("合作院校", "合作机构"),
@@ -269,22 +276,23 @@ class ActivityKind(Kind):
     TEXT_FIELDS = ("place", "partner", "description")
 
     def context(self, by) -> dict:
-        return {"by": by, "writable": refs.writable_region_ids(by), "regions": refs.region_lookup(),
-                "series": {s.name: s for s in ActivitySeries.objects.visible_to(by).select_related("region")},
+        return {"by": by, "writable": refs.writable_region_ids(by), "regions": refs.region_lookup(by),
+                "series": {s.name: s for s in refs.visible(ActivitySeries, by).select_related("region")},
                 "chambers": refs.chamber_lookup(by)}
 
     def resolve(self, rows: list[Row], present: set[str], ctx: dict) -> None:
-        writable = ctx["writable"]
         for row in rows:
             v = row.values
-            region = ctx["regions"].get(refs._norm(v["region"])) if v.get("region") else None
-            if v.get("region") and region is None:
-                row.error(self.header("region"), f"找不到区域“{v['region']}”，请填写“东城区”或街道全称。")
-            elif region is not None and region.level == Region.Level.CITY:
-                row.error(self.header("region"), "活动应属于全区或某个街道。")
-                region = None
-            elif region is not None and writable is not None and region.pk not in writable:
-                row.error(self.header("region"), f"您无权导入“{region.name}”的活动。")
+            region = None
+            if v.get("region"):
+                try:
+                    region = refs.find_region(v["region"], ctx["regions"], "区域")
+                except ValueError as e:
+                    row.error(self.header("region"), str(e))
+                else:
+                    if region.level == Region.Level.CITY:
+                        row.error(self.header("region"), "活动应属于全区或某个街道。")
+                        region = None
             v["region"] = region
             codes = []
             for word in _LIST_SPLIT.split(v.get("themes") or ""):
@@ -297,7 +305,7 @@ class ActivityKind(Kind):
             if v.get("series"):
                 series = ctx["series"].get(v["series"])
                 if series is None:
-                    row.error(self.header("series"), f"找不到活动系列“{v['series']}”，请填写系列全称。")
+                    row.error(self.header("series"), f"找不到活动系列“{v['series']}”（或不在您的管辖范围内），请填写系列全称。")
                 elif region is not None and not region.path.startswith(series.region.path):
                     row.error(self.header("region"), f"活动所属区域应在系列“{series}”的范围（{series.region}）内。")
             v["series"] = series

@@ -64,12 +64,12 @@ class PartyOrganizationKind(Kind):
         Column("form", "组建方式", cells.choice(Form, "组建方式", FORM_ALIASES), aliases=("组建形式",), required=True,
                example=Form.OWN.label, options=lambda by: [str(c.label) for c in Form], width=10),
         Column("parent", "上级党组织", cells.max_length(cells.text, 100, "上级党组织"), aliases=("上级组织", "隶属党组织"),
-               width=36, note="填写全称；须已登记，或在本表中列在该组织之前。"),
+               width=36, note="填写全称；须已登记，或在本表中列在该组织之前。", ref="party_organization.name"),
         Column("host_chamber", "依托商会", cells.text, aliases=("所在商会", "依托商会名称"), width=24,
-               options=_chamber_names, note="联合组建的党组织填写。"),
+               options=_chamber_names, note="联合组建的党组织填写。", ref="chamber.name"),
         Column("enterprise", "所在企业统一社会信用代码", cells.uscc,
                aliases=("统一社会信用代码", "企业统一社会信用代码", "信用代码"), example="91110101MA01ABCD19",
-               width=22, text_format=True, note="单独组建的党组织填写；企业须已登记。"),
+               width=22, text_format=True, note="单独组建的党组织填写；企业须已登记。", ref="enterprise.uscc"),
         Column("secretary", "书记", cells.max_length(cells.text, 50, "书记"), aliases=("党组织书记", "书记姓名"),
                example="王东华", width=10),
         Column("founded", "成立日期", cells.date, aliases=("成立时间", "组建日期"), required=True,
@@ -85,8 +85,11 @@ class PartyOrganizationKind(Kind):
               "term_years": "term_years", "term_end": "term_end", "dissolved": "dissolved"}
 
     def context(self, by) -> dict:
-        stored = {name: (pk, level) for name, pk, level in PartyOrganization.objects.values_list("name", "pk", "level")}
-        # name → parent name: the registered tree, overlaid by the rows of this file as they are read.
+        # A parent is named among the organisations the importer sees; another street's is not found.
+        stored = {name: (pk, level) for name, pk, level in refs.visible(PartyOrganization, by).values_list(
+            "name", "pk", "level")}
+        # name → parent name: the registered tree (for the cycle check only), overlaid by the rows of
+        # this file as they are read.
         up = dict(PartyOrganization.objects.filter(parent__isnull=False).values_list("name", "parent__name"))
         return {"by": by, "chambers": refs.chamber_lookup(by), "writable": refs.writable_region_ids(by),
                 "stored": stored, "up": up,
@@ -95,7 +98,7 @@ class PartyOrganizationKind(Kind):
     def resolve(self, rows: list[Row], present: set[str], ctx: dict) -> None:
         by, writable, in_file = ctx["by"], ctx["writable"], ctx["file"]
         enterprises = refs.enterprises_by_uscc(by, {r.values["enterprise"] for r in rows if r.values.get("enterprise")})
-        regions = dict(Enterprise.objects.filter(pk__in=[pk for pk, _ in enterprises.values()])
+        regions = dict(refs.visible(Enterprise, by).filter(pk__in=[pk for pk, _ in enterprises.values()])
                        .values_list("pk", "region_id"))
         today = _today()
         for row in rows:
@@ -164,7 +167,8 @@ class PartyOrganizationKind(Kind):
             return
         parent_level = in_file.get(name) or (stored[name][1] if name in stored else None)
         if parent_level is None:
-            row.error(self.header("parent"), f"找不到上级党组织“{name}”：须已登记，或在本表中列在该组织之前。")
+            row.error(self.header("parent"),
+                      f"找不到上级党组织“{name}”（或不在您的管辖范围内）：须已登记，或在本表中列在该组织之前。")
             return
         if level and parent_level != Level.COMMITTEE and LEVEL_RANK[parent_level] <= LEVEL_RANK[level]:
             row.error(self.header("parent"),
@@ -277,11 +281,12 @@ class PartyMemberKind(Kind):
     columns = [
         Column("person", "身份证号码", cells.id_number, aliases=("身份证号", "公民身份号码", "党员身份证号码"),
                required=True, example="110101198001010010", width=22, text_format=True,
-               note="人员须已在系统中登记（先导入人员）。"),
+               note="人员须已在系统中登记（先导入人员）。", ref="person.id_number"),
         Column("name", "姓名", cells.text, aliases=("党员姓名",), example="王东华", width=10,
                note="仅供核对，导入时以身份证号码为准。"),
         Column("organization", "所在党组织", cells.text, aliases=("党组织", "党组织名称", "所属党组织"), required=True,
-               example="中共北京东华门文化传媒有限公司支部委员会", options=_org_names, width=36),
+               example="中共北京东华门文化传媒有限公司支部委员会", options=_org_names, width=36,
+               ref="party_organization.name"),
         Column("category", "党员类别", cells.choice(PartyMember.Category, "党员类别", CATEGORY_ALIASES),
                aliases=("类别", "党员身份"), example=PartyMember.Category.FULL.label, width=10,
                options=lambda by: [str(c.label) for c in PartyMember.Category], note="不填视为正式党员。"),
@@ -296,7 +301,7 @@ class PartyMemberKind(Kind):
     FIELDS = {"category": "category", "joined_party": "joined_party", "left": "left", "flowing": "flowing"}
 
     def context(self, by) -> dict:
-        orgs = {o.name: o for o in PartyOrganization.objects.visible_to(by).select_related(
+        orgs = {o.name: o for o in refs.visible(PartyOrganization, by).select_related(
             "host_chamber", "enterprise")}
         return {"by": by, "orgs": orgs, "writable": refs.writable_region_ids(by), "periods": {},
                 "rewritten": set()}  # ids of registered periods that rows of this file restate

@@ -32,7 +32,7 @@ def run(path, by, dry_run=False):
 def test_a_real_sheet_matches_by_mobile_or_name_and_enterprise_and_keeps_the_rest_pending(cast, day, tmp_path):
     rows = [
         ["王东华", cast.person_a.mobile, "随便写的单位"],  # mobile + name → person_a, representing his enterprise
-        ["李景山", "", cast.enterprise_b.name],  # no mobile: name + enterprise → person_b
+        ["李景山", "", cast.enterprise_b.name],  # another street's person, for A's worker: nobody, pending
         ["陈新人", "13912345678", "新人咨询有限公司"],  # nobody: pending
         ["周无号", "", "不存在的公司"],  # nobody, no mobile: pending by name and enterprise text
     ]
@@ -40,14 +40,21 @@ def test_a_real_sheet_matches_by_mobile_or_name_and_enterprise_and_keeps_the_res
     assert result.ok, result.errors
     assert (result.new, result.unchanged) == (4, 0)
     got = {(a.person.name, a.enterprise.name, a.region.code, a.source) for a in Attendance.objects.filter(activity=day)}
-    assert got == {("王东华", cast.enterprise_a.name, "110101001", "import"),
-                   ("李景山", cast.enterprise_b.name, "110101002", "import")}
+    assert got == {("王东华", cast.enterprise_a.name, "110101001", "import")}
     pending = {(p.name, p.mobile, p.enterprise_name) for p in PendingAttendee.objects.filter(activity=day)}
-    assert pending == {("陈新人", "13912345678", "新人咨询有限公司"), ("周无号", "", "不存在的公司")}
+    assert pending == {("李景山", "", cast.enterprise_b.name), ("陈新人", "13912345678", "新人咨询有限公司"),
+                       ("周无号", "", "不存在的公司")}
     # The same sheet again adds nothing.
     again = run(sheet(tmp_path, day, rows, name="again.xlsx"), cast.worker_a)
     assert (again.new, again.unchanged, again.error_rows) == (0, 4, 0)
-    assert Attendance.objects.count() == 2 and PendingAttendee.objects.count() == 2
+    assert Attendance.objects.count() == 1 and PendingAttendee.objects.count() == 3
+
+
+def test_the_federation_matches_a_person_of_any_street_by_name_and_enterprise(cast, day, tmp_path):
+    result = run(sheet(tmp_path, day, [["李景山", "", cast.enterprise_b.name]]), cast.admin)
+    assert result.ok and result.new == 1
+    a = Attendance.objects.get(activity=day)
+    assert (a.person, a.enterprise, a.region) == (cast.person_b, cast.enterprise_b, cast.street_b)
 
 
 def test_the_enterprise_named_in_the_sheet_is_the_one_represented(cast, day, tmp_path):
@@ -163,7 +170,8 @@ def test_activity_rows_are_checked_and_a_bad_row_writes_nothing(cast, tmp_path):
     assert "活动类型" in errors[(4, "活动类型")] and "不是可识别的时间" in errors[(4, "开始时间")]
     assert "找不到区域" in errors[(5, "所属区域")] and "找不到活动系列" in errors[(5, "所属系列")]
     assert "找不到商会“无名商会”" in errors[(5, "主办商会")]
-    assert "您无权导入“东城区”的活动" in errors[(6, "所属区域")]  # a street worker cannot add district activities
+    # A street worker cannot add district activities: the district is not among the regions she may name.
+    assert "找不到区域“东城区”（或不在您的管辖范围内）" in errors[(6, "所属区域")]
     assert Activity.objects.count() == 0
 
 

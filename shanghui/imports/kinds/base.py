@@ -30,6 +30,9 @@ class Column:
     options: Callable[[object], list[str]] | None = None  # drop-down values in the template, for a user
     width: int = 16
     text_format: bool = False  # long codes: the template marks the column as text
+    # A reference to another record, as "what.attribute" ("enterprise.uscc", "street.name"): the
+    # column is resolved through refs.py among the rows the importer sees.
+    ref: str = ""
 
     def names(self) -> list[str]:
         return [self.header, *self.aliases]

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from shanghui.accounts.scope import writable_regions
 from shanghui.directory.choices import Industry, Size, Status
 from shanghui.directory.models import Enterprise
 from shanghui.imports import cells, sql
@@ -16,8 +17,11 @@ from .base import Column, Kind, Row, update_changed
 
 
 def _street_names(by=None) -> list[str]:
-    # Streets are reference data every signed-in user sees.
-    return list(Region.objects.streets().order_by("code").values_list("name", flat=True))
+    # The streets the user may import into (a template's drop-down), all of them without a user.
+    streets = Region.objects.streets()
+    if by is not None:
+        streets = streets.filter(pk__in=writable_regions(by))
+    return list(streets.order_by("code").values_list("name", flat=True))
 
 
 _KEEP = object()
@@ -40,7 +44,8 @@ class EnterpriseKind(Kind):
                aliases=("企业全称", "单位名称", "名称", "企业"), required=True, example="北京东华门文化传媒有限公司",
                width=32),
         Column("region", "所在街道", cells.memo(cells.text), aliases=("街道", "所属街道", "街道名称", "街道代码", "所在街道代码"),
-               required=True, example="东华门街道", options=_street_names, note="街道全称或12位区划代码。"),
+               required=True, example="东华门街道", options=_street_names, note="街道全称或12位区划代码。",
+               ref="street.name"),
         Column("industry", "行业门类", cells.choice(Industry, "行业门类"),
                aliases=("行业", "所属行业", "国民经济行业门类", "行业分类"), example=Industry.R.label,
                options=lambda by: [str(c.label) for c in Industry], width=24,

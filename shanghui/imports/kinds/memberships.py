@@ -39,12 +39,14 @@ class MembershipKind(Kind):
     key = ("chamber", "enterprise", "person", "joined")
     columns = [
         Column("chamber", "商会", cells.text, aliases=("商会名称", "所属商会", "入会商会", "协会"), required=True,
-               example="东华门街道商会", options=_chamber_names, width=24),
+               example="东华门街道商会", options=_chamber_names, width=24, ref="chamber.name"),
         Column("enterprise", "会员企业统一社会信用代码", cells.uscc,
                aliases=("统一社会信用代码", "企业统一社会信用代码", "信用代码", "会员企业信用代码"),
-               example="91110101MA01ABCD19", width=22, text_format=True, note="企业会员填写；须已在系统中登记。"),
+               example="91110101MA01ABCD19", width=22, text_format=True, note="企业会员填写；须已在系统中登记。",
+               ref="enterprise.uscc"),
         Column("person", "个人会员身份证号码", cells.id_number, aliases=("身份证号码", "身份证号", "会员身份证号码"),
-               width=22, text_format=True, note="个人会员制的协会（如青创会）填写；须已在系统中登记。"),
+               width=22, text_format=True, note="个人会员制的协会（如青创会）填写；须已在系统中登记。",
+               ref="person.id_number"),
         Column("member_name", "会员名称", cells.text, aliases=("会员", "企业名称", "姓名", "会员企业"),
                example="北京东华门文化传媒有限公司", width=28, note="仅供核对，导入时以信用代码或身份证号码为准。"),
         Column("role", "会内职务", cells.choice(MemberRole, "会内职务", ROLE_ALIASES), aliases=("职务", "会员职务", "担任职务"),

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from shanghui.core import crypto
 from shanghui.directory.choices import PoliticalStatus
-from shanghui.directory.models import Enterprise, Person
+from shanghui.directory.models import Person
 from shanghui.imports import cells, sql
 from shanghui.imports.exporting import Column as ExportColumn
 from shanghui.imports.initials import fast_initials
@@ -39,13 +39,14 @@ class PersonKind(Kind):
                example=PoliticalStatus.PARTY_MEMBER.label, width=14,
                options=lambda by: [str(c.label) for c in PoliticalStatus]),
         Column("region", "所属街道", cells.text, aliases=("街道", "所在街道", "街道名称"), required=True,
-               example="东华门街道", options=_street_names),
+               example="东华门街道", options=_street_names, ref="street.name"),
         Column("enterprise", "所在企业统一社会信用代码", cells.uscc,
                aliases=("企业统一社会信用代码", "所在企业信用代码", "企业信用代码", "统一社会信用代码"),
-               example="91110101MA01ABCD19", width=22, text_format=True, note="该企业须已在系统中登记。"),
+               example="91110101MA01ABCD19", width=22, text_format=True, note="该企业须已在系统中登记。",
+               ref="enterprise.uscc"),
         Column("enterprise_name", "所在企业", cells.text, aliases=("企业名称", "所在企业名称", "工作单位"),
                example="北京东华门文化传媒有限公司", width=28,
-               note="未填信用代码时按企业全称查找；填了信用代码时仅供核对。"),
+               note="未填信用代码时按企业全称查找；填了信用代码时仅供核对。", ref="enterprise.name"),
         Column("position", "职务", cells.max_length(cells.text, 100, "职务"), aliases=("职位", "企业职务"),
                example="董事长", width=12),
     ]
@@ -61,9 +62,7 @@ class PersonKind(Kind):
         enterprises = refs.enterprises_by_uscc(by, codes)
         names = {r.values["enterprise_name"] for r in rows
                  if r.values.get("enterprise_name") and not r.values.get("enterprise")}
-        by_name: dict[str, list[int]] = {}
-        for pk, name in Enterprise.objects.visible_to(by).filter(name__in=names).values_list("pk", "name"):
-            by_name.setdefault(name, []).append(pk)
+        by_name = refs.enterprises_by_name(by, names)
         for row in rows:
             v = row.values
             if v.get("region") is not None:

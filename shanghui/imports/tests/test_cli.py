@@ -46,9 +46,9 @@ def test_errors_fail_the_command_and_write_the_report(cast, tmp_path):
         call_command("import", "enterprises", str(csv_file(tmp_path, [ENTERPRISE_HEADER[:3], *data])),
                      "--user", "worker_a", "--errors", str(report), "--no-progress", stderr=err)
     assert "错误1" in str(exc.value) and "未写入任何数据" in str(exc.value)
-    assert "第4行 所在街道：您无权导入“景山街道”的企业。" in err.getvalue()
+    assert "第4行 所在街道：找不到街道“景山街道”（或不在您的管辖范围内），请填写街道全称或12位区划代码。" in err.getvalue()
     sheet = load_workbook(report).active
-    assert sheet.cell(row=4, column=5).value == "所在街道：您无权导入“景山街道”的企业。"
+    assert sheet.cell(row=4, column=5).value == "所在街道：找不到街道“景山街道”（或不在您的管辖范围内），请填写街道全称或12位区划代码。"
     assert Enterprise.objects.count() == 2
 
 
