@@ -1,7 +1,8 @@
 """Writes to activities and attendance. Each checks scope, validates, saves and audits, in one transaction.
 
 Two callers are not logged-in staff: the public QR sign-in (`signin`), which acts for an
-anonymous attendee (or a logged-in one it recognises), and the import kind (importing.py),
+anonymous attendee (whose sign-in waits for staff) or a logged-in user of the attendee's
+enterprise (whose sign-in counts at once), and the import kind (importing.py),
 which writes in bulk after the engine has checked every row. Everything else goes through
 `by=` a user whose write scope is the activity's region.
 """
@@ -157,21 +158,32 @@ def attendance_remove(*, by, attendance: Attendance) -> None:
 # --- QR self sign-in (public) ---------------------------------------------------------------
 
 
-SIGNED_IN = "signed_in"  # a new attendance of a known person
-PENDING = "pending"  # unknown: kept for staff to confirm
-ALREADY = "already"  # signed in before: nothing changed
+SIGNED_IN = "signed_in"  # a new attendance of a known person (a logged-in user of his enterprise)
+PENDING = "pending"  # kept for staff to confirm: the one answer a visitor ever gets
+ALREADY = "already"  # signed in before: nothing changed (a logged-in user of his enterprise)
 
 
 def _actor(user):
     return user if user is not None and getattr(user, "is_authenticated", False) else None
 
 
+def _of_users_enterprise(user, person: Person) -> bool:
+    """Is `user` a logged-in user of the enterprise `person` works at (who may count him in directly)?"""
+    return (getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.ENTERPRISE_USER
+            and bool(user.enterprise_id) and user.enterprise_id == person.enterprise_id)
+
+
 @transaction.atomic
 def signin(*, activity: Activity, name: str, mobile: str, enterprise_name: str = "", user=None) -> tuple[str, object]:
-    """Sign a person in from the public page: match by mobile number (digest) and name.
+    """Sign someone in from the public page.
 
-    A match becomes an Attendance; no match a PendingAttendee for staff. A second sign-in
-    with the same details changes nothing and answers ALREADY. Audited without the number.
+    Only a logged-in user of the person's enterprise signs him in directly (an Attendance,
+    SIGNED_IN or ALREADY). Anyone else (an anonymous phone, or a user of another enterprise)
+    leaves a PendingAttendee for staff of the activity to confirm, and is answered PENDING
+    whether the name and mobile number are registered, unknown or do not belong together:
+    the page tells nothing of the register, and a stranger cannot count an enterprise into
+    the participation figures. A second sign-in with the same number adds nothing. Audited
+    without the number.
     """
     if activity.signin_state():
         raise ValidationError("该活动当前不在签到时间内。")
@@ -184,7 +196,7 @@ def signin(*, activity: Activity, name: str, mobile: str, enterprise_name: str =
         raise ValidationError({"mobile": e.messages}) from None
     enterprise_name = (enterprise_name or "").strip()[:200]
     person = Person.objects.by_mobile(mobile).filter(name=name).select_related("enterprise").order_by("pk").first()
-    if person is not None:
+    if person is not None and _of_users_enterprise(user, person):
         existing = Attendance.objects.filter(activity=activity, person=person).first()
         if existing is not None:
             return ALREADY, existing
@@ -193,20 +205,21 @@ def signin(*, activity: Activity, name: str, mobile: str, enterprise_name: str =
                                          source=Source.QR)
         except ValidationError:
             return ALREADY, Attendance.objects.get(activity=activity, person=person)
-        record(by=_actor(user), action="signin", obj=attendance,
-               extra={"activity": activity.pk, "matched": True})
+        record(by=user, action="signin", obj=attendance, extra={"activity": activity.pk, "matched": True})
         return SIGNED_IN, attendance
+    if person is not None and Attendance.objects.filter(activity=activity, person=person).exists():
+        return PENDING, None  # already counted: nothing to confirm, and the same answer
     pending = PendingAttendee(activity=activity, name=name, enterprise_name=enterprise_name, source=Source.QR)
     pending.set_mobile(mobile)
     existing = PendingAttendee.objects.filter(activity=activity, mobile_digest=pending.mobile_digest).first()
     if existing is not None:
-        return ALREADY, existing
+        return PENDING, existing
     try:
         with transaction.atomic():
             pending.save()
     except IntegrityError:
-        return ALREADY, PendingAttendee.objects.get(activity=activity, mobile_digest=pending.mobile_digest)
-    record(by=_actor(user), action="signin", obj=pending, extra={"activity": activity.pk, "matched": False})
+        return PENDING, PendingAttendee.objects.get(activity=activity, mobile_digest=pending.mobile_digest)
+    record(by=_actor(user), action="signin", obj=pending, extra={"activity": activity.pk, "matched": person is not None})
     return PENDING, pending
 
 

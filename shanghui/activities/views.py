@@ -408,6 +408,9 @@ def signin(request, token):
             else:
                 form.add_error(None, e.messages)
             return _signin_page(request, context)
+        if outcome == services.PENDING:
+            # One page for every pending sign-in, whatever was typed: nothing echoed, nothing told.
+            return _signin_page(request, {"activity": activity, "outcome": outcome})
         return _signin_page(request, {"activity": activity, "outcome": outcome, "name": name})
     return _signin_page(request, context)
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shanghui.activities import qr, services
-from shanghui.activities.models import Attendance
+from shanghui.activities.models import Attendance, PendingAttendee
 from shanghui.browser import PHONE
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,16 +38,18 @@ def test_phone_signs_in_once_and_a_bad_url_is_refused(cast, phone, live_server, 
     phone.fill("input[name=mobile]", cast.person_a.mobile)
     phone.get_by_role("button", name="签到", exact=True).click()
     phone.wait_for_selector("#signin-result")
-    assert "签到成功" in phone.inner_text("#signin-result")
+    first = phone.inner_text("#signin-result")
+    assert "签到信息已提交" in first
 
-    # Scanning again and submitting again: told so, counted once.
+    # Scanning again and submitting again: the same reply, one sign-in waiting for staff.
     phone.goto(url)
     phone.fill("input[name=name]", "王东华")
     phone.fill("input[name=mobile]", cast.person_a.mobile)
     phone.get_by_role("button", name="签到", exact=True).click()
     phone.wait_for_selector("#signin-result")
-    assert "已签到" in phone.inner_text("#signin-result")
-    assert Attendance.objects.filter(activity=activity).count() == 1
+    assert phone.inner_text("#signin-result") == first
+    assert PendingAttendee.objects.filter(activity=activity).count() == 1
+    assert not Attendance.objects.filter(activity=activity).exists()
 
     # A tampered URL, then an expired one.
     token = qr.make_token(activity)
@@ -58,4 +60,4 @@ def test_phone_signs_in_once_and_a_bad_url_is_refused(cast, phone, live_server, 
     settings.SHANGHUI_SIGNIN_MAX_AGE = -1
     response = phone.goto(url)
     assert response.status == 403 and "已过期" in phone.inner_text("#signin-refused")
-    assert Attendance.objects.filter(activity=activity).count() == 1
+    assert PendingAttendee.objects.filter(activity=activity).count() == 1

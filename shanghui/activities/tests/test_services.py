@@ -6,10 +6,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from shanghui.activities import services
+from shanghui.activities import kpis, services
 from shanghui.activities.models import Attendance, PendingAttendee
 from shanghui.audit.models import AuditEvent
 from shanghui.directory.models import Person
+from shanghui.party.kpis import Period
 
 
 @pytest.fixture
@@ -21,16 +22,42 @@ def live(cast):
                                     themes=["belief"])
 
 
-def test_known_person_signs_in_once_and_a_second_try_changes_nothing(cast, live):
+def test_a_user_of_the_enterprise_signs_its_person_in_once_and_a_second_try_changes_nothing(cast, live):
     mobile = cast.person_a.mobile
-    outcome, attendance = services.signin(activity=live, name="王东华", mobile=mobile)
+    outcome, attendance = services.signin(activity=live, name="王东华", mobile=mobile, user=cast.enterprise_user_a)
     assert outcome == services.SIGNED_IN
-    assert (attendance.person, attendance.enterprise, attendance.region) == (
-        cast.person_a, cast.enterprise_a, cast.street_a)
-    again, same = services.signin(activity=live, name=" 王东华 ", mobile=f"+86 {mobile}")
+    assert (attendance.person, attendance.enterprise, attendance.region, attendance.source) == (
+        cast.person_a, cast.enterprise_a, cast.street_a, "qr")
+    again, same = services.signin(activity=live, name=" 王东华 ", mobile=f"+86 {mobile}", user=cast.enterprise_user_a)
     assert again == services.ALREADY and same.pk == attendance.pk
-    assert Attendance.objects.filter(activity=live).count() == 1
+    assert Attendance.objects.filter(activity=live).count() == 1 and not PendingAttendee.objects.exists()
     assert AuditEvent.objects.filter(action="signin").count() == 1
+
+
+def participation(cast, live):
+    period = Period.year(timezone.localtime(live.start).year)
+    return [(f.numerator, f.denominator) for scope in (cast.district, cast.street_a, cast.street_b)
+            for f in (kpis.member_participation(scope, period), kpis.district_participation(scope, period))]
+
+
+def test_an_anonymous_sign_in_of_a_registered_person_waits_for_staff_and_counts_nowhere(cast, live):
+    before = participation(cast, live)
+    # Someone who knows the name and mobile of another street's principal, on the public page,
+    # and a user of another enterprise: neither can count enterprise B in.
+    for user in (None, cast.enterprise_user_a):
+        outcome, pending = services.signin(activity=live, name="李景山", mobile=cast.person_b.mobile, user=user)
+        assert outcome == services.PENDING and pending.state == "pending"
+    assert not Attendance.objects.exists() and PendingAttendee.objects.count() == 1
+    assert participation(cast, live) == before
+    # A's worker cannot see B's person: she may only reject, or confirm as someone she sees.
+    with pytest.raises(PermissionDenied):
+        services.pending_confirm(by=cast.worker_a, pending=pending, person=cast.person_b)
+    assert not Attendance.objects.exists()
+    # The federation, who sees both, confirms: now it counts, for street B.
+    attendance = services.pending_confirm(by=cast.admin, pending=pending, person=cast.person_b)
+    assert (attendance.enterprise, attendance.region, attendance.source) == (cast.enterprise_b, cast.street_b, "qr")
+    assert participation(cast, live) != before
+    assert AuditEvent.objects.filter(action="signin_confirm", actor=cast.admin).exists()
 
 
 def test_unknown_person_becomes_one_pending_sign_in_and_the_audit_holds_no_number(cast, live):
@@ -39,7 +66,7 @@ def test_unknown_person_becomes_one_pending_sign_in_and_the_audit_holds_no_numbe
     assert (pending.name, pending.mobile, pending.enterprise_name) == ("陈新人", "13912345678", "新人咨询")
     assert not Person.objects.filter(name="陈新人").exists()
     again, _ = services.signin(activity=live, name="陈新人", mobile="139 1234 5678")
-    assert again == services.ALREADY
+    assert again == services.PENDING
     assert PendingAttendee.objects.count() == 1
     event = AuditEvent.objects.get(action="signin")
     assert "13912345678" not in str(event.__dict__)
@@ -76,8 +103,9 @@ def test_staff_confirm_a_pending_sign_in_as_a_new_person(cast, live):
     assert AuditEvent.objects.filter(action="signin_confirm").count() == 1
     with pytest.raises(ValidationError):
         services.pending_confirm(by=cast.worker_a, pending=pending, person=cast.person_a)
-    # Now known: the next sign-in with the same details is matched at once.
-    assert services.signin(activity=live, name="陈新人", mobile="13912345678")[0] == services.ALREADY
+    # Now known and counted: signing in again adds nothing, and is answered as any other visitor.
+    assert services.signin(activity=live, name="陈新人", mobile="13912345678") == (services.PENDING, None)
+    assert PendingAttendee.objects.count() == 1 and Attendance.objects.count() == 1
 
 
 def test_confirming_as_an_existing_person_and_rejecting(cast, live):

@@ -1,4 +1,5 @@
-"""The public sign-in page: signed, expiring URL; CSRF-protected form; rate limit; one attendance however often."""
+"""The public sign-in page: signed, expiring URL; CSRF-protected form; rate limit; no register oracle; a
+visitor's sign-in waits for staff."""
 
 import datetime as dt
 
@@ -24,16 +25,38 @@ def url(activity) -> str:
     return reverse("activities:signin", args=[qr.make_token(activity)])
 
 
-def test_sign_in_twice_counts_once(cast, live):
+def test_the_reply_is_the_same_whatever_was_typed_and_nothing_counts_until_confirmed(cast, live):
     client = Client()
     page = client.get(url(live))
     assert page.status_code == 200 and "东华门“四信”讲堂" in page.content.decode()
-    data = {"name": "王东华", "mobile": cast.person_a.mobile}
-    first = client.post(url(live), data).content.decode()
-    assert "签到成功" in first
-    second = client.post(url(live), data).content.decode()
-    assert "已签到" in second and "签到成功" not in second
-    assert Attendance.objects.filter(activity=live, person=cast.person_a).count() == 1
+    typed = [
+        {"name": "王东华", "mobile": cast.person_a.mobile},  # registered, this street
+        {"name": "李景山", "mobile": cast.person_b.mobile},  # registered, another street
+        {"name": "王东华", "mobile": cast.person_b.mobile},  # a registered mobile with another's name
+        {"name": "陈新人", "mobile": "13912345678"},  # unknown
+        {"name": "王东华", "mobile": cast.person_a.mobile},  # again
+    ]
+    replies = [client.post(url(live), data) for data in typed]
+    first = replies[0]
+    assert first.status_code == 200 and "签到信息已提交" in first.content.decode()
+    assert "王东华" not in first.content.decode()  # nothing typed is echoed
+    for reply in replies[1:]:
+        assert (reply.status_code, reply.content) == (first.status_code, first.content)
+    assert not Attendance.objects.exists()
+    # One waiting sign-in per mobile number (the third shares the second's).
+    assert PendingAttendee.objects.filter(activity=live, state="pending").count() == 3
+
+
+def test_a_logged_in_user_of_the_enterprise_counts_its_person_in_at_once(cast, live):
+    client = Client()
+    client.force_login(cast.enterprise_user_a)
+    reply = client.post(url(live), {"name": "王东华", "mobile": cast.person_a.mobile}).content.decode()
+    assert "签到成功" in reply
+    assert "已签到" in client.post(url(live), {"name": "王东华", "mobile": cast.person_a.mobile}).content.decode()
+    assert Attendance.objects.get(activity=live).person == cast.person_a
+    # Another enterprise's person, from the same login: pending, with the visitors' reply.
+    other = client.post(url(live), {"name": "李景山", "mobile": cast.person_b.mobile}).content.decode()
+    assert "签到信息已提交" in other and Attendance.objects.count() == 1 and PendingAttendee.objects.count() == 1
 
 
 def test_the_form_needs_its_csrf_token(cast, live):
@@ -44,7 +67,7 @@ def test_the_form_needs_its_csrf_token(cast, live):
     page = client.get(url(live))
     token = page.cookies["csrftoken"].value
     ok = client.post(url(live), {"name": "王东华", "mobile": cast.person_a.mobile, "csrfmiddlewaretoken": token})
-    assert ok.status_code == 200 and Attendance.objects.count() == 1
+    assert ok.status_code == 200 and PendingAttendee.objects.count() == 1
 
 
 def test_bad_input_is_explained_and_writes_nothing(live):
