@@ -106,15 +106,16 @@ class CategoryOut(Schema):
     kind: str
     label: str
     quota: int
-    approved: int
+    approved: int = Field(description="已通过的推荐数：仅计调用者可见的推荐（街道用户为本街道的）")
 
     @staticmethod
     def resolve_label(obj) -> str:
         return obj.get_kind_display()
 
     @staticmethod
-    def resolve_approved(obj) -> int:
-        return obj.nominations.filter(state=Nomination.State.APPROVED).count()
+    def resolve_approved(obj, context) -> int:
+        # Over the nominations the caller sees, as on the campaign page (DESIGN §4).
+        return kpis.approved_by_category(context["request"].auth_user, obj.campaign).get(obj.pk, 0)
 
 
 class CampaignOut(Schema):

@@ -10,7 +10,7 @@ from django.db.models import Count
 
 from shanghui.orgs.models import Region
 
-from .models import CategoryKind, Honor, Level
+from .models import CategoryKind, Honor, Level, Nomination
 
 
 def scope_honours(scope):
@@ -45,3 +45,19 @@ def commendations(scope, year: int) -> dict[str, int]:
 
 def years(scope) -> list[int]:
     return sorted(set(scope_honours(scope).order_by().values_list("year", flat=True)), reverse=True)
+
+
+def approved_by_category(user, campaign) -> dict[int, int]:
+    """{category id: approved nominations} of `campaign`, counted over the nominations `user` sees:
+    a street worker's figure is her street's, never the district's (DESIGN §4)."""
+    rows = (Nomination.objects.visible_to(user).filter(category__campaign=campaign,
+                                                        state=Nomination.State.APPROVED)
+            .order_by().values_list("category").annotate(n=Count("id")))
+    return dict(rows)
+
+
+def sees_whole_campaign(user, campaign) -> bool:
+    """Does the user's scope hold the campaign's whole region (so his counts are the campaign's)?"""
+    if user.is_superuser:
+        return True
+    return bool(getattr(user, "region_path", "")) and campaign.region.path.startswith(user.region_path)

@@ -192,14 +192,13 @@ def campaign_detail(request, pk):
     user = request.user
     campaign = get_object_or_404(_campaigns(user), pk=pk)
     nominations = _nominations(user).filter(category__campaign=campaign).prefetch_related("objections")
-    categories = []
-    for category in campaign.categories.all():
-        rows = [n for n in nominations if n.category_id == category.pk]
-        approved = category.nominations.filter(state=Nomination.State.APPROVED).count()  # all, not just visible
-        categories.append({"category": category, "nominations": rows, "approved": approved})
+    approved = kpis.approved_by_category(user, campaign)
+    categories = [{"category": category, "nominations": [n for n in nominations if n.category_id == category.pk],
+                   "approved": approved.get(category.pk, 0)} for category in campaign.categories.all()]
     can_run = services.can_run_campaign(user, campaign)
     return render(request, "honors/campaign_detail.html", {
         "campaign": campaign, "categories": categories, "can_run": can_run,
+        "whole_campaign": kpis.sees_whole_campaign(user, campaign),
         "can_nominate": services.can_nominate(user, campaign),
         "open_objections": Objection.objects.visible_to(user).open().filter(
             nomination__category__campaign=campaign).count(),

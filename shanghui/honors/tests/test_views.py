@@ -1,11 +1,13 @@
 """The pages write through the services: campaign, nomination, honour with evidence, refusals shown as messages."""
 
 import datetime as dt
+import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from shanghui.accounts.models import ApiToken
 from shanghui.honors import services
 from shanghui.honors.models import Campaign, CategoryKind, Honor, Nomination
 
@@ -88,3 +90,25 @@ def test_deciding_during_the_notice_shows_why_and_writes_nothing(world):
     response = _client(cast.admin).post(reverse("honors:campaign_decide", args=[world.campaign.pk]), follow=True)
     assert "公示期满后" in response.content.decode()
     assert not Honor.objects.exists()
+
+
+def test_approval_counts_are_over_the_nominations_the_user_may_see(world):
+    cast = world.cast
+    for nominee, chamber in ((world.org_a, cast.chamber_a), (world.org_b, cast.chamber_b)):
+        services.nomination_approve(by=cast.admin, nomination=nominate(world, world.orgs, nominee, chamber=chamber))
+    page = reverse("honors:campaign_detail", args=[world.campaign.pk])
+    api = f"/api/v1/honors/campaigns/{world.campaign.pk}"
+    seen = {}
+    for user in (cast.worker_a, cast.worker_b, cast.admin, cast.leader):
+        expected = {c.pk: Nomination.objects.visible_to(user).filter(category=c, state="approved").count()
+                    for c in (world.orgs, world.members)}
+        html = _client(user).get(page).content.decode()
+        shown = [int(n) for n in re.findall(r'class="approved-count">(\d+)<', html)]
+        assert shown == [expected[world.orgs.pk], expected[world.members.pk]], user.username
+        # A street's figure says it is the street's; the district's is the campaign's.
+        assert ("您范围内已通过" in html) == (user.role == "street_worker"), user.username
+        _, key = ApiToken.issue(user=user)
+        body = Client(headers={"Authorization": f"Bearer {key}"}).get(api).json()
+        assert {c["id"]: c["approved"] for c in body["categories"]} == expected, user.username
+        seen[user.username] = expected[world.orgs.pk]
+    assert seen == {"worker_a": 1, "worker_b": 1, "admin": 2, "leader": 2}
