@@ -156,7 +156,11 @@ def purge(*, before: dt.date, by=None) -> int:
         raise ValidationError(f"审计日志至少保留 {retention_days()} 天：只能清理 {limit:%Y-%m-%d} 之前的记录。")
     head = _locked_head()
     # Never purge (and so anchor) a history that already disagrees with its last checkpoint.
-    if problem := checkpoint.disagreement(head, checkpoint.latest()):
+    try:
+        problem = checkpoint.disagreement(head, checkpoint.latest())
+    except checkpoint.CheckpointError as e:
+        raise ValidationError(f"{e}，未清理。") from None
+    if problem:
         raise ValidationError(f"审计日志与外部检查点不符，未清理：{problem}")
     start = dt.datetime.combine(before, dt.time.min, tzinfo=timezone.get_current_timezone())
     first_kept = AuditEvent.objects.filter(seq__gt=head.floor_seq, at__gte=start).order_by("seq").first()
