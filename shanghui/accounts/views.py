@@ -45,6 +45,9 @@ def _locked_out(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def password_change(request):
+    # A locked account guesses no more old passwords, from this session or any other.
+    if request.method == "POST" and (locked := _locked_out(request)) is not None:
+        return locked
     form = PasswordForm(post_data(request))
     if request.method == "POST" and form.is_valid():
         try:

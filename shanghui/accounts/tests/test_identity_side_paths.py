@@ -174,6 +174,19 @@ def test_wrong_old_passwords_count_towards_the_lockout_and_are_audited(cast):
     assert User.objects.get(pk=cast.worker_a.pk).check_password(PASSWORD)
 
 
+def test_a_locked_account_guesses_no_old_password_from_another_session(cast, settings):
+    other = Client()
+    other.force_login(cast.worker_a)
+    for _ in range(settings.SHANGHUI_LOCKOUT_FAILURES):
+        login(Client(), "worker_a", "wrong")
+    new = "Xin@mima2026"
+    response = other.post(reverse("accounts:password_change"),
+                          {"old_password": PASSWORD, "new_password1": new, "new_password2": new})
+    assert response.status_code == 302 and response["Location"] == LOGIN
+    assert User.objects.get(pk=cast.worker_a.pk).check_password(PASSWORD)
+    assert not AuditEvent.objects.filter(action="password_change_failed").exists()
+
+
 # --- typed names at rest ----------------------------------------------------------
 
 
