@@ -1,4 +1,7 @@
+import itertools
 import os
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +20,25 @@ def pytest_configure(config):
 
     # Real hashing costs ~0.3 s a password; the cast has nine users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Audit checkpoints of throwaway test databases stay out of the real checkpoint folder
+    # (each test gets its own, see _own_audit_checkpoints); no automatic ones unless a test asks.
+    settings.SHANGHUI_AUDIT_CHECKPOINT_DIR = Path(tempfile.mkdtemp(prefix="shanghui-test-checkpoints-"))
+    settings.SHANGHUI_AUDIT_CHECKPOINT_MINUTES = 0
+
+
+_checkpoint_dirs = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _own_audit_checkpoints():
+    """Each test's database starts a new audit chain: its checkpoints must not meet another test's.
+    The folder is only named here; it is created when a checkpoint is written."""
+    from django.conf import settings
+
+    base = settings.SHANGHUI_AUDIT_CHECKPOINT_DIR
+    settings.SHANGHUI_AUDIT_CHECKPOINT_DIR = base / str(next(_checkpoint_dirs))
+    yield
+    settings.SHANGHUI_AUDIT_CHECKPOINT_DIR = base
 
 
 @pytest.fixture

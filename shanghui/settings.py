@@ -201,6 +201,11 @@ SHANGHUI_HOST = os.environ.get("SHANGHUI_HOST", "127.0.0.1")
 SHANGHUI_PORT = int(os.environ.get("SHANGHUI_PORT", 8000))
 SHANGHUI_BACKUP_DIR = Path(os.environ.get("SHANGHUI_BACKUP_DIR", DATA_DIR / "backups"))
 SHANGHUI_AUDIT_RETENTION_DAYS = int(os.environ.get("SHANGHUI_AUDIT_RETENTION_DAYS", 180))
+# Audit checkpoints (audit/checkpoint.py): outside the data directory, so that a copy or
+# rewrite of the data directory and database does not carry them along.
+SHANGHUI_AUDIT_CHECKPOINT_DIR = Path(os.environ.get(
+    "SHANGHUI_AUDIT_CHECKPOINT_DIR", DATA_DIR.with_name(DATA_DIR.name + "-audit-checkpoints")))
+SHANGHUI_AUDIT_CHECKPOINT_MINUTES = int(os.environ.get("SHANGHUI_AUDIT_CHECKPOINT_MINUTES", 60))
 
 # Key for encrypting personal data (ID and mobile numbers). It lives outside the
 # database: in the environment, or a key file (by default in the data directory,
@@ -211,9 +216,19 @@ SHANGHUI_FIELD_KEY_FILE = Path(os.environ.get("SHANGHUI_FIELD_KEY_FILE", DATA_DI
 PAGE_SIZE = 25
 DEMO_PASSWORD = os.environ.get("SHANGHUI_DEMO_PASSWORD", "Demo@2026")
 
+# Audit checkpoints also go to the system log where there is one (/dev/log), and to the app log.
+SYSLOG_SOCKET = os.environ.get("SHANGHUI_SYSLOG_SOCKET", "/dev/log")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        **({"syslog": {"class": "logging.handlers.SysLogHandler", "address": SYSLOG_SOCKET}}
+           if os.path.exists(SYSLOG_SOCKET) else {}),
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "shanghui.audit.checkpoint": {
+            "handlers": ["syslog"] if os.path.exists(SYSLOG_SOCKET) else [], "level": "INFO"},
+    },
 }

@@ -73,10 +73,20 @@ class ApiTokenAdmin(ReadOnlyAdmin):
 
 @admin.register(LoginLock)
 class LoginLockAdmin(ReadOnlyAdmin):
-    list_display = ("scope", "value", "until")
+    # A locked name is kept as a digest: the account is shown when the name is one, else "（未知账号）".
+    list_display = ("scope", "target", "until")
+    fields = ("scope", "target", "until")
+    readonly_fields = ("target",)
+    search_fields = ("user__username",)
+
+    @admin.display(description="账号或地址")
+    def target(self, obj):
+        return obj.target
 
     def get_queryset(self, request):
-        return LoginLock.objects.all() if request.user.is_superuser else LoginLock.objects.none()
+        if not request.user.is_superuser:
+            return LoginLock.objects.none()
+        return LoginLock.objects.select_related("user")
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser  # deleting a lock lets the name or address log in again

@@ -35,5 +35,5 @@ class LockoutBackend(ModelBackend):
             if request is not None and (lock := lockout.locked(username, address)) is not None:
                 request.login_lock = lock  # this failure was the one that locked it
         else:
-            lockout.clear(username)
+            lockout.password_accepted(user)
         return user

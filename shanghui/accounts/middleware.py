@@ -4,8 +4,9 @@
 2. SecondFactorMiddleware: a session owing a TOTP code reaches only the 2FA pages.
 3. PasswordPolicyMiddleware: an initial, reset or expired password must be changed first.
 
-The API (/api/) is left to its own authentication: it answers 401 rather than
-redirecting, and api/auth.py refuses a session that still owes a second factor.
+The API (/api/) is left to its own authentication: it answers 401/403 rather than
+redirecting; api/auth.py refuses a session that still owes a second factor, and a
+session or token whose password must be changed (policy.password_change_due).
 """
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from . import sessions
+from .policy import password_change_due
 
 TIMEOUT_MESSAGES = {
     "idle": "您已长时间未操作，为保护账号安全已自动退出，请重新登录。",
@@ -78,11 +80,9 @@ class PasswordPolicyMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (user is not None and user.is_authenticated and (user.must_change_password or user.password_expired)
-                and not _exempt(request, "accounts:password_change", "accounts:logout")):
-            if user.must_change_password:
-                messages.warning(request, "您正在使用初始密码或管理员重置的密码，请先修改密码。")
-            else:
-                messages.warning(request, "您的密码已超过有效期，请先修改密码。")
+        if (user is not None and user.is_authenticated
+                and not _exempt(request, "accounts:password_change", "accounts:logout")
+                and (reason := password_change_due(user))):
+            messages.warning(request, reason)
             return redirect("accounts:password_change")
         return self.get_response(request)

@@ -8,6 +8,9 @@ from django.utils import timezone
 
 from .roles import REGION_ROLES, Role
 
+# What the lockout tables and the audit log show for a typed name that is no account.
+UNKNOWN_ACCOUNT = "（未知账号）"
+
 
 class UserQuerySet(models.QuerySet):
     def visible_to(self, user) -> "UserQuerySet":
@@ -119,25 +122,41 @@ class PasswordHistory(models.Model):
 
 
 class LoginFailure(models.Model):
-    """One failed login (wrong password or second factor), counted for the lockout rules."""
+    """One failed login step, counted for the lockout rules.
 
-    username = models.CharField(max_length=150, db_index=True)
+    The typed account name is kept only as a keyed digest (lockout.account_digest): what
+    someone types into the name box may be a mobile or ID number, or a mistyped password.
+    A second-factor failure outlives the next correct password, so that knowing the
+    password does not buy a fresh set of guesses at the code.
+    """
+
+    class Kind(models.TextChoices):
+        PASSWORD = "password", "密码"
+        SECOND_FACTOR = "second_factor", "双因素验证码"
+
+    account = models.CharField(max_length=64, db_index=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PASSWORD)
     address = models.CharField(max_length=64, blank=True, db_index=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
     def __str__(self) -> str:
-        return f"{self.username} {self.address} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {self.address} {self.at:%Y-%m-%d %H:%M}"
 
 
 class LoginLock(models.Model):
-    """An account name or a source address refused until `until`."""
+    """An account (by the digest of its name) or a source address refused until `until`."""
 
     class Scope(models.TextChoices):
         USER = "user", "账号"
         ADDRESS = "address", "来源地址"
 
     scope = models.CharField("锁定对象", max_length=10, choices=Scope.choices)
-    value = models.CharField("账号或地址", max_length=150)
+    # USER: the keyed digest of the typed name, never the name itself; ADDRESS: the address.
+    value = models.CharField("账号摘要或地址", max_length=150)
+    # The account the name belongs to, when it belongs to one: so an administrator can see
+    # whom to unlock without the table keeping names nobody has.
+    user = models.ForeignKey(User, verbose_name="账号", null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+")
     until = models.DateTimeField("锁定至")
 
     class Meta:
@@ -145,7 +164,13 @@ class LoginLock(models.Model):
         constraints = [models.UniqueConstraint(fields=["scope", "value"], name="loginlock_scope_value")]
 
     def __str__(self) -> str:
-        return f"{self.get_scope_display()} {self.value}"
+        return f"{self.get_scope_display()} {self.target}"
+
+    @property
+    def target(self) -> str:
+        if self.scope == self.Scope.ADDRESS:
+            return self.value
+        return self.user.username if self.user_id else UNKNOWN_ACCOUNT
 
 
 class ApiTokenQuerySet(models.QuerySet):

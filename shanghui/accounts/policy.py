@@ -72,6 +72,22 @@ def password_expired(user) -> bool:
     return timezone.now() - changed > dt.timedelta(days=days)
 
 
+MUST_CHANGE = "您正在使用初始密码或管理员重置的密码，请先修改密码。"
+EXPIRED = "您的密码已超过有效期，请先修改密码。"
+
+
+def password_change_due(user) -> str:
+    """Why this user must change the password before doing anything else ('' when not).
+
+    One rule for every entry: the pages (PasswordPolicyMiddleware) and the API, by session or token.
+    """
+    if user.must_change_password:
+        return MUST_CHANGE
+    if password_expired(user):
+        return EXPIRED
+    return ""
+
+
 def generate_password(length: int = 12) -> str:
     """A random initial password that satisfies the policy (shown once to the administrator)."""
     # Without look-alikes (0/O, 1/l/I), since it is read off a screen and typed in.

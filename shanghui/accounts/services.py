@@ -7,8 +7,10 @@ scope changes are audited as "role_change" with the before and after (codes only
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from shanghui.audit import record
+from shanghui.audit.context import source_address
 from shanghui.core import crypto
 
 from . import lockout, totp
@@ -142,11 +144,21 @@ def user_reset_second_factor(*, by, user: User) -> User:
     return user
 
 
-@transaction.atomic
 def password_change(*, by, old_password: str, new_password: str) -> None:
-    """The user's own change: old password, the policy (complexity, history), then clear the forced change."""
+    """The user's own change: old password, the policy (complexity, history), then clear the forced change.
+
+    A wrong old password is a failed login like any other: it counts towards the lockout and is
+    audited, outside the change's transaction so that refusing the change does not undo them.
+    """
     if not by.check_password(old_password):
+        record(by=by, action="password_change_failed", obj=by, success=False, extra={"reason": "old_password"})
+        lockout.note_failure(by.username, source_address.get())
         raise ValidationError({"old_password": "原密码不正确。"})
+    _password_set(by, new_password)
+
+
+@transaction.atomic
+def _password_set(by, new_password: str) -> None:
     validate_password(new_password, by)  # ValidationError with the policy's Chinese messages
     by.set_password(new_password)
     by.must_change_password = False
@@ -181,12 +193,18 @@ def totp_disable(*, by, code: str) -> None:
 
 
 def totp_check(*, user: User, code: str) -> bool:
-    """Is `code` a fresh, valid code of the user's authenticator? A used code is not accepted again."""
+    """Is `code` a fresh, valid code of the user's authenticator? A used code is not accepted again.
+
+    The step is consumed by one conditional UPDATE whose row count decides: of two requests
+    racing with the same code, the database lets exactly one move `totp_last_step` forward.
+    """
     if not user.totp_enabled:
         return False
     step = totp.matching_step(totp.user_secret(user), code, after=user.totp_last_step)
     if step is None:
         return False
-    User.objects.filter(pk=user.pk).update(totp_last_step=step)
+    fresh = Q(totp_last_step__isnull=True) | Q(totp_last_step__lt=step)
+    if not User.objects.filter(fresh, pk=user.pk, totp_enabled=True).update(totp_last_step=step):
+        return False
     user.totp_last_step = step
     return True

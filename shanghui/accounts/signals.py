@@ -3,7 +3,7 @@ from django.dispatch import receiver
 
 from shanghui.audit import record
 
-from . import sessions
+from . import lockout, sessions
 
 
 @receiver(user_logged_in)
@@ -21,8 +21,9 @@ def _logged_out(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
-    # The attempted user name is kept (it is what an auditor needs); the password never is.
-    extra = {"username": str(credentials.get("username", ""))[:150]}
+    # The account's name when the typed one is an account (what an auditor needs); a typed name
+    # that is no account may be a phone or ID number, or a password typed in the wrong box: never kept.
+    extra = {"username": lockout.audit_name(str(credentials.get("username", "")))}
     if getattr(request, "login_blocked", False):
         extra["refused_by_lock"] = request.login_lock.scope
     record(by=None, action="login_failed", object_type="accounts.user", extra=extra, success=False)

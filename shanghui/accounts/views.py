@@ -32,15 +32,30 @@ def _apply(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def _locked_out(request):
+    """If the account (or the address) is locked now, end this session too and say why."""
+    lock = lockout.locked(request.user.username, client_address(request))
+    if lock is None:
+        return None
+    logout(request)
+    messages.error(request, lockout.message(lock))
+    return redirect("accounts:login")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def password_change(request):
+    # A locked account guesses no more old passwords, from this session or any other.
+    if request.method == "POST" and (locked := _locked_out(request)) is not None:
+        return locked
     form = PasswordForm(post_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.password_change(by=request.user, old_password=form.cleaned_data["old_password"],
                                      new_password=form.cleaned_data["new_password1"])
         except ValidationError as e:
+            if (locked := _locked_out(request)) is not None:
+                return locked
             # The policy's messages belong under the new password.
             if hasattr(e, "error_dict"):
                 _apply(form, e)
@@ -77,18 +92,20 @@ def totp_verify(request):
     user = request.user
     if not sessions.second_factor_pending(request) or not user.totp_enabled:
         return redirect("home")
+    # A lock taken while this session waited (by its own or another session's failures) ends it:
+    # no session, however many were opened with the password, keeps guessing codes.
+    if (locked := _locked_out(request)) is not None:
+        return locked
     form = CodeForm(post_data(request))
     if request.method == "POST" and form.is_valid():
         if services.totp_check(user=user, code=form.cleaned_data["code"]):
+            lockout.clear(user.username)
             _second_factor_done(request, "login_2fa")
             return redirect(_next_url(request))
         record(by=user, action="2fa_failed", obj=user, success=False)
-        lockout.note_failure(user.username, client_address(request))
-        lock = lockout.locked(user.username, client_address(request))
-        if lock is not None:
-            logout(request)
-            messages.error(request, lockout.message(lock))
-            return redirect("accounts:login")
+        lockout.note_failure(user.username, client_address(request), kind=lockout.SECOND_FACTOR)
+        if (locked := _locked_out(request)) is not None:
+            return locked
         form.add_error("code", "验证码不正确或已使用过，请输入手机上最新的验证码。")
     return render(request, "accounts/totp_verify.html", {"form": form, "next": request.GET.get("next", "")})
 

@@ -1,7 +1,8 @@
 """Who is calling: a bearer token, or the browser's logged-in session.
 
 Both set `request.auth_user`, the user every endpoint scopes its reads and writes to.
-Anything else is refused with 401 (see errors.py).
+Anything else is refused with 401 (see errors.py); a user who must change the password
+first gets 403 whichever way he calls.
 """
 
 import datetime as dt
@@ -13,7 +14,17 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from shanghui.accounts.models import ApiToken
+from shanghui.accounts.policy import password_change_due
 from shanghui.accounts.sessions import second_factor_pending
+
+PASSWORD_CHANGE_DUE = "须先修改密码：{reason}请登录网页修改密码后再调用接口。"
+
+
+def _refuse_until_password_changed(user) -> None:
+    """An initial, reset or expired password holds on the API as on the pages, for sessions and tokens."""
+    if reason := password_change_due(user):
+        raise HttpError(403, PASSWORD_CHANGE_DUE.format(reason=reason.removesuffix("请先修改密码。")))
+
 
 # last_used is for spotting stale tokens, not an access log: one UPDATE a minute is enough.
 TOUCH_EVERY = dt.timedelta(minutes=1)
@@ -28,6 +39,7 @@ class TokenAuth(HttpBearer):
         api_token = ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(token)).first()
         if api_token is None or not api_token.user.is_active:
             return None
+        _refuse_until_password_changed(api_token.user)
         now = timezone.now()
         if api_token.last_used is None or now - api_token.last_used >= TOUCH_EVERY:
             ApiToken.objects.filter(pk=api_token.pk).update(last_used=now)
@@ -47,6 +59,7 @@ class SessionAuth(APIKeyCookie):
             return None
         if second_factor_pending(request):  # password checked, TOTP code still owed: not logged in yet
             return None
+        _refuse_until_password_changed(user)
         # Django's CSRF check passes safe methods (GET, HEAD, OPTIONS) by itself.
         if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
             raise HttpError(403, "CSRF 校验失败：请刷新页面后重试。")

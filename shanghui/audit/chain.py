@@ -5,10 +5,10 @@ and `hash` = SHA-256 of its canonical content including `seq` and `prev_hash`. E
 row changes its hash; deleting or reordering rows breaks the `seq` run or the links; cutting
 rows off the end no longer matches the chain head. `verify()` finds the first such row.
 
-What the chain cannot stop: someone with write access to the database and this code can
-rebuild the whole chain. The head hash that `audit_verify` prints should therefore also be
-kept outside the database (see docs/security.md); the database triggers (migration 0003)
-make edits outside the application harder still.
+What the chain alone cannot stop: someone with write access to the database and this code
+can rebuild the whole chain. The head is therefore also anchored outside the database
+(checkpoint.py), and `verify()` compares with the latest checkpoint; the database triggers
+(triggers.py) refuse deleting young rows and moving the floor past them.
 """
 
 import datetime as dt
@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from . import checkpoint
 from .models import AuditChainHead, AuditEvent
+from .triggers import MIN_RETENTION_DAYS
 
 HEAD_ID = 1
 PURGE_ACTION = "audit_purge"
-MIN_RETENTION_DAYS = 180
 
 # The columns that make up an event's content. `actor_id` is left out on purpose: deleting
 # a user sets it to NULL (the only UPDATE the triggers allow); `actor_name` keeps who it was.
@@ -74,6 +75,7 @@ def append(event: AuditEvent) -> AuditEvent:
     super(AuditEvent, event).save(force_insert=True)
     head.seq, head.hash = event.seq, event.hash
     head.save(update_fields=["seq", "hash"])
+    checkpoint.after_append()
     return event
 
 
@@ -85,6 +87,7 @@ class Verdict:
     seq: int | None = None  # the first bad row, when there is one
     head_seq: int = 0
     head_hash: str = ""
+    anchor: checkpoint.Checkpoint | None = None  # the external checkpoint compared with, if any
 
 
 def verify() -> Verdict:
@@ -117,8 +120,16 @@ def verify() -> Verdict:
     if (expected - 1, prev) != (head.seq, head.hash):
         return Verdict(False, checked, f"链头记到第 {head.seq} 条，表中只到第 {expected - 1} 条：末尾的记录被删除过。",
                        seq=expected, head_seq=head.seq, head_hash=head.hash)
+    # A chain rebuilt with recomputed hashes passes the walk; the external checkpoint does not agree.
+    try:
+        anchor = checkpoint.latest()
+        problem = checkpoint.disagreement(head, anchor)
+    except checkpoint.CheckpointError as e:
+        anchor, problem = None, str(e)
+    if problem:
+        return Verdict(False, checked, problem, head_seq=head.seq, head_hash=head.hash)
     return Verdict(True, checked, f"审计日志完整：共校验 {checked} 条，链头第 {head.seq} 条。",
-                   head_seq=head.seq, head_hash=head.hash)
+                   head_seq=head.seq, head_hash=head.hash, anchor=anchor)
 
 
 def retention_days() -> int:
@@ -133,7 +144,8 @@ def purge(*, before: dt.date, by=None) -> int:
 
     Refuses a date inside the retention period. The purge is itself an audit event that
     carries the checkpoint (the last deleted row's seq and hash); the chain head keeps the
-    same pair, and the database triggers let only rows at or below it be deleted.
+    same pair, and the database triggers let only rows at or below it, and older than the
+    retention minimum, be deleted. The new state is anchored outside the database.
     """
     from django.core.exceptions import ValidationError
 
@@ -143,6 +155,13 @@ def purge(*, before: dt.date, by=None) -> int:
     if before > limit:
         raise ValidationError(f"审计日志至少保留 {retention_days()} 天：只能清理 {limit:%Y-%m-%d} 之前的记录。")
     head = _locked_head()
+    # Never purge (and so anchor) a history that already disagrees with its last checkpoint.
+    try:
+        problem = checkpoint.disagreement(head, checkpoint.latest())
+    except checkpoint.CheckpointError as e:
+        raise ValidationError(f"{e}，未清理。") from None
+    if problem:
+        raise ValidationError(f"审计日志与外部检查点不符，未清理：{problem}")
     start = dt.datetime.combine(before, dt.time.min, tzinfo=timezone.get_current_timezone())
     first_kept = AuditEvent.objects.filter(seq__gt=head.floor_seq, at__gte=start).order_by("seq").first()
     last = (first_kept.seq - 1) if first_kept else head.seq
@@ -156,4 +175,9 @@ def purge(*, before: dt.date, by=None) -> int:
     # The plain QuerySet.delete is closed (append-only); this is the one sanctioned delete.
     models_qs = AuditEvent.objects.filter(seq__lte=last)
     models_qs._raw_delete(models_qs.db)
+    # Anchored before the commit: if the checkpoint cannot be written, nothing is purged.
+    try:
+        checkpoint.write(AuditChainHead.objects.get(pk=HEAD_ID), reason="purge", check=False)
+    except checkpoint.CheckpointError as e:
+        raise ValidationError(str(e)) from None
     return count

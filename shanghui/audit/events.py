@@ -23,6 +23,8 @@ ACTION_LABELS = {
     "signin_reject": "驳回签到",
     "rotate_keys": "更换加密密钥",
     "audit_purge": "清理过期审计日志",
+    "import_dry_run": "导入预检",
+    "password_change_failed": "修改密码失败",
     "backup": "备份",
     "restore": "恢复",
 }

@@ -5,21 +5,36 @@ same through raw SQL, for PostgreSQL and SQLite:
 
 - an UPDATE of an event, except setting `actor_id` to NULL (what deleting a user does;
   `actor_id` is outside the hashed content, `actor_name` keeps who it was);
-- a DELETE of an event above the purge floor (`audit_purge` moves the floor first);
-- a chain head that moves backwards, or is deleted.
+- a DELETE of an event above the purge floor, or younger than the retention minimum
+  (`audit_purge` moves the floor first, and only past old rows);
+- a chain head that moves backwards, or is deleted; a floor moved to anything but an
+  existing event, with its hash, older than the retention minimum.
+
+So someone with only INSERT/UPDATE/DELETE rights cannot delete young events, however
+the floor is set. The minimum is MIN_RETENTION_DAYS (180): the configured retention may
+be longer, which the purge command enforces.
 
 On SQLite a later migration that rebuilds the table drops its triggers: the test
 `test_append_only_triggers_are_installed` catches that. Whoever owns the tables can still
-drop the triggers: the hash chain (and a head hash kept elsewhere) detects what follows.
+drop the triggers: the hash chain and the external checkpoints (checkpoint.py) detect
+what follows.
 """
 
 from contextlib import contextmanager
 
+MIN_RETENTION_DAYS = 180  # the same floor as chain.MIN_RETENTION_DAYS (which imports this one)
+
 MESSAGE = "audit events are append-only (审计事件只能追加，不能修改或删除)"
 HEAD_MESSAGE = "the audit chain head only moves forward (审计哈希链头只能前移)"
+FLOOR_MESSAGE = ("the purge floor only moves past events older than the retention period "
+                 "(清理起点只能移过保留期以外的记录)")
 
 _EVENT_COLUMNS = ("id", "at", "actor_name", "action", "object_type", "object_id", "object_repr", "fields",
                   "extra", "source_address", "success", "seq", "prev_hash", "hash")
+
+# Django keeps SQLite datetimes as UTC text 'YYYY-MM-DD HH:MM:SS[.ffffff]': compared as text.
+_SQLITE_OLD = f"strftime('%Y-%m-%d %H:%M:%f', 'now', '-{MIN_RETENTION_DAYS} days')"
+_PG_OLD = f"now() - interval '{MIN_RETENTION_DAYS} days'"
 
 SQLITE_TRIGGERS = {
     "audit_event_no_update": f"""
@@ -29,12 +44,19 @@ SQLITE_TRIGGERS = {
     "audit_event_no_delete": f"""
         CREATE TRIGGER IF NOT EXISTS audit_event_no_delete BEFORE DELETE ON audit_auditevent
         WHEN OLD.seq > coalesce((SELECT floor_seq FROM audit_auditchainhead WHERE id = 1), 0)
+          OR OLD.at >= {_SQLITE_OLD}
         BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
     "audit_head_forward": f"""
         CREATE TRIGGER IF NOT EXISTS audit_head_forward BEFORE UPDATE ON audit_auditchainhead
         WHEN NEW.id IS NOT OLD.id OR NEW.seq < OLD.seq OR (NEW.seq = OLD.seq AND NEW.hash IS NOT OLD.hash)
           OR NEW.floor_seq < OLD.floor_seq OR NEW.floor_seq > NEW.seq
         BEGIN SELECT RAISE(ABORT, '{HEAD_MESSAGE}'); END""",
+    "audit_head_floor": f"""
+        CREATE TRIGGER IF NOT EXISTS audit_head_floor BEFORE UPDATE ON audit_auditchainhead
+        WHEN (NEW.floor_seq IS NOT OLD.floor_seq OR NEW.floor_hash IS NOT OLD.floor_hash)
+          AND NOT EXISTS (SELECT 1 FROM audit_auditevent WHERE seq = NEW.floor_seq AND hash = NEW.floor_hash
+                          AND at < {_SQLITE_OLD})
+        BEGIN SELECT RAISE(ABORT, '{FLOOR_MESSAGE}'); END""",
     "audit_head_no_delete": f"""
         CREATE TRIGGER IF NOT EXISTS audit_head_no_delete BEFORE DELETE ON audit_auditchainhead
         BEGIN SELECT RAISE(ABORT, '{HEAD_MESSAGE}'); END""",
@@ -47,7 +69,8 @@ BEGIN
     IF NEW.actor_id IS NULL AND (to_jsonb(NEW) - 'actor_id') = (to_jsonb(OLD) - 'actor_id') THEN
       RETURN NEW;
     END IF;
-  ELSIF OLD.seq <= coalesce((SELECT floor_seq FROM audit_auditchainhead WHERE id = 1), 0) THEN
+  ELSIF OLD.seq <= coalesce((SELECT floor_seq FROM audit_auditchainhead WHERE id = 1), 0)
+        AND OLD.at < {_PG_OLD} THEN
     RETURN OLD;
   END IF;
   RAISE EXCEPTION '{MESSAGE}';
@@ -60,7 +83,12 @@ CREATE OR REPLACE FUNCTION audit_head_guard() RETURNS trigger LANGUAGE plpgsql A
 BEGIN
   IF TG_OP = 'UPDATE' AND NEW.id = OLD.id AND NEW.floor_seq >= OLD.floor_seq AND NEW.floor_seq <= NEW.seq
      AND (NEW.seq > OLD.seq OR (NEW.seq = OLD.seq AND NEW.hash = OLD.hash)) THEN
-    RETURN NEW;
+    IF (NEW.floor_seq = OLD.floor_seq AND NEW.floor_hash = OLD.floor_hash) OR EXISTS (
+        SELECT 1 FROM audit_auditevent WHERE seq = NEW.floor_seq AND hash = NEW.floor_hash
+          AND at < {_PG_OLD}) THEN
+      RETURN NEW;
+    END IF;
+    RAISE EXCEPTION '{FLOOR_MESSAGE}';
   END IF;
   RAISE EXCEPTION '{HEAD_MESSAGE}';
 END $$;
@@ -80,7 +108,8 @@ DROP FUNCTION IF EXISTS audit_head_guard();
 def install(connection) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            for sql in SQLITE_TRIGGERS.values():
+            for name, sql in SQLITE_TRIGGERS.items():
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")  # replace an older definition
                 cursor.execute(sql)
         elif connection.vendor == "postgresql":
             cursor.execute(POSTGRES_INSTALL)

@@ -6,7 +6,8 @@ user's write scope checked for every row. In a dry run nothing is written. In a
 commit the whole pass runs inside ONE transaction and batches are written as they
 go; if any row of the file has an error, the transaction is rolled back at the end,
 so a file is imported entirely or not at all. Every error keeps its row number,
-column and a Chinese message. A commit (successful or not) is one audit event.
+column and a Chinese message. A commit (successful or not) is one audit event, and so
+is a dry run (kind and row counts, no values).
 """
 
 import gc
@@ -160,7 +161,11 @@ def run(kind: Kind, path: Path | str, *, by, filename: str = "", dry_run: bool =
     except DatabaseError:
         result.file_error = "数据库暂时无法写入，本次导入未写入任何数据，请稍后重试。"
     result.seconds = round(time.monotonic() - started, 3)
-    if not dry_run and not result.committed:
+    if dry_run:
+        # A check reads every row of a file with the user's scope: an audit event too (counts only).
+        record(by=by, action="import_dry_run", object_type=f"imports.{result.kind}", success=result.ok,
+               extra={"kind": result.kind, **result.counts(), "file_error": bool(result.file_error)})
+    elif not result.committed:
         _audit(by, result, success=False)
     return result
 

@@ -128,7 +128,7 @@ def test_lockout_after_five_failures(client, cast):
 def test_lockout_lasts_thirty_minutes(client, cast):
     for _ in range(5):
         login(client, "worker_a", "wrong")
-    lock = LoginLock.objects.get(scope="user", value="worker_a")
+    lock = LoginLock.objects.get(scope="user", user=cast.worker_a)
     minutes = (lock.until - timezone.now()).total_seconds() / 60
     assert 29 < minutes <= 30
     LoginLock.objects.filter(pk=lock.pk).update(until=timezone.now() - dt.timedelta(seconds=1))

@@ -1,4 +1,5 @@
-"""`shanghui audit-verify`: walk the audit hash chain; exit 1 at the first broken or missing row."""
+"""`shanghui audit-verify`: walk the audit hash chain and compare it with the latest external
+checkpoint; exit 1 at the first broken or missing row, or when the checkpoint disagrees."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -13,7 +14,9 @@ class Command(BaseCommand):
         if not verdict.ok:
             raise CommandError(f"审计日志校验失败：{verdict.message}")
         self.stdout.write(verdict.message)
+        if verdict.anchor is not None:
+            self.stdout.write(f"与外部检查点一致：第 {verdict.anchor.seq} 条，{verdict.anchor.at}。")
+        else:
+            self.stdout.write("尚无外部检查点：请定期运行 shanghui audit-checkpoint。")
         if verdict.head_hash:
-            # Keep this line somewhere outside the database (syslog, a ticket, a printout):
-            # with it, even a rebuilt chain is caught.
             self.stdout.write(f"链头：第 {verdict.head_seq} 条 {verdict.head_hash}")

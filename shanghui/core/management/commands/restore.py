@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from shanghui.audit import record
+from shanghui.audit import checkpoint, record
 from shanghui.core import backup
 
 
@@ -35,5 +35,10 @@ class Command(BaseCommand):
             raise CommandError(str(e)) from None
         record(by=None, action="restore", object_type="core.backup",
                extra={"file": manifest["file"], "sha256": manifest["sha256"], "via": "command"})
+        # Going back to a backup is the one legitimate step back in the audit history: anchor it.
+        try:
+            checkpoint.take(reason="restore", check=False)
+        except checkpoint.CheckpointError as e:
+            self.stderr.write(f"警告：{e}")
         aside = f"\n恢复前的数据库已另存为：{manifest['aside']}" if manifest.get("aside") else ""
         self.stdout.write(f"已从 {dump.name} 恢复，{len(manifest['tables'])} 张表的行数与清单一致。{aside}")
