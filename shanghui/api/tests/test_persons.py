@@ -129,3 +129,14 @@ def test_unmask_refused_to_others_and_audited(cast, as_user):
     refused = AuditEvent.objects.filter(action="unmask", success=False)
     assert sorted(refused.values_list("actor_name", flat=True)) == ["enterprise_a", "leader", "root"]
     assert not AuditEvent.objects.filter(action="unmask", success=True).exists()
+
+
+def test_unmask_over_the_daily_limit_is_refused_and_audited(cast, as_user, settings):
+    settings.SHANGHUI_UNMASK_DAILY_LIMIT = 1
+    client = as_user(cast.worker_a)
+    assert client.post(f"{URL}{cast.person_a.pk}/unmask").status_code == 200
+    response = client.post(f"{URL}{cast.person_a.pk}/unmask")
+    assert response.status_code == 403 and "1 次上限" in response.json()["detail"]
+    assert cast.person_a.mobile not in response.content.decode()
+    refused = AuditEvent.objects.get(action="unmask", success=False)
+    assert refused.actor == cast.worker_a and refused.extra["refused"] == "daily_limit"
