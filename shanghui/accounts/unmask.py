@@ -28,6 +28,9 @@ DEFAULT_GRANTS: dict[str, frozenset[str]] = {
     Role.FEDERATION_ADMIN: frozenset({ID_NUMBER, MOBILE}),
     Role.STREET_WORKER: frozenset({MOBILE}),
 }
+# Grants that hold only for a user whose scope is one street: a street worker given a wider
+# region by mistake does not thereby reach the mobiles of the whole district.
+STREET_ONLY = frozenset({Role.STREET_WORKER})
 DEFAULT_DAILY_LIMIT = 50
 
 # The audit actions of this control; refused attempts are events too (success=False).
@@ -45,6 +48,8 @@ def grants() -> dict[str, frozenset[str]]:
 def unmask_kinds(user) -> frozenset[str]:
     """The kinds of number `user` may see in plain text (inside his scope)."""
     if user is None or not user.is_authenticated or not user.is_active or user.is_superuser:
+        return frozenset()
+    if user.role in STREET_ONLY and (user.region is None or user.region.level != "street"):
         return frozenset()
     return grants().get(user.role, frozenset())
 

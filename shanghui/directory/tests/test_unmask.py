@@ -84,6 +84,13 @@ def test_unmask_stops_at_the_daily_limit_and_the_refusal_is_audited(client, cast
     assert AuditEvent.objects.filter(action="unmask", success=True, actor=cast.worker_a).count() == 2
 
 
+def test_a_street_workers_grant_holds_only_in_a_street_scope(client, cast):
+    cast.worker_a.region = cast.district
+    cast.worker_a.save(update_fields=["region"])
+    assert unmask_kinds(cast.worker_a) == frozenset()
+    assert _unmask(client, cast.worker_a, cast.person_b).status_code == 403
+
+
 def test_grants_are_configured_in_one_place(client, cast, settings):
     settings.SHANGHUI_UNMASK_GRANTS = {"party_instructor": ["mobile"], "superuser": ["id_number", "mobile"]}
     assert _unmask(client, cast.instructor_a, cast.person_a).status_code == 200
