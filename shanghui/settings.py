@@ -157,6 +157,9 @@ SHANGHUI_LOCKOUT_ADDRESS_FAILURES = int(os.environ.get("SHANGHUI_LOCKOUT_ADDRESS
 SHANGHUI_LOCKOUT_MINUTES = int(os.environ.get("SHANGHUI_LOCKOUT_MINUTES", 30))
 SHANGHUI_SESSION_IDLE_SECONDS = int(os.environ.get("SHANGHUI_SESSION_IDLE_SECONDS", 30 * 60))
 SHANGHUI_REQUIRE_2FA_FOR_ADMINS = env_bool("SHANGHUI_REQUIRE_2FA_FOR_ADMINS", False)
+# Unmask grants per role and kind live in accounts/unmask.py (a deployment may set SHANGHUI_UNMASK_GRANTS
+# here to replace them); this caps each user's successful unmaskings per calendar day.
+SHANGHUI_UNMASK_DAILY_LIMIT = int(os.environ.get("SHANGHUI_UNMASK_DAILY_LIMIT", 50))
 
 LANGUAGE_CODE = "zh-hans"
 # The UI is Chinese only: without this, LocaleMiddleware would answer a browser that asks

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from .roles import REGION_ROLES, Role
+from .unmask import unmask_kinds
 
 # What the lockout tables and the audit log show for a typed name that is no account.
 UNKNOWN_ACCOUNT = "（未知账号）"
@@ -88,8 +89,9 @@ class User(AbstractUser):
         return Role(self.role).label if self.role else ("系统管理员" if self.is_superuser else "")
 
     @property
-    def can_unmask(self) -> bool:
-        return self.is_superuser or self.role == Role.FEDERATION_ADMIN
+    def unmask_kinds(self) -> frozenset[str]:
+        """The kinds of personal number this user may see in plain text (accounts/unmask.py)."""
+        return unmask_kinds(self)
 
     @property
     def can_manage_users(self) -> bool:

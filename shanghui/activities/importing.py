@@ -25,6 +25,7 @@ from shanghui.core import crypto
 from shanghui.directory.models import Enterprise, Person
 from shanghui.imports import cells, sql
 from shanghui.imports.exporting import Column as ExportColumn
+from shanghui.imports.exporting import personal_column
 from shanghui.imports.kinds import Kind, Row, refs, register
 from shanghui.imports.kinds.base import Column, diff
 from shanghui.orgs.models import Region
@@ -201,12 +202,11 @@ class AttendanceKind(Kind):
         return (Attendance.objects.visible_to(by).select_related("activity", "person", "enterprise")
                 .order_by("activity_id", "id"))
 
-    def export_columns(self, by) -> list[ExportColumn]:
-        plain = by.can_unmask
+    def export_columns(self, by, plain: bool = False) -> list[ExportColumn]:
         return [
             ExportColumn("活动编号", lambda a: a.activity_id, 12),
             ExportColumn("姓名", lambda a: a.person.name, 10),
-            ExportColumn("手机号码", (lambda a: a.person.mobile) if plain else (lambda a: a.person.mobile_masked), 14),
+            personal_column("手机号码", "mobile", lambda a: a.person, plain=plain),
             ExportColumn("所在企业", lambda a: a.enterprise.name if a.enterprise_id else "", 30),
             ExportColumn("统一社会信用代码", lambda a: a.enterprise.uscc if a.enterprise_id else "", 22),
         ]
@@ -366,7 +366,7 @@ class ActivityKind(Kind):
         return (Activity.objects.visible_to(by).select_related("region", "series").prefetch_related("organisers")
                 .order_by("start", "id"))
 
-    def export_columns(self, by) -> list[ExportColumn]:
+    def export_columns(self, by, plain: bool = False) -> list[ExportColumn]:
         return [
             ExportColumn("活动名称", lambda a: a.title, 36),
             ExportColumn("活动类型", lambda a: a.get_kind_display(), 14),

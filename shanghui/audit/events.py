@@ -12,6 +12,7 @@ ACTION_LABELS = {
     "update": "修改",
     "delete": "删除",
     "export": "导出",
+    "export_plain": "明文导出",
     "import": "导入",
     "login": "登录",
     "login_failed": "登录失败",

@@ -15,7 +15,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_POST
 
-from shanghui.accounts.scope import can_write_region
 from shanghui.core.crud import _style, require
 
 from . import services
@@ -48,8 +47,7 @@ def _forms(data=None, which=""):
 
 def _person(request, pk) -> Person:
     person = get_object_or_404(Person.objects.visible_to(request.user).select_related("region"), pk=pk)
-    require(request.user.can_unmask and can_write_region(request.user, person.region),
-            "只有工商联管理员可以处理个人信息权利请求。")
+    require(services.may_handle_personal_rights(request.user, person), services.PERSONAL_RIGHTS_REFUSED)
     return person
 
 

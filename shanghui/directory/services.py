@@ -4,10 +4,12 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
+from shanghui.accounts import unmask
 from shanghui.accounts.roles import Role
-from shanghui.accounts.scope import require_enterprise, require_region
+from shanghui.accounts.scope import can_write_region, require_enterprise, require_region
 from shanghui.audit import record
 from shanghui.core import services as base
 from shanghui.orgs.models import Chamber, Region
@@ -122,12 +124,38 @@ def person_delete(*, by, person: Person) -> None:
     base.delete(by=by, obj=person)
 
 
+UNMASK_REFUSED = "您无权查看完整的个人信息。"
+# Far past any real primary key; a larger id in a URL would overflow the database's integer.
+_MAX_PK = 2**62
+
+
 def person_unmask(*, by, person: Person) -> dict[str, str]:
-    """The plain ID and mobile numbers, for users allowed to see them; every call is audited."""
-    if not by.can_unmask or not Person.objects.visible_to(by).filter(pk=person.pk).exists():
-        raise PermissionDenied("您无权查看完整的个人信息。")
-    record(by=by, action="unmask", obj=person, fields=["id_number", "mobile"])
-    return {"id_number": person.id_number, "mobile": person.mobile}
+    """The plain numbers of the kinds `by` is granted (accounts/unmask.py), for a person in his
+    scope, within his daily limit. Every call is an audit event; a refused one too (success=False).
+
+    Not atomic on purpose: the refusal's audit event must survive the exception.
+    """
+    if not Person.objects.visible_to(by).filter(pk=person.pk).exists():
+        unmask.refuse(by=by, message=UNMASK_REFUSED, why="out_of_scope", obj=person)
+    kinds = sorted(unmask.unmask_kinds(by))
+    if not kinds:
+        unmask.refuse(by=by, message=UNMASK_REFUSED, why="not_granted", obj=person)
+    limit = unmask.daily_limit()
+    if unmask.used_today(by) >= limit:
+        unmask.refuse(by=by, message=f"您今天查看完整个人信息已达 {limit} 次上限，请明天再试；如确有需要，请联系区工商联。",
+                      why="daily_limit", obj=person, extra={"limit": limit})
+    record(by=by, action=unmask.UNMASK_ACTION, obj=person, fields=kinds)
+    return {kind: getattr(person, kind) for kind in kinds}
+
+
+def person_unmask_by_id(*, by, person_id: int) -> tuple[Person, dict[str, str]]:
+    """For pages and the API: a person outside the user's scope answers exactly like a missing
+    one (404), and the attempt is still an audit event."""
+    person = Person.objects.filter(pk=person_id).first() if 0 < person_id < _MAX_PK else None
+    if person is None or not Person.objects.visible_to(by).filter(pk=person.pk).exists():
+        unmask.refuse(by=by, message="未找到该人员。", why="out_of_scope", object_type=Person._meta.label_lower,
+                      extra={"person_id": person_id}, exception=Http404)
+    return person, person_unmask(by=by, person=person)
 
 
 @transaction.atomic
@@ -167,12 +195,20 @@ ERASURE_REASONS = {
 }
 
 
+PERSONAL_RIGHTS_REFUSED = "只有可查看完整身份证号码的工商联管理员可以处理个人信息权利请求。"
+
+
+def may_handle_personal_rights(user, person: Person) -> bool:
+    return unmask.may_unmask(user, unmask.ID_NUMBER) and can_write_region(user, person.region)
+
+
 def _require_personal_rights(by, person: Person) -> None:
-    """Only users allowed to unmask, with write access to the person's street, act on such a request."""
+    """Only users granted the ID-number unmask, with write access to the person's street, act on
+    such a request: it hands out or destroys every number the platform holds."""
     if not Person.objects.visible_to(by).filter(pk=person.pk).exists():
         raise PermissionDenied("该人员不在您的管辖范围内。")
-    if not by.can_unmask:
-        raise PermissionDenied("只有工商联管理员可以处理个人信息权利请求。")
+    if not unmask.may_unmask(by, unmask.ID_NUMBER):
+        raise PermissionDenied(PERSONAL_RIGHTS_REFUSED)
     require_region(by, person.region)
 
 
@@ -225,7 +261,7 @@ def _related_rows(person: Person) -> dict[str, list[dict]]:
 def person_export_data(*, by, person: Person, reference: str) -> dict:
     """Everything the platform holds about a person, in plain text, for the person (PIPL art. 45).
 
-    Only users allowed to unmask may do it; the export is an audit event with the request reference.
+    Only users granted the ID-number unmask may do it; the export is an audit event with the request reference.
     """
     _require_personal_rights(by, person)
     reference = _reference(reference)

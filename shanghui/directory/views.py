@@ -1,8 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from shanghui.accounts import unmask
 from shanghui.accounts.roles import Role
 from shanghui.accounts.scope import can_edit_enterprise, can_write_region
 from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require
@@ -162,8 +164,19 @@ def person_export(request):
                        filter_form=PersonFilter(request.GET, user=request.user), columns=PERSON_COLUMNS)
 
 
+def _unmask_offer(user, person) -> dict:
+    """The unmask button, for users granted a kind of number this person has."""
+    kinds = [k for k in sorted(unmask.unmask_kinds(user)) if getattr(person, f"{k}_cipher")]
+    if not kinds:
+        return {}
+    what = "号码" if len(kinds) > 1 else unmask.KINDS[kinds[0]]
+    return {"unmask_label": f"查看完整{what}", "unmask_limit": unmask.daily_limit()}
+
+
 def _person_context(user, person, **extra) -> dict:
     return {
+        **_unmask_offer(user, person),
+        "may_handle_rights": services.may_handle_personal_rights(user, person),
         "person": person,
         "memberships": Membership.objects.visible_to(user).filter(person=person).select_related("chamber"),
         "principal_of": Enterprise.objects.visible_to(user).filter(principal=person),
@@ -178,12 +191,12 @@ def person_detail(request, pk):
     return render(request, "directory/person_detail.html", _person_context(request.user, person))
 
 
+@never_cache
 @login_required
 @require_POST
 def person_unmask(request, pk):
-    """Show the plain ID and mobile numbers to a user allowed to see them; the service audits it."""
-    person = get_object_or_404(visible_persons(request.user), pk=pk)
-    plain = services.person_unmask(by=request.user, person=person)
+    """Show the plain numbers of the kinds the user is granted; the service checks and audits it."""
+    person, plain = services.person_unmask_by_id(by=request.user, person_id=pk)
     if request.headers.get("HX-Request"):
         return render(request, "directory/_personal.html", {"person": person, "plain": plain})
     return render(request, "directory/person_detail.html", _person_context(request.user, person, plain=plain))

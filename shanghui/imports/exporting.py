@@ -26,6 +26,20 @@ class Column:
     header: str
     value: Callable[[object], object]
     width: int = 16
+    personal: str = ""  # "id_number" or "mobile": the column carries personal numbers
+
+
+def personal_column(header: str, kind: str, person_of: Callable[[object], object], *, plain: bool = False,
+                    width: int | None = None) -> Column:
+    """A column of a person's ID or mobile numbers: masked, unless the export is the explicit,
+    audited plaintext one (imports/exports.py::kind_export_plain)."""
+    attribute = kind if plain else f"{kind}_masked"
+
+    def value(obj):
+        person = person_of(obj)
+        return getattr(person, attribute) if person is not None else ""
+
+    return Column(header, value, width or (22 if kind == "id_number" else 14), personal=kind)
 
 
 def escape_cell(value: object) -> object:
@@ -96,14 +110,17 @@ def _disposition(name: str) -> str:
 
 
 def export_response(*, by, title: str, queryset, columns: list[Column], fmt: str = "xlsx",
-                    filters: dict | None = None, object_type: str = ""):
-    """An HTTP download of `queryset` (already scoped with visible_to and filtered), audited."""
+                    filters: dict | None = None, object_type: str = "", action: str = "export",
+                    extra: dict | None = None):
+    """An HTTP download of `queryset` (already scoped with visible_to and filtered), audited
+    (`action`, with `extra` beside the format, filters, row count and title)."""
     header = [c.header for c in columns]
     object_type = object_type or queryset.model._meta.label_lower
+    extra = extra or {}
     if fmt == "csv":
         count = queryset.count()
-        record(by=by, action="export", object_type=object_type,
-               extra={"format": "csv", "filters": filters or {}, "rows": count, "title": title})
+        record(by=by, action=action, object_type=object_type,
+               extra={"format": "csv", "filters": filters or {}, "rows": count, "title": title, **extra})
         response = StreamingHttpResponse(_csv_stream(header, rows_of(queryset, columns)),
                                          content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = _disposition(_filename(title, "csv"))
@@ -112,8 +129,8 @@ def export_response(*, by, title: str, queryset, columns: list[Column], fmt: str
     # that is unlinked at once (the open handle keeps it readable; nothing is left behind).
     tmp = tempfile.TemporaryFile()
     count = write_xlsx(tmp, header, rows_of(queryset, columns), [c.width for c in columns], sheet=title)
-    record(by=by, action="export", object_type=object_type,
-           extra={"format": "xlsx", "filters": filters or {}, "rows": count, "title": title})
+    record(by=by, action=action, object_type=object_type,
+           extra={"format": "xlsx", "filters": filters or {}, "rows": count, "title": title, **extra})
     tmp.seek(0)
     response = FileResponse(tmp, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = _disposition(_filename(title, "xlsx"))

@@ -12,4 +12,5 @@ urlpatterns = [
     path("jobs/<int:pk>/errors.xlsx", views.job_errors, name="job_errors"),
     path("templates/<slug:kind>.xlsx", views.template, name="template"),
     path("export/<slug:kind>/", views.export, name="export"),
+    path("export/<slug:kind>/plain/", views.export_plain, name="export_plain"),
 ]

@@ -6,14 +6,18 @@ Thin views: permissions come from the engine (can_import) and the querysets
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from shanghui.accounts import unmask
+from shanghui.core.crud import _style
 
 from . import engine, jobs, kinds
 from .exporting import _disposition
-from .exports import export_kind
+from .exports import REASON_MAX, clean_reason, export_kind, kind_export_plain, may_export_plain
 from .limits import FileRejected, check_size
 from .models import ImportJob
 from .templates import build_template
@@ -59,7 +63,9 @@ def index(request):
         jobs.start(job, commit=False)
         return redirect("imports:job", pk=job.pk)
     recent = ImportJob.objects.visible_to(request.user)[:10]
-    return render(request, "imports/index.html", {"form": form, "kinds": kinds.KINDS.values(), "jobs": recent})
+    plain_kinds = {k.name for k in kinds.KINDS.values() if may_export_plain(request.user, k)}
+    return render(request, "imports/index.html", {"form": form, "kinds": kinds.KINDS.values(), "jobs": recent,
+                                                  "plain_kinds": plain_kinds})
 
 
 def _job(request, pk) -> ImportJob:
@@ -138,3 +144,44 @@ def export(request, kind):
     if fmt not in ("xlsx", "csv"):
         raise Http404
     return export_kind(by=request.user, kind=_kind_or_404(kind), fmt=fmt)
+
+
+class PlainExportForm(forms.Form):
+    reason = forms.CharField(label="导出事由", max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="写明用途和接收人，例如“向区委统战部报送会员企业负责人名单”。事由记入审计日志。")
+    format = forms.ChoiceField(label="格式", choices=[("xlsx", "Excel（.xlsx）"), ("csv", "CSV（UTF-8）")],
+                               initial="xlsx")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            _style(field)
+
+    def clean_reason(self):
+        try:
+            return clean_reason(self.cleaned_data["reason"])
+        except ValidationError as e:
+            raise forms.ValidationError(e.message_dict["reason"]) from None
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def export_plain(request, kind):
+    """The explicit plaintext export: a form asking for the reason, then the audited file."""
+    spec = _kind_or_404(kind)
+    personal = spec.personal_kinds(request.user)
+    if not personal:
+        raise Http404
+    if request.method == "GET" and not may_export_plain(request.user, spec):
+        raise PermissionDenied("只有获授权查看完整身份证号码的工商联管理员可以导出明文。")
+    form = PlainExportForm(request.POST or None)
+    if request.method == "POST":
+        # The service decides (and audits a refusal) before the form is even looked at.
+        try:
+            return kind_export_plain(by=request.user, kind=spec, reason=form.data.get("reason", ""),
+                                     fmt=form.data.get("format", ""))
+        except ValidationError:
+            form.is_valid()  # fills the field errors with the same message
+    return render(request, "imports/export_plain.html", {
+        "form": form, "kind": spec, "personal": [unmask.KINDS[k] for k in sorted(personal)]})

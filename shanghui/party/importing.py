@@ -23,6 +23,7 @@ from django.utils import timezone
 from shanghui.directory.models import Enterprise
 from shanghui.imports import cells
 from shanghui.imports.exporting import Column as ExportColumn
+from shanghui.imports.exporting import personal_column
 from shanghui.imports.kinds import Kind, Row, refs, register
 from shanghui.imports.kinds.base import Column, diff
 from shanghui.imports.kinds.enterprises import _label
@@ -253,7 +254,7 @@ class PartyOrganizationKind(Kind):
         return (PartyOrganization.objects.visible_to(by).select_related("parent", "host_chamber", "enterprise")
                 .annotate(depth=depth).order_by("depth", "name"))
 
-    def export_columns(self, by) -> list[ExportColumn]:
+    def export_columns(self, by, plain: bool = False) -> list[ExportColumn]:
         return [
             ExportColumn("党组织名称", lambda o: o.name, 36),
             ExportColumn("层级", lambda o: _label(Level, o.level), 10),
@@ -399,11 +400,9 @@ class PartyMemberKind(Kind):
         return (PartyMember.objects.visible_to(by).select_related("person", "organization")
                 .order_by("organization__name", "joined_org", "id"))
 
-    def export_columns(self, by) -> list[ExportColumn]:
-        plain = by.can_unmask
+    def export_columns(self, by, plain: bool = False) -> list[ExportColumn]:
         return [
-            ExportColumn("身份证号码", (lambda m: m.person.id_number) if plain else (lambda m: m.person.id_number_masked),
-                         22),
+            personal_column("身份证号码", "id_number", lambda m: m.person, plain=plain),
             ExportColumn("姓名", lambda m: m.person.name, 10),
             ExportColumn("所在党组织", lambda m: m.organization.name, 36),
             ExportColumn("党员类别", lambda m: _label(PartyMember.Category, m.category), 10),

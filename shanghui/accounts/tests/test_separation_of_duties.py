@@ -79,6 +79,24 @@ def test_system_administrator_cannot_change_or_delete_audit_records(client, cast
     assert (event.action, event.actor_name, event.object_repr) == ("update", "worker_a", cast.enterprise_a.name)
 
 
+def test_system_administrator_does_not_unmask_personal_data(client, cast):
+    """The technical superuser sees every row but no plain ID or mobile number, on any path."""
+    client.force_login(cast.superuser)
+    person = cast.person_a
+    responses = [
+        client.post(reverse("directory:person_unmask", args=[person.pk])),
+        client.post(f"/api/v1/persons/{person.pk}/unmask"),
+        client.get(reverse("directory:person_rights", args=[person.pk])),
+        client.post(reverse("directory:person_rights_export", args=[person.pk]), {"export-reference": "GK-1"}),
+        client.post(reverse("imports:export_plain", args=["persons"]), {"reason": "系统维护需要核对", "format": "csv"}),
+    ]
+    assert [r.status_code for r in responses] == [403] * len(responses)
+    for response in responses:
+        assert person.id_number not in response.content.decode() and person.mobile not in response.content.decode()
+    refused = AuditEvent.objects.filter(actor=cast.superuser, success=False)
+    assert sorted(refused.values_list("action", flat=True)) == ["export_plain", "unmask", "unmask"]
+
+
 @pytest.mark.parametrize("who", ["worker_a", "instructor_a", "handler_a", "enterprise_user_a", "leader", "auditor"])
 def test_business_roles_cannot_manage_users(client, cast, who):
     user = getattr(cast, who)

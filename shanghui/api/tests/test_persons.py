@@ -109,10 +109,34 @@ def test_unmask_gives_plain_values_to_allowed_users_and_is_audited(cast, as_user
     assert event.actor == cast.admin and event.object_id == str(cast.person_a.pk)
 
 
-def test_unmask_refused_to_others(cast, as_user):
+def test_unmask_gives_a_street_worker_the_mobile_of_her_street_only(cast, as_user):
     response = as_user(cast.worker_a).post(f"{URL}{cast.person_a.pk}/unmask")
-    assert response.status_code == 403 and response.json()["detail"] == "您无权查看完整的个人信息。"
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    assert response.json() == {"id_number": None, "mobile": cast.person_a.mobile}
     assert cast.person_a.id_number not in response.content.decode()
-    assert as_user(cast.enterprise_user_a).post(f"{URL}{cast.person_a.pk}/unmask").status_code == 403
     assert as_user(cast.worker_a).post(f"{URL}{cast.person_b.pk}/unmask").status_code == 404
-    assert not AuditEvent.objects.filter(action="unmask").exists()
+    events = AuditEvent.objects.filter(action="unmask").order_by("seq")
+    assert [(e.success, e.fields) for e in events] == [(True, ["mobile"]), (False, [])]
+    assert events[1].extra == {"refused": "out_of_scope", "person_id": cast.person_b.pk}
+
+
+def test_unmask_refused_to_others_and_audited(cast, as_user):
+    for user in (cast.enterprise_user_a, cast.superuser, cast.leader):
+        response = as_user(user).post(f"{URL}{cast.person_a.pk}/unmask")
+        assert response.status_code == 403 and response.json()["detail"] == "您无权查看完整的个人信息。"
+        assert cast.person_a.id_number not in response.content.decode()
+        assert cast.person_a.mobile not in response.content.decode()
+    refused = AuditEvent.objects.filter(action="unmask", success=False)
+    assert sorted(refused.values_list("actor_name", flat=True)) == ["enterprise_a", "leader", "root"]
+    assert not AuditEvent.objects.filter(action="unmask", success=True).exists()
+
+
+def test_unmask_over_the_daily_limit_is_refused_and_audited(cast, as_user, settings):
+    settings.SHANGHUI_UNMASK_DAILY_LIMIT = 1
+    client = as_user(cast.worker_a)
+    assert client.post(f"{URL}{cast.person_a.pk}/unmask").status_code == 200
+    response = client.post(f"{URL}{cast.person_a.pk}/unmask")
+    assert response.status_code == 403 and "1 次上限" in response.json()["detail"]
+    assert cast.person_a.mobile not in response.content.decode()
+    refused = AuditEvent.objects.get(action="unmask", success=False)
+    assert refused.actor == cast.worker_a and refused.extra["refused"] == "daily_limit"

@@ -52,7 +52,7 @@ def test_personal_data_export_is_audited_without_the_values(client, cast):
     assert cast.person_a.id_number not in text and cast.person_a.mobile not in text
 
 
-@pytest.mark.parametrize("who", ["worker_a", "instructor_a", "leader", "enterprise_user_a"])
+@pytest.mark.parametrize("who", ["worker_a", "instructor_a", "leader", "enterprise_user_a", "superuser"])
 def test_personal_data_export_only_by_users_allowed_to_unmask(client, cast, who):
     client.force_login(getattr(cast, who))
     response = _export(client, cast.person_a)

@@ -88,8 +88,14 @@ class Kind:
     def export_queryset(self, by):
         return self.model.objects.visible_to(by)
 
-    def export_columns(self, by) -> list[ExportColumn]:
+    def export_columns(self, by, plain: bool = False) -> list[ExportColumn]:
+        """The export's columns. Personal numbers are masked unless `plain`, which only the
+        explicit, reasoned and audited plaintext export passes (imports/exports.py)."""
         raise NotImplementedError
+
+    def personal_kinds(self, by) -> set[str]:
+        """The kinds of personal number ("id_number", "mobile") this kind's export carries."""
+        return {c.personal for c in self.export_columns(by) if c.personal}
 
     def export_rows(self, by, queryset=None) -> Iterable[list]:
         columns = self.export_columns(by)

@@ -183,7 +183,7 @@ class EnterpriseKind(Kind):
     def export_queryset(self, by):
         return Enterprise.objects.visible_to(by).select_related("region").order_by("region__code", "uscc")
 
-    def export_columns(self, by) -> list[ExportColumn]:
+    def export_columns(self, by, plain: bool = False) -> list[ExportColumn]:
         return [
             ExportColumn("统一社会信用代码", lambda e: e.uscc, 22),
             ExportColumn("企业名称", lambda e: e.name, 32),

@@ -13,6 +13,7 @@ from shanghui.directory.choices import MemberRole
 from shanghui.directory.models import Membership
 from shanghui.imports import cells, sql
 from shanghui.imports.exporting import Column as ExportColumn
+from shanghui.imports.exporting import personal_column
 
 from . import refs
 from .base import Column, Kind, Row, diff, update_changed
@@ -160,18 +161,12 @@ class MembershipKind(Kind):
         return (Membership.objects.visible_to(by).select_related("chamber", "enterprise", "person")
                 .order_by("chamber__name", "joined", "id"))
 
-    def export_columns(self, by) -> list[ExportColumn]:
-        plain = by.can_unmask
-
-        def id_number(m):
-            if not m.person_id:
-                return ""
-            return m.person.id_number if plain else m.person.id_number_masked
-
+    def export_columns(self, by, plain: bool = False) -> list[ExportColumn]:
         return [
             ExportColumn("商会", lambda m: m.chamber.name, 24),
             ExportColumn("会员企业统一社会信用代码", lambda m: m.enterprise.uscc if m.enterprise_id else "", 22),
-            ExportColumn("个人会员身份证号码", id_number, 22),
+            personal_column("个人会员身份证号码", "id_number", lambda m: m.person if m.person_id else None,
+                            plain=plain),
             ExportColumn("会员名称", lambda m: str(m.member), 28),
             ExportColumn("会内职务", lambda m: _label(MemberRole, m.role), 10),
             ExportColumn("入会日期", lambda m: m.joined, 12),

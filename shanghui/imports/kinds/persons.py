@@ -12,6 +12,7 @@ from shanghui.directory.choices import PoliticalStatus
 from shanghui.directory.models import Person
 from shanghui.imports import cells, sql
 from shanghui.imports.exporting import Column as ExportColumn
+from shanghui.imports.exporting import personal_column
 from shanghui.imports.initials import fast_initials
 
 from . import refs
@@ -146,12 +147,11 @@ class PersonKind(Kind):
     def export_queryset(self, by):
         return Person.objects.visible_to(by).select_related("region", "enterprise").order_by("region__code", "id")
 
-    def export_columns(self, by) -> list[ExportColumn]:
-        plain = by.can_unmask
+    def export_columns(self, by, plain: bool = False) -> list[ExportColumn]:
         return [
             ExportColumn("姓名", lambda p: p.name, 10),
-            ExportColumn("身份证号码", (lambda p: p.id_number) if plain else (lambda p: p.id_number_masked), 22),
-            ExportColumn("手机号码", (lambda p: p.mobile) if plain else (lambda p: p.mobile_masked), 14),
+            personal_column("身份证号码", "id_number", lambda p: p, plain=plain),
+            personal_column("手机号码", "mobile", lambda p: p, plain=plain),
             ExportColumn("政治面貌", lambda p: _label(PoliticalStatus, p.political_status), 14),
             ExportColumn("所属街道", lambda p: p.region.name),
             ExportColumn("所在企业统一社会信用代码", lambda p: p.enterprise.uscc if p.enterprise_id else "", 22),
