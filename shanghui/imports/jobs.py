@@ -25,6 +25,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import close_old_connections
 from django.utils import timezone
 
+from shanghui.core.files import open_private
+
 from . import engine, kinds, report
 from .models import ImportJob
 
@@ -54,14 +56,15 @@ def report_path(job: ImportJob) -> Path:
 
 
 def save_upload(job: ImportJob, uploaded) -> None:
-    with open(upload_path(job), "wb") as out:
+    with open_private(upload_path(job)) as out:
         for chunk in uploaded.chunks():
             out.write(chunk)
 
 
 def write_progress(job: ImportJob, done: int, total: int, phase: str) -> None:
     tmp = progress_path(job).with_suffix(".tmp")
-    tmp.write_text(json.dumps({"done": done, "total": total, "phase": phase, "at": time.time()}))
+    with open_private(tmp, "w") as out:
+        out.write(json.dumps({"done": done, "total": total, "phase": phase, "at": time.time()}))
     os.replace(tmp, progress_path(job))  # atomic: a reader never sees half a file
 
 

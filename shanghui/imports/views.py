@@ -11,6 +11,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from shanghui.core.redact import scrub_filename
+
 from . import engine, jobs, kinds
 from .exporting import _disposition
 from .exports import export_kind
@@ -54,7 +56,7 @@ def index(request):
         jobs.purge_stale()
         upload = form.cleaned_data["file"]
         job = ImportJob.objects.create(user=request.user, kind=form.cleaned_data["kind"],
-                                       filename=upload.name[:255], size=upload.size)
+                                       filename=scrub_filename(upload.name)[:255], size=upload.size)
         jobs.save_upload(job, upload)
         jobs.start(job, commit=False)
         return redirect("imports:job", pk=job.pk)
