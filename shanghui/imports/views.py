@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from shanghui.core.redact import scrub_filename
+from shanghui.core.sealed import open_plain
 
 from . import engine, jobs, kinds
 from .exporting import _disposition
@@ -119,7 +120,7 @@ def job_errors(request, pk):
     path = jobs.report_path(job)
     if not path.exists():
         raise Http404
-    response = FileResponse(open(path, "rb"), content_type=XLSX)
+    response = FileResponse(open_plain(path), content_type=XLSX)
     response["Content-Disposition"] = _disposition(f"错误报告_{job.filename.rsplit('.', 1)[0]}.xlsx")
     return response
 
