@@ -21,14 +21,13 @@ def env_bool(name: str, default: bool) -> bool:
 # owner's alone. The umask covers files made by libraries (SQLite, pg_dump, xlsxwriter);
 # our own writes also set their modes explicitly (core/files.py), whatever the umask.
 os.umask(0o077)
-FILE_MODE, DIR_MODE = 0o600, 0o700
-FILE_UPLOAD_PERMISSIONS = FILE_MODE
-FILE_UPLOAD_DIRECTORY_PERMISSIONS = DIR_MODE
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 DATA_DIR = Path(os.environ.get("SHANGHUI_DATA_DIR", PROJECT_DIR / "var")).resolve()
-DATA_DIR.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 try:
-    DATA_DIR.chmod(DIR_MODE)
+    DATA_DIR.chmod(0o700)
 except OSError:  # a folder we do not own (a mount point): its mode is the operator's to set
     pass
 
@@ -54,7 +53,7 @@ def _secret_key() -> str:
     if not path.exists():
         import secrets
 
-        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE), "w") as out:
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
             out.write(secrets.token_urlsafe(50))
     return path.read_text().strip()
 
@@ -182,7 +181,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(mode=DIR_MODE, exist_ok=True)  # WhiteNoise warns on every request when it is missing
+STATIC_ROOT.mkdir(mode=0o700, exist_ok=True)  # WhiteNoise warns on every request when it is missing
 # Front-end libraries come from npm (package.json + lock file); they are served
 # straight out of node_modules, never copied into the repository.
 NODE_MODULES = PROJECT_DIR / "node_modules"
