@@ -13,6 +13,8 @@ from django.http import FileResponse, Http404
 
 from shanghui.audit import record
 
+from .redact import scrub_filename
+
 FILE_MODE, DIR_MODE = 0o600, 0o700
 
 
@@ -55,14 +57,11 @@ class PrivateFileSystemStorage(FileSystemStorage):
     their own field.
     """
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("file_permissions_mode", FILE_MODE)
-        kwargs.setdefault("directory_permissions_mode", DIR_MODE)
-        super().__init__(**kwargs)
+    def __init__(self, location=None, base_url=None, file_permissions_mode=FILE_MODE,
+                 directory_permissions_mode=DIR_MODE, **kwargs):
+        super().__init__(location, base_url, file_permissions_mode, directory_permissions_mode, **kwargs)
 
     def get_valid_name(self, name: str) -> str:
-        from .redact import scrub_filename
-
         return super().get_valid_name(scrub_filename(name))
 
 
