@@ -17,8 +17,19 @@ def env_bool(name: str, default: bool) -> bool:
     return os.environ.get(name, str(default)).lower() in {"1", "true", "yes", "on"}
 
 
+# Everything this process creates (database, uploads, import files, backups, keys) is its
+# owner's alone. The umask covers files made by libraries (SQLite, pg_dump, xlsxwriter);
+# our own writes also set their modes explicitly (core/files.py), whatever the umask.
+os.umask(0o077)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
 DATA_DIR = Path(os.environ.get("SHANGHUI_DATA_DIR", PROJECT_DIR / "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+try:
+    DATA_DIR.chmod(0o700)
+except OSError:  # a folder we do not own (a mount point): its mode is the operator's to set
+    pass
 
 DEBUG = env_bool("DEBUG", True)
 
@@ -42,8 +53,8 @@ def _secret_key() -> str:
     if not path.exists():
         import secrets
 
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+            out.write(secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 
@@ -135,6 +146,8 @@ else:
                     "PRAGMA synchronous=FULL;"
                     "PRAGMA foreign_keys=ON;"
                     "PRAGMA busy_timeout=20000;"
+                    # Deleted rows are zeroed in their pages, not left readable in the file.
+                    "PRAGMA secure_delete=FAST;"
                 ),
             },
         }
@@ -171,7 +184,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is missing
+STATIC_ROOT.mkdir(mode=0o700, exist_ok=True)  # WhiteNoise warns on every request when it is missing
 # Front-end libraries come from npm (package.json + lock file); they are served
 # straight out of node_modules, never copied into the repository.
 NODE_MODULES = PROJECT_DIR / "node_modules"
@@ -186,6 +199,10 @@ STATICFILES_DIRS = [
     if (NODE_MODULES / path).exists()
 ] + [BASE_DIR / "static"]  # the project's own small css/js (shanghui/static/shanghui/)
 MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "shanghui.core.files.PrivateFileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 MEDIA_URL = "/media/"
 
 SESSION_COOKIE_HTTPONLY = True
@@ -221,17 +238,26 @@ DEMO_PASSWORD = os.environ.get("SHANGHUI_DEMO_PASSWORD", "Demo@2026")
 
 # Audit checkpoints also go to the system log where there is one (/dev/log), and to the app log.
 SYSLOG_SOCKET = os.environ.get("SHANGHUI_SYSLOG_SOCKET", "/dev/log")
+_HAS_SYSLOG = os.path.exists(SYSLOG_SOCKET)
+# Every handler masks ID-like and mobile-like numbers (core/redact.py): an access line of
+# runserver with `?q=110105...` or an exception quoting a typed number is logged masked.
+# django.server (runserver's access lines) is redefined here so its handler has the filter too;
+# CoreConfig.ready() adds the filter to any handler a library attaches later.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "shanghui.core.redact.RedactFilter"}},
+    "formatters": {"django.server": {"()": "django.utils.log.ServerFormatter",
+                                     "format": "[{server_time}] {message}", "style": "{"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
-        **({"syslog": {"class": "logging.handlers.SysLogHandler", "address": SYSLOG_SOCKET}}
-           if os.path.exists(SYSLOG_SOCKET) else {}),
+        "console": {"class": "logging.StreamHandler", "filters": ["redact"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["redact"]},
+        **({"syslog": {"class": "logging.handlers.SysLogHandler", "address": SYSLOG_SOCKET, "filters": ["redact"]}}
+           if _HAS_SYSLOG else {}),
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
-        "shanghui.audit.checkpoint": {
-            "handlers": ["syslog"] if os.path.exists(SYSLOG_SOCKET) else [], "level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "shanghui.audit.checkpoint": {"handlers": ["syslog"] if _HAS_SYSLOG else [], "level": "INFO"},
     },
 }

@@ -1,8 +1,6 @@
-import re
-
 from django.db import models
 
-from shanghui.core.validators import mask_id_number, mask_mobile
+from shanghui.core import redact
 
 from .context import source_address
 from .models import AuditEvent
@@ -31,20 +29,8 @@ ACTION_LABELS = {
 }
 
 # Defence in depth: callers pass field names, never values, but a typed-in user name or a
-# file name can still hold an ID or mobile number. Such digits are masked before storing.
-_ID_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-_MOBILE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-
-
-def scrub(value):
-    if isinstance(value, str):
-        value = _ID_RE.sub(lambda m: mask_id_number(m.group()), value)
-        return _MOBILE_RE.sub(lambda m: mask_mobile(m.group()), value)
-    if isinstance(value, dict):
-        return {k: scrub(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [scrub(v) for v in value]
-    return value
+# file name can still hold an ID or mobile number; core/redact.py masks it before storing.
+scrub = redact.scrub
 
 
 def record(

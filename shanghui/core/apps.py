@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "shanghui.core"
     verbose_name = "基础"
+
+    def ready(self):
+        from django.db import connections
+        from django.db.backends.signals import connection_created
+
+        from . import redact, sqlite_files
+
+        redact.install_log_filter()
+        for alias in connections:
+            sqlite_files.precreate(connections.settings[alias])
+        connection_created.connect(sqlite_files.on_connect, dispatch_uid="shanghui.core.sqlite_files")

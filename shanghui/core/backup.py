@@ -24,6 +24,8 @@ from pathlib import Path
 from django.db import connections
 from django.utils import timezone
 
+from .files import private_dir, write_private
+
 FORMAT = "shanghui-backup/1"
 MANIFEST_SUFFIX = ".manifest.json"
 
@@ -118,8 +120,7 @@ def _server_major(connection) -> int:
 def backup(output_dir: Path, using: str = "default") -> tuple[Path, dict]:
     """Write a dump and its manifest into `output_dir`; returns (manifest path, manifest)."""
     connection = connections[using]
-    output_dir = Path(output_dir)
-    output_dir.mkdir(parents=True, exist_ok=True)
+    output_dir = private_dir(output_dir)
     base = output_dir / f"shanghui-{_stamp()}"
     if connection.vendor == "sqlite":
         dump, counts = _backup_sqlite(connection, base.with_suffix(".sqlite3"))
@@ -137,13 +138,14 @@ def backup(output_dir: Path, using: str = "default") -> tuple[Path, dict]:
         "tables": counts,
     }
     path = dump.with_name(dump.name + MANIFEST_SUFFIX)
-    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_private(path, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
     return path, manifest
 
 
 def _backup_sqlite(connection, dump: Path) -> tuple[Path, dict]:
     connection.ensure_connection()
     partial = dump.with_suffix(".partial")
+    write_private(partial, b"")  # sqlite3 and pg_dump keep the mode of the (empty) file they are given
     target = sqlite3.connect(partial)
     try:
         connection.connection.backup(target)
@@ -168,6 +170,7 @@ def _backup_postgres(connection, dump: Path) -> tuple[Path, dict]:
         snapshot = raw.execute("SELECT pg_export_snapshot()").fetchone()[0]
         counts = _pg_counts(raw.execute)
         partial = dump.with_suffix(".partial")
+        write_private(partial, b"")
         _run([pg_tool("pg_dump", _server_major(side)), "-Fc", "--no-owner", f"--snapshot={snapshot}",
               "-f", str(partial)], _pg_env(connection), "pg_dump 备份")
         raw.execute("COMMIT")
@@ -239,8 +242,8 @@ def _restore_sqlite(connection, dump: Path, manifest: dict, aside_dir: Path) -> 
         connection.ensure_connection()
         # The current database is kept aside first (copied, not moved: the running site may
         # hold it open, and moving an open WAL database loses its last writes).
-        aside_dir.mkdir(parents=True, exist_ok=True)
-        aside = aside_dir / f"pre-restore-{_stamp()}.sqlite3"
+        aside = private_dir(aside_dir) / f"pre-restore-{_stamp()}.sqlite3"
+        write_private(aside, b"")
         copy = sqlite3.connect(aside)
         try:
             connection.connection.backup(copy)

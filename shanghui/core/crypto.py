@@ -26,9 +26,10 @@ def _keys() -> list[bytes]:
     if not raw:
         path = settings.SHANGHUI_FIELD_KEY_FILE
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(Fernet.generate_key())
-            path.chmod(0o600)
+            from .files import private_dir, write_private
+
+            private_dir(path.parent)
+            write_private(path, Fernet.generate_key())
         raw = path.read_text().strip()
     return [k.strip().encode() for k in raw.split(",") if k.strip()]
 

@@ -26,6 +26,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 
 from shanghui.audit import record
+from shanghui.core.redact import scrub
 
 from . import cells, sql
 from .kinds import Kind, Row
@@ -154,7 +155,7 @@ def run(kind: Kind, path: Path | str, *, by, filename: str = "", dry_run: bool =
     except _Rollback:
         pass
     except FileRejected as e:
-        result.file_error = e.message
+        result.file_error = scrub(e.message)
     except IntegrityError:
         # Only a concurrent change of the same rows gets here (everything else was checked).
         result.file_error = "导入时数据被他人同时修改，本次导入未写入任何数据，请稍后重试。"
@@ -202,7 +203,7 @@ def _pass(kind: Kind, path: Path, by, result: Result, write: bool, progress, bat
     sheet, header_number, mapping, duplicated, unknown, rows = _find_header(kind, sheets)
     if duplicated:
         raise FileRejected(f"表头中有重复的列：{'、'.join(duplicated)}。")
-    result.sheet, result.header_row, result.ignored_columns = sheet.name, header_number, unknown
+    result.sheet, result.header_row, result.ignored_columns = sheet.name, header_number, scrub(unknown)
     present = {c.name for c in mapping.values()}
     ctx = kind.context(by)
     total = max(sheet.total - header_number, 0)
@@ -338,7 +339,8 @@ def _batch(kind: Kind, rows: list[Row], present: set[str], ctx: dict, seen: dict
             result.error_rows += 1
             for column, message in row.errors:
                 if len(result.errors) < MAX_ERRORS:
-                    result.errors.append((row.number, column, message))
+                    # Messages quote what was typed; they are kept (job, report), so numbers are masked.
+                    result.errors.append((row.number, column, scrub(message)))
         elif row.action == "new":
             result.new += 1
         elif row.action == "updated":

@@ -25,6 +25,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import close_old_connections
 from django.utils import timezone
 
+from shanghui.core import sealed
+from shanghui.core.files import open_private
+
 from . import engine, kinds, report
 from .models import ImportJob
 
@@ -54,14 +57,15 @@ def report_path(job: ImportJob) -> Path:
 
 
 def save_upload(job: ImportJob, uploaded) -> None:
-    with open(upload_path(job), "wb") as out:
+    with sealed.create(upload_path(job)) as out:  # rows of personal numbers: encrypted at rest
         for chunk in uploaded.chunks():
             out.write(chunk)
 
 
 def write_progress(job: ImportJob, done: int, total: int, phase: str) -> None:
     tmp = progress_path(job).with_suffix(".tmp")
-    tmp.write_text(json.dumps({"done": done, "total": total, "phase": phase, "at": time.time()}))
+    with open_private(tmp, "w") as out:
+        out.write(json.dumps({"done": done, "total": total, "phase": phase, "at": time.time()}))
     os.replace(tmp, progress_path(job))  # atomic: a reader never sees half a file
 
 
@@ -122,7 +126,8 @@ def run(job_id: int, *, commit: bool) -> None:
     if result.error_rows:
         # Built now, in the background, from the whole error list; the job keeps only what a page shows.
         write_progress(job, result.total, result.total, "report")
-        report.write_error_report(kinds.get(job.kind), upload_path(job), result, report_path(job))
+        with sealed.create(report_path(job)) as out:  # the upload's rows again: encrypted at rest too
+            report.write_error_report(kinds.get(job.kind), upload_path(job), result, out)
     job.result = result.as_dict() | {"errors": result.errors[:SHOWN_ERRORS]}
     if commit:
         job.status = ImportJob.Status.DONE if result.committed else ImportJob.Status.FAILED

@@ -5,16 +5,20 @@ Workbooks are read with python-calamine (Rust; fast and low on memory). CSV come
 as UTF-8 (with or without BOM) or as GB18030, the superset of GBK that Excel and
 WPS on Chinese Windows write; we check the whole file is valid UTF-8 before
 trusting it, so a GBK file whose first lines happen to be ASCII is not misread.
+An upload waiting in the data directory is sealed (core/sealed.py); every read here
+goes through `sealed.open_plain`, which gives the plain bytes of either kind of file.
 """
 
 import codecs
 import csv
-import os
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import python_calamine
+
+from shanghui.core.sealed import SealedFileError, is_sealed, open_plain, plain_size
 
 from .limits import FileRejected, check_size, check_zip
 
@@ -37,7 +41,7 @@ class Sheet:
 
 
 def sniff_format(path: Path) -> str:
-    with open(path, "rb") as f:
+    with open_plain(path) as f:
         head = f.read(8192)
     if head.startswith(ZIP_MAGIC):
         return "zip"
@@ -50,13 +54,19 @@ def sniff_format(path: Path) -> str:
 
 def open_sheets(path: Path) -> tuple[str, Iterator[Sheet]]:
     """The file's format and its sheets, in order. Raises FileRejected with a Chinese message."""
-    path = Path(path)
-    check_size(os.path.getsize(path))
+    try:
+        return _open_sheets(Path(path))
+    except SealedFileError:
+        raise FileRejected("上传的文件已损坏或无法解密，请重新上传。") from None
+
+
+def _open_sheets(path: Path) -> tuple[str, Iterator[Sheet]]:
+    check_size(plain_size(path))
     kind = sniff_format(path)
     if kind == "csv":
         return "csv", iter([Sheet("CSV", _csv_rows(path), _count_lines(path))])
     if kind == "zip":
-        with check_zip(path) as archive:
+        with open_plain(path) as f, check_zip(f) as archive:
             names = set(archive.namelist())
             if "mimetype" in names and archive.read("mimetype").startswith(ODS_MIMETYPE):
                 fmt = "ods"
@@ -73,7 +83,7 @@ def open_sheets(path: Path) -> tuple[str, Iterator[Sheet]]:
 
 def _contains(path: Path, needle: bytes) -> bool:
     overlap = len(needle)
-    with open(path, "rb") as f:
+    with open_plain(path) as f:
         tail = b""
         while chunk := f.read(1024 * 1024):
             if needle in tail + chunk:
@@ -84,7 +94,11 @@ def _contains(path: Path, needle: bytes) -> bool:
 
 def _workbook_sheets(path: Path) -> Iterator[Sheet]:
     try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        if is_sealed(path):  # decrypted into memory; a plain file is read from its path
+            with open_plain(path) as f:
+                book = python_calamine.CalamineWorkbook.from_filelike(f)
+        else:
+            book = python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.PasswordError:
         raise FileRejected(PASSWORD_MESSAGE) from None
     except Exception:  # calamine raises several error types for broken files; all mean the same to the user
@@ -108,7 +122,7 @@ def _workbook_sheets(path: Path) -> Iterator[Sheet]:
 
 def _count_lines(path: Path) -> int:
     count = 0
-    with open(path, "rb") as f:
+    with open_plain(path) as f:
         while chunk := f.read(4 * 1024 * 1024):
             count += chunk.count(b"\n")
     return count
@@ -117,7 +131,7 @@ def _count_lines(path: Path) -> int:
 def detect_encoding(path: Path) -> str:
     """utf-8-sig if the whole file is valid UTF-8, else gb18030 (which also reads GBK and GB2312)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    with open(path, "rb") as f:
+    with open_plain(path) as f:
         try:
             while chunk := f.read(1024 * 1024):
                 decoder.decode(chunk)
@@ -126,7 +140,7 @@ def detect_encoding(path: Path) -> str:
         except UnicodeDecodeError:
             pass
     decoder = codecs.getincrementaldecoder("gb18030")()
-    with open(path, "rb") as f:
+    with open_plain(path) as f:
         try:
             while chunk := f.read(1024 * 1024):
                 decoder.decode(chunk)
@@ -138,7 +152,7 @@ def detect_encoding(path: Path) -> str:
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, list]]:
     encoding = detect_encoding(path)
-    with open(path, encoding=encoding, newline="") as f:
+    with io.TextIOWrapper(open_plain(path), encoding=encoding, newline="") as f:
         first = f.readline()
         # Excel in some locales saves "CSV" with tabs or semicolons.
         delimiter = max(",\t;", key=first.count) if first else ","

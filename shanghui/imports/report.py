@@ -11,6 +11,8 @@ from pathlib import Path
 
 import xlsxwriter
 
+from shanghui.core.files import open_private
+
 from .engine import Result
 from .exporting import escape_cell
 from .kinds import Kind
@@ -22,6 +24,9 @@ ROW_HEADER = "原行号"
 
 def write_error_report(kind: Kind, path: Path | str, result: Result, target) -> int:
     """Write the report to `target` (a path or a binary file object); returns the number of error rows."""
+    if isinstance(target, str | Path):
+        with open_private(target) as out:  # the user's own rows, numbers and all: for her eyes only
+            return write_error_report(kind, path, result, out)
     messages: dict[int, list[str]] = {}
     for number, column, message in result.errors:
         messages.setdefault(number, []).append(f"{column}：{message}")

@@ -15,6 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shanghui.accounts import unmask
 from shanghui.core.crud import _style
 
+from shanghui.core.redact import scrub_filename
+from shanghui.core.sealed import open_plain
+
 from . import engine, jobs, kinds
 from .exporting import _disposition
 from .exports import REASON_MAX, clean_reason, export_kind, kind_export_plain, may_export_plain
@@ -58,7 +61,7 @@ def index(request):
         jobs.purge_stale()
         upload = form.cleaned_data["file"]
         job = ImportJob.objects.create(user=request.user, kind=form.cleaned_data["kind"],
-                                       filename=upload.name[:255], size=upload.size)
+                                       filename=scrub_filename(upload.name)[:255], size=upload.size)
         jobs.save_upload(job, upload)
         jobs.start(job, commit=False)
         return redirect("imports:job", pk=job.pk)
@@ -123,7 +126,7 @@ def job_errors(request, pk):
     path = jobs.report_path(job)
     if not path.exists():
         raise Http404
-    response = FileResponse(open(path, "rb"), content_type=XLSX)
+    response = FileResponse(open_plain(path), content_type=XLSX)
     response["Content-Disposition"] = _disposition(f"错误报告_{job.filename.rsplit('.', 1)[0]}.xlsx")
     return response
 

@@ -11,6 +11,7 @@ from shanghui.accounts.roles import REGION_WRITERS
 from shanghui.accounts.scope import can_write_region
 from shanghui.audit import record
 from shanghui.core import services as base
+from shanghui.core.redact import scrub_filename
 from shanghui.orgs.models import Region
 
 from . import files
@@ -41,7 +42,7 @@ def _attach(document: Document, upload) -> None:
     document.text = files.extract_text(upload, kind)
     document.content_type = kind.content_type
     document.size = upload.size
-    document.filename = upload.name.rsplit("/", 1)[-1][:200]
+    document.filename = scrub_filename(upload.name.rsplit("/", 1)[-1])[:200]
     document.file = upload
 
 

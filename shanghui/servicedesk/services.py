@@ -26,6 +26,7 @@ from shanghui.accounts.roles import Role
 from shanghui.accounts.scope import can_write_region
 from shanghui.audit import record
 from shanghui.core import services as base
+from shanghui.core.redact import scrub, scrub_filename
 from shanghui.directory.models import Enterprise
 from shanghui.orgs.models import Department
 
@@ -152,6 +153,8 @@ def involved(req: ServiceRequest) -> list[User]:
 
 
 def _notify(by, req: ServiceRequest, text: str) -> None:
+    # Copies of what was typed (the title) that leave the record, one to a group chat: numbers masked.
+    text = scrub(text)
     now = timezone.now()
     Notification.objects.bulk_create(
         Notification(user=user, request=req, text=text[:300], created=now)
@@ -308,7 +311,7 @@ def request_rate(*, by, request: ServiceRequest, satisfaction: int, comment: str
 
 
 def _attach(*, by, req: ServiceRequest, upload) -> Attachment:
-    name = os.path.basename(getattr(upload, "name", "") or "")[:200]
+    name = scrub_filename(os.path.basename(getattr(upload, "name", "") or ""))[:200]
     ext = os.path.splitext(name)[1].lower().lstrip(".")
     if ext not in ALLOWED_EXTENSIONS:
         raise ValidationError({"attachments": f"附件“{name}”的类型不支持；只能上传 "
