@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shanghui.accounts import unmask
 from shanghui.core.crud import _style
-
 from shanghui.core.redact import scrub_filename
 from shanghui.core.sealed import open_plain
 
