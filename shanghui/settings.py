@@ -80,7 +80,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "shanghui.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, except that a session that cannot be saved (full disk, read-only database) does not fail a read.
+    "shanghui.core.faults.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -92,6 +93,8 @@ MIDDLEWARE = [
     "shanghui.accounts.middleware.SessionTimeoutMiddleware",
     "shanghui.accounts.middleware.SecondFactorMiddleware",
     "shanghui.accounts.middleware.PasswordPolicyMiddleware",
+    # Last, so it sees a view's exception first: a full disk or read-only database gets the Chinese 503 page.
+    "shanghui.core.faults.WriteFaultMiddleware",
 ]
 
 ROOT_URLCONF = "shanghui.urls"
@@ -201,6 +204,8 @@ SHANGHUI_HOST = os.environ.get("SHANGHUI_HOST", "127.0.0.1")
 SHANGHUI_PORT = int(os.environ.get("SHANGHUI_PORT", 8000))
 SHANGHUI_BACKUP_DIR = Path(os.environ.get("SHANGHUI_BACKUP_DIR", DATA_DIR / "backups"))
 SHANGHUI_AUDIT_RETENTION_DAYS = int(os.environ.get("SHANGHUI_AUDIT_RETENTION_DAYS", 180))
+# /healthz answers 503 when the fullest storage directory has less free space than this.
+SHANGHUI_HEALTH_MIN_FREE_MB = int(os.environ.get("SHANGHUI_HEALTH_MIN_FREE_MB", 500))
 
 # Key for encrypting personal data (ID and mobile numbers). It lives outside the
 # database: in the environment, or a key file (by default in the data directory,

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "shanghui.core"
     verbose_name = "基础"
+
+    def ready(self):
+        from . import checks  # noqa: F401 (registers the start-up checks)

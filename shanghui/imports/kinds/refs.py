@@ -87,7 +87,7 @@ def persons_by_id_number(by, numbers) -> dict[str, tuple[int, str]]:
     """ID number → (id, name) of the persons the user can see, among `numbers` (found by digest)."""
     from shanghui.directory.models import Person
 
-    digests = {crypto.digest(n): n for n in numbers}
+    digests = {d: n for n in numbers for d in crypto.digests(n)}  # every configured key (rotation)
     out, keys = {}, list(digests)
     for i in range(0, len(keys), 5000):
         qs = Person.objects.visible_to(by).filter(id_number_digest__in=keys[i:i + 5000])
