@@ -14,6 +14,7 @@ from ninja.utils import check_csrf
 
 from shanghui.accounts.models import ApiToken
 from shanghui.accounts.sessions import second_factor_pending
+from shanghui.core.faults import best_effort
 
 # last_used is for spotting stale tokens, not an access log: one UPDATE a minute is enough.
 TOUCH_EVERY = dt.timedelta(minutes=1)
@@ -30,7 +31,8 @@ class TokenAuth(HttpBearer):
             return None
         now = timezone.now()
         if api_token.last_used is None or now - api_token.last_used >= TOUCH_EVERY:
-            ApiToken.objects.filter(pk=api_token.pk).update(last_used=now)
+            # Bookkeeping: a read must not fail because this cannot be written.
+            best_effort(lambda: ApiToken.objects.filter(pk=api_token.pk).update(last_used=now))
         request.auth_user = api_token.user
         return api_token.user
 

@@ -7,14 +7,13 @@ gets the Chinese 503 page (unavailable.py) instead of a 500, and reads go on wor
 - `SessionMiddleware` lets a GET whose session could not be saved (the once-a-minute
   "last seen" stamp) through, and answers a POST with the 503 page;
 - `server_error` (handler500) catches the rest, raised in any other middleware;
-- `best_effort()` wraps bookkeeping writes a read does not need (a token's last use).
+- `best_effort(write)` runs bookkeeping writes a read does not need (a token's last use).
 
 Recognised by error code, not by message text: SQLite's READONLY / FULL / IOERR / CANTOPEN,
 PostgreSQL's disk_full / read_only_sql_transaction / io_error, and ENOSPC / EROFS / EDQUOT /
 EACCES from the file system.
 """
 
-import contextlib
 import errno
 import logging
 import sqlite3
@@ -79,7 +78,7 @@ class SessionMiddleware(DjangoSessionMiddleware):
     def process_response(self, request, response):
         try:
             return super().process_response(request, response)
-        except (DatabaseError, OSError) as e:  # OSError: file-based session engines
+        except Exception as e:  # the database engine wraps it (SessionInterrupted); file engines raise OSError
             message = write_fault(e)
             if message is None:
                 raise
@@ -98,13 +97,14 @@ def server_error(request, *args, **kwargs):
     return defaults.server_error(request, *args, **kwargs)
 
 
-@contextlib.contextmanager
-def best_effort():
-    """Run a write the caller can do without: a storage fault rolls it back and is ignored."""
+def best_effort(write):
+    """Call `write()`, a write the caller can do without: a storage fault rolls it back, is logged
+    and gives None (even when the transaction cannot begin: a read-only SQLite refuses BEGIN IMMEDIATE)."""
     try:
         with transaction.atomic():
-            yield
+            return write()
     except (DatabaseError, OSError) as e:
         if write_fault(e) is None:
             raise
         log.warning("未能写入（已忽略）：%s", e)
+        return None

@@ -81,8 +81,7 @@ def problem() -> str:
     except ImproperlyConfigured as e:
         return str(e)
     if not has_check:
-        with best_effort():
-            state.set_key_check(crypto.encrypt(PLAINTEXT))
+        best_effort(lambda: state.set_key_check(crypto.encrypt(PLAINTEXT)))
     return ""
 
 

@@ -16,8 +16,8 @@ def epoch() -> str | None:
     """The current cache epoch; None when there is none and none can be written (caching then stops)."""
     value = SiteState.objects.filter(pk=STATE_ID).values_list("epoch", flat=True).first()
     if value is None:
-        with best_effort():
-            value = SiteState.objects.get_or_create(pk=STATE_ID)[0].epoch
+        row = best_effort(lambda: SiteState.objects.get_or_create(pk=STATE_ID)[0])
+        value = row.epoch if row is not None else None
     return value
 
 
