@@ -85,11 +85,13 @@ class AttendanceKind(Kind):
         by_name: dict[str, list[int]] = {}
         for pk, name in Enterprise.objects.filter(name__in=names).values_list("pk", "name"):
             by_name.setdefault(name, []).append(pk)
-        digests = {crypto.digest(r.values["mobile"]) for r in rows if r.values.get("mobile")}
+        # Stored digests may be under any configured key (a key rotation window): map each to the current one.
+        digests = {d: crypto.digest(m) for m in {r.values["mobile"] for r in rows if r.values.get("mobile")}
+                   for d in crypto.digests(m)}
         by_mobile: dict[tuple[str, str], list[int]] = {}
-        for pk, digest, name in Person.objects.filter(mobile_digest__in=digests).values_list(
+        for pk, digest, name in Person.objects.filter(mobile_digest__in=list(digests)).values_list(
                 "pk", "mobile_digest", "name"):
-            by_mobile.setdefault((digest, name), []).append(pk)
+            by_mobile.setdefault((digests[digest], name), []).append(pk)
 
         by_enterprise: dict[tuple[int, str], list[int]] = {}
         ent_ids = set(by_uscc.values()) | {pks[0] for pks in by_name.values() if len(pks) == 1}
