@@ -73,3 +73,19 @@ def test_during_a_key_rotation_a_duplicate_id_number_is_refused_and_rotation_com
     keys(new)
     assert Person.objects.by_id_number(id_number).get() == cast.person_a
     assert keycheck.problem() == ""
+
+
+def test_during_a_key_rotation_an_import_matches_the_existing_person(cast, keys, tmp_path):
+    from shanghui.imports import engine, kinds
+    from shanghui.imports.tests.sheets import csv_file
+
+    old = crypto._keys()[0].decode()
+    new = Fernet.generate_key().decode()
+    keys(f"{new},{old}")
+    path = csv_file(tmp_path, [["姓名", "身份证号码", "手机号码", "所属街道"],
+                               ["王东华", cast.person_a.id_number, "13911112222", "东华门街道"]])
+    result = engine.run(kinds.get("persons"), path, by=cast.worker_a, dry_run=False)
+    assert result.committed and result.updated == 1 and result.counts()["new"] == 0, result.errors
+    call_command("rotate_keys")  # no duplicate row to trip the unique digest
+    keys(new)
+    assert Person.objects.by_mobile("13911112222").get() == cast.person_a
