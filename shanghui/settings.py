@@ -91,7 +91,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "shanghui.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, except that a session that cannot be saved (full disk, read-only database) does not fail a read.
+    "shanghui.core.faults.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -103,6 +104,8 @@ MIDDLEWARE = [
     "shanghui.accounts.middleware.SessionTimeoutMiddleware",
     "shanghui.accounts.middleware.SecondFactorMiddleware",
     "shanghui.accounts.middleware.PasswordPolicyMiddleware",
+    # Last, so it sees a view's exception first: a full disk or read-only database gets the Chinese 503 page.
+    "shanghui.core.faults.WriteFaultMiddleware",
 ]
 
 ROOT_URLCONF = "shanghui.urls"
@@ -226,6 +229,8 @@ SHANGHUI_AUDIT_RETENTION_DAYS = int(os.environ.get("SHANGHUI_AUDIT_RETENTION_DAY
 SHANGHUI_AUDIT_CHECKPOINT_DIR = Path(os.environ.get(
     "SHANGHUI_AUDIT_CHECKPOINT_DIR", DATA_DIR.with_name(DATA_DIR.name + "-audit-checkpoints")))
 SHANGHUI_AUDIT_CHECKPOINT_MINUTES = int(os.environ.get("SHANGHUI_AUDIT_CHECKPOINT_MINUTES", 60))
+# /healthz answers 503 when the fullest storage directory has less free space than this.
+SHANGHUI_HEALTH_MIN_FREE_MB = int(os.environ.get("SHANGHUI_HEALTH_MIN_FREE_MB", 500))
 
 # Key for encrypting personal data (ID and mobile numbers). It lives outside the
 # database: in the environment, or a key file (by default in the data directory,

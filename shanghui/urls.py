@@ -6,6 +6,7 @@ from shanghui.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("shanghui.accounts.urls")),
     path("orgs/", include("shanghui.orgs.urls")),
     path("directory/", include("shanghui.directory.urls")),
@@ -23,3 +24,4 @@ urlpatterns = [
 ]
 
 handler404 = "shanghui.api.errors.not_found"
+handler500 = "shanghui.core.faults.server_error"

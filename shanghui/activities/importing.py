@@ -89,11 +89,13 @@ class AttendanceKind(Kind):
         by_uscc = refs.enterprises_by_uscc(by, {r.values["enterprise"] for r in rows if r.values.get("enterprise")})
         by_name = refs.enterprises_by_name(by, {r.values["enterprise_name"] for r in rows
                                                 if r.values.get("enterprise_name")})
-        digests = {crypto.digest(r.values["mobile"]) for r in rows if r.values.get("mobile")}
+        # Stored digests may be under any configured key (a key rotation window): map each to the current one.
+        digests = {d: crypto.digest(m) for m in {r.values["mobile"] for r in rows if r.values.get("mobile")}
+                   for d in crypto.digests(m)}
         by_mobile: dict[tuple[str, str], list[int]] = {}
         for digest, found in refs.find_in(Person, by, "mobile_digest", digests, ("pk", "name")).items():
             for pk, name in found:
-                by_mobile.setdefault((digest, name), []).append(pk)
+                by_mobile.setdefault((digests[digest], name), []).append(pk)
 
         by_enterprise: dict[tuple[int, str], list[int]] = {}
         ent_ids = {pk for pk, _ in by_uscc.values()} | {pks[0] for pks in by_name.values() if len(pks) == 1}

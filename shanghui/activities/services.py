@@ -16,6 +16,7 @@ from django.utils import timezone
 from shanghui.accounts.roles import Role
 from shanghui.accounts.scope import can_write_region, require_region
 from shanghui.audit import record
+from shanghui.core import crypto
 from shanghui.core import services as base
 from shanghui.core.validators import clean_text, normalize_mobile
 from shanghui.directory import services as directory_services
@@ -211,7 +212,8 @@ def signin(*, activity: Activity, name: str, mobile: str, enterprise_name: str =
         return PENDING, None  # already counted: nothing to confirm, and the same answer
     pending = PendingAttendee(activity=activity, name=name, enterprise_name=enterprise_name, source=Source.QR)
     pending.set_mobile(mobile)
-    existing = PendingAttendee.objects.filter(activity=activity, mobile_digest=pending.mobile_digest).first()
+    existing = PendingAttendee.objects.filter(activity=activity,  # under every key: a rotation window
+                                              mobile_digest__in=crypto.digests(mobile)).first()
     if existing is not None:
         return PENDING, existing
     try:

@@ -16,6 +16,7 @@ from ninja.utils import check_csrf
 from shanghui.accounts.models import ApiToken
 from shanghui.accounts.policy import password_change_due
 from shanghui.accounts.sessions import second_factor_pending
+from shanghui.core.faults import best_effort
 
 PASSWORD_CHANGE_DUE = "须先修改密码：{reason}请登录网页修改密码后再调用接口。"
 
@@ -42,7 +43,8 @@ class TokenAuth(HttpBearer):
         _refuse_until_password_changed(api_token.user)
         now = timezone.now()
         if api_token.last_used is None or now - api_token.last_used >= TOUCH_EVERY:
-            ApiToken.objects.filter(pk=api_token.pk).update(last_used=now)
+            # Bookkeeping: a read must not fail because this cannot be written.
+            best_effort(lambda: ApiToken.objects.filter(pk=api_token.pk).update(last_used=now))
         request.auth_user = api_token.user
         return api_token.user
 

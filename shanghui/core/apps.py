@@ -15,3 +15,4 @@ class CoreConfig(AppConfig):
         for alias in connections:
             sqlite_files.precreate(connections.settings[alias])
         connection_created.connect(sqlite_files.on_connect, dispatch_uid="shanghui.core.sqlite_files")
+        from . import checks  # noqa: F401 (registers the start-up checks)

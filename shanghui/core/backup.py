@@ -24,6 +24,7 @@ from pathlib import Path
 from django.db import connections
 from django.utils import timezone
 
+from . import state
 from .files import private_dir, write_private
 
 FORMAT = "shanghui-backup/1"
@@ -122,12 +123,22 @@ def backup(output_dir: Path, using: str = "default") -> tuple[Path, dict]:
     connection = connections[using]
     output_dir = private_dir(output_dir)
     base = output_dir / f"shanghui-{_stamp()}"
-    if connection.vendor == "sqlite":
-        dump, counts = _backup_sqlite(connection, base.with_suffix(".sqlite3"))
-    elif connection.vendor == "postgresql":
-        dump, counts = _backup_postgres(connection, base.with_suffix(".dump"))
-    else:
+    if connection.vendor not in ("sqlite", "postgresql"):
         raise BackupError(f"不支持的数据库类型：{connection.vendor}")
+    dump = base.with_suffix(".sqlite3" if connection.vendor == "sqlite" else ".dump")
+    partial = dump.with_suffix(".partial")
+    try:
+        if connection.vendor == "sqlite":
+            counts = _backup_sqlite(connection, partial)
+        else:
+            counts = _backup_postgres(connection, partial)
+        partial.replace(dump)
+    except (OSError, sqlite3.Error) as e:
+        partial.unlink(missing_ok=True)
+        raise BackupError(f"备份失败（{e}）：磁盘可能已满或备份目录不可写；未留下不完整的备份文件。") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)  # whatever failed, no half-written file is left to be mistaken for a backup
+        raise
     manifest = {
         "format": FORMAT,
         "created_at": timezone.now().isoformat(),
@@ -138,15 +149,23 @@ def backup(output_dir: Path, using: str = "default") -> tuple[Path, dict]:
         "tables": counts,
     }
     path = dump.with_name(dump.name + MANIFEST_SUFFIX)
-    write_private(path, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
+    try:
+        write_private(path, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
+    except OSError as e:  # a dump without its manifest cannot be restored: leave neither
+        path.unlink(missing_ok=True)
+        dump.unlink(missing_ok=True)
+        raise BackupError(f"备份清单写入失败（{e}）：磁盘可能已满；未留下不完整的备份文件。") from None
     return path, manifest
 
 
-def _backup_sqlite(connection, dump: Path) -> tuple[Path, dict]:
+def _open_target(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(path)
+
+
+def _backup_sqlite(connection, partial: Path) -> dict:
     connection.ensure_connection()
-    partial = dump.with_suffix(".partial")
     write_private(partial, b"")  # sqlite3 and pg_dump keep the mode of the (empty) file they are given
-    target = sqlite3.connect(partial)
+    target = _open_target(partial)
     try:
         connection.connection.backup(target)
         # A self-contained file: no -wal/-shm companions appear when it is opened later.
@@ -154,11 +173,10 @@ def _backup_sqlite(connection, dump: Path) -> tuple[Path, dict]:
         counts = _sqlite_counts(target)
     finally:
         target.close()
-    partial.replace(dump)
-    return dump, counts
+    return counts
 
 
-def _backup_postgres(connection, dump: Path) -> tuple[Path, dict]:
+def _backup_postgres(connection, partial: Path) -> dict:
     # A second connection holds a repeatable-read snapshot; pg_dump reads the same snapshot,
     # so the counts in the manifest are exactly the rows in the dump, whatever writes go on.
     side = connections.create_connection(connection.alias)
@@ -169,15 +187,13 @@ def _backup_postgres(connection, dump: Path) -> tuple[Path, dict]:
         raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         snapshot = raw.execute("SELECT pg_export_snapshot()").fetchone()[0]
         counts = _pg_counts(raw.execute)
-        partial = dump.with_suffix(".partial")
         write_private(partial, b"")
         _run([pg_tool("pg_dump", _server_major(side)), "-Fc", "--no-owner", f"--snapshot={snapshot}",
               "-f", str(partial)], _pg_env(connection), "pg_dump 备份")
         raw.execute("COMMIT")
     finally:
         side.close()
-    partial.replace(dump)
-    return dump, counts
+    return counts
 
 
 # --- restore --------------------------------------------------------------------
@@ -230,6 +246,9 @@ def restore(path: Path, using: str = "default", aside_dir: Path | None = None) -
     else:
         _restore_postgres(connection, dump)
     _compare(manifest["tables"], current_counts(using), "恢复后")
+    # A new cache epoch: a running site must not serve figures it cached from the discarded data,
+    # whose version counters the restored rows may well repeat.
+    state.renew_epoch()
     return manifest
 
 

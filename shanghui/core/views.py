@@ -1,8 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from shanghui.accounts.roles import Role
+from shanghui.core import health
 from shanghui.core.crud import today
 from shanghui.directory.models import Enterprise
 from shanghui.orgs.forms import streets_in_scope
@@ -57,3 +61,11 @@ def street_overview(request):
             "enterprises": sum(enterprise_counts.values()),
         },
     })
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """For monitors: no login, no personal data; 200 when every check is ok, else 503 (core/health.py)."""
+    data = health.report()
+    return JsonResponse(data, status=200 if data["status"] == "ok" else 503, json_dumps_params={"ensure_ascii": False})

@@ -109,10 +109,10 @@ class PersonQuerySet(ScopedQuerySet):
         return _search(self, q)
 
     def by_id_number(self, id_number: str):
-        return self.filter(id_number_digest=crypto.digest(normalize_id_number(id_number)))
+        return self.filter(id_number_digest__in=crypto.digests(normalize_id_number(id_number)))
 
     def by_mobile(self, mobile: str):
-        return self.filter(mobile_digest=crypto.digest(normalize_mobile(mobile)))
+        return self.filter(mobile_digest__in=crypto.digests(normalize_mobile(mobile)))
 
 
 class Person(InitialsMixin):
@@ -179,7 +179,8 @@ class Person(InitialsMixin):
         if self.region_id and self.region.level != Region.Level.STREET:
             raise ValidationError({"region": "人员应归属到具体街道。"})
         if self.id_number_digest:
-            clash = Person.objects.filter(id_number_digest=self.id_number_digest).exclude(pk=self.pk).first()
+            # Under every configured key: during a key rotation, older rows carry the old key's digest.
+            clash = Person.objects.by_id_number(self.id_number).exclude(pk=self.pk).first()
             if clash:
                 raise ValidationError({"id_number": f"该身份证号码已登记为人员“{clash.name}”（编号{clash.pk}）。"})
 

@@ -1,6 +1,7 @@
 """The dashboard's figure set: every tile, the per-street table and the chart series, as plain data.
 
-`figure_set(region, year)` is cached under the data version the counter triggers bump on any
+`figure_set(region, year)` is cached under the database's epoch (core.state: a restore changes it)
+and the data version the counter triggers bump on any
 write to a table these figures read (counters.VERSIONED; new enterprises bump it when
 streetyears.settle() counts them), so a cached figure never outlives a write that changes it;
 with no version row (a freshly flushed database) nothing is cached.
@@ -12,6 +13,7 @@ import datetime as dt
 
 from django.core.cache import cache
 
+from shanghui.core import state
 from shanghui.orgs.models import Region
 
 from . import counters, kpis, streetyears
@@ -63,9 +65,10 @@ def figure_set(region: Region, year: int) -> dict:
     # Figures with changes not stored yet (SQLite busy with an import) are not cached.
     pending = streetyears.settle()
     version = counters.version()
-    if version is None or pending is not None:
+    epoch = state.epoch()  # a restore changes it: the version numbers it brings back may have been used before
+    if version is None or epoch is None or pending is not None:
         return _compute(region, year)
-    key = f"reports:dashboard:{version}:{region.pk}:{year}"
+    key = f"reports:dashboard:{epoch}:{version}:{region.pk}:{year}"
     data = cache.get(key)
     if data is None:
         data = _compute(region, year)

@@ -28,8 +28,10 @@ from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import OperationalError, transaction
+from django.db import DatabaseError, OperationalError, transaction
 from django.db import connection as default_connection
+
+from shanghui.core.faults import write_fault
 
 BASE_YEAR = 1980
 LAST_YEAR = BASE_YEAR + 62  # 63 bits: fits a signed 64-bit column
@@ -276,8 +278,11 @@ def settle(connection=default_connection) -> Pending | None:
                 if marks:
                     cursor.execute(f"DELETE FROM reports_enterprisemark WHERE id IN {_in(marks)}")
                 _counted_up_to(cursor, max(newest or 0, _seen(cursor)))
-        except OperationalError:
-            if connection.vendor != "sqlite" or connection.in_atomic_block:
+        except DatabaseError as e:
+            # SQLite busy, or a database that cannot be written just now (full disk, read-only):
+            # the page is still served, from the differences computed read-only.
+            busy = connection.vendor == "sqlite" and isinstance(e, OperationalError)
+            if connection.in_atomic_block or not (busy or write_fault(e)):
                 raise
             with connection.cursor() as cursor:
                 deltas: Counter = Counter()

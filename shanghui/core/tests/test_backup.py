@@ -1,6 +1,9 @@
 """Backups carry a checksum and row counts; the restore drill brings back exactly the backed-up rows."""
 
+import datetime as dt
 import json
+import random
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -101,3 +104,59 @@ def test_a_raw_database_dump_holds_no_plaintext_id_or_mobile_number(cast, tmp_pa
     for person in (cast.person_a, cast.person_b, cast.youth_member):
         for secret in (person.id_number, person.mobile):  # ... their personal numbers are not
             assert secret and secret.encode() not in raw
+
+
+def test_restore_while_the_site_runs_leaves_no_stale_dashboard_figures(cast, tmp_path):
+    from django.db import connection
+
+    from shanghui.reports import counters, dashboard
+    from shanghui.testing import make_uscc
+
+    year = dt.date.today().year
+    restored = dashboard.figure_set(cast.district, year)
+    dump, manifest = _backup(tmp_path)
+    backed_up = counters.version()
+    services.enterprise_create(by=cast.admin, uscc=make_uscc(random.Random(5)), name="恢复时将被丢弃的公司",
+                               region=cast.street_a, founded=dt.date(year - 3, 1, 1))
+    discarded = dashboard.figure_set(cast.district, year)  # warm: cached while the server runs
+    assert discarded != restored
+    discarded_version = counters.version()
+
+    call_command("restore", str(dump), interactive=False, aside=tmp_path / "aside")
+    assert counters.version() == backed_up
+    # Writes after the restore bring the version counter back to the number the discarded data had.
+    i = 0
+    while counters.version() < discarded_version:
+        i += 1
+        services.enterprise_update(by=cast.admin, enterprise=Enterprise.objects.get(pk=cast.enterprise_b.pk),
+                                   name=f"恢复后改名{i}")
+    assert counters.version() == discarded_version, connection.vendor
+    after = dashboard.figure_set(cast.district, year)
+    assert after == dashboard._compute(cast.district, year) == restored
+
+
+def test_a_failed_backup_leaves_no_partial_file(cast, tmp_path, monkeypatch):
+    from django.db import connection
+
+    from shanghui.core import backup
+
+    out = tmp_path / "backups"
+    if connection.vendor == "sqlite":
+        def full_target(path):  # the disk fills up while the copy is written
+            target = sqlite3.connect(path)
+            target.execute("PRAGMA max_page_count = 2")
+            return target
+
+        monkeypatch.setattr(backup, "_open_target", full_target)
+    else:  # pg_dump dies half-way, as on a full disk
+        bindir = tmp_path / "bin"
+        bindir.mkdir()
+        tool = bindir / "pg_dump"
+        tool.write_text('#!/bin/sh\nwhile [ "$1" != "-f" ]; do shift; done\n'
+                        'printf PGDMP-half > "$2"\necho "No space left on device" >&2\nexit 1\n')
+        tool.chmod(0o755)
+        monkeypatch.setenv("SHANGHUI_PG_BINDIR", str(bindir))
+    with pytest.raises(CommandError, match="备份"):
+        call_command("backup", output=out)
+    assert list(out.iterdir()) == []
+    assert not AuditEvent.objects.filter(action="backup").exists()

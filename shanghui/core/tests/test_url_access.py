@@ -51,6 +51,8 @@ CASES = {
              ("handler_a", "get", None, 302), ("superuser", "get", None, 200),
              ("enterprise_user_a", "get", None, 302), ("auditor", "get", None, 302)],
     "accounts:login": [("anonymous", "get", None, 200)],
+    # For monitors: no login (its 503 answers: core/tests/test_health.py).
+    "healthz": [("anonymous", "get", None, 200), ("worker_a", "get", None, 200)],
     "accounts:logout": [("anonymous", "post", None, 302), ("worker_a", "post", None, 302)],
     "accounts:password_change": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200)],
     "directory:enterprise_autocomplete": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200)],

@@ -102,12 +102,14 @@ class PersonKind(Kind):
         writable = ctx["streets"].writable
         compared = list(self.field_values(rows[0], present)) if rows else []
         digests = {crypto.digest(r.key[0]): r for r in rows}
+        # A stored digest may be under any configured key (a key rotation window): map each to the current one.
+        current = {d: crypto.digest(r.key[0]) for r in rows for d in crypto.digests(r.key[0])}
         existing = {}
-        keys = list(digests)
+        keys = list(current)
         for i in range(0, len(keys), 5000):
             qs = Person.objects.filter(id_number_digest__in=keys[i:i + 5000])
             for digest, pk, region_id, *values in qs.values_list("id_number_digest", "pk", "region_id", *compared):
-                existing[digest] = (pk, region_id, dict(zip(compared, values, strict=True)))
+                existing[current[digest]] = (pk, region_id, dict(zip(compared, values, strict=True)))
         for digest, row in digests.items():
             found = existing.get(digest)
             if found is None:

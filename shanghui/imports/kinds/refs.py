@@ -117,6 +117,6 @@ def persons_by_id_number(by, numbers) -> dict[str, tuple[int, str]]:
     """ID number → (id, name) of the persons the user can see, among `numbers` (found by digest)."""
     from shanghui.directory.models import Person
 
-    digests = {crypto.digest(n): n for n in numbers}
+    digests = {d: n for n in numbers for d in crypto.digests(n)}  # every configured key (rotation)
     found = find_in(Person, by, "id_number_digest", digests, ("pk", "name"))
     return {digests[d]: rows[0] for d, rows in found.items()}

@@ -6,11 +6,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
 from shanghui.audit import checkpoint, record
-from shanghui.core import backup
+from shanghui.core import backup, keycheck
 
 
 class Command(BaseCommand):
     help = "从备份恢复数据库：先校验 SHA-256，恢复后逐表核对行数。当前数据库会先另存一份。"
+    # A restore is how a database that fails the start-up checks (say, a wrong key's data) is put right.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path, help="备份文件或其 .manifest.json 清单")
@@ -42,3 +44,5 @@ class Command(BaseCommand):
             self.stderr.write(f"警告：{e}")
         aside = f"\n恢复前的数据库已另存为：{manifest['aside']}" if manifest.get("aside") else ""
         self.stdout.write(f"已从 {dump.name} 恢复，{len(manifest['tables'])} 张表的行数与清单一致。{aside}")
+        if problem := keycheck.problem():
+            self.stderr.write(f"警告：{problem}")

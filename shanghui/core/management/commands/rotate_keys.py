@@ -2,16 +2,18 @@
 
 Procedure (docs/deployment.md): set SHANGHUI_FIELD_KEY (or the key file) to
 "NEW,OLD", restart, run `shanghui rotate-keys`, then drop OLD. Reading works with
-either key throughout (MultiFernet); lookups by ID or mobile number use the
-digest of the first key, so they find rotated rows only: run this right away.
+either key throughout (MultiFernet), and lookups and uniqueness checks compare the
+digests under every configured key; the key check value (core/keycheck.py) is
+re-encrypted last, so the site will start once OLD is dropped.
 """
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from shanghui.accounts.models import User
+from shanghui.activities.models import PendingAttendee
 from shanghui.audit import record
-from shanghui.core import crypto
+from shanghui.core import crypto, keycheck, state
 from shanghui.directory.models import Person
 
 BATCH = 1000
@@ -39,8 +41,15 @@ class Command(BaseCommand):
                 user.totp_cipher = crypto.encrypt(crypto.decrypt(user.totp_cipher))
                 user.save(update_fields=["totp_cipher"])
                 users += 1
+            pending = []
+            for entry in PendingAttendee.objects.exclude(mobile_cipher="").only("id", "mobile_cipher"):
+                entry.set_mobile(entry.mobile)
+                pending.append(entry)
+            PendingAttendee.objects.bulk_update(pending, ["mobile_cipher", "mobile_digest"], batch_size=BATCH)
+            # Last: once the check value is under the new key, the old key may be dropped.
+            state.set_key_check(crypto.encrypt(keycheck.PLAINTEXT))
             record(by=None, action="rotate_keys", object_type="directory.person",
-                   extra={"persons": persons, "totp_users": users})
+                   extra={"persons": persons, "totp_users": users, "pending_attendees": len(pending)})
         self.stdout.write(f"已用新密钥重新加密 {persons} 名人员的个人信息和 {users} 个双因素认证密钥。")
 
     @staticmethod

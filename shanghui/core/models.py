@@ -1,0 +1,29 @@
+"""Facts about this database that must travel with its data (one row, id 1)."""
+
+import secrets
+
+from django.db import models
+
+
+def new_epoch() -> str:
+    return secrets.token_hex(16)
+
+
+class SiteState(models.Model):
+    """Row 1 only.
+
+    - `epoch`: a random token that every cache key derived from the data carries. A restore
+      writes a new one, so figures cached before it can never be read back, even when the
+      restored data's own version counters repeat numbers used before.
+    - `key_check`: a known text encrypted under the personal-data key; at start the configured
+      keys must decrypt it (core/keycheck.py), so a wrong key cannot start the site.
+    """
+
+    epoch = models.CharField(max_length=32, default=new_epoch)
+    key_check = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "系统状态"
+
+    def __str__(self) -> str:
+        return self.epoch
