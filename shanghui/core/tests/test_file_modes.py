@@ -49,15 +49,13 @@ def test_an_older_database_made_under_a_loose_umask_is_tightened_on_connect(tmp_
         wrapper.close()
 
 
-def test_a_generated_field_key_file_is_private_whatever_the_umask(tmp_path, settings, loose_umask):
+def test_a_generated_field_key_file_is_private_whatever_the_umask(db, tmp_path, settings, loose_umask):
     settings.SHANGHUI_FIELD_KEY = ""
     settings.SHANGHUI_FIELD_KEY_FILE = tmp_path / "keys" / "field.key"
     crypto._keys.cache_clear()
     try:
         crypto._keys()
     finally:
-        crypto._keys.cache_clear()
-        crypto._fernet.cache_clear()
-        crypto._digest_key.cache_clear()
+        crypto.clear_caches()
     assert settings.SHANGHUI_FIELD_KEY_FILE.stat().st_mode & 0o777 == 0o600
     assert (tmp_path / "keys").stat().st_mode & 0o777 == 0o700
