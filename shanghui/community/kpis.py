@@ -20,6 +20,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from shanghui.core import crypto
+from shanghui.core.validators import id_birth_date
 from shanghui.directory.models import Membership
 from shanghui.orgs.models import Chamber, Region
 
@@ -188,8 +190,12 @@ def age_on(birth: dt.date, day: dt.date) -> int:
 
 
 def youth_age_profile(scope, day: dt.date) -> list[tuple[str, int]]:
-    """[(band label, members)] of the members on `day`, by age on that day; unknown birth dates last."""
-    births = list(youth_memberships(scope).active_on(day).values_list("person__birth_date", flat=True))
+    """[(band label, members)] of the members on `day`, by age on that day; unknown birth dates last.
+
+    The birth date is read from the ID number (it is not stored twice); the bands are counts over
+    the association, never shown per person."""
+    ciphers = youth_memberships(scope).active_on(day).values_list("person__id_number_cipher", flat=True)
+    births = [id_birth_date(crypto.decrypt(c)) if c else None for c in ciphers]
     counts = {label: 0 for _, _, label in AGE_BANDS}
     unknown = 0
     for birth in births:

@@ -124,7 +124,6 @@ class Person(InitialsMixin):
 
     name = models.CharField("姓名", max_length=50)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
-    birth_date = models.DateField("出生日期", null=True, blank=True)
     id_number_cipher = models.TextField(blank=True, editable=False)
     id_number_digest = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     mobile_cipher = models.TextField(blank=True, editable=False)
@@ -151,7 +150,6 @@ class Person(InitialsMixin):
         self.id_number_cipher = crypto.encrypt(code)
         self.id_number_digest = crypto.digest(code) or None
         if code:
-            self.birth_date = id_birth_date(code)
             self.gender = Gender.MALE if int(code[16]) % 2 else Gender.FEMALE
 
     def set_mobile(self, value: str) -> None:
@@ -166,6 +164,13 @@ class Person(InitialsMixin):
     @property
     def mobile(self) -> str:
         return crypto.decrypt(self.mobile_cipher)
+
+    @property
+    def birth_date(self) -> dt.date | None:
+        """Derived from the ID number, never stored twice (DESIGN §6). For computations such as
+        age statistics only: the masked number hides exactly these eight digits, so a birth date,
+        a birth year or a narrow age band shown beside it would give the number back."""
+        return id_birth_date(self.id_number) if self.id_number_cipher else None
 
     @property
     def id_number_masked(self) -> str:

@@ -57,7 +57,7 @@ def _set_personal(person: Person, id_number: str | None, mobile: str | None) -> 
         try:
             if (id_number or "") != (person.id_number if person.id_number_cipher else ""):
                 person.set_id_number(id_number)
-                changed += ["id_number", "birth_date", "gender"] if id_number else ["id_number"]
+                changed += ["id_number", "gender"] if id_number else ["id_number"]
         except ValidationError as e:
             errors["id_number"] = e.messages
     if mobile is not None:
@@ -259,7 +259,7 @@ def _erase_reason(reason: str) -> str:
 def person_anonymise(*, by, person: Person, reference: str, reason: str) -> Person:
     """Remove what identifies the person, keep the row (and its memberships, attendances…) for statistics.
 
-    Cleared: name (→ “已匿名”), ID and mobile numbers, birth date, position. Kept: gender,
+    Cleared: name (→ “已匿名”), ID number (and with it the birth date), mobile number, position. Kept: gender,
     political status, street and enterprise, which the statistics count by.
     """
     _require_personal_rights(by, person)
@@ -267,12 +267,11 @@ def person_anonymise(*, by, person: Person, reference: str, reason: str) -> Pers
     person.name = ANONYMOUS_NAME
     person.set_id_number("")
     person.set_mobile("")
-    person.birth_date = None
     person.position = ""
     person.full_clean()
     person.save()
     record(by=by, action="personal_data_anonymise", obj=person,
-           fields=["name", "id_number", "mobile", "birth_date", "position"],
+           fields=["name", "id_number", "mobile", "position"],
            extra={"reference": reference, "reason": reason})
     return person
 

@@ -123,7 +123,7 @@ class PersonKind(Kind):
 
     def write(self, rows: list[Row], present: set[str], ctx: dict) -> None:
         now = timezone.now()
-        fields = ["name", "name_initials", "gender", "birth_date", "id_number_cipher", "id_number_digest",
+        fields = ["name", "name_initials", "gender", "id_number_cipher", "id_number_digest",
                   "mobile_cipher", "mobile_digest", "political_status", "region_id", "enterprise_id", "position",
                   "created"]
         inserts = []
@@ -133,9 +133,8 @@ class PersonKind(Kind):
                 person = Person()
                 person.set_id_number(v["id_number"])
                 person.set_mobile(v.get("mobile") or "")
-                inserts.append((v["name"], fast_initials(v["name"])[:100], person.gender, person.birth_date,
-                                person.id_number_cipher, person.id_number_digest, person.mobile_cipher,
-                                person.mobile_digest, v.get("political_status") or "", v["region"],
+                inserts.append((v["name"], fast_initials(v["name"])[:100], person.gender, person.id_number_cipher,
+                                person.id_number_digest, person.mobile_cipher, person.mobile_digest, v.get("political_status") or "", v["region"],
                                 v.get("enterprise"), v.get("position") or "", now))
             elif "mobile_digest" in row.changes:
                 person = Person()
