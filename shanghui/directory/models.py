@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from shanghui.core import crypto
+from shanghui.core.duplicates import Clash
 from shanghui.core.scoping import ScopedQuerySet
 from shanghui.core.validators import (
     id_birth_date,
@@ -186,7 +187,13 @@ class Person(InitialsMixin):
         if self.id_number_digest:
             clash = Person.objects.filter(id_number_digest=self.id_number_digest).exclude(pk=self.pk).first()
             if clash:
-                raise ValidationError({"id_number": f"该身份证号码已登记为人员“{clash.name}”（编号{clash.pk}）。"})
+                raise ValidationError({"id_number": Clash(clash=clash, what="身份证号码",
+                                                          named=f"该身份证号码已登记为人员“{clash.name}”（编号{clash.pk}）。")})
+
+    def validate_unique(self, exclude=None):
+        # clean() checks the ID number's digest and says so in terms of the ID number; Django's own
+        # message would name the internal column ("Id number digest").
+        super().validate_unique(exclude={*(exclude or ()), "id_number_digest"})
 
 
 class MembershipQuerySet(ScopedQuerySet):
@@ -253,5 +260,7 @@ class Membership(models.Model):
             overlap = Membership.objects.filter(chamber_id=self.chamber_id, enterprise_id=self.enterprise_id,
                                                 person_id=self.person_id).exclude(pk=self.pk)
             overlap = overlap.active_between(self.joined, self.left or dt.date.max)
-            if overlap.exists():
-                raise ValidationError(f"{self.member}在该时段已是“{self.chamber}”的会员，会员期不能重叠。")
+            clash = overlap.first()
+            if clash is not None:
+                raise Clash(clash=clash, what="会员关系",
+                            named=f"{self.member}在该时段已是“{self.chamber}”的会员，会员期不能重叠。")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from shanghui.accounts.roles import Role
 from shanghui.accounts.scope import require_enterprise, require_region
 from shanghui.audit import record
+from shanghui.core import duplicates
 from shanghui.core import services as base
 from shanghui.orgs.models import Chamber, Region
 
@@ -78,6 +79,7 @@ _PERSONAL_COLUMNS = {
 }
 
 
+@duplicates.refusals_audited
 @transaction.atomic
 def person_create(*, by, name: str, region: Region, id_number: str = "", mobile: str = "", **fields) -> Person:
     require_region(by, region)
@@ -87,6 +89,7 @@ def person_create(*, by, name: str, region: Region, id_number: str = "", mobile:
     return base.save_new(by=by, obj=person)
 
 
+@duplicates.refusals_audited
 @transaction.atomic
 def person_update(*, by, person: Person, id_number: str | None = None, mobile: str | None = None,
                   **changes) -> Person:
@@ -99,19 +102,21 @@ def person_update(*, by, person: Person, id_number: str | None = None, mobile: s
     for name in names:
         setattr(person, name, changes[name])
     if names or personal:
-        person.full_clean()
+        duplicates.full_clean(by=by, obj=person)
         columns = {*names, *(c for p in personal for c in _PERSONAL_COLUMNS.get(p, [p]))}
         person.save(update_fields=columns)
         record(by=by, action="update", obj=person, fields=sorted({*names, *personal}))
     return person
 
 
+@duplicates.refusals_audited
 def person_find_or_create(*, by, name: str, region: Region, id_number: str, **fields) -> tuple[Person, bool]:
     """A known ID number finds the existing person (imports, sign-in); otherwise a new one is made."""
     existing = Person.objects.by_id_number(id_number).first()
     if existing is not None:
         if not Person.objects.visible_to(by).filter(pk=existing.pk).exists():
-            raise PermissionDenied("该身份证号码对应的人员不在您的管辖范围内，请联系工商联。")
+            raise PermissionDenied(duplicates.message(by=by, clash=existing, what="身份证号码", named="",
+                                                      field="id_number"))
         return existing, False
     return person_create(by=by, name=name, region=region, id_number=id_number, **fields), True
 
@@ -130,6 +135,7 @@ def person_unmask(*, by, person: Person) -> dict[str, str]:
     return {"id_number": person.id_number, "mobile": person.mobile}
 
 
+@duplicates.refusals_audited
 @transaction.atomic
 def membership_create(*, by, chamber: Chamber, joined: dt.date, enterprise: Enterprise | None = None,
                       person: Person | None = None, **fields) -> Membership:
@@ -140,6 +146,7 @@ def membership_create(*, by, chamber: Chamber, joined: dt.date, enterprise: Ente
                                                joined=joined, **fields))
 
 
+@duplicates.refusals_audited
 @transaction.atomic
 def membership_update(*, by, membership: Membership, **changes) -> Membership:
     require_region(by, membership.chamber.region)

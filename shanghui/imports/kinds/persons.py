@@ -7,7 +7,7 @@ validators as the forms, stored only through Person.set_id_number/set_mobile
 
 from django.utils import timezone
 
-from shanghui.core import crypto
+from shanghui.core import crypto, duplicates
 from shanghui.directory.choices import PoliticalStatus
 from shanghui.directory.models import Enterprise, Person
 from shanghui.imports import cells, sql
@@ -115,7 +115,10 @@ class PersonKind(Kind):
                 continue
             pk, region_id, stored = found
             if writable is not None and region_id not in writable:
-                row.error(self.header("id_number"), "该人员已由其他街道登记，不在您的管辖范围内，不能修改；如需调整请联系工商联。")
+                # Seen but not writable (e.g. an instructor): may be said; not seen at all: names nothing.
+                row.error(self.header("id_number"), duplicates.message(
+                    by=ctx["by"], clash=Person(pk=pk), what="身份证号码", field="id_number",
+                    named="该人员已由其他街道登记，不在您的管辖范围内，不能修改；如需调整请联系工商联。"))
                 continue
             row.pk = pk
             row.changes = diff(stored, self.field_values(row, present))
