@@ -15,6 +15,7 @@ written when the outermost such block ends, after its transaction.
 """
 
 import contextlib
+import re
 from contextvars import ContextVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -23,6 +24,7 @@ from django.db import models
 from shanghui.audit import record
 
 OTHER_UNIT = "该{what}已在其他单位登记，请联系区工商联核实"
+DUPLICATE = "与已有记录重复，未作任何修改。"
 REFUSED_ACTION = "duplicate_refused"
 
 _pending: ContextVar[list | None] = ContextVar("refusals_pending", default=None)
@@ -65,19 +67,39 @@ def message(*, by, clash: models.Model, what: str, named: str, field: str = "") 
     return neutral(what)
 
 
-def for_user(by, error: ValidationError) -> ValidationError:
-    """`error` with each Clash in it resolved for `by` (see `message`); other messages unchanged."""
-    if hasattr(error, "error_dict"):
-        return ValidationError({field: [_resolved(by, e, field) for e in errors]
-                                for field, errors in error.error_dict.items()})
-    return ValidationError([_resolved(by, e, NON_FIELD_ERRORS) for e in error.error_list])
+def for_user(by, error: ValidationError, model: type[models.Model] | None = None) -> ValidationError:
+    """`error` with each Clash in it resolved for `by` (see `message`), and Django's own uniqueness
+    messages kept from naming internal columns of `model`; other messages unchanged."""
+    if not hasattr(error, "error_dict"):
+        return ValidationError([_resolved(by, e, NON_FIELD_ERRORS) for e in error.error_list])
+    out: dict[str, list] = {}
+    for field, errors in error.error_dict.items():
+        key = field if _public(model, field) else NON_FIELD_ERRORS
+        out.setdefault(key, []).extend(_resolved(by, e, field) for e in errors)
+    return ValidationError(out)
+
+
+def _public(model, field: str) -> bool:
+    """A field a user fills in (its name may key an error), not an internal column such as a digest."""
+    if model is None or field == NON_FIELD_ERRORS:
+        return True
+    try:
+        return model._meta.get_field(field).editable
+    except Exception:  # not a model field: a form-level name such as "id_number"
+        return True
+
+
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
 def _resolved(by, error: ValidationError, field: str) -> ValidationError:
-    if not isinstance(error, Clash):
-        return error
-    text = message(by=by, clash=error.clash, what=error.what, named=error.named, field=field)
-    return ValidationError(text, code="duplicate" if text == error.named else REFUSED_ACTION)
+    if isinstance(error, Clash):
+        text = message(by=by, clash=error.clash, what=error.what, named=error.named, field=field)
+        return ValidationError(text, code="duplicate" if text == error.named else REFUSED_ACTION)
+    if error.code in ("unique", "unique_together") and any(_LATIN_WORD.search(m) for m in error.messages):
+        # Django builds these from verbose names; a column without a Chinese one would show its code name.
+        return ValidationError(DUPLICATE, code=error.code)
+    return error
 
 
 def full_clean(*, by, obj: models.Model, **kwargs) -> None:
@@ -85,7 +107,7 @@ def full_clean(*, by, obj: models.Model, **kwargs) -> None:
     try:
         obj.full_clean(**kwargs)
     except ValidationError as e:
-        raise for_user(by, e) from None
+        raise for_user(by, e, type(obj)) from None
 
 
 @contextlib.contextmanager
