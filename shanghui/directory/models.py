@@ -98,8 +98,16 @@ class Enterprise(InitialsMixin):
             errors["status_changed"] = ["注销/迁出日期不能晚于今天。"]
         elif changed and self.founded and changed <= self.founded:
             errors["status_changed"] = ["注销/迁出日期应晚于成立日期。"]
+        clash = Enterprise.objects.filter(uscc=self.uscc).exclude(pk=self.pk).first() if self.uscc else None
+        if clash is not None:
+            errors["uscc"] = [Clash(clash=clash, what="统一社会信用代码",
+                                    named=f"该统一社会信用代码已登记为企业“{clash.name}”。")]
         if errors:
             raise ValidationError(errors)
+
+    def validate_unique(self, exclude=None):
+        # clean() says who holds the code, or only that another unit does (core.duplicates).
+        super().validate_unique(exclude={*(exclude or ()), "uscc"})
 
 
 class PersonQuerySet(ScopedQuerySet):

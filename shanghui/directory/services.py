@@ -24,6 +24,7 @@ def _require_visible(by, obj, label: str) -> None:
         raise PermissionDenied(f"{label}不在您的管辖范围内。")
 
 
+@duplicates.refusals_audited
 @transaction.atomic
 def enterprise_create(*, by, uscc: str, name: str, region: Region, **fields) -> Enterprise:
     require_region(by, region)
@@ -31,6 +32,7 @@ def enterprise_create(*, by, uscc: str, name: str, region: Region, **fields) -> 
     return base.save_new(by=by, obj=Enterprise(uscc=uscc, name=name, region=region, **fields))
 
 
+@duplicates.refusals_audited
 @transaction.atomic
 def enterprise_update(*, by, enterprise: Enterprise, **changes) -> Enterprise:
     require_enterprise(by, enterprise)

@@ -140,3 +140,27 @@ def test_federation_sees_every_street_so_the_clash_is_named(cast):
         services.person_create(by=cast.admin, name="钱新人", region=cast.street_a, id_number=cast.person_b.id_number)
     assert cast.person_b.name in caught.value.message_dict["id_number"][0]
     assert not AuditEvent.objects.filter(action=REFUSED_ACTION).exists()
+
+
+def test_another_streets_enterprise_code_gets_the_neutral_audited_message_on_api_and_import(cast, tmp_path):
+    other = cast.enterprise_b
+    expected = neutral("统一社会信用代码")
+    client = Client()
+    client.force_login(cast.worker_a)
+    response = client.post("/api/v1/enterprises/", {"uscc": other.uscc, "name": "东华门新企业",
+                                                    "region": cast.street_a.code}, content_type="application/json")
+    assert response.status_code == 422 and response.json()["errors"] == {"uscc": [expected]}
+    path = csv_file(tmp_path, [["统一社会信用代码", "企业名称", "所在街道"], [other.uscc, "东华门新企业", "东华门街道"]])
+    result = engine.run(kinds.get("enterprises"), path, by=cast.worker_a, dry_run=False)
+    assert [message for _, _, message in result.errors] == [expected]
+    for text in (response.content.decode(), json.dumps(result.as_dict(), ensure_ascii=False, default=str)):
+        assert other.name not in text and other.principal.name not in text
+    events = AuditEvent.objects.filter(action=REFUSED_ACTION)
+    assert [(e.object_type, e.extra["clash_id"]) for e in events] == [("directory.enterprise", other.pk)] * 2
+    other.refresh_from_db()
+    assert other.name == "景山餐饮管理有限公司"
+    named = Client()
+    named.force_login(cast.worker_b)
+    response = named.post("/api/v1/enterprises/", {"uscc": other.uscc, "name": "景山新企业",
+                                                   "region": cast.street_b.code}, content_type="application/json")
+    assert response.json()["errors"] == {"uscc": [f"该统一社会信用代码已登记为企业“{other.name}”。"]}
