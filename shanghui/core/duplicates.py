@@ -18,7 +18,7 @@ import contextlib
 import re
 from contextvars import ContextVar
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import models
 
 from shanghui.audit import record
@@ -85,7 +85,7 @@ def _public(model, field: str) -> bool:
         return True
     try:
         return model._meta.get_field(field).editable
-    except Exception:  # not a model field: a form-level name such as "id_number"
+    except FieldDoesNotExist:  # not a model field: a form-level name such as "id_number"
         return True
 
 
