@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from shanghui.activities import services as activity_services
 from shanghui.core.validators import id_check_char
 from shanghui.directory.models import Membership, Person
 from shanghui.imports import engine, kinds
@@ -34,6 +35,7 @@ class Subject:
     person: Person
     member_pk: int
     membership_pk: int
+    activity_pk: int
     tmp_path: object
 
     @property
@@ -53,7 +55,11 @@ def subject(cast, tmp_path) -> Subject:
                                              form=Form.JOINT, founded=dt.date(2019, 1, 1), host_chamber=cast.chamber_a)
     member = party_services.member_create(by=cast.admin, person=person, organization=org,
                                           joined_party=dt.date(2001, 7, 1), joined_org=dt.date(2019, 3, 1))
-    return Subject(person, member.pk, membership.pk, tmp_path)
+    start = dt.datetime(2025, 3, 1, 9, tzinfo=dt.UTC)
+    activity = activity_services.activity_create(by=cast.admin, title="理想信念教育报告会", kind="education",
+                                                 region=cast.street_a, start=start, end=start + dt.timedelta(hours=2))
+    activity_services.attendance_add(by=cast.admin, activity=activity, person=person)
+    return Subject(person, member.pk, membership.pk, activity.pk, tmp_path)
 
 
 def _body(response) -> bytes:
@@ -130,6 +136,9 @@ SURFACES = [
     Surface("party member list", "worker_a", _get("party:member_list")),
     Surface("party member detail", "worker_a", _get("party:member_detail", "member_pk")),
     Surface("party member export", "worker_a", _get("party:member_export", query={"fmt": "csv"})),
+    Surface("activity detail with its attendance", "worker_a", _get("activities:activity_detail", "activity_pk")),
+    Surface("attendance export", "worker_a", _get("activities:attendance_export", "activity_pk",
+                                                  query={"fmt": "csv"})),
     *(Surface(f"import-format export of {kind} ({fmt})", "worker_a",
               _get("imports:export", lambda cast, s, k=kind: k, query={"format": fmt}), shows_person=False)
       for kind in sorted(kinds.KINDS) for fmt in ("xlsx", "csv")),
