@@ -16,6 +16,7 @@ ACTION_LABELS = {
     "login_failed": "登录失败",
     "logout": "退出",
     "unmask": "查看明文",
+    "duplicate_refused": "拒绝重复登记（他单位记录）",
     "demo_data": "生成演示数据",
     "signin": "扫码签到",
     "signin_confirm": "确认签到",

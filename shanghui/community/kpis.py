@@ -20,6 +20,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from shanghui.core import crypto
+from shanghui.core.validators import id_birth_date
 from shanghui.directory.models import Membership
 from shanghui.orgs.models import Chamber, Region
 
@@ -183,20 +185,29 @@ AGE_BANDS = [(None, 29, "30岁以下"), (30, 34, "30–34岁"), (35, 39, "35–3
              (45, None, "45岁及以上")]
 
 
-def age_on(birth: dt.date, day: dt.date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+# Fewer members than this in scope: no bands, only the total (a band of one or two people
+# would tell their birth years, and with them most of their masked ID numbers).
+AGE_PROFILE_MIN = 10
 
 
 def youth_age_profile(scope, day: dt.date) -> list[tuple[str, int]]:
-    """[(band label, members)] of the members on `day`, by age on that day; unknown birth dates last."""
-    births = list(youth_memberships(scope).active_on(day).values_list("person__birth_date", flat=True))
+    """[(band label, members)] of the members on `day`, by the age they reach in that year (年末周岁);
+    unknown birth dates last.
+
+    The birth date is read from the ID number (it is not stored twice). Ages are counted by year,
+    not by day, so comparing the profile of two days of one year cannot find a member's birthday;
+    and a scope with fewer than AGE_PROFILE_MIN members gets its total only."""
+    ciphers = youth_memberships(scope).active_on(day).values_list("person__id_number_cipher", flat=True)
+    births = [id_birth_date(crypto.decrypt(c)) if c else None for c in ciphers]
+    if len(births) < AGE_PROFILE_MIN:
+        return [(f"不足{AGE_PROFILE_MIN}人，不分年龄段", len(births))] if births else []
     counts = {label: 0 for _, _, label in AGE_BANDS}
     unknown = 0
     for birth in births:
         if birth is None:
             unknown += 1
             continue
-        age = age_on(birth, day)
+        age = day.year - birth.year
         for lo, hi, label in AGE_BANDS:
             if (lo is None or age >= lo) and (hi is None or age <= hi):
                 counts[label] += 1

@@ -4,13 +4,15 @@ from django.db import models
 
 from shanghui.audit import record
 
+from .duplicates import full_clean
+
 
 def changed_fields(obj: models.Model, changes: dict) -> list[str]:
     return [name for name, value in changes.items() if getattr(obj, name) != value]
 
 
 def save_new(*, by, obj: models.Model, action: str = "create") -> models.Model:
-    obj.full_clean()
+    full_clean(by=by, obj=obj)
     obj.save()
     record(by=by, action=action, obj=obj, fields=sorted(f.name for f in obj._meta.concrete_fields if f.name != "id"))
     return obj
@@ -25,7 +27,7 @@ def save_changes(*, by, obj: models.Model, changes: dict, action: str = "update"
     for name in names:
         setattr(obj, name, changes[name])
     if names:
-        obj.full_clean(exclude=list(exclude_check))
+        full_clean(by=by, obj=obj, exclude=list(exclude_check))
         obj.save(update_fields=[*names, *getattr(obj, "derived_fields", ())])
         record(by=by, action=action, obj=obj, fields=names)
     return names

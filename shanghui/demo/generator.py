@@ -423,7 +423,7 @@ def fingerprint() -> str:
             "uscc", "name", "name_initials", "region__code", "industry", "size", "employees", "founded", "status",
             "address", "principal__id_number_digest"),
         Person.objects.order_by("id_number_digest").values_list(
-            "id_number_digest", "name", "name_initials", "gender", "birth_date", "mobile_digest", "political_status",
+            "id_number_digest", "name", "name_initials", "gender", "mobile_digest", "political_status",
             "region__code", "enterprise__uscc", "position"),
         Membership.objects.order_by("chamber__name", "enterprise__uscc", "person__id_number_digest", "joined")
         .values_list("chamber__name", "enterprise__uscc", "person__id_number_digest", "role", "joined", "left"),

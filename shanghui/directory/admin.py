@@ -20,7 +20,7 @@ class PersonAdmin(ScopedAdmin):
                     "mobile_masked")
     list_filter = ("political_status", "gender")
     search_fields = ("name", "name_initials")
-    fields = ("name", "gender", "birth_date", "political_status", "region", "enterprise", "position",
+    fields = ("name", "gender", "political_status", "region", "enterprise", "position",
               "id_number_masked", "mobile_masked")
     readonly_fields = ("id_number_masked", "mobile_masked")
     raw_id_fields = ("enterprise",)

@@ -94,13 +94,13 @@ class EnterpriseFilter(ListFilter):
 class PersonForm(ServiceForm):
     model = Person
     field_names = ("name", "region", "enterprise", "position", "political_status", "id_number", "mobile",
-                   "gender", "birth_date")
+                   "gender")
     id_number = forms.CharField(label="身份证号码", max_length=30, required=False)
     mobile = forms.CharField(label="手机号码", max_length=30, required=False)
 
     def setup(self):
         self.fields["region"].queryset = writable_streets(self.user)
-        self.fields["gender"].help_text = self.fields["birth_date"].help_text = "填写身份证号码后按号码自动确定。"
+        self.fields["gender"].help_text = "填写身份证号码后按号码自动确定。"
         _autocomplete(self, "enterprise", visible_enterprises(self.user),
                       reverse_lazy("directory:enterprise_autocomplete"), enterprise_label)
         if self.instance is not None:
@@ -114,14 +114,13 @@ class PersonForm(ServiceForm):
     def personal_changes(self, data: dict) -> dict:
         """For an update: an empty box means 'unchanged' (None), not 'erase'.
 
-        A new ID number decides gender and birth date, so the form's (old) values must not override it.
+        A new ID number decides gender, so the form's (old) value must not override it.
         """
         if self.instance is not None:
             for name in ("id_number", "mobile"):
                 data[name] = data[name] or None
         if data.get("id_number"):
             data.pop("gender", None)
-            data.pop("birth_date", None)
         return data
 
 

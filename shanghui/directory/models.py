@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from shanghui.core import crypto
+from shanghui.core.duplicates import Clash
 from shanghui.core.scoping import ScopedQuerySet
 from shanghui.core.validators import (
     id_birth_date,
@@ -97,8 +98,16 @@ class Enterprise(InitialsMixin):
             errors["status_changed"] = ["注销/迁出日期不能晚于今天。"]
         elif changed and self.founded and changed <= self.founded:
             errors["status_changed"] = ["注销/迁出日期应晚于成立日期。"]
+        clash = Enterprise.objects.filter(uscc=self.uscc).exclude(pk=self.pk).first() if self.uscc else None
+        if clash is not None:
+            errors["uscc"] = [Clash(clash=clash, what="统一社会信用代码",
+                                    named=f"该统一社会信用代码已登记为企业“{clash.name}”。")]
         if errors:
             raise ValidationError(errors)
+
+    def validate_unique(self, exclude=None):
+        # clean() says who holds the code, or only that another unit does (core.duplicates).
+        super().validate_unique(exclude={*(exclude or ()), "uscc"})
 
 
 class PersonQuerySet(ScopedQuerySet):
@@ -124,7 +133,6 @@ class Person(InitialsMixin):
 
     name = models.CharField("姓名", max_length=50)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
-    birth_date = models.DateField("出生日期", null=True, blank=True)
     id_number_cipher = models.TextField(blank=True, editable=False)
     id_number_digest = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     mobile_cipher = models.TextField(blank=True, editable=False)
@@ -151,7 +159,6 @@ class Person(InitialsMixin):
         self.id_number_cipher = crypto.encrypt(code)
         self.id_number_digest = crypto.digest(code) or None
         if code:
-            self.birth_date = id_birth_date(code)
             self.gender = Gender.MALE if int(code[16]) % 2 else Gender.FEMALE
 
     def set_mobile(self, value: str) -> None:
@@ -168,6 +175,13 @@ class Person(InitialsMixin):
         return crypto.decrypt(self.mobile_cipher)
 
     @property
+    def birth_date(self) -> dt.date | None:
+        """Derived from the ID number, never stored twice (DESIGN §6). For computations such as
+        age statistics only: the masked number hides exactly these eight digits, so a birth date,
+        a birth year or a narrow age band shown beside it would give the number back."""
+        return id_birth_date(self.id_number) if self.id_number_cipher else None
+
+    @property
     def id_number_masked(self) -> str:
         return mask_id_number(self.id_number) if self.id_number_cipher else ""
 
@@ -182,7 +196,13 @@ class Person(InitialsMixin):
             # Under every configured key: during a key rotation, older rows carry the old key's digest.
             clash = Person.objects.by_id_number(self.id_number).exclude(pk=self.pk).first()
             if clash:
-                raise ValidationError({"id_number": f"该身份证号码已登记为人员“{clash.name}”（编号{clash.pk}）。"})
+                raise ValidationError({"id_number": Clash(clash=clash, what="身份证号码",
+                                                          named=f"该身份证号码已登记为人员“{clash.name}”（编号{clash.pk}）。")})
+
+    def validate_unique(self, exclude=None):
+        # clean() checks the ID number's digest and says so in terms of the ID number; Django's own
+        # message would name the internal column ("Id number digest").
+        super().validate_unique(exclude={*(exclude or ()), "id_number_digest"})
 
 
 class MembershipQuerySet(ScopedQuerySet):
@@ -249,5 +269,7 @@ class Membership(models.Model):
             overlap = Membership.objects.filter(chamber_id=self.chamber_id, enterprise_id=self.enterprise_id,
                                                 person_id=self.person_id).exclude(pk=self.pk)
             overlap = overlap.active_between(self.joined, self.left or dt.date.max)
-            if overlap.exists():
-                raise ValidationError(f"{self.member}在该时段已是“{self.chamber}”的会员，会员期不能重叠。")
+            clash = overlap.first()
+            if clash is not None:
+                raise Clash(clash=clash, what="会员关系",
+                            named=f"{self.member}在该时段已是“{self.chamber}”的会员，会员期不能重叠。")

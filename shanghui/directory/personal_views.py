@@ -29,7 +29,7 @@ class EraseForm(forms.Form):
     reference = forms.CharField(label="申请编号", max_length=50, help_text="本人删除申请的登记号或来函编号。")
     reason = forms.ChoiceField(label="依据", choices=list(services.ERASURE_REASONS.items()))
     mode = forms.ChoiceField(label="处理方式", widget=forms.RadioSelect(attrs={"class": "form-check-input"}), initial="anonymise", choices=[
-        ("anonymise", "匿名化（推荐）：清除姓名、身份证号码、手机号码、出生日期和职务，保留会员、参加活动等记录用于统计"),
+        ("anonymise", "匿名化（推荐）：清除姓名、身份证号码（含其中的出生日期）、手机号码和职务，保留会员、参加活动等记录用于统计"),
         ("delete", "彻底删除：删除该人员及其个人会员关系等全部记录，统计数据随之减少"),
     ])
     confirm = forms.BooleanField(label="我已核实申请人身份，确认处理；此操作不可撤销")

@@ -11,6 +11,7 @@ from shanghui.accounts import unmask
 from shanghui.accounts.roles import Role
 from shanghui.accounts.scope import can_write_region, require_enterprise, require_region
 from shanghui.audit import record
+from shanghui.core import duplicates
 from shanghui.core import services as base
 from shanghui.orgs.models import Chamber, Region
 
@@ -25,6 +26,7 @@ def _require_visible(by, obj, label: str) -> None:
         raise PermissionDenied(f"{label}不在您的管辖范围内。")
 
 
+@duplicates.refusals_audited
 @transaction.atomic
 def enterprise_create(*, by, uscc: str, name: str, region: Region, **fields) -> Enterprise:
     require_region(by, region)
@@ -32,6 +34,7 @@ def enterprise_create(*, by, uscc: str, name: str, region: Region, **fields) -> 
     return base.save_new(by=by, obj=Enterprise(uscc=uscc, name=name, region=region, **fields))
 
 
+@duplicates.refusals_audited
 @transaction.atomic
 def enterprise_update(*, by, enterprise: Enterprise, **changes) -> Enterprise:
     require_enterprise(by, enterprise)
@@ -59,7 +62,7 @@ def _set_personal(person: Person, id_number: str | None, mobile: str | None) -> 
         try:
             if (id_number or "") != (person.id_number if person.id_number_cipher else ""):
                 person.set_id_number(id_number)
-                changed += ["id_number", "birth_date", "gender"] if id_number else ["id_number"]
+                changed += ["id_number", "gender"] if id_number else ["id_number"]
         except ValidationError as e:
             errors["id_number"] = e.messages
     if mobile is not None:
@@ -80,6 +83,7 @@ _PERSONAL_COLUMNS = {
 }
 
 
+@duplicates.refusals_audited
 @transaction.atomic
 def person_create(*, by, name: str, region: Region, id_number: str = "", mobile: str = "", **fields) -> Person:
     require_region(by, region)
@@ -89,6 +93,7 @@ def person_create(*, by, name: str, region: Region, id_number: str = "", mobile:
     return base.save_new(by=by, obj=person)
 
 
+@duplicates.refusals_audited
 @transaction.atomic
 def person_update(*, by, person: Person, id_number: str | None = None, mobile: str | None = None,
                   **changes) -> Person:
@@ -101,19 +106,21 @@ def person_update(*, by, person: Person, id_number: str | None = None, mobile: s
     for name in names:
         setattr(person, name, changes[name])
     if names or personal:
-        person.full_clean()
+        duplicates.full_clean(by=by, obj=person)
         columns = {*names, *(c for p in personal for c in _PERSONAL_COLUMNS.get(p, [p]))}
         person.save(update_fields=columns)
         record(by=by, action="update", obj=person, fields=sorted({*names, *personal}))
     return person
 
 
+@duplicates.refusals_audited
 def person_find_or_create(*, by, name: str, region: Region, id_number: str, **fields) -> tuple[Person, bool]:
     """A known ID number finds the existing person (imports, sign-in); otherwise a new one is made."""
     existing = Person.objects.by_id_number(id_number).first()
     if existing is not None:
         if not Person.objects.visible_to(by).filter(pk=existing.pk).exists():
-            raise PermissionDenied("该身份证号码对应的人员不在您的管辖范围内，请联系工商联。")
+            raise PermissionDenied(duplicates.message(by=by, clash=existing, what="身份证号码", named="",
+                                                      field="id_number"))
         return existing, False
     return person_create(by=by, name=name, region=region, id_number=id_number, **fields), True
 
@@ -158,6 +165,7 @@ def person_unmask_by_id(*, by, person_id: int) -> tuple[Person, dict[str, str]]:
     return person, person_unmask(by=by, person=person)
 
 
+@duplicates.refusals_audited
 @transaction.atomic
 def membership_create(*, by, chamber: Chamber, joined: dt.date, enterprise: Enterprise | None = None,
                       person: Person | None = None, **fields) -> Membership:
@@ -168,6 +176,7 @@ def membership_create(*, by, chamber: Chamber, joined: dt.date, enterprise: Ente
                                                joined=joined, **fields))
 
 
+@duplicates.refusals_audited
 @transaction.atomic
 def membership_update(*, by, membership: Membership, **changes) -> Membership:
     require_region(by, membership.chamber.region)
@@ -295,7 +304,7 @@ def _erase_reason(reason: str) -> str:
 def person_anonymise(*, by, person: Person, reference: str, reason: str) -> Person:
     """Remove what identifies the person, keep the row (and its memberships, attendances…) for statistics.
 
-    Cleared: name (→ “已匿名”), ID and mobile numbers, birth date, position. Kept: gender,
+    Cleared: name (→ “已匿名”), ID number (and with it the birth date), mobile number, position. Kept: gender,
     political status, street and enterprise, which the statistics count by.
     """
     _require_personal_rights(by, person)
@@ -303,12 +312,11 @@ def person_anonymise(*, by, person: Person, reference: str, reason: str) -> Pers
     person.name = ANONYMOUS_NAME
     person.set_id_number("")
     person.set_mobile("")
-    person.birth_date = None
     person.position = ""
     person.full_clean()
     person.save()
     record(by=by, action="personal_data_anonymise", obj=person,
-           fields=["name", "id_number", "mobile", "birth_date", "position"],
+           fields=["name", "id_number", "mobile", "position"],
            extra={"reference": reference, "reason": reason})
     return person
 

@@ -135,12 +135,11 @@ def person_autocomplete(request):
 
 
 # Exports never carry plain ID or mobile numbers, whoever asks: only the masked forms.
-# The birth date goes out as its year only: the masked ID number hides exactly the eight
-# birth-date digits, so a full date beside it would give the whole number away.
+# No birth date, year or age either: the masked ID number hides exactly the eight
+# birth-date digits, so any of them beside it would narrow the number to a few dozen.
 PERSON_COLUMNS = [
     Column("姓名", lambda p: p.name, 12),
     Column("性别", lambda p: p.get_gender_display(), 6),
-    Column("出生年份", lambda p: p.birth_date.year if p.birth_date else "", 10),
     Column("身份证号码", lambda p: p.id_number_masked, 22),
     Column("手机号码", lambda p: p.mobile_masked, 14),
     Column("政治面貌", lambda p: p.get_political_status_display(), 12),

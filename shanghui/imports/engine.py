@@ -26,6 +26,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 
 from shanghui.audit import record
+from shanghui.core import duplicates
 from shanghui.core.redact import scrub
 
 from . import cells, sql
@@ -133,6 +134,7 @@ def can_import(by) -> bool:
     return by.is_superuser or bool(kind_refs.writable_region_ids(by))
 
 
+@duplicates.refusals_audited  # a refused row's audit event outlives the rolled-back import
 def run(kind: Kind, path: Path | str, *, by, filename: str = "", dry_run: bool = True,
         progress: Progress | None = None, batch_size: int = BATCH,
         pipeline_min_rows: int | None = None) -> Result:

@@ -20,6 +20,7 @@ import datetime as dt
 from django.db.models import Case, Q, When
 from django.utils import timezone
 
+from shanghui.core import duplicates
 from shanghui.directory.models import Enterprise
 from shanghui.imports import cells
 from shanghui.imports.exporting import Column as ExportColumn
@@ -28,7 +29,7 @@ from shanghui.imports.kinds import Kind, Row, refs, register
 from shanghui.imports.kinds.base import Column, diff
 from shanghui.imports.kinds.enterprises import _label
 
-from .models import LEVEL_RANK, Form, Level, PartyMember, PartyOrganization
+from .models import LEVEL_RANK, MEMBER_CLASH, Form, Level, PartyMember, PartyOrganization
 
 LEVEL_ALIASES = {"联合党委": "committee", "党工委": "committee", "总支": "general_branch", "支部": "branch",
                  "联合党支部": "branch", "联合支部": "branch"}
@@ -370,9 +371,10 @@ class PartyMemberKind(Kind):
                           and _overlaps(period, (m.joined_org, m.left))), None)
             if other is not None:
                 until = f"{other.left:%Y-%m-%d}" if other.left else "今"
-                row.error(self.header("joined_org"),
-                          f"该人员在{other.joined_org:%Y-%m-%d}至{until}已是“{other.organization}”的党员，"
-                          "同一时间只能属于一个党组织；转接组织关系请先填写原组织的转出日期。")
+                row.error(self.header("joined_org"), duplicates.message(
+                    by=ctx["by"], clash=other, what=MEMBER_CLASH, field="joined_org",
+                    named=f"该人员在{other.joined_org:%Y-%m-%d}至{until}已是“{other.organization}”的党员，"
+                          "同一时间只能属于一个党组织；转接组织关系请先填写原组织的转出日期。"))
                 continue
             periods.setdefault(v["person"], []).append((*period, row.number))
             if same is None:

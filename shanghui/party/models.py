@@ -14,11 +14,14 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models
 from django.db.models import Q
 
+from shanghui.core.duplicates import Clash
 from shanghui.core.scoping import ScopedQuerySet
 from shanghui.directory.models import Enterprise, Person
 from shanghui.orgs.models import Chamber, InitialsMixin, StaffAssignment
 
 FAR_FUTURE = dt.date.max
+# What a party-membership overlap outside the user's scope is called in the neutral message.
+MEMBER_CLASH = "党员"
 
 
 def overlaps(start_field: str, end_field: str, start: dt.date, end: dt.date | None) -> Q:
@@ -313,9 +316,10 @@ class PartyMember(models.Model):
                      .select_related("organization").first())
             if clash:
                 until = f"{clash.left:%Y-%m-%d}" if clash.left else "今"
-                errors.setdefault("__all__", []).append(
-                    f"{self.person}在{clash.joined_org:%Y-%m-%d}至{until}已是“{clash.organization}”的党员，"
-                    "同一时间只能属于一个党组织；如需转接组织关系，请使用“转接”。")
+                errors.setdefault("__all__", []).append(Clash(
+                    clash=clash, what=MEMBER_CLASH,
+                    named=f"{self.person}在{clash.joined_org:%Y-%m-%d}至{until}已是“{clash.organization}”的党员，"
+                          "同一时间只能属于一个党组织；如需转接组织关系，请使用“转接”。"))
         if errors:
             raise ValidationError(errors)
 

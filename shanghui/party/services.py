@@ -13,6 +13,7 @@ from django.db import transaction
 from shanghui.accounts.roles import Role
 from shanghui.accounts.scope import can_write_region, require_region
 from shanghui.audit import record
+from shanghui.core import duplicates
 from shanghui.core import services as base
 from shanghui.directory.models import Enterprise, Person
 from shanghui.orgs.models import Chamber, StaffAssignment
@@ -165,6 +166,7 @@ def coverage_delete(*, by, coverage: PartyCoverage) -> None:
 # --- members -------------------------------------------------------------------
 
 
+@duplicates.refusals_audited
 @transaction.atomic
 def member_create(*, by, person: Person, organization: PartyOrganization, joined_party: dt.date,
                   joined_org: dt.date, **fields) -> PartyMember:
@@ -174,6 +176,7 @@ def member_create(*, by, person: Person, organization: PartyOrganization, joined
                                                 joined_org=joined_org, **fields))
 
 
+@duplicates.refusals_audited
 @transaction.atomic
 def member_update(*, by, member: PartyMember, **changes) -> PartyMember:
     _require_org(by, member.organization)
@@ -190,6 +193,7 @@ def member_delete(*, by, member: PartyMember) -> None:
     base.delete(by=by, obj=member)
 
 
+@duplicates.refusals_audited
 @transaction.atomic
 def member_transfer(*, by, member: PartyMember, to: PartyOrganization, on: dt.date,
                     flowing: bool | None = None) -> PartyMember:

@@ -66,7 +66,7 @@ def test_bad_enterprise_input_is_422_and_writes_nothing(cast, as_user):
     cases = [
         (_new(uscc=wrong_check), "uscc", "校验位"),
         (_new(uscc="91110101"), "uscc", "18位"),
-        (_new(uscc=cast.enterprise_b.uscc), "uscc", "已存在"),
+        (_new(uscc=cast.enterprise_b.uscc), "uscc", "该统一社会信用代码已在其他单位登记，请联系区工商联核实"),
         (_new(region="110101999"), "region", "不存在"),
         (_new(principal=cast.person_b.pk), "principal", "不在您的管辖范围"),
         (_new(industry="Z"), "industry", "取值无效"),

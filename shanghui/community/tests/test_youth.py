@@ -1,13 +1,17 @@
 """The youth association's growth and age profile, from memberships and birth dates."""
 
 import datetime as dt
+import random
 
 from shanghui.community import kpis
 from shanghui.directory.models import Membership, Person
+from shanghui.testing import make_id_number
 
 
 def _member(cast, name, birth, joined, left=None, region=None):
-    person = Person.objects.create(name=name, region=region or cast.street_b, birth_date=birth)
+    person = Person(name=name, region=region or cast.street_b)
+    person.set_id_number(make_id_number(random.Random(name), birth=birth))  # the birth date is read from it
+    person.save()
     return Membership.objects.create(chamber=cast.youth, person=person, joined=joined, left=left)
 
 
@@ -30,14 +34,24 @@ def test_a_street_scope_counts_the_members_living_in_it(cast):
     assert kpis.youth_size(cast.auditor, dt.date(2020, 1, 1)) == 0
 
 
-def test_age_profile_bands_at_a_date(cast):
-    Person.objects.filter(pk=cast.youth_member.pk).update(birth_date=None)
-    _member(cast, "钱一", dt.date(1995, 7, 1), dt.date(2019, 3, 1))  # 29 on 2025-06-30, 30 the day after
-    _member(cast, "孙二", dt.date(1980, 1, 1), dt.date(2019, 3, 1))  # 45
-    _member(cast, "李三", dt.date(1988, 1, 1), dt.date(2019, 3, 1))  # 37
-    profile = dict(kpis.youth_age_profile(cast.admin, dt.date(2025, 6, 30)))
-    assert profile == {"30岁以下": 1, "30–34岁": 0, "35–39岁": 1, "40–44岁": 0, "45岁及以上": 1, "出生日期不详": 1}
-    assert dict(kpis.youth_age_profile(cast.admin, dt.date(2025, 7, 1)))["30–34岁"] == 1
+def test_age_profile_bands_by_the_age_reached_in_the_year(cast):
+    Person.objects.filter(pk=cast.youth_member.pk).update(id_number_cipher="", id_number_digest=None)
+    births = [dt.date(1996, 7, 1), dt.date(1995, 7, 1), dt.date(1995, 12, 31), dt.date(1990, 3, 3),
+              dt.date(1988, 1, 1), dt.date(1986, 5, 5), dt.date(1982, 2, 2), dt.date(1980, 1, 1), dt.date(1970, 9, 9)]
+    for i, birth in enumerate(births):
+        _member(cast, f"会员{i}", birth, dt.date(2019, 3, 1))
+    profile = dict(kpis.youth_age_profile(cast.admin, dt.date(2025, 1, 2)))
+    # 1996 → 29; 1995 → 30 all year long, whatever the day; 1990 → 35; 1988, 1986 → 37, 39; 1982 → 43.
+    assert profile == {"30岁以下": 1, "30–34岁": 2, "35–39岁": 3, "40–44岁": 1, "45岁及以上": 2, "出生日期不详": 1}
+    # No day of a year tells a birthday: the profile is the same on every day of it.
+    assert all(dict(kpis.youth_age_profile(cast.admin, day)) == profile
+               for day in (dt.date(2025, 6, 30), dt.date(2025, 7, 1), dt.date(2025, 12, 31)))
+
+
+def test_age_profile_of_fewer_than_ten_members_is_a_total_only(cast):
+    _member(cast, "钱一", dt.date(1995, 7, 1), dt.date(2019, 3, 1))
+    assert kpis.youth_age_profile(cast.admin, dt.date(2025, 6, 30)) == [("不足10人，不分年龄段", 2)]
+    assert kpis.youth_age_profile(cast.worker_b, dt.date(2025, 6, 30)) == [("不足10人，不分年龄段", 1)]
 
 
 def test_the_youth_page_and_export(cast, client):

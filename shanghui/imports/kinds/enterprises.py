@@ -5,6 +5,7 @@ import datetime as dt
 from django.utils import timezone
 
 from shanghui.accounts.scope import writable_regions
+from shanghui.core import duplicates
 from shanghui.directory.choices import Industry, Size, Status
 from shanghui.directory.models import Enterprise
 from shanghui.imports import cells, sql
@@ -80,7 +81,7 @@ class EnterpriseKind(Kind):
         # import holds the write lock from its first statement (BEGIN IMMEDIATE); on PostgreSQL a
         # code inserted concurrently fails the unique index and the whole import rolls back
         # ("changed at the same time"). Codes repeated within the file are caught by the engine.
-        return {"streets": refs.StreetResolver(by, "企业"), "today": dt.date.today(),
+        return {"by": by, "streets": refs.StreetResolver(by, "企业"), "today": dt.date.today(),
                 "empty": not Enterprise.objects.exists()}
 
     def resolve(self, rows: list[Row], present: set[str], ctx: dict) -> None:
@@ -146,7 +147,9 @@ class EnterpriseKind(Kind):
             pk, region_id, stored = found
             # Moving an enterprise needs write access to where it is now, not only to where it goes.
             if writable is not None and region_id not in writable:
-                row.error(self.header("uscc"), "该企业已由其他街道登记，不在您的管辖范围内，不能修改；如需调整请联系工商联。")
+                row.error(self.header("uscc"), duplicates.message(
+                    by=ctx["by"], clash=Enterprise(pk=pk), what="统一社会信用代码", field="uscc",
+                    named="该企业已由其他街道登记，不在您的管辖范围内，不能修改；如需调整请联系工商联。"))
                 continue
             row.pk = pk
             v = row.values

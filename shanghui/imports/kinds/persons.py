@@ -7,7 +7,7 @@ validators as the forms, stored only through Person.set_id_number/set_mobile
 
 from django.utils import timezone
 
-from shanghui.core import crypto
+from shanghui.core import crypto, duplicates
 from shanghui.directory.choices import PoliticalStatus
 from shanghui.directory.models import Person
 from shanghui.imports import cells, sql
@@ -117,7 +117,10 @@ class PersonKind(Kind):
                 continue
             pk, region_id, stored = found
             if writable is not None and region_id not in writable:
-                row.error(self.header("id_number"), "该人员已由其他街道登记，不在您的管辖范围内，不能修改；如需调整请联系工商联。")
+                # Seen but not writable (e.g. an instructor): may be said; not seen at all: names nothing.
+                row.error(self.header("id_number"), duplicates.message(
+                    by=ctx["by"], clash=Person(pk=pk), what="身份证号码", field="id_number",
+                    named="该人员已由其他街道登记，不在您的管辖范围内，不能修改；如需调整请联系工商联。"))
                 continue
             row.pk = pk
             row.changes = diff(stored, self.field_values(row, present))
@@ -125,7 +128,7 @@ class PersonKind(Kind):
 
     def write(self, rows: list[Row], present: set[str], ctx: dict) -> None:
         now = timezone.now()
-        fields = ["name", "name_initials", "gender", "birth_date", "id_number_cipher", "id_number_digest",
+        fields = ["name", "name_initials", "gender", "id_number_cipher", "id_number_digest",
                   "mobile_cipher", "mobile_digest", "political_status", "region_id", "enterprise_id", "position",
                   "created"]
         inserts = []
@@ -135,9 +138,8 @@ class PersonKind(Kind):
                 person = Person()
                 person.set_id_number(v["id_number"])
                 person.set_mobile(v.get("mobile") or "")
-                inserts.append((v["name"], fast_initials(v["name"])[:100], person.gender, person.birth_date,
-                                person.id_number_cipher, person.id_number_digest, person.mobile_cipher,
-                                person.mobile_digest, v.get("political_status") or "", v["region"],
+                inserts.append((v["name"], fast_initials(v["name"])[:100], person.gender, person.id_number_cipher,
+                                person.id_number_digest, person.mobile_cipher, person.mobile_digest, v.get("political_status") or "", v["region"],
                                 v.get("enterprise"), v.get("position") or "", now))
             elif "mobile_digest" in row.changes:
                 person = Person()
