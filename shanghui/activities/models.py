@@ -288,6 +288,17 @@ class PendingAttendee(models.Model):
     def __str__(self) -> str:
         return f"{self.name} · {self.activity}"
 
+    def clean(self):
+        # Under every configured key: during a key rotation, older rows carry the old key's digest.
+        if self.mobile_digest and self.activity_id and PendingAttendee.objects.filter(
+                activity_id=self.activity_id, mobile_digest__in=crypto.digests(self.mobile)).exclude(pk=self.pk).exists():
+            raise ValidationError("该手机号码已在本活动登记过待确认签到。")
+
+    def validate_constraints(self, exclude=None):
+        # clean() says it in terms of the mobile number; Django's own message would name the
+        # internal constraint ("Constraint “pending_once_per_mobile” is violated.").
+        super().validate_constraints(exclude={*(exclude or ()), "mobile_digest"})
+
     def set_mobile(self, value: str) -> None:
         from shanghui.core.validators import normalize_mobile
 

@@ -20,11 +20,13 @@ from contextvars import ContextVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import models
+from django.db.models.constraints import BaseConstraint
 
 from shanghui.audit import record
 
 OTHER_UNIT = "该{what}已在其他单位登记，请联系区工商联核实"
 DUPLICATE = "与已有记录重复，未作任何修改。"
+CONSTRAINT = "与已有记录冲突或不符合填写要求，未作任何修改。"
 REFUSED_ACTION = "duplicate_refused"
 
 _pending: ContextVar[list | None] = ContextVar("refusals_pending", default=None)
@@ -92,6 +94,12 @@ def _public(model, field: str) -> bool:
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
+def _default_constraint_message(error: ValidationError) -> bool:
+    """Django's own "Constraint “name” is violated." (in whatever language is active)."""
+    template = re.escape(str(BaseConstraint.default_violation_error_message)).replace(re.escape("%(name)s"), ".+")
+    return all(re.fullmatch(template, m) for m in error.messages)
+
+
 def _resolved(by, error: ValidationError, field: str) -> ValidationError:
     if isinstance(error, Clash):
         text = message(by=by, clash=error.clash, what=error.what, named=error.named, field=field)
@@ -99,6 +107,9 @@ def _resolved(by, error: ValidationError, field: str) -> ValidationError:
     if error.code in ("unique", "unique_together") and any(_LATIN_WORD.search(m) for m in error.messages):
         # Django builds these from verbose names; a column without a Chinese one would show its code name.
         return ValidationError(DUPLICATE, code=error.code)
+    if error.code is None and _default_constraint_message(error):
+        # A constraint left to Django (one with a condition) names itself by its internal code name.
+        return ValidationError(CONSTRAINT, code="constraint")
     return error
 
 
