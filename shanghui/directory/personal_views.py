@@ -45,8 +45,12 @@ def _forms(data=None, which=""):
     return export_form, erase_form
 
 
-def _person(request, pk) -> Person:
+def _person(request, pk, action: str = "") -> Person:
+    """The person, or 404 outside the scope; 403 for a user who may not handle the request, and
+    a refused request (`action`) is an audit event."""
     person = get_object_or_404(Person.objects.visible_to(request.user).select_related("region"), pk=pk)
+    if action:
+        services.require_personal_rights(by=request.user, person=person, action=action)
     require(services.may_handle_personal_rights(request.user, person), services.PERSONAL_RIGHTS_REFUSED)
     return person
 
@@ -71,7 +75,7 @@ def person_rights(request, pk):
 @login_required
 @require_POST
 def person_rights_export(request, pk):
-    person = _person(request, pk)
+    person = _person(request, pk, "personal_data_export")
     export_form, erase_form = _forms(request.POST, "export")
     if export_form.is_valid():
         try:
@@ -91,7 +95,8 @@ def person_rights_export(request, pk):
 @login_required
 @require_POST
 def person_rights_erase(request, pk):
-    person = _person(request, pk)
+    mode = request.POST.get("erase-mode")
+    person = _person(request, pk, "personal_data_delete" if mode == "delete" else "personal_data_anonymise")
     export_form, erase_form = _forms(request.POST, "erase")
     if erase_form.is_valid():
         data = erase_form.cleaned_data

@@ -211,14 +211,17 @@ def may_handle_personal_rights(user, person: Person) -> bool:
     return unmask.may_unmask(user, unmask.ID_NUMBER) and can_write_region(user, person.region)
 
 
-def _require_personal_rights(by, person: Person) -> None:
+def require_personal_rights(*, by, person: Person, action: str) -> None:
     """Only users granted the ID-number unmask, with write access to the person's street, act on
-    such a request: it hands out or destroys every number the platform holds."""
+    such a request: it hands out or destroys every number the platform holds. A refusal is an
+    audit event of `action` with success=False and the reason, like a refused unmask; so this
+    runs before, not inside, the transaction that the refusal would roll back."""
     if not Person.objects.visible_to(by).filter(pk=person.pk).exists():
-        raise PermissionDenied("该人员不在您的管辖范围内。")
+        unmask.refuse(by=by, message="该人员不在您的管辖范围内。", why="out_of_scope", action=action, obj=person)
     if not unmask.may_unmask(by, unmask.ID_NUMBER):
-        raise PermissionDenied(PERSONAL_RIGHTS_REFUSED)
-    require_region(by, person.region)
+        unmask.refuse(by=by, message=PERSONAL_RIGHTS_REFUSED, why="not_granted", action=action, obj=person)
+    if not can_write_region(by, person.region):
+        unmask.refuse(by=by, message=PERSONAL_RIGHTS_REFUSED, why="read_only", action=action, obj=person)
 
 
 def _reference(reference: str) -> str:
@@ -272,7 +275,7 @@ def person_export_data(*, by, person: Person, reference: str) -> dict:
 
     Only users granted the ID-number unmask may do it; the export is an audit event with the request reference.
     """
-    _require_personal_rights(by, person)
+    require_personal_rights(by=by, person=person, action="personal_data_export")
     reference = _reference(reference)
     from shanghui.audit.events import ACTION_LABELS
     from shanghui.audit.models import AuditEvent
@@ -300,32 +303,34 @@ def _erase_reason(reason: str) -> str:
     return reason
 
 
-@transaction.atomic
 def person_anonymise(*, by, person: Person, reference: str, reason: str) -> Person:
     """Remove what identifies the person, keep the row (and its memberships, attendances…) for statistics.
 
     Cleared: name (→ “已匿名”), ID number (and with it the birth date), mobile number, position. Kept: gender,
     political status, street and enterprise, which the statistics count by.
     """
-    _require_personal_rights(by, person)
+    require_personal_rights(by=by, person=person, action="personal_data_anonymise")
     reference, reason = _reference(reference), _erase_reason(reason)
-    person.name = ANONYMOUS_NAME
-    person.set_id_number("")
-    person.set_mobile("")
-    person.position = ""
-    person.full_clean()
-    person.save()
-    record(by=by, action="personal_data_anonymise", obj=person,
-           fields=["name", "id_number", "mobile", "position"],
-           extra={"reference": reference, "reason": reason})
+    with transaction.atomic():
+        require_region(by, person.region)
+        person.name = ANONYMOUS_NAME
+        person.set_id_number("")
+        person.set_mobile("")
+        person.position = ""
+        person.full_clean()
+        person.save()
+        record(by=by, action="personal_data_anonymise", obj=person,
+               fields=["name", "id_number", "mobile", "position"],
+               extra={"reference": reference, "reason": reason})
     return person
 
 
-@transaction.atomic
 def person_erase(*, by, person: Person, reference: str, reason: str) -> None:
     """Delete the person altogether (memberships go with it); the audit event keeps the request on record."""
-    _require_personal_rights(by, person)
+    require_personal_rights(by=by, person=person, action="personal_data_delete")
     reference, reason = _reference(reference), _erase_reason(reason)
-    person.name = ANONYMOUS_NAME  # not saved: only so that the event's object text carries no name
-    record(by=by, action="personal_data_delete", obj=person, extra={"reference": reference, "reason": reason})
-    person.delete()
+    with transaction.atomic():
+        require_region(by, person.region)
+        person.name = ANONYMOUS_NAME  # not saved: only so that the event's object text carries no name
+        record(by=by, action="personal_data_delete", obj=person, extra={"reference": reference, "reason": reason})
+        person.delete()

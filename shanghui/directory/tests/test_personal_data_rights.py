@@ -58,7 +58,7 @@ def test_personal_data_export_only_by_users_allowed_to_unmask(client, cast, who)
     response = _export(client, cast.person_a)
     assert response.status_code in (403, 404)
     assert cast.person_a.id_number not in response.content.decode()
-    assert not AuditEvent.objects.filter(action="personal_data_export").exists()
+    assert not AuditEvent.objects.filter(action="personal_data_export", success=True).exists()
     with pytest.raises(PermissionDenied):
         services.person_export_data(by=getattr(cast, who), person=cast.person_a, reference="x")
 
@@ -146,3 +146,32 @@ def test_person_page_shows_the_rights_button_to_federation_admins_only(client, c
     assert rights in client.get(url).content.decode()
     client.force_login(cast.worker_a)
     assert rights not in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("mode,action", [("export", "personal_data_export"), ("anonymise", "personal_data_anonymise"),
+                                         ("delete", "personal_data_delete")])
+@pytest.mark.parametrize("who,why", [("worker_a", "not_granted"), ("leader", "not_granted"),
+                                     ("superuser", "not_granted")])
+def test_a_refused_data_rights_request_is_audited(client, cast, mode, action, who, why):
+    client.force_login(getattr(cast, who))
+    response = _export(client, cast.person_a) if mode == "export" else _erase(client, cast.person_a, mode=mode)
+    assert response.status_code == 403
+    event = AuditEvent.objects.get(action=action)
+    assert (event.actor, event.success, event.object_id) == (getattr(cast, who), False, str(cast.person_a.pk))
+    assert event.extra["refused"] == why
+    assert cast.person_a.id_number not in json.dumps([event.extra, event.object_repr], ensure_ascii=False)
+    cast.person_a.refresh_from_db()
+    assert cast.person_a.name == "王东华"
+
+
+@pytest.mark.parametrize("call", [
+    lambda by, p: services.person_export_data(by=by, person=p, reference="GK-1"),
+    lambda by, p: services.person_anonymise(by=by, person=p, reference="GK-1", reason="request"),
+    lambda by, p: services.person_erase(by=by, person=p, reference="GK-1", reason="request"),
+])
+def test_a_data_rights_request_for_a_person_outside_the_scope_is_refused_and_audited(cast, call):
+    with pytest.raises(PermissionDenied):
+        call(cast.worker_b, cast.person_a)
+    event = AuditEvent.objects.get(action__startswith="personal_data_")
+    assert (event.actor, event.success, event.extra["refused"]) == (cast.worker_b, False, "out_of_scope")
+    assert Person.objects.get(pk=cast.person_a.pk).name == "王东华"
