@@ -15,7 +15,9 @@ successful unmaskings per user per calendar day.
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import timezone
 
 from .roles import Role
@@ -74,6 +76,22 @@ def used_today(user) -> int:
 
     midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     return AuditEvent.objects.filter(actor=user, action=UNMASK_ACTION, success=True, at__gte=midnight).count()
+
+
+def record_within_limit(*, by, obj, fields) -> bool:
+    """Record a successful unmasking by `by` unless he has reached today's limit; False if he has.
+
+    Counting and recording are one step: the transaction first takes the write lock (SQLite
+    opens every transaction with BEGIN IMMEDIATE; on PostgreSQL the user's row is locked), so
+    two requests at the limit cannot both count the same total and both pass."""
+    from shanghui.audit import record
+
+    with transaction.atomic():
+        list(get_user_model().objects.select_for_update().filter(pk=by.pk).values_list("pk", flat=True))
+        if used_today(by) >= daily_limit():
+            return False
+        record(by=by, action=UNMASK_ACTION, obj=obj, fields=fields)
+        return True
 
 
 def refuse(*, by, message: str, why: str, action: str = UNMASK_ACTION, obj=None, object_type: str = "",

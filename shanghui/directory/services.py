@@ -147,11 +147,10 @@ def person_unmask(*, by, person: Person) -> dict[str, str]:
     kinds = sorted(unmask.unmask_kinds(by))
     if not kinds:
         unmask.refuse(by=by, message=UNMASK_REFUSED, why="not_granted", obj=person)
-    limit = unmask.daily_limit()
-    if unmask.used_today(by) >= limit:
+    if not unmask.record_within_limit(by=by, obj=person, fields=kinds):
+        limit = unmask.daily_limit()
         unmask.refuse(by=by, message=f"您今天查看完整个人信息已达 {limit} 次上限，请明天再试；如确有需要，请联系区工商联。",
                       why="daily_limit", obj=person, extra={"limit": limit})
-    record(by=by, action=unmask.UNMASK_ACTION, obj=person, fields=kinds)
     return {kind: getattr(person, kind) for kind in kinds}
 
 

@@ -1,13 +1,20 @@
 """Unmask grants (accounts/unmask.py) on the person page: per role and per kind, inside the
 user's scope, within a daily limit; every attempt, granted or refused, is an audit event."""
 
+import threading
+
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.urls import reverse
 
+from shanghui.accounts import unmask
+from shanghui.accounts.models import User
 from shanghui.accounts.unmask import unmask_kinds
 from shanghui.audit.models import AuditEvent
 from shanghui.directory import services
+from shanghui.directory.models import Person
+from shanghui.testing import make_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +120,63 @@ def test_the_unmask_button_is_offered_only_to_users_with_a_grant(client, cast):
     assert rights in client.get(url).content.decode()
     client.force_login(cast.superuser)
     assert rights not in client.get(url).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_daily_count_is_taken_inside_the_transaction_that_records_the_unmask(settings, monkeypatch):
+    # One transaction that starts with the write lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: the
+    # user's row is locked first): no other request can record between the count and the event.
+    cast = make_cast()
+    settings.SHANGHUI_UNMASK_DAILY_LIMIT = 1
+    real_count, seen = unmask.used_today, []
+
+    def used_today(user):
+        seen.append(connection.in_atomic_block)
+        return real_count(user)
+
+    monkeypatch.setattr(unmask, "used_today", used_today)
+    assert not connection.in_atomic_block
+    services.person_unmask(by=cast.admin, person=cast.person_a)
+    with pytest.raises(PermissionDenied):
+        services.person_unmask(by=cast.admin, person=cast.person_a)
+    assert seen == [True, True]
+    assert AuditEvent.objects.filter(action="unmask", success=True).count() == 1
+    assert AuditEvent.objects.get(action="unmask", success=False).extra["refused"] == "daily_limit"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_at_the_daily_limit_cannot_both_unmask(settings, monkeypatch):
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("the in-memory test database refuses a second writer instead of queueing it")
+    cast = make_cast()
+    settings.SHANGHUI_UNMASK_DAILY_LIMIT = 1
+    counted, real_count, outcomes = threading.Barrier(2), unmask.used_today, []
+
+    def used_today(user):
+        used = real_count(user)
+        try:
+            # Without the lock both requests count here together, and both find the limit unreached.
+            counted.wait(timeout=1)
+        except threading.BrokenBarrierError:
+            pass  # the other request waits for the lock: it has not counted yet
+        return used
+
+    monkeypatch.setattr(unmask, "used_today", used_today)
+
+    def attempt():
+        try:
+            services.person_unmask(by=User.objects.get(pk=cast.admin.pk), person=Person.objects.get(pk=cast.person_a.pk))
+            outcomes.append("shown")
+        except PermissionDenied:
+            outcomes.append("refused")
+        finally:
+            connection.close()  # each thread has its own database connection
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(outcomes) == ["refused", "shown"]
+    assert AuditEvent.objects.filter(action="unmask", success=True).count() == 1
+    assert AuditEvent.objects.get(action="unmask", success=False).extra["refused"] == "daily_limit"
