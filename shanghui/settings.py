@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shanghui.audit.middleware.RequestContextMiddleware",
+    # Refusals (core/duplicates.py) are audited even though the refused write rolls back.
+    "shanghui.core.duplicates.RefusalsAuditedMiddleware",
     # Identity rules (accounts/middleware.py): after the audit context, so their events carry the address.
     "shanghui.accounts.middleware.SessionTimeoutMiddleware",
     "shanghui.accounts.middleware.SecondFactorMiddleware",

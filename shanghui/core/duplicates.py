@@ -47,7 +47,10 @@ class Clash(ValidationError):
 
 
 def _visible(by, obj: models.Model) -> bool:
-    return by is not None and type(obj)._default_manager.visible_to(by).filter(pk=obj.pk).exists()
+    manager = type(obj)._default_manager
+    if not hasattr(manager, "visible_to"):  # reference data (regions, departments): everyone sees it
+        return True
+    return by is not None and manager.visible_to(by).filter(pk=obj.pk).exists()
 
 
 def _refused(by, clash: models.Model, what: str, field: str) -> None:
@@ -69,15 +72,17 @@ def message(*, by, clash: models.Model, what: str, named: str, field: str = "") 
     return neutral(what)
 
 
-def for_user(by, error: ValidationError, model: type[models.Model] | None = None) -> ValidationError:
-    """`error` with each Clash in it resolved for `by` (see `message`), and Django's own uniqueness
-    messages kept from naming internal columns of `model`; other messages unchanged."""
+def for_user(by, error: ValidationError, model: type[models.Model] | None = None,
+             obj: models.Model | None = None) -> ValidationError:
+    """`error` with each Clash in it resolved for `by` (see `message`), Django's own uniqueness
+    messages about `obj` neutral and audited when the row they clash with is outside the user's
+    scope, and kept from naming internal columns of `model`; other messages unchanged."""
     if not hasattr(error, "error_dict"):
-        return ValidationError([_resolved(by, e, NON_FIELD_ERRORS) for e in error.error_list])
+        return ValidationError([_resolved(by, e, NON_FIELD_ERRORS, obj) for e in error.error_list])
     out: dict[str, list] = {}
     for field, errors in error.error_dict.items():
         key = field if _public(model, field) else NON_FIELD_ERRORS
-        out.setdefault(key, []).extend(_resolved(by, e, field) for e in errors)
+        out.setdefault(key, []).extend(_resolved(by, e, field, obj) for e in errors)
     return ValidationError(out)
 
 
@@ -100,10 +105,33 @@ def _default_constraint_message(error: ValidationError) -> bool:
     return all(re.fullmatch(template, m) for m in error.messages)
 
 
-def _resolved(by, error: ValidationError, field: str) -> ValidationError:
+def _unique_clash(obj: models.Model, error: ValidationError) -> tuple[models.Model, str] | None:
+    """The row `obj` clashes with in Django's own uniqueness error, and what to call the value."""
+    params = error.params or {}
+    model, names = params.get("model_class"), params.get("unique_check")
+    if model is None or not names:
+        return None
+    try:
+        lookup = {name: getattr(obj, model._meta.get_field(name).attname) for name in names}
+    except (FieldDoesNotExist, AttributeError):
+        return None
+    clash = model._default_manager.filter(**lookup).exclude(pk=obj.pk).first()
+    if clash is None:
+        return None
+    label = params.get("field_label") if len(names) == 1 else "信息"
+    return clash, f"{model._meta.verbose_name}{label or '信息'}"
+
+
+def _resolved(by, error: ValidationError, field: str, obj: models.Model | None = None) -> ValidationError:
     if isinstance(error, Clash):
         text = message(by=by, clash=error.clash, what=error.what, named=error.named, field=field)
         return ValidationError(text, code="duplicate" if text == error.named else REFUSED_ACTION)
+    if obj is not None and error.code in ("unique", "unique_together"):
+        found = _unique_clash(obj, error)
+        if found is not None and not _visible(by, found[0]):
+            clash, what = found
+            _refused(by, clash, what, field)
+            return ValidationError(neutral(what), code=REFUSED_ACTION)
     if error.code in ("unique", "unique_together") and any(_LATIN_WORD.search(m) for m in error.messages):
         # Django builds these from verbose names; a column without a Chinese one would show its code name.
         return ValidationError(DUPLICATE, code=error.code)
@@ -118,7 +146,7 @@ def full_clean(*, by, obj: models.Model, **kwargs) -> None:
     try:
         obj.full_clean(**kwargs)
     except ValidationError as e:
-        raise for_user(by, e, type(obj)) from None
+        raise for_user(by, e, type(obj), obj) from None
 
 
 @contextlib.contextmanager
@@ -143,3 +171,15 @@ def refusals_audited(func=None):
     if func is None:
         return _collecting()
     return _collecting()(func)
+
+
+class RefusalsAuditedMiddleware:
+    """Every request is one `refusals_audited` block: a refusal found by any service it calls
+    (web form or API) is written after the service's transaction has rolled back, not with it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with _collecting():
+            return self.get_response(request)
