@@ -1,5 +1,6 @@
 """One scrubber masks ID-like and mobile-like numbers in every rendering people type them."""
 
+import importlib
 import logging
 import random
 
@@ -78,8 +79,22 @@ def test_the_log_filter_masks_message_arguments_and_traceback():
     assert ID not in text and MOBILE not in text and "Internal Server Error" in text and "ValueError" in text
 
 
+def _handlers():
+    return [h for name in ("", "django", "django.server", "django.request", "shanghui.imports.jobs")
+            for h in logging.getLogger(name).handlers
+            if not type(h).__module__.startswith("_pytest")]  # pytest's own capture, not the application's
+
+
 def test_every_configured_log_handler_masks():
-    handlers = [h for name in ("", "django", "django.server", "django.request", "shanghui.imports.jobs")
-                for h in logging.getLogger(name).handlers
-                if not type(h).__module__.startswith("_pytest")]  # pytest's own capture, not the application's
+    handlers = _handlers()
+    assert len(handlers) >= 2 and all(any(isinstance(f, RedactFilter) for f in h.filters) for h in handlers)
+
+
+def test_the_wsgi_application_loaded_after_set_up_keeps_every_handler_masking():
+    # `shanghui serve` imports shanghui.wsgi in a process already set up by manage.py: Django
+    # configures logging a second time there, and its default handlers come back unfiltered.
+    import shanghui.wsgi
+
+    importlib.reload(shanghui.wsgi)
+    handlers = _handlers()
     assert len(handlers) >= 2 and all(any(isinstance(f, RedactFilter) for f in h.filters) for h in handlers)
