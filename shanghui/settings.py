@@ -251,17 +251,26 @@ _HAS_SYSLOG = os.path.exists(SYSLOG_SOCKET)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "shanghui.core.redact.RedactFilter"}},
+    "filters": {"redact": {"()": "shanghui.core.redact.RedactFilter"},
+                "require_debug_true": {"()": "django.utils.log.RequireDebugTrue"},
+                "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
     "formatters": {"django.server": {"()": "django.utils.log.ServerFormatter",
                                      "format": "[{server_time}] {message}", "style": "{"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["redact"]},
         "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["redact"]},
+        # Django's own default handlers, redefined so that they mask too even when something
+        # configures logging again after start-up (CoreConfig.ready() would not run a second time).
+        "django_console": {"class": "logging.StreamHandler", "level": "INFO",
+                           "filters": ["require_debug_true", "redact"]},
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR",
+                        "filters": ["require_debug_false", "redact"]},
         **({"syslog": {"class": "logging.handlers.SysLogHandler", "address": SYSLOG_SOCKET, "filters": ["redact"]}}
            if _HAS_SYSLOG else {}),
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
+        "django": {"handlers": ["django_console", "mail_admins"], "level": "INFO"},
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "shanghui.audit.checkpoint": {"handlers": ["syslog"] if _HAS_SYSLOG else [], "level": "INFO"},
     },

@@ -78,7 +78,13 @@ def test_the_log_filter_masks_message_arguments_and_traceback():
     assert ID not in text and MOBILE not in text and "Internal Server Error" in text and "ValueError" in text
 
 
-def test_every_configured_log_handler_masks():
+@pytest.mark.parametrize("reconfigured", [False, True])
+def test_every_configured_log_handler_masks(reconfigured):
+    if reconfigured:  # logging configured again after start-up (a command calling django.setup())
+        from django.conf import settings
+        from django.utils.log import configure_logging
+
+        configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
     handlers = [h for name in ("", "django", "django.server", "django.request", "shanghui.imports.jobs")
                 for h in logging.getLogger(name).handlers
                 if not type(h).__module__.startswith("_pytest")]  # pytest's own capture, not the application's
