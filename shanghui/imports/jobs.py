@@ -6,15 +6,23 @@ the job's progress. Progress goes to a small JSON file beside the upload, not to
 the database: during a commit the import holds SQLite's write lock for its one
 transaction, so a progress row could be neither written nor seen until the end.
 
-Files live in DATA_DIR/imports/ (not served) and are removed when the job is
-committed or cancelled, and by `purge_stale()` after a day. A thread does not
-survive a server restart; a job whose progress has not moved for STALE_SECONDS is
-shown as interrupted and can be uploaded again.
+Files live in DATA_DIR/imports/ (not served; the folder 0700, every file 0600 whatever
+the umask). The upload is removed as soon as no commit can follow it: the job is
+committed, failed, cancelled, or its check found errors (the error report is then
+built from it first). The error report stays until the job is cancelled, a new file
+of the same kind is uploaded by the same user, or `purge_stale()` after a day.
+
+A thread does not survive its process: the progress file names the process running
+the job, and `recover_interrupted()` (run when the server starts, and by
+`purge_stale()`) marks a job whose process is gone as failed, audits it and removes
+its files. A job whose progress has not moved for STALE_SECONDS is shown as
+interrupted meanwhile.
 """
 
 import json
 import logging
 import os
+import socket
 import threading
 import time
 from datetime import timedelta
@@ -34,9 +42,21 @@ STALE_SECONDS = 300
 SHOWN_ERRORS = 500
 
 
+INTERRUPTED = "导入进程意外中止（例如服务器重启），未写入任何数据。请重新上传文件。"
+
+
 def storage_dir() -> Path:
     path = Path(settings.DATA_DIR) / "imports"
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)  # mkdir's mode is cut by the umask, and an existing folder keeps its own
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Create `path` empty, readable by this account only, before anything is written to it."""
+    path.unlink(missing_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    os.chmod(path, 0o600)  # the umask may only remove bits, but be explicit
     return path
 
 
@@ -54,14 +74,15 @@ def report_path(job: ImportJob) -> Path:
 
 
 def save_upload(job: ImportJob, uploaded) -> None:
-    with open(upload_path(job), "wb") as out:
+    with open(private_file(upload_path(job)), "wb") as out:
         for chunk in uploaded.chunks():
             out.write(chunk)
 
 
 def write_progress(job: ImportJob, done: int, total: int, phase: str) -> None:
-    tmp = progress_path(job).with_suffix(".tmp")
-    tmp.write_text(json.dumps({"done": done, "total": total, "phase": phase, "at": time.time()}))
+    tmp = private_file(progress_path(job).with_suffix(".tmp"))
+    tmp.write_text(json.dumps({"done": done, "total": total, "phase": phase, "at": time.time(),
+                               "runner": RUNNER}))
     os.replace(tmp, progress_path(job))  # atomic: a reader never sees half a file
 
 
@@ -70,6 +91,54 @@ def read_progress(job: ImportJob) -> dict:
         return json.loads(progress_path(job).read_text())
     except (OSError, ValueError):
         return {"done": 0, "total": 0, "phase": "", "at": job.updated.timestamp()}
+
+
+def _process_start(pid: int) -> str:
+    """When process `pid` started (clock ticks since boot), so a reused pid is not taken for it."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return ""
+
+
+# The process running this module's jobs: host, pid and start time.
+RUNNER = [socket.gethostname(), os.getpid(), _process_start(os.getpid())]
+
+
+def _runner_alive(runner) -> bool:
+    host, pid, started = runner
+    if host != socket.gethostname():
+        return True  # another machine's process: not ours to judge
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return not started or _process_start(pid) == started
+
+
+def recover_interrupted() -> int:
+    """Mark jobs whose process has died as failed (audited) and remove their files; returns how many."""
+    from shanghui.audit import record
+
+    count = 0
+    for job in ImportJob.objects.filter(status__in=[ImportJob.Status.QUEUED, ImportJob.Status.CHECKING,
+                                                    ImportJob.Status.IMPORTING]).select_related("user"):
+        runner = read_progress(job).get("runner")
+        if runner is None and time.time() - job.updated.timestamp() < STALE_SECONDS:
+            continue  # just created by a request that is still storing the upload
+        if runner is not None and _runner_alive(runner):
+            continue
+        was = job.status
+        job.status = ImportJob.Status.FAILED
+        job.result = {**job.result, "file_error": INTERRUPTED}
+        job.save(update_fields=["status", "result", "updated"])
+        record(by=job.user, action="import_interrupted", obj=job, success=False,
+               extra={"kind": job.kind, "status": was})
+        remove_files(job)
+        count += 1
+    return count
 
 
 def is_stale(job: ImportJob) -> bool:
@@ -122,7 +191,7 @@ def run(job_id: int, *, commit: bool) -> None:
     if result.error_rows:
         # Built now, in the background, from the whole error list; the job keeps only what a page shows.
         write_progress(job, result.total, result.total, "report")
-        report.write_error_report(kinds.get(job.kind), upload_path(job), result, report_path(job))
+        report.write_error_report(kinds.get(job.kind), upload_path(job), result, private_file(report_path(job)))
     job.result = result.as_dict() | {"errors": result.errors[:SHOWN_ERRORS]}
     if commit:
         job.status = ImportJob.Status.DONE if result.committed else ImportJob.Status.FAILED
@@ -135,6 +204,8 @@ def run(job_id: int, *, commit: bool) -> None:
         remove_files(job)  # nothing more to preview, commit or report on
     else:
         progress_path(job).unlink(missing_ok=True)
+        if job.status != ImportJob.Status.CHECKED or result.error_rows:
+            upload_path(job).unlink(missing_ok=True)  # no commit can follow: only the error report is left
 
 
 def _count_for_the_dashboard() -> None:
@@ -149,16 +220,29 @@ def _count_for_the_dashboard() -> None:
         log.exception("counting an import for the dashboard failed")
 
 
-def purge_stale() -> int:
-    """Remove uploads nobody committed within a day; returns how many jobs were cleared."""
-    old = ImportJob.objects.filter(created__lt=timezone.now() - KEEP).exclude(
-        status__in=[ImportJob.Status.DONE, ImportJob.Status.CANCELLED])
+def abandon_earlier(*, user, kind: str) -> int:
+    """A new upload replaces the user's unfinished jobs of that kind: cancel them and remove their files."""
     count = 0
+    for job in ImportJob.objects.filter(user=user, kind=kind, status__in=[ImportJob.Status.CHECKED,
+                                                                          ImportJob.Status.FAILED]):
+        remove_files(job)
+        if job.status == ImportJob.Status.CHECKED:
+            job.status = ImportJob.Status.CANCELLED
+            job.save(update_fields=["status", "updated"])
+        count += 1
+    return count
+
+
+def purge_stale() -> int:
+    """Remove the files of jobs older than a day, whatever their state (a crash may have left
+    some after a commit), and of jobs whose process died; returns how many jobs were cleared."""
+    count = recover_interrupted()
+    old = ImportJob.objects.filter(created__lt=timezone.now() - KEEP)
     for job in old:
-        if upload_path(job).exists() or progress_path(job).exists():
+        if any(p.exists() for p in (upload_path(job), progress_path(job), report_path(job))):
             remove_files(job)
             count += 1
-        if job.running or job.status == ImportJob.Status.CHECKED:
+        if job.status == ImportJob.Status.CHECKED:
             job.status = ImportJob.Status.CANCELLED
             job.save(update_fields=["status", "updated"])
     return count

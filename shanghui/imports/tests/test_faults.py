@@ -1,0 +1,99 @@
+"""After a crash nothing stays stuck, and uploaded files do not outlive their use."""
+
+import datetime as dt
+import os
+import stat
+import subprocess
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from shanghui.audit.models import AuditEvent
+from shanghui.imports import engine, jobs, kinds
+from shanghui.imports.models import ImportJob
+
+from .sheets import ENTERPRISE_HEADER, csv_file
+from .test_engine import enterprise_rows
+from .test_web import login, rows, upload, web  # noqa: F401 - the fixture is used by name
+
+ENTERPRISES = kinds.get("enterprises")
+
+
+def dead_runner() -> list:
+    finished = subprocess.Popen(["true"])
+    finished.wait()
+    return [jobs.RUNNER[0], finished.pid, "1"]
+
+
+def job_left_running(user, runner, status=ImportJob.Status.IMPORTING) -> ImportJob:
+    job = ImportJob.objects.create(user=user, kind="enterprises", filename="名录.csv", status=status)
+    jobs.upload_path(job).write_bytes(b"uscc,name\n")
+    jobs.write_progress(job, 10, 100, status)
+    progress = jobs.read_progress(job) | {"runner": runner}
+    jobs.progress_path(job).write_text(__import__("json").dumps(progress))
+    return job
+
+
+def test_a_job_whose_process_died_is_failed_at_the_next_start_audited_and_its_files_removed(cast, web):  # noqa: F811
+    dead = job_left_running(cast.worker_a, dead_runner())
+    checking = job_left_running(cast.worker_a, dead_runner(), status=ImportJob.Status.CHECKING)
+    alive = job_left_running(cast.worker_a, jobs.RUNNER)  # this process: still running
+    assert jobs.recover_interrupted() == 2
+    for job in (dead, checking):
+        job.refresh_from_db()
+        assert job.status == ImportJob.Status.FAILED and job.result["file_error"] == jobs.INTERRUPTED
+        assert not jobs.upload_path(job).exists() and not jobs.progress_path(job).exists()
+    events = AuditEvent.objects.filter(action="import_interrupted")
+    assert sorted(e.object_id for e in events) == sorted(str(j.pk) for j in (dead, checking))
+    assert all(not e.success for e in events)
+    alive.refresh_from_db()
+    assert alive.status == ImportJob.Status.IMPORTING and jobs.upload_path(alive).exists()
+
+
+def test_purge_stale_also_clears_files_left_behind_by_done_jobs(cast, web):  # noqa: F811
+    job = ImportJob.objects.create(user=cast.worker_a, kind="enterprises", filename="a.csv",
+                                   status=ImportJob.Status.DONE)
+    jobs.upload_path(job).write_bytes(b"x")
+    jobs.report_path(job).write_bytes(b"x")
+    ImportJob.objects.filter(pk=job.pk).update(created=timezone.now() - dt.timedelta(days=2))
+    assert jobs.purge_stale() == 1
+    assert list(jobs.storage_dir().iterdir()) == []
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE
+
+
+def test_rebuild_counters_check_agrees_right_after_an_import(cast, tmp_path):
+    path = csv_file(tmp_path, [ENTERPRISE_HEADER, *enterprise_rows(40, seed=5)])
+    assert engine.run(ENTERPRISES, path, by=cast.worker_a, dry_run=False).committed
+    call_command("rebuild_counters", "--check")
+
+
+@pytest.fixture
+def open_umask():
+    before = os.umask(0)
+    yield
+    os.umask(before)
+
+
+def modes(folder):
+    return {p.name.split(".", 1)[1]: stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()}
+
+
+def test_upload_and_error_report_are_private_whatever_the_umask_and_go_when_abandoned(cast, client, web, tmp_path,  # noqa: F811
+                                                                                    open_umask):
+    login(client, cast.worker_a)
+    data = rows(3)
+    data[1][0] = "坏代码"
+    upload(client, csv_file(tmp_path, [ENTERPRISE_HEADER[:3], *data]))
+    job = ImportJob.objects.get()
+    folder = jobs.storage_dir()
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    # No commit can follow a check with errors: only the report is kept, for its owner to download.
+    assert modes(folder) == {"errors.xlsx": 0o600}
+    # A new file of the same kind abandons the old job and its report.
+    upload(client, csv_file(tmp_path, [ENTERPRISE_HEADER[:3], *rows(2, seed=9)]))
+    job.refresh_from_db()
+    assert not jobs.report_path(job).exists()
+    newer = ImportJob.objects.exclude(pk=job.pk).get()
+    assert newer.status == ImportJob.Status.CHECKED and modes(folder) == {"upload": 0o600}
