@@ -77,6 +77,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so a write refused for SQLite's held write lock is a 503 wherever it failed.
+    "shanghui.core.busy.DatabaseBusyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "shanghui.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -7,6 +7,7 @@ Anything else is refused with 401 (see errors.py).
 import datetime as dt
 
 from django.conf import settings
+from django.db import OperationalError
 from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -14,6 +15,7 @@ from ninja.utils import check_csrf
 
 from shanghui.accounts.models import ApiToken
 from shanghui.accounts.sessions import second_factor_pending
+from shanghui.core.busy import is_locked, no_wait
 
 # last_used is for spotting stale tokens, not an access log: one UPDATE a minute is enough.
 TOUCH_EVERY = dt.timedelta(minutes=1)
@@ -30,7 +32,14 @@ class TokenAuth(HttpBearer):
             return None
         now = timezone.now()
         if api_token.last_used is None or now - api_token.last_used >= TOUCH_EVERY:
-            ApiToken.objects.filter(pk=api_token.pk).update(last_used=now)
+            # Bookkeeping, not the caller's request: while another writer holds SQLite's lock it
+            # is skipped (the next call a minute on stores it) rather than waited for.
+            try:
+                with no_wait():
+                    ApiToken.objects.filter(pk=api_token.pk).update(last_used=now)
+            except OperationalError as e:
+                if not is_locked(e):
+                    raise
         request.auth_user = api_token.user
         return api_token.user
 

@@ -3,9 +3,12 @@
 One pass over the file in batches. Each batch is parsed cell by cell, its references
 resolved, and planned against the database (new / updated / unchanged), with the
 user's write scope checked for every row. In a dry run nothing is written. In a
-commit the whole pass runs inside ONE transaction and batches are written as they
-go; if any row of the file has an error, the transaction is rolled back at the end,
-so a file is imported entirely or not at all. Every error keeps its row number,
+commit every write of the file lands in ONE transaction: on PostgreSQL the pass runs
+inside it and batches are written as they go; on SQLite, whose one write lock would
+keep every other user's writes waiting for the whole pass, batches go to a scratch
+file and are copied over in one short transaction at the end (sql.staging). If any
+row of the file has an error nothing is written, so a file is imported entirely or
+not at all. Every error keeps its row number,
 column and a Chinese message. A commit (successful or not) is one audit event.
 """
 
@@ -144,13 +147,22 @@ def run(kind: Kind, path: Path | str, *, by, filename: str = "", dry_run: bool =
         if dry_run:
             with _fewer_collections(), sql.import_cache():
                 _pass(kind, Path(path), by, result, False, progress, batch_size, pipeline_min_rows)
+        elif sql.can_stage():
+            # SQLite: read, check and plan without the write lock; take it only for the copy.
+            with _fewer_collections(), sql.import_cache(), sql.staging() as stage:
+                _pass(kind, Path(path), by, result, True, progress, batch_size, pipeline_min_rows)
+                if not result.ok:
+                    raise _Rollback
+                with stage.merged():
+                    _audit(by, result, success=True)
+            result.committed = True
         else:
             with _fewer_collections(), sql.import_cache(), transaction.atomic():
                 _pass(kind, Path(path), by, result, True, progress, batch_size, pipeline_min_rows)
                 if not result.ok:
                     raise _Rollback
-                result.committed = True
                 _audit(by, result, success=True)
+            result.committed = True
     except _Rollback:
         pass
     except FileRejected as e:

@@ -34,6 +34,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from . import engine, kinds, report
+from .files import private_file, storage_dir
 from .models import ImportJob
 
 log = logging.getLogger(__name__)
@@ -43,21 +44,6 @@ SHOWN_ERRORS = 500
 
 
 INTERRUPTED = "导入进程意外中止（例如服务器重启），未写入任何数据。请重新上传文件。"
-
-
-def storage_dir() -> Path:
-    path = Path(settings.DATA_DIR) / "imports"
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path.chmod(0o700)  # mkdir's mode is cut by the umask, and an existing folder keeps its own
-    return path
-
-
-def private_file(path: Path) -> Path:
-    """Create `path` empty, readable by this account only, before anything is written to it."""
-    path.unlink(missing_ok=True)
-    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-    os.chmod(path, 0o600)  # the umask may only remove bits, but be explicit
-    return path
 
 
 def upload_path(job: ImportJob) -> Path:

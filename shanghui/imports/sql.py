@@ -10,10 +10,16 @@ column once with Django's own `get_db_prep_save` only where the driver needs it
 """
 
 import datetime as dt
+import sqlite3
+import threading
+import uuid
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
-from django.db import connection, models
+from django.db import connection, models, transaction
+
+from .files import private_file, storage_dir
 
 # SQLite's page cache for the length of one import (its default is 2 MB). A million-row
 # import touches the enterprise table and five indexes at random places (the look-up of
@@ -78,6 +84,9 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
         rows = list(rows)
     if not rows:
         return 0
+    if (stage := getattr(_staging, "current", None)) is not None:
+        stage.add("insert", model, columns, rows)
+        return len(rows)
     table = connection.ops.quote_name(meta.db_table)
     names = ", ".join(connection.ops.quote_name(c.column) for c in columns)
     with connection.cursor() as cursor:
@@ -100,12 +109,100 @@ def update_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
     rows = [_convert(row, converters) for row in rows] if converters else list(rows)
     if not rows:
         return 0
+    if (stage := getattr(_staging, "current", None)) is not None:
+        stage.add("update", model, columns, rows)
+        return len(rows)
     table = connection.ops.quote_name(meta.db_table)
     sets = ", ".join(f"{connection.ops.quote_name(c.column)} = %s" for c in columns)
     pk = connection.ops.quote_name(meta.pk.column)
     with connection.cursor() as cursor:
         cursor.executemany(f"UPDATE {table} SET {sets} WHERE {pk} = %s", rows)
     return len(rows)
+
+
+# --- Staging (SQLite) ------------------------------------------------------------------
+# SQLite has one writer at a time. An import that wrote as it read would hold the write lock
+# for the whole file (a minute and more at a million rows) and every other write of the site,
+# a login's session included, would wait behind it. So on SQLite the import reads, checks and
+# plans without the lock, keeping the rows it would write in a scratch SQLite file, and takes
+# the lock only to copy them over in one transaction (see engine.run and docs/performance.md).
+
+_staging = threading.local()
+STAGE_SCHEMA = "import_stage"
+
+
+class Stage:
+    """The inserts and updates of one import, in order, in a scratch file until merge()."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        # A scratch file: if the process dies it is thrown away, so no journal and no fsync.
+        self.db.execute("PRAGMA journal_mode = OFF")
+        self.db.execute("PRAGMA synchronous = OFF")
+        self.db.execute("BEGIN")
+        self.tables: dict[tuple, tuple[str, type[models.Model], list]] = {}
+
+    def add(self, op: str, model: type[models.Model], columns: list, rows: list) -> None:
+        key = (op, model, tuple(c.column for c in columns))
+        if key not in self.tables:
+            name = f"t{len(self.tables)}"
+            width = len(columns) + (op == "update")
+            # Untyped columns keep each value as the driver hands it over (the same adapters as
+            # the database's own connection); the real columns apply their types on the copy.
+            self.db.execute(f"CREATE TABLE {name} ({', '.join(f'c{i}' for i in range(width))})")
+            self.tables[key] = (name, model, columns)
+        name = self.tables[key][0]
+        marks = ", ".join("?" * len(rows[0]))
+        self.db.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
+
+    @contextmanager
+    def merged(self):
+        """Copy everything into the database in one transaction, then run the with-body in it."""
+        self.db.execute("COMMIT")
+        self.db.close()
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:  # ATTACH is refused inside a transaction
+            cursor.execute(f"ATTACH DATABASE %s AS {STAGE_SCHEMA}", [str(self.path)])
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                for (op, model, _), (name, _, columns) in self.tables.items():
+                    table = quote(model._meta.db_table)
+                    source = f"{STAGE_SCHEMA}.{name}"
+                    if op == "insert":
+                        names = ", ".join(quote(c.column) for c in columns)
+                        values = ", ".join(f"c{i}" for i in range(len(columns)))
+                        cursor.execute(f"INSERT INTO {table} ({names}) SELECT {values} FROM {source} ORDER BY rowid")
+                    else:
+                        sets = ", ".join(f"{quote(c.column)} = s.c{i}" for i, c in enumerate(columns))
+                        pk = quote(model._meta.pk.column)
+                        cursor.execute(f"UPDATE {table} SET {sets} FROM {source} AS s "
+                                       f"WHERE {table}.{pk} = s.c{len(columns)}")
+                yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DETACH DATABASE {STAGE_SCHEMA}")
+
+
+def can_stage() -> bool:
+    """Staging is for SQLite, and only where the import owns the transaction (not inside another)."""
+    return connection.vendor == "sqlite" and not connection.in_atomic_block
+
+
+@contextmanager
+def staging():
+    """Route this thread's insert_rows/update_rows into a new Stage for the length of the block."""
+    path = private_file(storage_dir() / f"stage-{uuid.uuid4().hex}.sqlite3")
+    stage = Stage(path)
+    _staging.current = stage
+    try:
+        yield stage
+    finally:
+        _staging.current = None
+        try:
+            stage.db.close()
+        finally:
+            path.unlink(missing_ok=True)
 
 
 def _convert(row: Sequence, converters) -> tuple:

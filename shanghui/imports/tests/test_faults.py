@@ -4,6 +4,7 @@ import datetime as dt
 import os
 import stat
 import subprocess
+import threading
 
 import pytest
 from django.core.management import call_command
@@ -97,3 +98,117 @@ def test_upload_and_error_report_are_private_whatever_the_umask_and_go_when_aban
     assert not jobs.report_path(job).exists()
     newer = ImportJob.objects.exclude(pk=job.pk).get()
     assert newer.status == ImportJob.Status.CHECKED and modes(folder) == {"upload": 0o600}
+
+
+@pytest.fixture
+def short_wait():
+    """This thread's connection gives up on a held write lock after a second (not the site's 20 s)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        before = cursor.fetchone()[0]
+        cursor.execute("PRAGMA busy_timeout = 1000")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA busy_timeout = {int(before)}")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("os.environ.get('DATABASE_URL')", reason="PostgreSQL writers never wait on an import")
+def test_logins_reads_token_calls_and_writes_during_an_import_get_no_error(cast, client, tmp_path, short_wait):
+    """While a large import is being read and checked, the rest of the site writes as usual.
+
+    The import runs in a thread and is held after its first batch until the other user's
+    requests are done: they must all succeed (on SQLite, where one writer holds the lock).
+    """
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from shanghui.accounts.models import ApiToken
+    from shanghui.directory.models import Enterprise
+    from shanghui.testing import PASSWORD
+
+    path = csv_file(tmp_path, [ENTERPRISE_HEADER, *enterprise_rows(600, seed=31)])
+    held, release, outcome = threading.Event(), threading.Event(), {}
+
+    def progress(done, total):
+        if done < total and not held.is_set():
+            held.set()
+            release.wait(60)
+
+    def work():
+        try:
+            outcome["result"] = engine.run(ENTERPRISES, path, by=cast.worker_a, dry_run=False, batch_size=100,
+                                           progress=progress)
+        except Exception as e:  # noqa: BLE001 - reported by the assertion below
+            outcome["error"] = e
+        finally:
+            held.set()
+            connection.close()
+
+    _, key = ApiToken.issue(user=cast.worker_b)
+    before = Enterprise.objects.count()
+    importer = threading.Thread(target=work)
+    importer.start()
+    try:
+        assert held.wait(60)
+        login = client.post(reverse("accounts:login"), {"username": cast.worker_b.username, "password": PASSWORD})
+        assert login.status_code == 302 and login["Location"] == reverse("home")
+        assert client.get(reverse("home"), follow=True).status_code == 200
+        api = Client(headers={"Authorization": f"Bearer {key}"})
+        assert api.get("/api/v1/enterprises/").status_code == 200
+        assert ApiToken.objects.get(digest=ApiToken.hash(key)).last_used is not None
+        assert client.post(reverse("accounts:logout")).status_code == 302  # a write: the session goes
+    finally:
+        release.set()
+        importer.join(60)
+    assert "error" not in outcome and outcome["result"].committed
+    assert Enterprise.objects.count() == before + 600
+    assert not list(jobs.storage_dir().iterdir())  # the staging file is gone
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("os.environ.get('DATABASE_URL')", reason="SQLite's single write lock")
+def test_while_another_process_holds_the_write_lock_writes_get_a_chinese_503_and_token_reads_answer(
+        cast, client, short_wait):
+    from django.db import connection
+    from django.test import Client, RequestFactory
+    from django.urls import reverse
+
+    from shanghui.accounts.models import ApiToken
+    from shanghui.core.busy import BUSY_MESSAGE
+    from shanghui.core.unavailable import unavailable_response
+    from shanghui.testing import PASSWORD
+
+    _, key = ApiToken.issue(user=cast.worker_b)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_lock():
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN IMMEDIATE")
+            locked.set()
+            release.wait(60)
+            cursor.execute("ROLLBACK")
+        connection.close()
+
+    holder = threading.Thread(target=hold_the_lock)
+    holder.start()
+    try:
+        assert locked.wait(60)
+        # A read with a token: its last-used stamp is skipped, not waited for.
+        assert Client(headers={"Authorization": f"Bearer {key}"}).get("/api/v1/enterprises/").status_code == 200
+        # A write (a login stores a session and an audit event): 503, Retry-After, in Chinese.
+        response = client.post(reverse("accounts:login"), {"username": cast.worker_b.username, "password": PASSWORD})
+        assert response.status_code == 503 and int(response["Retry-After"]) > 0
+        assert BUSY_MESSAGE in response.content.decode()
+    finally:
+        release.set()
+        holder.join(60)
+    api = unavailable_response(RequestFactory().post("/api/v1/persons/"), BUSY_MESSAGE)
+    assert api.status_code == 503 and api["Content-Type"] == "application/json" and api["Retry-After"]
+    assert __import__("json").loads(api.content) == {"detail": BUSY_MESSAGE}
+    # Once the lock is free the same login goes through.
+    assert client.post(reverse("accounts:login"), {"username": cast.worker_b.username,
+                                                   "password": PASSWORD}).status_code == 302

@@ -1,0 +1,71 @@
+"""When another process holds SQLite's write lock for longer than a request may wait.
+
+SQLite has one writer at a time; a request that needs to write waits up to the busy timeout
+(settings) for it. If the lock is still held then (a very large import copying its rows in),
+the write fails with "database is locked". That is no fault of the request: it gets a 503
+with Retry-After and the message below (DatabaseBusyMiddleware), nothing of it was written,
+and the user can simply send it again. Writes that are bookkeeping only (a token's
+last-used time) use no_wait() and skip themselves instead of waiting.
+"""
+
+from contextlib import contextmanager
+
+from django.core.signals import got_request_exception
+from django.db import OperationalError, connection
+
+from .unavailable import unavailable_response
+
+BUSY_MESSAGE = "系统正在写入大批数据，请稍后重试。"
+
+
+def is_locked(error: BaseException) -> bool:
+    return isinstance(error, OperationalError) and "locked" in str(error)
+
+
+@contextmanager
+def no_wait(conn=connection):
+    """On SQLite outside a transaction, fail at once instead of waiting for another writer's lock."""
+    if conn.vendor != "sqlite" or conn.in_atomic_block:
+        yield
+        return
+    with conn.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        before = cursor.fetchone()[0]
+        cursor.execute("PRAGMA busy_timeout = 0")
+    try:
+        yield
+    finally:
+        with conn.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(before)}")
+
+
+def _remember(sender, request=None, **kwargs):
+    # Django turns an exception raised in a middleware (the session being saved) into a 500
+    # before an outer middleware sees it; the signal still carries it.
+    import sys
+
+    error = sys.exc_info()[1]
+    if request is not None and error is not None and is_locked(error):
+        request._database_busy = True
+
+
+got_request_exception.connect(_remember, dispatch_uid="shanghui.core.busy")
+
+
+class DatabaseBusyMiddleware:
+    """Outermost: a write refused for a held lock answers 503 + Retry-After, wherever it failed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "_database_busy", False):
+            return unavailable_response(request, BUSY_MESSAGE)
+        return response
+
+    def process_exception(self, request, exception):
+        if is_locked(exception):
+            request._database_busy = True
+            return unavailable_response(request, BUSY_MESSAGE)
+        return None
