@@ -159,6 +159,11 @@ SHANGHUI_LOCKOUT_ADDRESS_FAILURES = int(os.environ.get("SHANGHUI_LOCKOUT_ADDRESS
 SHANGHUI_LOCKOUT_MINUTES = int(os.environ.get("SHANGHUI_LOCKOUT_MINUTES", 30))
 SHANGHUI_SESSION_IDLE_SECONDS = int(os.environ.get("SHANGHUI_SESSION_IDLE_SECONDS", 30 * 60))
 SHANGHUI_REQUIRE_2FA_FOR_ADMINS = env_bool("SHANGHUI_REQUIRE_2FA_FOR_ADMINS", False)
+# SQLite: how long a login waits for another writer's lock (a large import copying its rows in)
+# before it is answered 503; other writes wait the busy timeout above (core/busy.py).
+SHANGHUI_LOGIN_WAIT_SECONDS = int(os.environ.get("SHANGHUI_LOGIN_WAIT_SECONDS", 120))
+# Database sessions whose once-a-minute idle stamp never waits for a held write lock.
+SESSION_ENGINE = "shanghui.accounts.session_store"
 
 LANGUAGE_CODE = "zh-hans"
 # The UI is Chinese only: without this, LocaleMiddleware would answer a browser that asks

@@ -5,13 +5,16 @@ SQLite has one writer at a time; a request that needs to write waits up to the b
 the write fails with "database is locked". That is no fault of the request: it gets a 503
 with Retry-After and the message below (DatabaseBusyMiddleware), nothing of it was written,
 and the user can simply send it again. Writes that are bookkeeping only (a token's
-last-used time) use no_wait() and skip themselves instead of waiting.
+last-used time, a session's idle stamp) use no_wait() and skip themselves instead of waiting;
+a login waits longer than other writes.
 """
 
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.signals import got_request_exception
 from django.db import OperationalError, connection
+from django.shortcuts import resolve_url
 
 from .unavailable import unavailable_response
 
@@ -23,20 +26,24 @@ def is_locked(error: BaseException) -> bool:
 
 
 @contextmanager
-def no_wait(conn=connection):
-    """On SQLite outside a transaction, fail at once instead of waiting for another writer's lock."""
+def busy_timeout(milliseconds: int, conn=connection):
+    """On SQLite outside a transaction, wait this long for another writer's lock (0: fail at once)."""
     if conn.vendor != "sqlite" or conn.in_atomic_block:
         yield
         return
     with conn.cursor() as cursor:
         cursor.execute("PRAGMA busy_timeout")
         before = cursor.fetchone()[0]
-        cursor.execute("PRAGMA busy_timeout = 0")
+        cursor.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
     try:
         yield
     finally:
         with conn.cursor() as cursor:
             cursor.execute(f"PRAGMA busy_timeout = {int(before)}")
+
+
+def no_wait(conn=connection):
+    return busy_timeout(0, conn)
 
 
 def _remember(sender, request=None, **kwargs):
@@ -53,13 +60,24 @@ got_request_exception.connect(_remember, dispatch_uid="shanghui.core.busy")
 
 
 class DatabaseBusyMiddleware:
-    """Outermost: a write refused for a held lock answers 503 + Retry-After, wherever it failed."""
+    """Outermost: a write refused for a held lock answers 503 + Retry-After, wherever it failed.
+
+    A login is the one write that waits longer (SHANGHUI_LOGIN_WAIT_SECONDS) rather than be
+    refused: someone who cannot log in cannot do anything else either.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.login_path = None
 
     def __call__(self, request):
-        response = self.get_response(request)
+        if self.login_path is None:
+            self.login_path = resolve_url(settings.LOGIN_URL)
+        if request.method == "POST" and request.path == self.login_path:
+            with busy_timeout(settings.SHANGHUI_LOGIN_WAIT_SECONDS * 1000):
+                response = self.get_response(request)
+        else:
+            response = self.get_response(request)
         if getattr(request, "_database_busy", False):
             return unavailable_response(request, BUSY_MESSAGE)
         return response

@@ -171,18 +171,25 @@ def test_logins_reads_token_calls_and_writes_during_an_import_get_no_error(cast,
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif("os.environ.get('DATABASE_URL')", reason="SQLite's single write lock")
-def test_while_another_process_holds_the_write_lock_writes_get_a_chinese_503_and_token_reads_answer(
+def test_while_another_process_holds_the_write_lock_reads_answer_and_writes_get_a_chinese_503(
         cast, client, short_wait):
     from django.db import connection
     from django.test import Client, RequestFactory
     from django.urls import reverse
 
     from shanghui.accounts.models import ApiToken
+    from shanghui.accounts.sessions import SEEN_AT
     from shanghui.core.busy import BUSY_MESSAGE
     from shanghui.core.unavailable import unavailable_response
     from shanghui.testing import PASSWORD
 
     _, key = ApiToken.issue(user=cast.worker_b)
+    reader = Client()
+    assert reader.post(reverse("accounts:login"), {"username": cast.worker_a.username,
+                                                   "password": PASSWORD}).status_code == 302
+    session = reader.session
+    session[SEEN_AT] -= 120  # due for its once-a-minute idle stamp: this page view would write it
+    session.save()
     locked, release = threading.Event(), threading.Event()
 
     def hold_the_lock():
@@ -197,10 +204,11 @@ def test_while_another_process_holds_the_write_lock_writes_get_a_chinese_503_and
     holder.start()
     try:
         assert locked.wait(60)
-        # A read with a token: its last-used stamp is skipped, not waited for.
+        # Reads: a token's last-used stamp and a session's idle stamp are skipped, not waited for.
         assert Client(headers={"Authorization": f"Bearer {key}"}).get("/api/v1/enterprises/").status_code == 200
-        # A write (a login stores a session and an audit event): 503, Retry-After, in Chinese.
-        response = client.post(reverse("accounts:login"), {"username": cast.worker_b.username, "password": PASSWORD})
+        assert reader.get(reverse("directory:enterprise_list")).status_code == 200
+        # A write (logging out deletes the session and is audited): 503, Retry-After, in Chinese.
+        response = reader.post(reverse("accounts:logout"))
         assert response.status_code == 503 and int(response["Retry-After"]) > 0
         assert BUSY_MESSAGE in response.content.decode()
     finally:
@@ -209,6 +217,34 @@ def test_while_another_process_holds_the_write_lock_writes_get_a_chinese_503_and
     api = unavailable_response(RequestFactory().post("/api/v1/persons/"), BUSY_MESSAGE)
     assert api.status_code == 503 and api["Content-Type"] == "application/json" and api["Retry-After"]
     assert __import__("json").loads(api.content) == {"detail": BUSY_MESSAGE}
-    # Once the lock is free the same login goes through.
-    assert client.post(reverse("accounts:login"), {"username": cast.worker_b.username,
-                                                   "password": PASSWORD}).status_code == 302
+    # The refused logout changed nothing: the session still works.
+    assert reader.get(reverse("directory:enterprise_list")).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("os.environ.get('DATABASE_URL')", reason="SQLite's busy timeout")
+def test_a_login_waits_longer_for_the_write_lock_than_other_writes(settings):
+    from django.db import connection
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+    from django.urls import reverse
+
+    from shanghui.core.busy import DatabaseBusyMiddleware
+
+    settings.SHANGHUI_LOGIN_WAIT_SECONDS = 90
+    waits = []
+
+    def view(request):
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA busy_timeout")
+            waits.append(cursor.fetchone()[0])
+        return HttpResponse()
+
+    middleware = DatabaseBusyMiddleware(view)
+    factory = RequestFactory()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        usual = cursor.fetchone()[0]
+    middleware(factory.post(reverse("accounts:login")))
+    middleware(factory.post(reverse("accounts:logout")))
+    assert waits == [90_000, usual]
