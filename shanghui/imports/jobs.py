@@ -22,7 +22,6 @@ interrupted meanwhile.
 import json
 import logging
 import os
-import socket
 import threading
 import time
 from datetime import timedelta
@@ -34,7 +33,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from . import engine, kinds, report
-from .files import private_file, storage_dir
+from .files import RUNNER, private_file, remove_orphan_stages, runner_alive, storage_dir
 from .models import ImportJob
 
 log = logging.getLogger(__name__)
@@ -79,42 +78,20 @@ def read_progress(job: ImportJob) -> dict:
         return {"done": 0, "total": 0, "phase": "", "at": job.updated.timestamp()}
 
 
-def _process_start(pid: int) -> str:
-    """When process `pid` started (clock ticks since boot), so a reused pid is not taken for it."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
-    except (OSError, IndexError):
-        return ""
-
-
-# The process running this module's jobs: host, pid and start time.
-RUNNER = [socket.gethostname(), os.getpid(), _process_start(os.getpid())]
-
-
-def _runner_alive(runner) -> bool:
-    host, pid, started = runner
-    if host != socket.gethostname():
-        return True  # another machine's process: not ours to judge
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    return not started or _process_start(pid) == started
-
-
 def recover_interrupted() -> int:
-    """Mark jobs whose process has died as failed (audited) and remove their files; returns how many."""
+    """Mark jobs whose process has died as failed (audited) and remove their files; returns how many.
+
+    Also removes staging files of imports (CLI or web) whose process died."""
     from shanghui.audit import record
 
+    remove_orphan_stages()
     count = 0
     for job in ImportJob.objects.filter(status__in=[ImportJob.Status.QUEUED, ImportJob.Status.CHECKING,
                                                     ImportJob.Status.IMPORTING]).select_related("user"):
         runner = read_progress(job).get("runner")
         if runner is None and time.time() - job.updated.timestamp() < STALE_SECONDS:
             continue  # just created by a request that is still storing the upload
-        if runner is not None and _runner_alive(runner):
+        if runner is not None and runner_alive(runner):
             continue
         was = job.status
         job.status = ImportJob.Status.FAILED

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from django.db import connection, models, transaction
 
-from .files import private_file, storage_dir
+from .files import private_file, stage_path
 
 # SQLite's page cache for the length of one import (its default is 2 MB). A million-row
 # import touches the enterprise table and five indexes at random places (the look-up of
@@ -192,7 +192,7 @@ def can_stage() -> bool:
 @contextmanager
 def staging():
     """Route this thread's insert_rows/update_rows into a new Stage for the length of the block."""
-    path = private_file(storage_dir() / f"stage-{uuid.uuid4().hex}.sqlite3")
+    path = private_file(stage_path(uuid.uuid4().hex))
     stage = Stage(path)
     _staging.current = stage
     try:

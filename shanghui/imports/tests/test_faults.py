@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from shanghui.audit.models import AuditEvent
-from shanghui.imports import engine, jobs, kinds
+from shanghui.imports import engine, files, jobs, kinds
 from shanghui.imports.models import ImportJob
 
 from .sheets import ENTERPRISE_HEADER, csv_file
@@ -36,11 +36,18 @@ def job_left_running(user, runner, status=ImportJob.Status.IMPORTING) -> ImportJ
     return job
 
 
-def test_a_job_whose_process_died_is_failed_at_the_next_start_audited_and_its_files_removed(cast, web):  # noqa: F811
+def test_a_job_or_import_whose_process_died_is_failed_at_the_next_start_audited_and_its_files_removed(cast, web):  # noqa: F811
     dead = job_left_running(cast.worker_a, dead_runner())
     checking = job_left_running(cast.worker_a, dead_runner(), status=ImportJob.Status.CHECKING)
     alive = job_left_running(cast.worker_a, jobs.RUNNER)  # this process: still running
+    # The staging file of an import whose process was killed, and one of a running import.
+    _, dead_pid, _ = dead_runner()
+    orphan = jobs.storage_dir() / f"stage-{dead_pid}-1-abc.sqlite3"
+    orphan.write_bytes(b"")
+    running = files.stage_path("def")
+    running.write_bytes(b"")
     assert jobs.recover_interrupted() == 2
+    assert not orphan.exists() and running.exists()
     for job in (dead, checking):
         job.refresh_from_db()
         assert job.status == ImportJob.Status.FAILED and job.result["file_error"] == jobs.INTERRUPTED
