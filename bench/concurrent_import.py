@@ -289,7 +289,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--clients", type=int, default=2, help="client threads of each kind")
-    parser.add_argument("--timeout", type=float, default=60.0, help="a client's wait for one answer, seconds")
+    parser.add_argument("--timeout", type=float, default=180.0,
+                        help="a client's wait for one answer, seconds (a login may wait 120 s for the lock)")
     parser.add_argument("--keep", action="store_true", help="keep the data directory (server.log)")
     args = parser.parse_args()
     result = run(args)

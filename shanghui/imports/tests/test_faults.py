@@ -255,3 +255,37 @@ def test_a_login_waits_longer_for_the_write_lock_than_other_writes(settings):
     middleware(factory.post(reverse("accounts:login")))
     middleware(factory.post(reverse("accounts:logout")))
     assert waits == [90_000, usual]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_copied_in_from_its_staging_file_stores_what_a_direct_one_does(cast, tmp_path):
+    from django.db import connection, transaction
+
+    from shanghui.directory.models import Enterprise
+    from shanghui.imports import sql
+
+    from .test_engine import snapshot
+
+    base = enterprise_rows(12, seed=4321)
+    changed = [list(r) for r in base]
+    changed[1][1] = "改了名字的企业有限公司"
+    changed[2][6] = ""  # a blank founding date clears the stored one
+    changed[3][4] = "中型"
+    first = csv_file(tmp_path, [ENTERPRISE_HEADER, *base[:6]], name="first.csv")
+    second = csv_file(tmp_path, [ENTERPRISE_HEADER, *changed], name="second.csv")
+    stored = {}
+    for how in ("staged", "direct"):
+        Enterprise.objects.filter(name__startswith="测试企业").delete()
+        Enterprise.objects.filter(name="改了名字的企业有限公司").delete()
+        for path in (first, second):
+            if how == "staged":
+                assert sql.can_stage() == (connection.vendor == "sqlite")
+                result = engine.run(ENTERPRISES, path, by=cast.worker_a, dry_run=False, batch_size=5)
+            else:
+                with transaction.atomic():  # inside a transaction the engine writes directly
+                    result = engine.run(ENTERPRISES, path, by=cast.worker_a, dry_run=False, batch_size=5)
+            assert result.committed
+        assert result.counts() == {"total": 12, "new": 6, "updated": 3, "unchanged": 3, "error": 0}
+        stored[how] = snapshot()
+    assert stored["staged"] == stored["direct"]
+    assert not list(jobs.storage_dir().iterdir())
