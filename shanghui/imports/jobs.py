@@ -3,8 +3,8 @@
 A large file takes longer than a web request may, so the view stores the upload,
 creates an ImportJob and runs the engine in a background thread; the page polls
 the job's progress. Progress goes to a small JSON file beside the upload, not to
-the database: during a commit the import holds SQLite's write lock for its one
-transaction, so a progress row could be neither written nor seen until the end.
+the database: a progress row would be one more write per second, and on SQLite could not
+be written at all while the import copies its rows in under the write lock.
 
 Files live in DATA_DIR/imports/ (not served; the folder 0700, every file 0600 whatever
 the umask). The upload is removed as soon as no commit can follow it: the job is
@@ -29,7 +29,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from django.utils import timezone
 
 from . import engine, kinds, report
@@ -94,11 +94,12 @@ def recover_interrupted() -> int:
         if runner is not None and runner_alive(runner):
             continue
         was = job.status
-        job.status = ImportJob.Status.FAILED
-        job.result = {**job.result, "file_error": INTERRUPTED}
-        job.save(update_fields=["status", "result", "updated"])
-        record(by=job.user, action="import_interrupted", obj=job, success=False,
-               extra={"kind": job.kind, "status": was})
+        with transaction.atomic():
+            job.status = ImportJob.Status.FAILED
+            job.result = {**job.result, "file_error": INTERRUPTED}
+            job.save(update_fields=["status", "result", "updated"])
+            record(by=job.user, action="import_interrupted", obj=job, success=False,
+                   extra={"kind": job.kind, "status": was})
         remove_files(job)
         count += 1
     return count
@@ -198,14 +199,24 @@ def abandon_earlier(*, user, kind: str) -> int:
 
 def purge_stale() -> int:
     """Remove the files of jobs older than a day, whatever their state (a crash may have left
-    some after a commit), and of jobs whose process died; returns how many jobs were cleared."""
+    some after a commit), files no job owns, and those of jobs whose process died; returns how
+    many jobs (or orphan files) were cleared. Walks the folder, not the table of all jobs."""
     count = recover_interrupted()
-    old = ImportJob.objects.filter(created__lt=timezone.now() - KEEP)
-    for job in old:
-        if any(p.exists() for p in (upload_path(job), progress_path(job), report_path(job))):
+    cutoff = timezone.now() - KEEP
+    by_token: dict[str, list[Path]] = {}
+    for path in storage_dir().iterdir():
+        if not path.name.startswith("stage-"):
+            by_token.setdefault(path.name.split(".", 1)[0], []).append(path)
+    jobs = {str(job.token): job for job in ImportJob.objects.filter(token__in=list(by_token))} if by_token else {}
+    for token, paths in by_token.items():
+        job = jobs.get(token)
+        if job is not None and job.created < cutoff:
             remove_files(job)
             count += 1
-        if job.status == ImportJob.Status.CHECKED:
-            job.status = ImportJob.Status.CANCELLED
-            job.save(update_fields=["status", "updated"])
+        elif job is None and all(p.stat().st_mtime < cutoff.timestamp() for p in paths):
+            for path in paths:
+                path.unlink(missing_ok=True)
+            count += 1
+    ImportJob.objects.filter(status=ImportJob.Status.CHECKED, created__lt=cutoff).update(
+        status=ImportJob.Status.CANCELLED, updated=timezone.now())
     return count
