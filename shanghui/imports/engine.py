@@ -3,12 +3,12 @@
 One pass over the file in batches. Each batch is parsed cell by cell, its references
 resolved, and planned against the database (new / updated / unchanged), with the
 user's write scope checked for every row. In a dry run nothing is written. In a
-commit every write of the file lands in ONE transaction: on PostgreSQL the pass runs
-inside it and batches are written as they go; on SQLite, whose one write lock would
-keep every other user's writes waiting for the whole pass, batches go to a scratch
-file and are copied over in one short transaction at the end (sql.staging). If any
-row of the file has an error nothing is written, so a file is imported entirely or
-not at all. Every error keeps its row number,
+commit every write of the file lands in ONE transaction, at the end: the pass runs
+without one and its batches are set aside (sql.staging: a scratch file on SQLite,
+temporary tables on PostgreSQL), then copied over in one short transaction, so other
+users' writes never wait for the whole pass behind the import's locks. If any row of
+the file has an error nothing is written, so a file is imported entirely or not at all.
+(Inside a caller's transaction the batches are written as they go, in that transaction.) Every error keeps its row number,
 column and a Chinese message. A commit (successful or not) is one audit event.
 """
 
@@ -148,7 +148,7 @@ def run(kind: Kind, path: Path | str, *, by, filename: str = "", dry_run: bool =
             with _fewer_collections(), sql.import_cache():
                 _pass(kind, Path(path), by, result, False, progress, batch_size, pipeline_min_rows)
         elif sql.can_stage():
-            # SQLite: read, check and plan without the write lock; take it only for the copy.
+            # Read, check and plan without a transaction; take the locks only for the copy.
             with _fewer_collections(), sql.import_cache(), sql.staging() as stage:
                 _pass(kind, Path(path), by, result, True, progress, batch_size, pipeline_min_rows)
                 if not result.ok:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 
 from .files import private_file, stage_path
 
@@ -120,89 +120,168 @@ def update_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
     return len(rows)
 
 
-# --- Staging (SQLite) ------------------------------------------------------------------
-# SQLite has one writer at a time. An import that wrote as it read would hold the write lock
-# for the whole file (a minute and more at a million rows) and every other write of the site,
-# a login's session included, would wait behind it. So on SQLite the import reads, checks and
-# plans without the lock, keeping the rows it would write in a scratch SQLite file, and takes
-# the lock only to copy them over in one transaction (see engine.run and docs/performance.md).
+# --- Staging --------------------------------------------------------------------------------
+# An import that wrote as it read would hold its locks for the whole file (minutes at a million
+# rows): on SQLite the one write lock, so every other write of the site, a login's session
+# included, would wait behind it; on PostgreSQL the row of the dashboard's data version, which
+# every write to a counted table bumps (reports/counters.py), so other writers of enterprises,
+# memberships and the like would wait too. So the import reads, checks and plans without a
+# transaction, keeping the rows it would write aside (SQLite: a scratch file; PostgreSQL:
+# temporary tables of its session), and copies them over in one short transaction at the end.
 
 _staging = threading.local()
 STAGE_SCHEMA = "import_stage"
 
 
 class Stage:
-    """The inserts and updates of one import, in order, in a scratch file until merge()."""
+    """The inserts and updates of one import, grouped by statement shape, until merged()."""
+
+    def __init__(self):
+        self.tables: dict[tuple, tuple[str, type[models.Model], list]] = {}
+
+    def add(self, op: str, model: type[models.Model], columns: list, rows: list) -> None:
+        key = (op, model, tuple(c.column for c in columns))
+        if key not in self.tables:
+            self.tables[key] = (self._create(len(self.tables), op, model, columns), model, columns)
+        self._append(self.tables[key][0], op, model, columns, rows)
+
+    @contextmanager
+    def merged(self):
+        """Copy everything into the database in one transaction, then run the with-body in it."""
+        quote = connection.ops.quote_name
+        with transaction.atomic(), connection.cursor() as cursor:
+            for (op, model, _), (source, _, columns) in self.tables.items():
+                table = quote(model._meta.db_table)
+                values = self._columns(columns)
+                if op == "insert":
+                    names = ", ".join(quote(c.column) for c in columns)
+                    cursor.execute(f"INSERT INTO {table} ({names}) SELECT {', '.join(values)} FROM {source}"
+                                   f"{self.ORDER}")
+                else:
+                    sets = ", ".join(f"{quote(c.column)} = s.{v}" for c, v in zip(columns, values, strict=True))
+                    pk = quote(model._meta.pk.column)
+                    cursor.execute(f"UPDATE {table} SET {sets} FROM {source} AS s "
+                                   f"WHERE {table}.{pk} = s.{self._columns([model._meta.pk], len(columns))[0]}")
+            yield
+
+    ORDER = ""
+
+    def _columns(self, columns, start: int = 0) -> list[str]:
+        raise NotImplementedError
+
+    def _create(self, n: int, op: str, model, columns) -> str:
+        raise NotImplementedError
+
+    def _append(self, name: str, op: str, model, columns, rows) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class SqliteStage(Stage):
+    """A scratch SQLite file, attached to the database's connection for the copy."""
+
+    ORDER = " ORDER BY rowid"
 
     def __init__(self, path: Path):
+        super().__init__()
         self.path = path
         self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         # A scratch file: if the process dies it is thrown away, so no journal and no fsync.
         self.db.execute("PRAGMA journal_mode = OFF")
         self.db.execute("PRAGMA synchronous = OFF")
         self.db.execute("BEGIN")
-        self.tables: dict[tuple, tuple[str, type[models.Model], list]] = {}
 
-    def add(self, op: str, model: type[models.Model], columns: list, rows: list) -> None:
-        key = (op, model, tuple(c.column for c in columns))
-        if key not in self.tables:
-            name = f"t{len(self.tables)}"
-            width = len(columns) + (op == "update")
-            # Untyped columns keep each value as the driver hands it over (the same adapters as
-            # the database's own connection); the real columns apply their types on the copy.
-            self.db.execute(f"CREATE TABLE {name} ({', '.join(f'c{i}' for i in range(width))})")
-            self.tables[key] = (name, model, columns)
-        name = self.tables[key][0]
-        marks = ", ".join("?" * len(rows[0]))
-        self.db.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
+    def _columns(self, columns, start: int = 0) -> list[str]:
+        return [f"c{i}" for i in range(start, start + len(columns))]
+
+    def _create(self, n, op, model, columns) -> str:
+        width = len(columns) + (op == "update")
+        # Untyped columns keep each value as the driver hands it over (the same adapters as the
+        # database's own connection); the real columns apply their types on the copy.
+        self.db.execute(f"CREATE TABLE t{n} ({', '.join(f'c{i}' for i in range(width))})")
+        return f"{STAGE_SCHEMA}.t{n}"
+
+    def _append(self, name, op, model, columns, rows) -> None:
+        self.db.executemany(f"INSERT INTO {name.split('.')[1]} VALUES ({', '.join('?' * len(rows[0]))})", rows)
 
     @contextmanager
     def merged(self):
-        """Copy everything into the database in one transaction, then run the with-body in it."""
         self.db.execute("COMMIT")
         self.db.close()
-        quote = connection.ops.quote_name
         with connection.cursor() as cursor:  # ATTACH is refused inside a transaction
             cursor.execute(f"ATTACH DATABASE %s AS {STAGE_SCHEMA}", [str(self.path)])
         try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                for (op, model, _), (name, _, columns) in self.tables.items():
-                    table = quote(model._meta.db_table)
-                    source = f"{STAGE_SCHEMA}.{name}"
-                    if op == "insert":
-                        names = ", ".join(quote(c.column) for c in columns)
-                        values = ", ".join(f"c{i}" for i in range(len(columns)))
-                        cursor.execute(f"INSERT INTO {table} ({names}) SELECT {values} FROM {source} ORDER BY rowid")
-                    else:
-                        sets = ", ".join(f"{quote(c.column)} = s.c{i}" for i, c in enumerate(columns))
-                        pk = quote(model._meta.pk.column)
-                        cursor.execute(f"UPDATE {table} SET {sets} FROM {source} AS s "
-                                       f"WHERE {table}.{pk} = s.c{len(columns)}")
+            with super().merged():
                 yield
         finally:
             with connection.cursor() as cursor:
                 cursor.execute(f"DETACH DATABASE {STAGE_SCHEMA}")
 
+    def close(self) -> None:
+        try:
+            self.db.close()
+        finally:
+            self.path.unlink(missing_ok=True)
+
+
+class PostgresStage(Stage):
+    """Temporary tables of this session (never logged, gone with the session if it dies)."""
+
+    def __init__(self):
+        super().__init__()
+        self.prefix = f"{STAGE_SCHEMA}_{uuid.uuid4().hex[:12]}"
+
+    def _columns(self, columns, start: int = 0) -> list[str]:
+        return [connection.ops.quote_name(c.column) for c in columns]
+
+    def _create(self, n, op, model, columns) -> str:
+        quote = connection.ops.quote_name
+        fields = [*columns, model._meta.pk] if op == "update" else columns
+        name = f"{self.prefix}_{n}"
+        with connection.cursor() as cursor:
+            # The real columns' types, so COPY converts each value as it would for the table itself.
+            cursor.execute(f"CREATE TEMPORARY TABLE {name} AS SELECT {', '.join(quote(c.column) for c in fields)} "
+                           f"FROM {quote(model._meta.db_table)} WITH NO DATA")
+        return name
+
+    def _append(self, name, op, model, columns, rows) -> None:
+        fields = [*columns, model._meta.pk] if op == "update" else columns
+        names = ", ".join(connection.ops.quote_name(c.column) for c in fields)
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {name} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def close(self) -> None:
+        if connection.connection is None or connection.in_atomic_block:
+            return
+        try:
+            with connection.cursor() as cursor:
+                for name, _, _ in self.tables.values():
+                    cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        except DatabaseError:  # a broken session: its temporary tables went with it
+            pass
+
 
 def can_stage() -> bool:
-    """Staging is for SQLite, and only where the import owns the transaction (not inside another)."""
-    return connection.vendor == "sqlite" and not connection.in_atomic_block
+    """Only where the import owns the transaction (not inside another one, as in most tests)."""
+    return connection.vendor in ("sqlite", "postgresql") and not connection.in_atomic_block
 
 
 @contextmanager
 def staging():
     """Route this thread's insert_rows/update_rows into a new Stage for the length of the block."""
-    path = private_file(stage_path(uuid.uuid4().hex))
-    stage = Stage(path)
+    if connection.vendor == "sqlite":
+        stage: Stage = SqliteStage(private_file(stage_path(uuid.uuid4().hex)))
+    else:
+        stage = PostgresStage()
     _staging.current = stage
     try:
         yield stage
     finally:
         _staging.current = None
-        try:
-            stage.db.close()
-        finally:
-            path.unlink(missing_ok=True)
+        stage.close()
 
 
 def _convert(row: Sequence, converters) -> tuple:

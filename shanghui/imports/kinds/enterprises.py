@@ -72,9 +72,9 @@ class EnterpriseKind(Kind):
     def context(self, by) -> dict:
         # An empty register (a district's first load, the biggest import there is) has nothing to
         # look up, and nothing that appears in it meanwhile can be missed: a code inserted
-        # concurrently fails the unique index when the import's rows are written (on SQLite when
-        # they are copied from the staging file) and the whole import rolls back ("changed at the
-        # same time"). Codes repeated within the file are caught by the engine.
+        # concurrently fails the unique index when the import's rows are copied in from its
+        # staging tables, and the whole import rolls back ("changed at the same time"). Codes
+        # repeated within the file are caught by the engine.
         return {"streets": refs.StreetResolver(by, "企业"), "today": dt.date.today(),
                 "empty": not Enterprise.objects.exists()}
 
