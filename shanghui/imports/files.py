@@ -30,8 +30,10 @@ def process_start(pid: int) -> str:
         return ""
 
 
-# This process, as files and job records name it: host, pid and start time.
-RUNNER = [socket.gethostname(), os.getpid(), process_start(os.getpid())]
+def this_runner() -> list:
+    """This process, as files and job records name it: host, pid and start time (computed per
+    call: a server that forks its workers after importing this module has one per worker)."""
+    return [socket.gethostname(), os.getpid(), process_start(os.getpid())]
 
 
 def runner_alive(runner) -> bool:
@@ -49,7 +51,7 @@ def runner_alive(runner) -> bool:
 
 def stage_path(token: str) -> Path:
     """A staging file (sql.staging) named for the process writing it."""
-    _, pid, started = RUNNER
+    _, pid, started = this_runner()
     return storage_dir() / f"stage-{pid}-{started or 0}-{token}.sqlite3"
 
 

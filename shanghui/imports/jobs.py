@@ -33,7 +33,7 @@ from django.db import close_old_connections, transaction
 from django.utils import timezone
 
 from . import engine, kinds, report
-from .files import RUNNER, private_file, remove_orphan_stages, runner_alive, storage_dir
+from .files import private_file, remove_orphan_stages, runner_alive, storage_dir, this_runner
 from .models import ImportJob
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ def save_upload(job: ImportJob, uploaded) -> None:
 def write_progress(job: ImportJob, done: int, total: int, phase: str) -> None:
     tmp = private_file(progress_path(job).with_suffix(".tmp"))
     tmp.write_text(json.dumps({"done": done, "total": total, "phase": phase, "at": time.time(),
-                               "runner": RUNNER}))
+                               "runner": this_runner()}))
     os.replace(tmp, progress_path(job))  # atomic: a reader never sees half a file
 
 

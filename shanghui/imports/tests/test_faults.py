@@ -26,7 +26,7 @@ ENTERPRISES = kinds.get("enterprises")
 def dead_runner() -> list:
     finished = subprocess.Popen(["true"])
     finished.wait()
-    return [jobs.RUNNER[0], finished.pid, "1"]
+    return [files.this_runner()[0], finished.pid, "1"]
 
 
 def job_left_running(user, runner, status=ImportJob.Status.IMPORTING) -> ImportJob:
@@ -41,7 +41,7 @@ def job_left_running(user, runner, status=ImportJob.Status.IMPORTING) -> ImportJ
 def test_a_job_or_import_whose_process_died_is_failed_at_the_next_start_audited_and_its_files_removed(cast, web):  # noqa: F811
     dead = job_left_running(cast.worker_a, dead_runner())
     checking = job_left_running(cast.worker_a, dead_runner(), status=ImportJob.Status.CHECKING)
-    alive = job_left_running(cast.worker_a, jobs.RUNNER)  # this process: still running
+    alive = job_left_running(cast.worker_a, files.this_runner())  # this process: still running
     # The staging file of an import whose process was killed, and one of a running import.
     _, dead_pid, _ = dead_runner()
     orphan = jobs.storage_dir() / f"stage-{dead_pid}-1-abc.sqlite3"
