@@ -88,6 +88,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so a write refused for SQLite's held write lock is a 503 wherever it failed.
+    "shanghui.core.busy.DatabaseBusyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "shanghui.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -176,6 +178,11 @@ SHANGHUI_REQUIRE_2FA_FOR_ADMINS = env_bool("SHANGHUI_REQUIRE_2FA_FOR_ADMINS", Fa
 # Unmask grants per role and kind live in accounts/unmask.py (a deployment may set SHANGHUI_UNMASK_GRANTS
 # here to replace them); this caps each user's successful unmaskings per calendar day.
 SHANGHUI_UNMASK_DAILY_LIMIT = int(os.environ.get("SHANGHUI_UNMASK_DAILY_LIMIT", 50))
+# SQLite: how long a login waits for another writer's lock (a large import copying its rows in)
+# before it is answered 503; other writes wait the busy timeout above (core/busy.py).
+SHANGHUI_LOGIN_WAIT_SECONDS = int(os.environ.get("SHANGHUI_LOGIN_WAIT_SECONDS", 120))
+# Database sessions whose once-a-minute idle stamp never waits for a held write lock.
+SESSION_ENGINE = "shanghui.accounts.session_store"
 
 LANGUAGE_CODE = "zh-hans"
 # The UI is Chinese only: without this, LocaleMiddleware would answer a browser that asks

@@ -59,6 +59,7 @@ def index(request):
     if request.method == "POST" and form.is_valid():
         jobs.purge_stale()
         upload = form.cleaned_data["file"]
+        jobs.abandon_earlier(user=request.user, kind=form.cleaned_data["kind"])
         job = ImportJob.objects.create(user=request.user, kind=form.cleaned_data["kind"],
                                        filename=scrub_filename(upload.name)[:255], size=upload.size)
         jobs.save_upload(job, upload)
