@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from . import engine, jobs, kinds
+from . import engine, jobs, kinds, readers
 from .exporting import _disposition
 from .exports import export_kind
 from .limits import FileRejected, check_size
@@ -33,6 +33,9 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         try:
             check_size(upload.size)
+            upload.seek(0)
+            readers.sniff_head(upload.read(8192))  # judged by content now; the job reads it all later
+            upload.seek(0)
         except FileRejected as e:
             raise forms.ValidationError(e.message) from None
         return upload
