@@ -205,3 +205,13 @@ def test_every_api_write_refuses_the_four_bad_inputs_without_a_500(demo, setting
         assert response.status_code < 500, (url, response.content)
     assert _errors(caplog) == []
     _no_nul_stored()
+
+
+def test_ids_beyond_64_bits_match_nothing_in_in_lookups(cast):
+    from shanghui.directory.models import Enterprise, Membership
+
+    huge = 2**70
+    assert not Enterprise.objects.filter(pk__in=[huge]).exists()
+    assert list(Enterprise.objects.filter(pk__in=[huge, cast.enterprise_a.pk])) == [cast.enterprise_a]
+    assert set(Membership.objects.filter(enterprise__in=[huge, cast.enterprise_a.pk])) == {cast.membership_a}
+    assert not Membership.objects.filter(enterprise__in=[-huge]).exists()
