@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Oversized bodies and NUL characters: a 4xx in Chinese before any view or CSRF check reads them.
+    "shanghui.core.middleware.RequestGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shanghui.audit.middleware.RequestContextMiddleware",
     # Identity rules (accounts/middleware.py): after the audit context, so their events carry the address.

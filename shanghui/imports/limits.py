@@ -1,16 +1,20 @@
 """What an uploaded file may be: size limit, zip-bomb defence, encrypted and corrupt files.
 
 .xlsx and .ods are zip archives. A zip bomb is a small archive that inflates to
-gigabytes; the reader would then exhaust memory. We read the archive's directory
-(the sizes it declares) and then inflate every member once, counting bytes, so a
-lying directory is caught too (Python's zipfile stops at the declared size and then
-fails the CRC check). Limits come from settings, with defaults that fit a
-1,000,000-row register.
+gigabytes; the reader would then exhaust memory and time. We first judge the archive's
+directory alone (the sizes it declares: in total, per member and for the whole file,
+shanghui/core/files.py::zip_is_safe) and refuse before inflating anything; only a file
+that passes is inflated once, counting bytes, so a lying directory is caught too
+(Python's zipfile stops at the declared size and then fails the CRC check). Limits come
+from settings, with defaults that fit a 1,000,000-row register.
 """
 
+import os
 import zipfile
 
 from django.conf import settings
+
+from shanghui.core.files import zip_is_safe
 
 MB = 1024 * 1024
 
@@ -23,8 +27,6 @@ def max_unzipped_bytes() -> int:
     return getattr(settings, "SHANGHUI_IMPORT_MAX_UNZIPPED_BYTES", 3 * 1024 * MB)
 
 
-MAX_RATIO = 200  # real sheets compress 5-30 times; bombs 1000 times and more
-MAX_MEMBERS = 10_000
 
 
 class FileRejected(Exception):
@@ -52,13 +54,9 @@ def check_zip(path) -> zipfile.ZipFile:
         raise FileRejected("文件已损坏，无法读取。请在Excel中打开确认后重新保存再导入。") from None
     try:
         infos = archive.infolist()
-        if len(infos) > MAX_MEMBERS:
+        limit = max_unzipped_bytes()
+        if not zip_is_safe(archive, os.path.getsize(path), limit):
             raise bomb
-        limit, total = max_unzipped_bytes(), 0
-        for info in infos:
-            total += info.file_size
-            if total > limit or (info.file_size > MB and info.file_size > MAX_RATIO * max(info.compress_size, 1)):
-                raise bomb
         # Inflate once, counting: the declared sizes above may be lies.
         actual = 0
         for info in infos:
