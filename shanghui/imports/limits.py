@@ -45,6 +45,17 @@ def check_size(size: int) -> None:
         raise FileRejected("文件是空的。")
 
 
+def _size_of(path_or_file) -> int:
+    """Bytes in a file given by path or as an open (seekable) file, such as a sealed upload's plain view."""
+    if isinstance(path_or_file, (str, bytes, os.PathLike)):
+        return os.path.getsize(path_or_file)
+    here = path_or_file.tell()
+    try:
+        return path_or_file.seek(0, os.SEEK_END)
+    finally:
+        path_or_file.seek(here)
+
+
 def check_zip(path) -> zipfile.ZipFile:
     """Refuse zip bombs; returns the open archive for the caller to inspect (and close)."""
     bomb = FileRejected("文件解压后的大小异常（疑似“压缩炸弹”），已拒绝。如确为正常表格，请另存为CSV后导入。")
@@ -55,7 +66,7 @@ def check_zip(path) -> zipfile.ZipFile:
     try:
         infos = archive.infolist()
         limit = max_unzipped_bytes()
-        if not zip_is_safe(archive, os.path.getsize(path), limit):
+        if not zip_is_safe(archive, _size_of(path), limit):
             raise bomb
         # Inflate once, counting: the declared sizes above may be lies.
         actual = 0
