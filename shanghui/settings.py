@@ -88,6 +88,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so a write refused for SQLite's held write lock is a 503 wherever it failed.
+    "shanghui.core.busy.DatabaseBusyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "shanghui.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -98,6 +100,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Oversized bodies and NUL characters: a 4xx in Chinese before any view or CSRF check reads them.
+    "shanghui.core.middleware.RequestGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shanghui.audit.middleware.RequestContextMiddleware",
     # Refusals (core/duplicates.py) are audited even though the refused write rolls back.
@@ -178,6 +182,11 @@ SHANGHUI_REQUIRE_2FA_FOR_ADMINS = env_bool("SHANGHUI_REQUIRE_2FA_FOR_ADMINS", Fa
 # Unmask grants per role and kind live in accounts/unmask.py (a deployment may set SHANGHUI_UNMASK_GRANTS
 # here to replace them); this caps each user's successful unmaskings per calendar day.
 SHANGHUI_UNMASK_DAILY_LIMIT = int(os.environ.get("SHANGHUI_UNMASK_DAILY_LIMIT", 50))
+# SQLite: how long a login waits for another writer's lock (a large import copying its rows in)
+# before it is answered 503; other writes wait the busy timeout above (core/busy.py).
+SHANGHUI_LOGIN_WAIT_SECONDS = int(os.environ.get("SHANGHUI_LOGIN_WAIT_SECONDS", 120))
+# Database sessions whose once-a-minute idle stamp never waits for a held write lock.
+SESSION_ENGINE = "shanghui.accounts.session_store"
 
 LANGUAGE_CODE = "zh-hans"
 # The UI is Chinese only: without this, LocaleMiddleware would answer a browser that asks
@@ -253,17 +262,26 @@ _HAS_SYSLOG = os.path.exists(SYSLOG_SOCKET)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "shanghui.core.redact.RedactFilter"}},
+    "filters": {"redact": {"()": "shanghui.core.redact.RedactFilter"},
+                "require_debug_true": {"()": "django.utils.log.RequireDebugTrue"},
+                "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
     "formatters": {"django.server": {"()": "django.utils.log.ServerFormatter",
                                      "format": "[{server_time}] {message}", "style": "{"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["redact"]},
         "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["redact"]},
+        # Django's own default handlers, redefined so that they mask too even when something
+        # configures logging again after start-up (CoreConfig.ready() would not run a second time).
+        "django_console": {"class": "logging.StreamHandler", "level": "INFO",
+                           "filters": ["require_debug_true", "redact"]},
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR",
+                        "filters": ["require_debug_false", "redact"]},
         **({"syslog": {"class": "logging.handlers.SysLogHandler", "address": SYSLOG_SOCKET, "filters": ["redact"]}}
            if _HAS_SYSLOG else {}),
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
+        "django": {"handlers": ["django_console", "mail_admins"], "level": "INFO"},
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "shanghui.audit.checkpoint": {"handlers": ["syslog"] if _HAS_SYSLOG else [], "level": "INFO"},
     },

@@ -8,6 +8,7 @@ first gets 403 whichever way he calls.
 import datetime as dt
 
 from django.conf import settings
+from django.db import OperationalError
 from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -16,6 +17,7 @@ from ninja.utils import check_csrf
 from shanghui.accounts.models import ApiToken
 from shanghui.accounts.policy import password_change_due
 from shanghui.accounts.sessions import second_factor_pending
+from shanghui.core.busy import is_locked, no_wait
 from shanghui.core.faults import best_effort
 
 PASSWORD_CHANGE_DUE = "须先修改密码：{reason}请登录网页修改密码后再调用接口。"
@@ -25,6 +27,18 @@ def _refuse_until_password_changed(user) -> None:
     """An initial, reset or expired password holds on the API as on the pages, for sessions and tokens."""
     if reason := password_change_due(user):
         raise HttpError(403, PASSWORD_CHANGE_DUE.format(reason=reason.removesuffix("请先修改密码。")))
+
+
+def _touch(token_pk: int, now) -> None:
+    # Bookkeeping, not the caller's request: while another writer holds SQLite's lock it is
+    # skipped (the next call a minute on stores it) rather than waited for.
+    # A storage fault (full disk, read-only database) is ignored the same way (best_effort).
+    try:
+        with no_wait():
+            best_effort(lambda: ApiToken.objects.filter(pk=token_pk).update(last_used=now))
+    except OperationalError as e:
+        if not is_locked(e):
+            raise
 
 
 # last_used is for spotting stale tokens, not an access log: one UPDATE a minute is enough.
@@ -43,8 +57,7 @@ class TokenAuth(HttpBearer):
         _refuse_until_password_changed(api_token.user)
         now = timezone.now()
         if api_token.last_used is None or now - api_token.last_used >= TOUCH_EVERY:
-            # Bookkeeping: a read must not fail because this cannot be written.
-            best_effort(lambda: ApiToken.objects.filter(pk=api_token.pk).update(last_used=now))
+            _touch(api_token.pk, now)
         request.auth_user = api_token.user
         return api_token.user
 

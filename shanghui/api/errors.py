@@ -15,6 +15,8 @@ from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 
+from .parser import UnstorableText
+
 NOT_FOUND = "未找到该记录，或您无权查看。"
 UNAUTHORIZED = "未登录或令牌无效：请先登录，或在请求头中提供 Authorization: Bearer <令牌>。"
 FORBIDDEN = "您无权进行此操作。"
@@ -138,6 +140,8 @@ def install(api) -> None:
     @api.exception_handler(HttpError)
     def http_error(request, exc):
         # ninja wraps an unparsable body in HttpError(400, "Cannot parse request body").
+        if isinstance(exc.__cause__, UnstorableText):
+            return respond(request, 422, exc.__cause__.message, {exc.__cause__.field: [exc.__cause__.message]})
         if isinstance(exc.__cause__, (json.JSONDecodeError, UnicodeDecodeError, ValueError)):
             return respond(request, 422, MALFORMED, {NON_FIELD_ERRORS: [MALFORMED]})
         return respond(request, exc.status_code, exc.message)

@@ -13,6 +13,7 @@ from .auth import session_auth, token_auth
 from .community import router as community_router
 from .honors import router as honors_router
 from .library import router as library_router
+from .parser import StrictJSONParser
 from .party_kpis import router as party_kpis_router
 from .party_orgs import router as party_orgs_router
 from .party_work import router as party_work_router
@@ -49,6 +50,7 @@ api = ShanghuiAPI(
     urls_namespace="api",
     auth=[token_auth, session_auth],
     renderer=ChineseJSONRenderer(),
+    parser=StrictJSONParser(),
 )
 errors.install(api)
 

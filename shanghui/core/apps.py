@@ -9,10 +9,15 @@ class CoreConfig(AppConfig):
         from django.db import connections
         from django.db.backends.signals import connection_created
 
-        from . import redact, sqlite_files
+        from . import (
+            checks,  # noqa: F401 (registers the start-up checks)
+            lookups,
+            redact,
+            sqlite_files,
+        )
 
+        lookups.register()
         redact.install_log_filter()
         for alias in connections:
             sqlite_files.precreate(connections.settings[alias])
         connection_created.connect(sqlite_files.on_connect, dispatch_uid="shanghui.core.sqlite_files")
-        from . import checks  # noqa: F401 (registers the start-up checks)

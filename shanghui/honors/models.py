@@ -17,6 +17,7 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models
 from django.db.models import Q
 
+from shanghui.core import files
 from shanghui.core.scoping import ScopedQuerySet
 from shanghui.directory.models import Enterprise, Person
 from shanghui.orgs.models import Chamber, Region
@@ -29,6 +30,17 @@ FILE_MAX_BYTES = 10 * 1024 * 1024
 def validate_file_size(f) -> None:
     if f and f.size > FILE_MAX_BYTES:
         raise ValidationError(f"文件不能超过 10 MB（现为 {f.size / 1024 / 1024:.1f} MB）。")
+
+
+# What evidence and nomination files may be, judged by their content (shanghui/core/files.py).
+FILE_TYPES = (files.PDF, files.DOC, files.DOCX, files.JPEG, files.PNG)
+
+
+def check_file(errors: dict, name: str, value) -> None:
+    try:
+        files.check_new_upload(value, FILE_TYPES, max_bytes=FILE_MAX_BYTES)
+    except ValidationError as e:
+        errors.setdefault(name, []).extend(e.messages)
 
 
 def file_validators():
@@ -183,6 +195,7 @@ class Honor(models.Model):
                 errors.setdefault(name, []).append("只能填写与获得者类型一致的一个获得者。")
         if self.federation_id and self.federation.level != Region.Level.DISTRICT:
             errors.setdefault("federation", []).append("区工商联的荣誉请选择所在的区。")
+        check_file(errors, "evidence", self.evidence)
         if errors:
             raise ValidationError(errors)
 
@@ -335,6 +348,12 @@ class Nomination(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nominee_name}（{self.category.get_kind_display()}）"
+
+    def clean(self):
+        errors: dict[str, list[str]] = {}
+        check_file(errors, "attachment", self.attachment)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def nominee(self):

@@ -65,6 +65,8 @@ def text(raw: object) -> str:
     if not value.isascii() and _FOLDED.search(value):  # translate() is slow: only when there is something to fold
         value = value.translate(_FOLD)
     if "  " in value or not value.isprintable() or value[:1].isspace() or value[-1:].isspace():
+        if "\x00" in value:  # PostgreSQL cannot store it and SQLite would: refused on both
+            raise ValidationError("单元格含有空字符（\\0），无法保存，请删除后重新导入。")
         value = _SPACES.sub(" ", value).strip()
     return unescape(value) if value[:1] == "'" else value
 

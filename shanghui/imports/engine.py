@@ -3,11 +3,14 @@
 One pass over the file in batches. Each batch is parsed cell by cell, its references
 resolved, and planned against the database (new / updated / unchanged), with the
 user's write scope checked for every row. In a dry run nothing is written. In a
-commit the whole pass runs inside ONE transaction and batches are written as they
-go; if any row of the file has an error, the transaction is rolled back at the end,
-so a file is imported entirely or not at all. Every error keeps its row number,
-column and a Chinese message. A commit (successful or not) is one audit event, and so
-is a dry run (kind and row counts, no values).
+commit every write of the file lands in ONE transaction, at the end: the pass runs
+without one and its batches are set aside (sql.staging: a scratch file on SQLite,
+temporary tables on PostgreSQL), then copied over in one short transaction, so other
+users' writes never wait for the whole pass behind the import's locks. If any row of
+the file has an error nothing is written, so a file is imported entirely or not at all.
+(Inside a caller's transaction the batches are written as they go, in that transaction.)
+Every error keeps its row number, column and a Chinese message. A commit (successful or
+not) is one audit event, and so is a dry run (kind and row counts, no values).
 """
 
 import gc
@@ -15,6 +18,7 @@ import itertools
 import multiprocessing
 import os
 import queue as queues
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -147,13 +151,22 @@ def run(kind: Kind, path: Path | str, *, by, filename: str = "", dry_run: bool =
         if dry_run:
             with _fewer_collections(), sql.import_cache():
                 _pass(kind, Path(path), by, result, False, progress, batch_size, pipeline_min_rows)
+        elif sql.can_stage():
+            # Read, check and plan without a transaction; take the locks only for the copy.
+            with _fewer_collections(), sql.import_cache(), sql.staging() as stage:
+                _pass(kind, Path(path), by, result, True, progress, batch_size, pipeline_min_rows)
+                if not result.ok:
+                    raise _Rollback
+                with stage.merged():
+                    _audit(by, result, success=True)
+            result.committed = True
         else:
             with _fewer_collections(), sql.import_cache(), transaction.atomic():
                 _pass(kind, Path(path), by, result, True, progress, batch_size, pipeline_min_rows)
                 if not result.ok:
                     raise _Rollback
-                result.committed = True
                 _audit(by, result, success=True)
+            result.committed = True
     except _Rollback:
         pass
     except FileRejected as e:
@@ -251,19 +264,64 @@ def _can_fork() -> bool:
         and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _child(kind: Kind, rows, plan: list, batch_size: int, out) -> None:
+READER_DIED = "读取文件的进程意外退出，未写入任何数据。"
+# How long the parent waits for a batch before it looks whether the reader still lives.
+READER_POLL_SECONDS = 1.0
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this process when `parent` ends, however it ends (a kill -9 included).
+
+    Linux delivers SIGKILL on the parent's death (prctl PR_SET_PDEATHSIG); elsewhere a
+    watchdog thread looks every second whether we were re-parented."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, signal.SIGKILL, 0, 0, 0) != 0:  # 1 = PR_SET_PDEATHSIG
+            raise OSError
+    except (OSError, AttributeError):
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # it died before prctl took effect
+        os._exit(1)
+
+
+def _child(kind: Kind, rows, plan: list, batch_size: int, reader, writer, parent: int) -> None:
+    _die_with_parent(parent)
+    reader.close()  # only the parent reads: a dead parent then breaks our pipe instead of hanging us
+    # Batches are pickled and sent by a thread, a few ahead of the parent, while this thread parses.
+    ahead: queues.Queue = queues.Queue(maxsize=3)
+
+    def send() -> None:
+        while True:
+            message = ahead.get()
+            try:
+                writer.send(message)
+            except OSError:  # the parent is gone
+                os._exit(1)
+            if message[0] != "rows":
+                return
+
+    sender = threading.Thread(target=send, daemon=True)
+    sender.start()
     shapes: dict[tuple, tuple] = {}  # one tuple object per set of value names: pickled once per batch
     try:
         for batch in _parsed_batches(kind, rows, plan, batch_size):
             # Values as tuples with a shared tuple of their names: a third cheaper to pickle
             # and unpickle than a dict per row.
-            out.put(("rows", [(r.number, shapes.setdefault(tuple(r.values), tuple(r.values)),
-                               tuple(r.values.values()), r.errors) for r in batch]))
-        out.put(("done", None))
+            ahead.put(("rows", [(r.number, shapes.setdefault(tuple(r.values), tuple(r.values)),
+                                 tuple(r.values.values()), r.errors) for r in batch]))
+        ahead.put(("done", None))
     except FileRejected as e:
-        out.put(("error", e.message))
+        ahead.put(("error", e.message))
     except Exception:  # noqa: BLE001 - whatever a broken file does to a reader, the user gets a message
-        out.put(("error", "读取文件时出错，文件可能已损坏。未写入任何数据。"))
+        ahead.put(("error", "读取文件时出错，文件可能已损坏。未写入任何数据。"))
+    sender.join()
 
 
 def _forked_batches(kind: Kind, rows, plan: list, batch_size: int):
@@ -271,20 +329,27 @@ def _forked_batches(kind: Kind, rows, plan: list, batch_size: int):
 
     The child inherits the open reader (`rows`) and is the only one to use it from then
     on; it ends with os._exit (multiprocessing's fork start), so it never closes or
-    checkpoints the database connection it inherited.
+    checkpoints the database connection it inherited. The batches come through a one-way
+    pipe whose writing end only the child holds: if the child dies, even halfway through
+    a batch, the next read here ends (EOF) instead of waiting for bytes that never come,
+    and the import is rolled back with a message. The child dies with this process.
     """
     context = multiprocessing.get_context("fork")
-    out = context.Queue(maxsize=4)  # a few batches ahead at most: memory stays bounded
-    child = context.Process(target=_child, args=(kind, rows, plan, batch_size, out), daemon=True)
+    reader, writer = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(kind, rows, plan, batch_size, reader, writer, os.getpid()),
+                            daemon=True)
     child.start()
+    writer.close()
     try:
         while True:
             try:
-                message, payload = out.get(timeout=1)
-            except queues.Empty:
-                if not child.is_alive():
-                    raise FileRejected("读取文件的进程意外退出，未写入任何数据。") from None
-                continue
+                if not reader.poll(READER_POLL_SECONDS):
+                    if not child.is_alive():
+                        raise FileRejected(READER_DIED)
+                    continue
+                message, payload = reader.recv()
+            except (EOFError, OSError):
+                raise FileRejected(READER_DIED) from None
             if message == "rows":
                 yield [Row(n, dict(zip(names, values, strict=True)), errors) for n, names, values, errors in payload]
             elif message == "error":
@@ -295,7 +360,7 @@ def _forked_batches(kind: Kind, rows, plan: list, batch_size: int):
         if child.is_alive():
             child.kill()
         child.join()
-        out.close()
+        reader.close()
 
 
 def _parse(number: int, raw: list, plan: list) -> Row | None:

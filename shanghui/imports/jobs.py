@@ -3,13 +3,20 @@
 A large file takes longer than a web request may, so the view stores the upload,
 creates an ImportJob and runs the engine in a background thread; the page polls
 the job's progress. Progress goes to a small JSON file beside the upload, not to
-the database: during a commit the import holds SQLite's write lock for its one
-transaction, so a progress row could be neither written nor seen until the end.
+the database: a progress row would be one more write per second, and on SQLite could not
+be written at all while the import copies its rows in under the write lock.
 
-Files live in DATA_DIR/imports/ (not served) and are removed when the job is
-committed or cancelled, and by `purge_stale()` after a day. A thread does not
-survive a server restart; a job whose progress has not moved for STALE_SECONDS is
-shown as interrupted and can be uploaded again.
+Files live in DATA_DIR/imports/ (not served; the folder 0700, every file 0600 whatever
+the umask). The upload is removed as soon as no commit can follow it: the job is
+committed, failed, cancelled, or its check found errors (the error report is then
+built from it first). The error report stays until the job is cancelled, a new file
+of the same kind is uploaded by the same user, or `purge_stale()` after a day.
+
+A thread does not survive its process: the progress file names the process running
+the job, and `recover_interrupted()` (run when the server starts, and by
+`purge_stale()`) marks a job whose process is gone as failed, audits it and removes
+its files. A job whose progress has not moved for STALE_SECONDS is shown as
+interrupted meanwhile.
 """
 
 import json
@@ -22,13 +29,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from django.utils import timezone
 
 from shanghui.core import sealed
 from shanghui.core.files import open_private
 
 from . import engine, kinds, report
+from .files import remove_orphan_stages, runner_alive, storage_dir, this_runner
 from .models import ImportJob
 
 log = logging.getLogger(__name__)
@@ -37,10 +45,7 @@ STALE_SECONDS = 300
 SHOWN_ERRORS = 500
 
 
-def storage_dir() -> Path:
-    path = Path(settings.DATA_DIR) / "imports"
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
+INTERRUPTED = "导入进程意外中止（例如服务器重启），未写入任何数据。请重新上传文件。"
 
 
 def upload_path(job: ImportJob) -> Path:
@@ -65,7 +70,8 @@ def save_upload(job: ImportJob, uploaded) -> None:
 def write_progress(job: ImportJob, done: int, total: int, phase: str) -> None:
     tmp = progress_path(job).with_suffix(".tmp")
     with open_private(tmp, "w") as out:
-        out.write(json.dumps({"done": done, "total": total, "phase": phase, "at": time.time()}))
+        out.write(json.dumps({"done": done, "total": total, "phase": phase, "at": time.time(),
+                              "runner": this_runner()}))
     os.replace(tmp, progress_path(job))  # atomic: a reader never sees half a file
 
 
@@ -74,6 +80,33 @@ def read_progress(job: ImportJob) -> dict:
         return json.loads(progress_path(job).read_text())
     except (OSError, ValueError):
         return {"done": 0, "total": 0, "phase": "", "at": job.updated.timestamp()}
+
+
+def recover_interrupted() -> int:
+    """Mark jobs whose process has died as failed (audited) and remove their files; returns how many.
+
+    Also removes staging files of imports (CLI or web) whose process died."""
+    from shanghui.audit import record
+
+    remove_orphan_stages()
+    count = 0
+    for job in ImportJob.objects.filter(status__in=[ImportJob.Status.QUEUED, ImportJob.Status.CHECKING,
+                                                    ImportJob.Status.IMPORTING]).select_related("user"):
+        runner = read_progress(job).get("runner")
+        if runner is None and time.time() - job.updated.timestamp() < STALE_SECONDS:
+            continue  # just created by a request that is still storing the upload
+        if runner is not None and runner_alive(runner):
+            continue
+        was = job.status
+        with transaction.atomic():
+            job.status = ImportJob.Status.FAILED
+            job.result = {**job.result, "file_error": INTERRUPTED}
+            job.save(update_fields=["status", "result", "updated"])
+            record(by=job.user, action="import_interrupted", obj=job, success=False,
+                   extra={"kind": job.kind, "status": was})
+        remove_files(job)
+        count += 1
+    return count
 
 
 def is_stale(job: ImportJob) -> bool:
@@ -140,6 +173,8 @@ def run(job_id: int, *, commit: bool) -> None:
         remove_files(job)  # nothing more to preview, commit or report on
     else:
         progress_path(job).unlink(missing_ok=True)
+        if job.status != ImportJob.Status.CHECKED or result.error_rows:
+            upload_path(job).unlink(missing_ok=True)  # no commit can follow: only the error report is left
 
 
 def _count_for_the_dashboard() -> None:
@@ -154,16 +189,39 @@ def _count_for_the_dashboard() -> None:
         log.exception("counting an import for the dashboard failed")
 
 
-def purge_stale() -> int:
-    """Remove uploads nobody committed within a day; returns how many jobs were cleared."""
-    old = ImportJob.objects.filter(created__lt=timezone.now() - KEEP).exclude(
-        status__in=[ImportJob.Status.DONE, ImportJob.Status.CANCELLED])
+def abandon_earlier(*, user, kind: str) -> int:
+    """A new upload replaces the user's unfinished jobs of that kind: cancel them and remove their files."""
     count = 0
-    for job in old:
-        if upload_path(job).exists() or progress_path(job).exists():
-            remove_files(job)
-            count += 1
-        if job.running or job.status == ImportJob.Status.CHECKED:
+    for job in ImportJob.objects.filter(user=user, kind=kind, status__in=[ImportJob.Status.CHECKED,
+                                                                          ImportJob.Status.FAILED]):
+        remove_files(job)
+        if job.status == ImportJob.Status.CHECKED:
             job.status = ImportJob.Status.CANCELLED
             job.save(update_fields=["status", "updated"])
+        count += 1
+    return count
+
+
+def purge_stale() -> int:
+    """Remove the files of jobs older than a day, whatever their state (a crash may have left
+    some after a commit), files no job owns, and those of jobs whose process died; returns how
+    many jobs (or orphan files) were cleared. Walks the folder, not the table of all jobs."""
+    count = recover_interrupted()
+    cutoff = timezone.now() - KEEP
+    by_token: dict[str, list[Path]] = {}
+    for path in storage_dir().iterdir():
+        if not path.name.startswith("stage-"):
+            by_token.setdefault(path.name.split(".", 1)[0], []).append(path)
+    jobs = {str(job.token): job for job in ImportJob.objects.filter(token__in=list(by_token))} if by_token else {}
+    for token, paths in by_token.items():
+        job = jobs.get(token)
+        if job is not None and job.created < cutoff:
+            remove_files(job)
+            count += 1
+        elif job is None and all(p.stat().st_mtime < cutoff.timestamp() for p in paths):
+            for path in paths:
+                path.unlink(missing_ok=True)
+            count += 1
+    ImportJob.objects.filter(status=ImportJob.Status.CHECKED, created__lt=cutoff).update(
+        status=ImportJob.Status.CANCELLED, updated=timezone.now())
     return count

@@ -1,16 +1,20 @@
 """What an uploaded file may be: size limit, zip-bomb defence, encrypted and corrupt files.
 
 .xlsx and .ods are zip archives. A zip bomb is a small archive that inflates to
-gigabytes; the reader would then exhaust memory. We read the archive's directory
-(the sizes it declares) and then inflate every member once, counting bytes, so a
-lying directory is caught too (Python's zipfile stops at the declared size and then
-fails the CRC check). Limits come from settings, with defaults that fit a
-1,000,000-row register.
+gigabytes; the reader would then exhaust memory and time. We first judge the archive's
+directory alone (the sizes it declares: in total, per member and for the whole file,
+shanghui/core/files.py::zip_is_safe) and refuse before inflating anything; only a file
+that passes is inflated once, counting bytes, so a lying directory is caught too
+(Python's zipfile stops at the declared size and then fails the CRC check). Limits come
+from settings, with defaults that fit a 1,000,000-row register.
 """
 
+import os
 import zipfile
 
 from django.conf import settings
+
+from shanghui.core.files import zip_is_safe
 
 MB = 1024 * 1024
 
@@ -23,8 +27,6 @@ def max_unzipped_bytes() -> int:
     return getattr(settings, "SHANGHUI_IMPORT_MAX_UNZIPPED_BYTES", 3 * 1024 * MB)
 
 
-MAX_RATIO = 200  # real sheets compress 5-30 times; bombs 1000 times and more
-MAX_MEMBERS = 10_000
 
 
 class FileRejected(Exception):
@@ -43,6 +45,17 @@ def check_size(size: int) -> None:
         raise FileRejected("文件是空的。")
 
 
+def _size_of(path_or_file) -> int:
+    """Bytes in a file given by path or as an open (seekable) file, such as a sealed upload's plain view."""
+    if isinstance(path_or_file, (str, bytes, os.PathLike)):
+        return os.path.getsize(path_or_file)
+    here = path_or_file.tell()
+    try:
+        return path_or_file.seek(0, os.SEEK_END)
+    finally:
+        path_or_file.seek(here)
+
+
 def check_zip(path) -> zipfile.ZipFile:
     """Refuse zip bombs; returns the open archive for the caller to inspect (and close)."""
     bomb = FileRejected("文件解压后的大小异常（疑似“压缩炸弹”），已拒绝。如确为正常表格，请另存为CSV后导入。")
@@ -52,13 +65,9 @@ def check_zip(path) -> zipfile.ZipFile:
         raise FileRejected("文件已损坏，无法读取。请在Excel中打开确认后重新保存再导入。") from None
     try:
         infos = archive.infolist()
-        if len(infos) > MAX_MEMBERS:
+        limit = max_unzipped_bytes()
+        if not zip_is_safe(archive, _size_of(path), limit):
             raise bomb
-        limit, total = max_unzipped_bytes(), 0
-        for info in infos:
-            total += info.file_size
-            if total > limit or (info.file_size > MB and info.file_size > MAX_RATIO * max(info.compress_size, 1)):
-                raise bomb
         # Inflate once, counting: the declared sizes above may be lies.
         actual = 0
         for info in infos:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import python_calamine
 
+from shanghui.core.files import MARKUP
 from shanghui.core.sealed import SealedFileError, is_sealed, open_plain, plain_size
 
 from .limits import FileRejected, check_size, check_zip
@@ -42,13 +43,19 @@ class Sheet:
 
 def sniff_format(path: Path) -> str:
     with open_plain(path) as f:
-        head = f.read(8192)
+        return sniff_head(f.read(8192))
+
+
+def sniff_head(head: bytes) -> str:
+    """'zip', 'ole' or 'csv' from the first 8 KB; a web page or script renamed to .csv/.xlsx is refused."""
     if head.startswith(ZIP_MAGIC):
         return "zip"
     if head.startswith(OLE_MAGIC):
         return "ole"
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise FileRejected("无法识别的文件格式。请上传.xlsx、.xls、.ods或.csv文件。")
+    if MARKUP.search(head):
+        raise FileRejected("文件内容是网页或脚本（HTML/SVG/XML），不是表格文件。请上传.xlsx、.xls、.ods或.csv文件。")
     return "csv"
 
 

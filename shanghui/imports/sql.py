@@ -10,10 +10,16 @@ column once with Django's own `get_db_prep_save` only where the driver needs it
 """
 
 import datetime as dt
+import sqlite3
+import threading
+import uuid
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
-from django.db import connection, models
+from django.db import DatabaseError, connection, models, transaction
+
+from .files import private_file, stage_path
 
 # SQLite's page cache for the length of one import (its default is 2 MB). A million-row
 # import touches the enterprise table and five indexes at random places (the look-up of
@@ -78,6 +84,9 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
         rows = list(rows)
     if not rows:
         return 0
+    if (stage := getattr(_staging, "current", None)) is not None:
+        stage.add("insert", model, columns, rows)
+        return len(rows)
     table = connection.ops.quote_name(meta.db_table)
     names = ", ".join(connection.ops.quote_name(c.column) for c in columns)
     with connection.cursor() as cursor:
@@ -100,12 +109,179 @@ def update_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
     rows = [_convert(row, converters) for row in rows] if converters else list(rows)
     if not rows:
         return 0
+    if (stage := getattr(_staging, "current", None)) is not None:
+        stage.add("update", model, columns, rows)
+        return len(rows)
     table = connection.ops.quote_name(meta.db_table)
     sets = ", ".join(f"{connection.ops.quote_name(c.column)} = %s" for c in columns)
     pk = connection.ops.quote_name(meta.pk.column)
     with connection.cursor() as cursor:
         cursor.executemany(f"UPDATE {table} SET {sets} WHERE {pk} = %s", rows)
     return len(rows)
+
+
+# --- Staging --------------------------------------------------------------------------------
+# An import that wrote as it read would hold its locks for the whole file (minutes at a million
+# rows): on SQLite the one write lock, so every other write of the site, a login's session
+# included, would wait behind it; on PostgreSQL the row of the dashboard's data version, which
+# every write to a counted table bumps (reports/counters.py), so other writers of enterprises,
+# memberships and the like would wait too. So the import reads, checks and plans without a
+# transaction, keeping the rows it would write aside (SQLite: a scratch file; PostgreSQL:
+# temporary tables of its session), and copies them over in one short transaction at the end.
+
+_staging = threading.local()
+STAGE_SCHEMA = "import_stage"
+
+
+class Stage:
+    """The inserts and updates of one import, grouped by statement shape, until merged()."""
+
+    def __init__(self):
+        self.tables: dict[tuple, tuple[str, type[models.Model], list]] = {}
+
+    def add(self, op: str, model: type[models.Model], columns: list, rows: list) -> None:
+        key = (op, model, tuple(c.column for c in columns))
+        if key not in self.tables:
+            self.tables[key] = (self._create(len(self.tables), op, model, columns), model, columns)
+        self._append(self.tables[key][0], op, model, columns, rows)
+
+    @contextmanager
+    def merged(self):
+        """Copy everything into the database in one transaction, then run the with-body in it."""
+        quote = connection.ops.quote_name
+        with transaction.atomic(), connection.cursor() as cursor:
+            for (op, model, _), (source, _, columns) in self.tables.items():
+                table = quote(model._meta.db_table)
+                values = self._columns(columns)
+                if op == "insert":
+                    names = ", ".join(quote(c.column) for c in columns)
+                    cursor.execute(f"INSERT INTO {table} ({names}) SELECT {', '.join(values)} FROM {source}"
+                                   f"{self.ORDER}")
+                else:
+                    sets = ", ".join(f"{quote(c.column)} = s.{v}" for c, v in zip(columns, values, strict=True))
+                    pk = quote(model._meta.pk.column)
+                    cursor.execute(f"UPDATE {table} SET {sets} FROM {source} AS s "
+                                   f"WHERE {table}.{pk} = s.{self._columns([model._meta.pk], len(columns))[0]}")
+            yield
+
+    ORDER = ""
+
+    def _columns(self, columns, start: int = 0) -> list[str]:
+        raise NotImplementedError
+
+    def _create(self, n: int, op: str, model, columns) -> str:
+        raise NotImplementedError
+
+    def _append(self, name: str, op: str, model, columns, rows) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class SqliteStage(Stage):
+    """A scratch SQLite file, attached to the database's connection for the copy."""
+
+    ORDER = " ORDER BY rowid"
+
+    def __init__(self, path: Path):
+        super().__init__()
+        self.path = path
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        # A scratch file: if the process dies it is thrown away, so no journal and no fsync.
+        self.db.execute("PRAGMA journal_mode = OFF")
+        self.db.execute("PRAGMA synchronous = OFF")
+        self.db.execute("BEGIN")
+
+    def _columns(self, columns, start: int = 0) -> list[str]:
+        return [f"c{i}" for i in range(start, start + len(columns))]
+
+    def _create(self, n, op, model, columns) -> str:
+        width = len(columns) + (op == "update")
+        # Untyped columns keep each value as the driver hands it over (the same adapters as the
+        # database's own connection); the real columns apply their types on the copy.
+        self.db.execute(f"CREATE TABLE t{n} ({', '.join(f'c{i}' for i in range(width))})")
+        return f"{STAGE_SCHEMA}.t{n}"
+
+    def _append(self, name, op, model, columns, rows) -> None:
+        self.db.executemany(f"INSERT INTO {name.split('.')[1]} VALUES ({', '.join('?' * len(rows[0]))})", rows)
+
+    @contextmanager
+    def merged(self):
+        self.db.execute("COMMIT")
+        self.db.close()
+        with connection.cursor() as cursor:  # ATTACH is refused inside a transaction
+            cursor.execute(f"ATTACH DATABASE %s AS {STAGE_SCHEMA}", [str(self.path)])
+        try:
+            with super().merged():
+                yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DETACH DATABASE {STAGE_SCHEMA}")
+
+    def close(self) -> None:
+        try:
+            self.db.close()
+        finally:
+            self.path.unlink(missing_ok=True)
+
+
+class PostgresStage(Stage):
+    """Temporary tables of this session (never logged, gone with the session if it dies)."""
+
+    def __init__(self):
+        super().__init__()
+        self.prefix = f"{STAGE_SCHEMA}_{uuid.uuid4().hex[:12]}"
+
+    def _columns(self, columns, start: int = 0) -> list[str]:
+        return [connection.ops.quote_name(c.column) for c in columns]
+
+    def _create(self, n, op, model, columns) -> str:
+        quote = connection.ops.quote_name
+        fields = [*columns, model._meta.pk] if op == "update" else columns
+        name = f"{self.prefix}_{n}"
+        with connection.cursor() as cursor:
+            # The real columns' types, so COPY converts each value as it would for the table itself.
+            cursor.execute(f"CREATE TEMPORARY TABLE {name} AS SELECT {', '.join(quote(c.column) for c in fields)} "
+                           f"FROM {quote(model._meta.db_table)} WITH NO DATA")
+        return name
+
+    def _append(self, name, op, model, columns, rows) -> None:
+        fields = [*columns, model._meta.pk] if op == "update" else columns
+        names = ", ".join(connection.ops.quote_name(c.column) for c in fields)
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {name} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def close(self) -> None:
+        if connection.connection is None or connection.in_atomic_block:
+            return
+        try:
+            with connection.cursor() as cursor:
+                for name, _, _ in self.tables.values():
+                    cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        except DatabaseError:  # a broken session: its temporary tables went with it
+            pass
+
+
+def can_stage() -> bool:
+    """Only where the import owns the transaction (not inside another one, as in most tests)."""
+    return connection.vendor in ("sqlite", "postgresql") and not connection.in_atomic_block
+
+
+@contextmanager
+def staging():
+    """Route this thread's insert_rows/update_rows into a new Stage for the length of the block."""
+    if connection.vendor == "sqlite":
+        stage: Stage = SqliteStage(private_file(stage_path(uuid.uuid4().hex)))
+    else:
+        stage = PostgresStage()
+    _staging.current = stage
+    try:
+        yield stage
+    finally:
+        _staging.current = None
+        stage.close()
 
 
 def _convert(row: Sequence, converters) -> tuple:

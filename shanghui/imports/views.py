@@ -17,7 +17,7 @@ from shanghui.core.crud import _style
 from shanghui.core.redact import scrub_filename
 from shanghui.core.sealed import open_plain
 
-from . import engine, jobs, kinds
+from . import engine, jobs, kinds, readers
 from .exporting import _disposition
 from .exports import REASON_MAX, clean_reason, export_kind, kind_export_plain, may_export_plain
 from .limits import FileRejected, check_size
@@ -39,6 +39,9 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         try:
             check_size(upload.size)
+            upload.seek(0)
+            readers.sniff_head(upload.read(8192))  # judged by content now; the job reads it all later
+            upload.seek(0)
         except FileRejected as e:
             raise forms.ValidationError(e.message) from None
         return upload
@@ -59,6 +62,7 @@ def index(request):
     if request.method == "POST" and form.is_valid():
         jobs.purge_stale()
         upload = form.cleaned_data["file"]
+        jobs.abandon_earlier(user=request.user, kind=form.cleaned_data["kind"])
         job = ImportJob.objects.create(user=request.user, kind=form.cleaned_data["kind"],
                                        filename=scrub_filename(upload.name)[:255], size=upload.size)
         jobs.save_upload(job, upload)

@@ -14,6 +14,7 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models
 from django.db.models import Q
 
+from shanghui.core import files
 from shanghui.core.duplicates import Clash
 from shanghui.core.scoping import ScopedQuerySet
 from shanghui.directory.models import Enterprise, Person
@@ -429,6 +430,8 @@ class OrgLifeKind(models.TextChoices):
 
 MINUTES_EXTENSIONS = ["pdf", "doc", "docx", "jpg", "jpeg", "png"]
 MINUTES_MAX_BYTES = 10 * 1024 * 1024
+# What minutes may be, judged by their content (shanghui/core/files.py).
+MINUTES_TYPES = (files.PDF, files.DOC, files.DOCX, files.JPEG, files.PNG)
 
 
 def validate_minutes_size(f) -> None:
@@ -463,6 +466,10 @@ class OrgLifeRecord(models.Model):
         return f"{self.organization} {self.get_kind_display()} {self.date:%Y-%m-%d}" if self.date else "组织生活记录"
 
     def clean(self):
+        try:
+            files.check_new_upload(self.minutes, MINUTES_TYPES, max_bytes=MINUTES_MAX_BYTES)
+        except ValidationError as e:
+            raise ValidationError({"minutes": e.messages}) from None
         if not (self.organization_id and self.date):
             return
         org = self.organization

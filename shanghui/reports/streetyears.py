@@ -25,12 +25,12 @@ Years outside BASE_YEAR..LAST_YEAR are not kept; the KPI functions compute those
 
 import datetime as dt
 from collections import Counter, defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import DatabaseError, OperationalError, transaction
 from django.db import connection as default_connection
 
+from shanghui.core.busy import no_wait
 from shanghui.core.faults import write_fault
 
 BASE_YEAR = 1980
@@ -242,23 +242,6 @@ def _idle(connection) -> bool:
         return top <= seen and cursor.fetchone() is None
 
 
-@contextmanager
-def _no_wait(connection):
-    """On SQLite outside a transaction, fail at once instead of waiting for another writer's lock."""
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA busy_timeout")
-        before = cursor.fetchone()[0]
-        cursor.execute("PRAGMA busy_timeout = 0")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA busy_timeout = {int(before)}")
-
-
 def settle(connection=default_connection) -> Pending | None:
     """Store every change marked so far in StreetYear; every read calls it first.
 
@@ -270,7 +253,7 @@ def settle(connection=default_connection) -> Pending | None:
     """
     while not _idle(connection):
         try:
-            with _no_wait(connection), transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            with no_wait(connection), transaction.atomic(using=connection.alias), connection.cursor() as cursor:
                 _lock(cursor, connection)
                 marks, ids, newest = _work(cursor, BATCH)
                 _process(cursor, ids)

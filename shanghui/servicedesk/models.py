@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from shanghui.accounts.roles import Role
+from shanghui.core import files
 from shanghui.core.scoping import ScopedQuerySet
 from shanghui.directory.models import Enterprise
 from shanghui.orgs.models import Department
@@ -229,7 +230,9 @@ class RequestEvent(models.Model):
         return f"{self.request_id} {self.from_state}→{self.to_state}"
 
 
-ALLOWED_EXTENSIONS = {"pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "txt"}
+# What an attachment may be, judged by its content (shanghui/core/files.py).
+ATTACHMENT_TYPES = (files.PDF, files.JPEG, files.PNG, files.DOC, files.DOCX, files.XLS, files.XLSX, files.TEXT)
+ALLOWED_EXTENSIONS = {ext for kind in ATTACHMENT_TYPES for ext in kind.extensions}
 
 
 class AttachmentQuerySet(EventQuerySet):

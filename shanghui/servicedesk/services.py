@@ -26,13 +26,14 @@ from shanghui.accounts.roles import Role
 from shanghui.accounts.scope import can_write_region
 from shanghui.audit import record
 from shanghui.core import services as base
+from shanghui.core.files import check_upload
 from shanghui.core.redact import scrub, scrub_filename
 from shanghui.directory.models import Enterprise
 from shanghui.orgs.models import Department
 
 from . import conf, workdays
 from .models import (
-    ALLOWED_EXTENSIONS,
+    ATTACHMENT_TYPES,
     Attachment,
     Category,
     Channel,
@@ -312,15 +313,10 @@ def request_rate(*, by, request: ServiceRequest, satisfaction: int, comment: str
 
 def _attach(*, by, req: ServiceRequest, upload) -> Attachment:
     name = scrub_filename(os.path.basename(getattr(upload, "name", "") or ""))[:200]
-    ext = os.path.splitext(name)[1].lower().lstrip(".")
-    if ext not in ALLOWED_EXTENSIONS:
-        raise ValidationError({"attachments": f"附件“{name}”的类型不支持；只能上传 "
-                                              f"{'、'.join(sorted(ALLOWED_EXTENSIONS))} 文件。"})
-    limit = conf.max_attachment_bytes()
-    if upload.size > limit:
-        raise ValidationError({"attachments": f"附件“{name}”超过{limit // (1024 * 1024) or 1}MB，请压缩后再上传。"})
-    if upload.size == 0:
-        raise ValidationError({"attachments": f"附件“{name}”是空文件。"})
+    try:
+        check_upload(upload, ATTACHMENT_TYPES, max_bytes=conf.max_attachment_bytes())
+    except ValidationError as e:
+        raise ValidationError({"attachments": [f"附件“{name}”：{m}" for m in e.messages]}) from None
     attachment = Attachment(request=req, name=name, size=upload.size, uploaded_by=by if _active(by) else None)
     attachment.file.save(name, upload, save=False)
     attachment.save()

@@ -1,5 +1,6 @@
 """The production profile: `check --deploy` is clean, keys come from outside, waitress serves the site."""
 
+import contextlib
 import os
 import secrets
 import socket
@@ -85,22 +86,48 @@ def _get(url: str, headers: dict) -> tuple[int, dict, bytes]:
         return e.code, dict(e.headers), e.read()
 
 
-def test_serve_runs_waitress_with_security_headers_and_static_files(prod_env):
-    port = _free_port()
-    prod_env.update(SHANGHUI_PORT=str(port), SHANGHUI_TRUSTED_PROXY="127.0.0.1")
-    assert _manage(prod_env, "migrate", "-v0").returncode == 0
-    server = subprocess.Popen([sys.executable, "manage.py", "serve"], cwd=settings.PROJECT_DIR, env=prod_env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+@contextlib.contextmanager
+def _serving(env: dict, port: int):
+    """`manage.py serve` as a subprocess, yielding its base URL once it answers; its output is checked after."""
+    server = subprocess.Popen([sys.executable, "manage.py", "serve", "--port", str(port)], cwd=settings.PROJECT_DIR,
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
         while True:
             try:
-                status, headers, body = _get(base + "/accounts/login/", {"X-Forwarded-Proto": "https"})
+                _get(base + "/accounts/login/", {})
                 break
             except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, "serve did not start"
+                if server.poll() is not None or time.monotonic() > deadline:
+                    server.kill()
+                    pytest.fail(f"serve did not start:\n{server.communicate()[0]}")
                 time.sleep(0.5)
+        yield base
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert "Traceback" not in output, output
+
+
+def test_serve_starts_with_only_the_required_environment(prod_env):
+    """Every optional variable left out: no proxy, no port, no TLS switch, no threads, no CSRF origins."""
+    minimal = {name: prod_env[name] for name in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY_FILE",
+                                                 "SHANGHUI_FIELD_KEY_FILE", "ALLOWED_HOSTS", "SHANGHUI_DATA_DIR")}
+    minimal.update({name: os.environ[name] for name in ("PATH", "PYTHONPATH") if name in os.environ})
+    assert _manage(minimal, "migrate", "-v0").returncode == 0
+    with _serving(minimal, _free_port()) as base:
+        status, headers, _ = _get(base + "/accounts/login/", {})
+    # TLS is on by default: plain HTTP is answered by the site itself with its redirect to HTTPS.
+    assert status == 301 and headers["Location"] == base.replace("http://", "https://") + "/accounts/login/"
+    assert headers["Server"] == "shanghui"
+
+
+def test_serve_runs_waitress_with_security_headers_and_static_files(prod_env):
+    prod_env.update(SHANGHUI_TRUSTED_PROXY="127.0.0.1")
+    assert _manage(prod_env, "migrate", "-v0").returncode == 0
+    with _serving(prod_env, _free_port()) as base:
+        status, headers, body = _get(base + "/accounts/login/", {"X-Forwarded-Proto": "https"})
         assert status == 200 and headers["Server"] == "shanghui"
         assert headers["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in headers["Content-Security-Policy"]
         assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
@@ -113,6 +140,3 @@ def test_serve_runs_waitress_with_security_headers_and_static_files(prod_env):
                    and ".css" in part.split('"')[0])
         status, headers, content = _get(base + css, {"X-Forwarded-Proto": "https"})
         assert status == 200 and headers["Content-Type"].startswith("text/css") and content
-    finally:
-        server.terminate()
-        server.wait(timeout=30)

@@ -85,14 +85,20 @@ def _handlers():
             if not type(h).__module__.startswith("_pytest")]  # pytest's own capture, not the application's
 
 
-def test_every_configured_log_handler_masks():
+@pytest.mark.parametrize("reconfigured", [False, True])
+def test_every_configured_log_handler_masks(reconfigured):
+    if reconfigured:  # logging configured again after start-up (a command calling django.setup())
+        from django.conf import settings
+        from django.utils.log import configure_logging
+
+        configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
     handlers = _handlers()
     assert len(handlers) >= 2 and all(any(isinstance(f, RedactFilter) for f in h.filters) for h in handlers)
 
 
-def test_the_wsgi_application_loaded_after_set_up_keeps_every_handler_masking():
+def test_the_wsgi_application_loaded_after_set_up_keeps_every_handler_masking(db):
     # `shanghui serve` imports shanghui.wsgi in a process already set up by manage.py: Django
-    # configures logging a second time there, and its default handlers come back unfiltered.
+    # configures logging a second time there.
     import shanghui.wsgi
 
     importlib.reload(shanghui.wsgi)

@@ -65,11 +65,11 @@ def test_a_street_worker_records_an_honour_with_evidence(cast, settings, tmp_pat
     response = client.post(reverse("honors:honor_create"), {
         "title": "东城区诚信经营示范企业", "level": "district", "issuer": "东城区商务局", "year": 2023,
         "recipient_kind": "enterprise", "enterprise": cast.enterprise_a.pk,
-        "evidence": SimpleUploadedFile("证书.png", b"\x89PNG", content_type="image/png")})
+        "evidence": SimpleUploadedFile("证书.png", b"\x89PNG\r\n\x1a\n", content_type="image/png")})
     honor = Honor.objects.get()
     assert response.status_code == 302 and honor.enterprise == cast.enterprise_a
     download = client.get(reverse("honors:honor_evidence", args=[honor.pk]))
-    assert download.status_code == 200 and b"".join(download.streaming_content) == b"\x89PNG"
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"\x89PNG\r\n\x1a\n"
 
 
 def test_a_bad_evidence_file_is_shown_on_the_form_and_nothing_is_written(cast, settings, tmp_path):

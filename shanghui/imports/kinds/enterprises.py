@@ -77,10 +77,10 @@ class EnterpriseKind(Kind):
 
     def context(self, by) -> dict:
         # An empty register (a district's first load, the biggest import there is) has nothing to
-        # look up, and nothing can appear in it meanwhile that the import would miss: on SQLite the
-        # import holds the write lock from its first statement (BEGIN IMMEDIATE); on PostgreSQL a
-        # code inserted concurrently fails the unique index and the whole import rolls back
-        # ("changed at the same time"). Codes repeated within the file are caught by the engine.
+        # look up, and nothing that appears in it meanwhile can be missed: a code inserted
+        # concurrently fails the unique index when the import's rows are copied in from its
+        # staging tables, and the whole import rolls back ("changed at the same time"). Codes
+        # repeated within the file are caught by the engine.
         return {"by": by, "streets": refs.StreetResolver(by, "企业"), "today": dt.date.today(),
                 "empty": not Enterprise.objects.exists()}
 

@@ -1,7 +1,14 @@
 """Validate → preview → commit: all or nothing, upserts, scope and the audit event."""
 
 import datetime as dt
+import multiprocessing
+import os
 import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -386,3 +393,77 @@ def test_the_closing_date_is_imported_and_checked_against_the_status(cast, tmp_p
     assert result.committed, result.errors
     closed = Enterprise.objects.get(uscc=rows[1][0])
     assert (closed.status, closed.status_changed) == ("closed", dt.date(2020, 6, 1))
+
+
+@pytest.fixture
+def deadline():
+    """Fail (instead of hanging the suite) when the code under test blocks for good."""
+    def expire(signum, frame):
+        raise TimeoutError("the import did not return")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(60)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_killed_reader_process_ends_the_import_with_a_message_and_nothing_written(cast, tmp_path, forked,
+                                                                                   deadline):
+    # Batches several times the size of a pipe's buffer: the reader is killed while it is
+    # blocked halfway through sending one, which is where a reader that dies leaves the
+    # parent waiting for bytes that never come.
+    rows = enterprise_rows(3000, seed=77)
+    for row in rows:
+        row[8] = "东城区" + "长" * 190
+    path = csv_file(tmp_path, [ENTERPRISE_HEADER, *rows])
+    before = snapshot()
+    killed = []
+
+    def kill_reader(done, total):
+        for child in multiprocessing.active_children():
+            if not killed and done < total:
+                os.kill(child.pid, signal.SIGKILL)
+                killed.append(child.pid)
+
+    result = engine.run(ENTERPRISES, path, by=cast.worker_a, dry_run=False, batch_size=300, pipeline_min_rows=0,
+                        progress=kill_reader)
+    assert forked and killed
+    assert not result.committed and result.file_error == engine.READER_DIED
+    assert "读取文件的进程意外退出" in result.file_error
+    assert snapshot() == before
+    assert AuditEvent.objects.filter(action="import", success=False).exists()
+
+
+def test_the_reader_process_dies_with_the_importing_process(tmp_path):
+    # An import whose reader is busy (here: a file that never ends) and whose own process is
+    # then killed: the reader must not run on by itself.
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import os, time\n"
+        "import django\n"
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shanghui.settings')\n"
+        "django.setup()\n"
+        "from shanghui.imports import engine\n"
+        "def endless():\n"
+        "    print(os.getpid(), flush=True)\n"
+        "    time.sleep(120)\n"
+        "    yield from ()\n"
+        "next(engine._forked_batches(None, endless(), [], 10), None)\n")
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": str(Path(engine.__file__).parents[2])})
+    reader_pid = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+    gone = time.monotonic() + 15
+    while Path(f"/proc/{reader_pid}").exists() and _alive(reader_pid) and time.monotonic() < gone:
+        time.sleep(0.05)
+    assert not _alive(reader_pid)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its exit status is left for init to collect

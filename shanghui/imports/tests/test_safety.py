@@ -44,6 +44,19 @@ def test_hostile_values_are_inert_in_csv_and_xlsx_exports():
     assert cells == ["'" + v for v in HOSTILE]
 
 
+def test_a_nul_character_in_a_cell_is_a_row_error_on_every_database(cast, tmp_path):
+    rng = random.Random(5)
+    # Past the first 8 KB, which the format sniffing reads (a NUL there means "not a CSV").
+    rows = [[make_uscc(rng), f"东华门科技{i}", "东华门街道"] for i in range(300)]
+    rows.append([make_uscc(rng), "东华门\x00科技", "东华门街道"])
+    path = csv_file(tmp_path, [ENTERPRISE_HEADER[:3], *rows])
+    before = Enterprise.objects.count()
+    result = engine.run(kinds.get("enterprises"), path, by=cast.admin, dry_run=False)
+    assert not result.committed and result.error_rows == 1
+    assert any("空字符" in message for _, _, message in result.errors)
+    assert Enterprise.objects.count() == before
+
+
 def test_imported_hostile_name_is_exported_escaped(cast, tmp_path):
     code = make_uscc(random.Random(4))
     path = csv_file(tmp_path, [ENTERPRISE_HEADER[:3], [code, "=cmd|'/C calc'!A0", "东华门街道"]])

@@ -86,7 +86,7 @@ def test_attachments_are_limited_by_type_and_size(desk, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.SHANGHUI_SERVICEDESK_MAX_ATTACHMENT_BYTES = 100
     c = desk.cast
-    req = desk.file(attachments=[SimpleUploadedFile("营业执照.jpg", b"\xff\xd8" + b"0" * 50, "image/jpeg")])
+    req = desk.file(attachments=[SimpleUploadedFile("营业执照.jpg", b"\xff\xd8\xff" + b"0" * 49, "image/jpeg")])
     attachment = req.attachments.get()
     assert attachment.name == "营业执照.jpg" and attachment.size == 52
     assert (tmp_path / attachment.file.name).exists() and "营业执照" not in attachment.file.name
@@ -106,7 +106,7 @@ def test_attachments_are_limited_by_type_and_size(desk, settings, tmp_path):
     client = Client()
     client.force_login(c.enterprise_user_a)
     response = client.get(reverse("servicedesk:attachment", args=[attachment.pk]))
-    assert response.status_code == 200 and b"".join(response.streaming_content) == b"\xff\xd8" + b"0" * 50
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"\xff\xd8\xff" + b"0" * 49
     assert response["X-Content-Type-Options"] == "nosniff"
     event = AuditEvent.objects.filter(action="export", object_type="servicedesk.attachment").get()
     assert (event.actor, event.object_id, event.fields) == (c.enterprise_user_a, str(attachment.pk), ["file"])

@@ -34,7 +34,9 @@ class Command(BaseCommand):
         self.stdout.write(f"shanghui 正在 http://{options['host']}:{options['port']}/ 上服务"
                           f"{f'（信任代理 {proxy}）' if proxy else ''}。按 Ctrl+C 停止。")
         self.stdout.flush()
+        # waitress rejects None for its proxy settings: without a trusted proxy they are left out entirely
+        # (it then ignores every X-Forwarded-* header).
+        proxy_options = {"trusted_proxy": proxy, "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
+                         "clear_untrusted_proxy_headers": True} if proxy else {}
         serve(application, host=options["host"], port=options["port"], threads=options["threads"],
-              ident="shanghui", trusted_proxy=proxy or None,
-              trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto"} if proxy else None,
-              clear_untrusted_proxy_headers=True)
+              ident="shanghui", **proxy_options)
