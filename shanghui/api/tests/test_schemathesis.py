@@ -9,6 +9,7 @@ and body shape.
 
 import pytest
 import schemathesis
+from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -18,14 +19,13 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from shanghui.accounts.models import ApiToken
-from shanghui.wsgi import application
 
 ROLES = ["superuser", "admin", "worker_a", "instructor_a", "handler_a", "enterprise_user_a", "leader", "auditor"]
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 CALLS = {"count": 0, "by_role": {}}
 WHO = [*ROLES, "anonymous"]
 
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
 
 @pytest.fixture(autouse=True)
