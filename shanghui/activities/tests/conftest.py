@@ -129,3 +129,12 @@ def world(cast) -> World:
                  series=series, sessions=sessions, joined_mid=joined_mid, left_mid=left_mid, former=former,
                  old_job=old_job, new_job=new_job, cancelled_only=cancelled_only, b_plain=b_plain, mover=mover,
                  trainees=trainees)
+
+
+@pytest.fixture
+def live(cast):
+    """An education activity of street A, organised by its chamber, happening now (sign-in open)."""
+    now = timezone.now()
+    return services.activity_create(by=cast.admin, title="东华门“四信”讲堂", kind="education", region=cast.street_a,
+                                    start=now - dt.timedelta(minutes=30), end=now + dt.timedelta(hours=1),
+                                    themes=["belief"], organisers=[cast.chamber_a])

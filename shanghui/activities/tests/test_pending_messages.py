@@ -1,24 +1,15 @@
 """A pending sign-in's uniqueness is told in Chinese, never by its internal digest column or constraint."""
 
-import datetime as dt
 import re
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from shanghui.activities import services
 from shanghui.activities.models import PendingAttendee
 
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
-
-@pytest.fixture
-def live(cast):
-    now = timezone.now()
-    return services.activity_create(by=cast.admin, title="东华门“四信”讲堂", kind="education", region=cast.street_a,
-                                    start=now - dt.timedelta(minutes=30), end=now + dt.timedelta(hours=1),
-                                    organisers=[cast.chamber_a])
 
 
 def test_a_second_pending_sign_in_with_the_same_mobile_is_refused_in_chinese_by_full_clean(cast, live):

@@ -13,15 +13,6 @@ from shanghui.directory.models import Person
 from shanghui.party.kpis import Period
 
 
-@pytest.fixture
-def live(cast):
-    """An education activity of street A happening now (sign-in open)."""
-    now = timezone.now()
-    return services.activity_create(by=cast.admin, title="东华门“四信”讲堂", kind="education", region=cast.street_a,
-                                    start=now - dt.timedelta(minutes=30), end=now + dt.timedelta(hours=1),
-                                    themes=["belief"])
-
-
 def test_a_user_of_the_enterprise_signs_its_person_in_once_and_a_second_try_changes_nothing(cast, live):
     mobile = cast.person_a.mobile
     outcome, attendance = services.signin(activity=live, name="王东华", mobile=mobile, user=cast.enterprise_user_a)

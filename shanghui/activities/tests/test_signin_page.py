@@ -3,7 +3,6 @@ visitor's sign-in waits for staff."""
 
 import datetime as dt
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -11,14 +10,6 @@ from django.utils import timezone
 from shanghui.activities import qr, services
 from shanghui.activities.models import Attendance, PendingAttendee
 from shanghui.core.tests.test_security_headers import _InlineFinder
-
-
-@pytest.fixture
-def live(cast):
-    now = timezone.now()
-    return services.activity_create(by=cast.admin, title="东华门“四信”讲堂", kind="education", region=cast.street_a,
-                                    start=now - dt.timedelta(minutes=30), end=now + dt.timedelta(hours=1),
-                                    organisers=[cast.chamber_a])
 
 
 def url(activity) -> str:
