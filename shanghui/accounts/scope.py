@@ -33,6 +33,12 @@ def require_enterprise(user, enterprise) -> None:
         raise PermissionDenied(f"您无权修改企业“{enterprise}”的信息。")
 
 
+def require_visible(by, obj, label: str) -> None:
+    """A row a service is handed (a foreign key from a form, API or import) must be one `by` may see."""
+    if obj is not None and not type(obj).objects.visible_to(by).filter(pk=obj.pk).exists():
+        raise PermissionDenied(f"{label}不在您的管辖范围内。")
+
+
 def writable_regions(user):
     """The regions a user may create rows in (for form choices)."""
     from shanghui.orgs.models import Region

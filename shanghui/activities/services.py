@@ -9,12 +9,12 @@ which writes in bulk after the engine has checked every row. Everything else goe
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shanghui.accounts.roles import Role
-from shanghui.accounts.scope import can_write_region, require_region
+from shanghui.accounts.scope import can_write_region, require_region, require_visible
 from shanghui.audit import record
 from shanghui.core import crypto
 from shanghui.core import services as base
@@ -24,11 +24,6 @@ from shanghui.directory.models import Enterprise, Person
 from shanghui.orgs.models import Region
 
 from .models import Activity, ActivitySeries, Attendance, PendingAttendee, Source, Theme
-
-
-def _require_visible(by, obj, label: str) -> None:
-    if obj is not None and not type(obj).objects.visible_to(by).filter(pk=obj.pk).exists():
-        raise PermissionDenied(f"{label}不在您的管辖范围内。")
 
 
 def can_write_activity(user, activity: Activity) -> bool:
@@ -41,7 +36,7 @@ def can_write_activity(user, activity: Activity) -> bool:
 @transaction.atomic
 def series_create(*, by, name: str, kind: str, region: Region, **fields) -> ActivitySeries:
     require_region(by, region)
-    _require_visible(by, fields.get("chamber"), "主办商会")
+    require_visible(by, fields.get("chamber"), "主办商会")
     return base.save_new(by=by, obj=ActivitySeries(name=name, kind=kind, region=region, **fields))
 
 
@@ -50,7 +45,7 @@ def series_update(*, by, series: ActivitySeries, **changes) -> ActivitySeries:
     require_region(by, series.region)
     if "region" in changes:
         require_region(by, changes["region"])
-    _require_visible(by, changes.get("chamber"), "主办商会")
+    require_visible(by, changes.get("chamber"), "主办商会")
     base.save_changes(by=by, obj=series, changes=changes)
     return series
 
@@ -79,9 +74,9 @@ def _themes(value) -> str:
 
 
 def _check_refs(by, fields: dict) -> None:
-    _require_visible(by, fields.get("series"), "所属系列")
+    require_visible(by, fields.get("series"), "所属系列")
     for chamber in fields.get("organisers") or ():
-        _require_visible(by, chamber, "主办商会")
+        require_visible(by, chamber, "主办商会")
 
 
 @transaction.atomic
@@ -141,8 +136,8 @@ def attendance_add(*, by, activity: Activity, person: Person, enterprise: Enterp
                    source: str = Source.MANUAL) -> Attendance:
     """Record that `person` attended, representing `enterprise` (by default the person's current one)."""
     require_region(by, activity.region)
-    _require_visible(by, person, "人员")
-    _require_visible(by, enterprise, "代表企业")
+    require_visible(by, person, "人员")
+    require_visible(by, enterprise, "代表企业")
     if enterprise is None and person.enterprise_id:
         enterprise = person.enterprise
     attendance = _new_attendance(activity=activity, person=person, enterprise=enterprise, source=source)
@@ -271,7 +266,7 @@ def pending_confirm(*, by, pending: PendingAttendee, person: Person | None = Non
         person = directory_services.person_create(by=by, name=pending.name, region=region,
                                                   mobile=pending.mobile, enterprise=enterprise)
     else:
-        _require_visible(by, person, "人员")
+        require_visible(by, person, "人员")
     if Attendance.objects.filter(activity=pending.activity, person=person).exists():
         attendance = Attendance.objects.get(activity=pending.activity, person=person)
     else:

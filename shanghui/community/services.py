@@ -6,18 +6,13 @@ Its contributions and aid records are written by whoever may write the project. 
 (enterprise, chamber, person) must be one the writer can see.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from shanghui.accounts.scope import can_write_region, require_region
+from shanghui.accounts.scope import can_write_region, require_region, require_visible
 from shanghui.core import services as base
 
 from .models import AidRecord, Contribution, Project, mask_name
-
-
-def _require_visible(by, obj, label: str) -> None:
-    if obj is not None and not type(obj).objects.visible_to(by).filter(pk=obj.pk).exists():
-        raise PermissionDenied(f"{label}不在您的管辖范围内。")
 
 
 def can_write_project(user, project: Project) -> bool:
@@ -30,7 +25,7 @@ def can_write_project(user, project: Project) -> bool:
 @transaction.atomic
 def project_create(*, by, kind: str, title: str, region, start, **fields) -> Project:
     require_region(by, region)
-    _require_visible(by, fields.get("organiser"), "牵头商会")
+    require_visible(by, fields.get("organiser"), "牵头商会")
     return base.save_new(by=by, obj=Project(kind=kind, title=title, region=region, start=start, **fields))
 
 
@@ -39,7 +34,7 @@ def project_update(*, by, project: Project, **changes) -> Project:
     require_region(by, project.region)
     if "region" in changes:
         require_region(by, changes["region"])
-    _require_visible(by, changes.get("organiser"), "牵头商会")
+    require_visible(by, changes.get("organiser"), "牵头商会")
     base.save_changes(by=by, obj=project, changes=changes)
     return project
 
@@ -56,9 +51,9 @@ def project_delete(*, by, project: Project) -> None:
 
 
 def _check_contributor(by, fields: dict) -> None:
-    _require_visible(by, fields.get("enterprise"), "捐助企业")
-    _require_visible(by, fields.get("chamber"), "捐助商会")
-    _require_visible(by, fields.get("person"), "捐助个人")
+    require_visible(by, fields.get("enterprise"), "捐助企业")
+    require_visible(by, fields.get("chamber"), "捐助商会")
+    require_visible(by, fields.get("person"), "捐助个人")
 
 
 @transaction.atomic
@@ -75,7 +70,7 @@ def contribution_create(*, by, project: Project, kind: str, amount, date, enterp
 def contribution_update(*, by, contribution: Contribution, **changes) -> Contribution:
     require_region(by, contribution.project.region)
     if "project" in changes:
-        _require_visible(by, changes["project"], "项目")
+        require_visible(by, changes["project"], "项目")
         require_region(by, changes["project"].region)
     _check_contributor(by, changes)
     base.save_changes(by=by, obj=contribution, changes=changes)
@@ -117,7 +112,7 @@ def aid_update(*, by, record: AidRecord, **changes) -> AidRecord:
     if changes.get("region") is not None:
         require_region(by, changes["region"])
     if "project" in changes:
-        _require_visible(by, changes["project"], "项目")
+        require_visible(by, changes["project"], "项目")
         require_region(by, changes["project"].region)
     if not changes.get("name"):  # an edit form leaves the name blank to keep the stored one
         changes.pop("name", None)

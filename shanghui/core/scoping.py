@@ -39,3 +39,16 @@ class ScopedQuerySet(models.QuerySet):
         for path in self.region_paths:
             cond |= Q(**{f"{path}__path__startswith": region_path})
         return self.filter(cond)
+
+    def in_scope(self, scope) -> "ScopedQuerySet":
+        """The rows a figure counts for `scope`: a Region (every row under it) or a user (what he may see).
+
+        Dashboards and reports take either: a Region for the published, district-wide figures, a user
+        for "my" figures. This is the one place that tells the two apart.
+        """
+        if scope is None or hasattr(scope, "is_authenticated"):
+            return self.visible_to(scope)
+        cond = Q()
+        for path in self.region_paths:
+            cond |= Q(**{f"{path}__path__startswith": scope.path})
+        return self.filter(cond)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from shanghui.accounts import unmask
 from shanghui.accounts.roles import Role
-from shanghui.accounts.scope import can_write_region, require_enterprise, require_region
+from shanghui.accounts.scope import can_write_region, require_enterprise, require_region, require_visible
 from shanghui.audit import record
 from shanghui.core import duplicates
 from shanghui.core import services as base
@@ -21,16 +21,11 @@ from .models import Enterprise, Membership, Person
 ENTERPRISE_SELF_EDITABLE = {"address", "employees", "size", "industry"}
 
 
-def _require_visible(by, obj, label: str) -> None:
-    if obj is not None and not type(obj).objects.visible_to(by).filter(pk=obj.pk).exists():
-        raise PermissionDenied(f"{label}不在您的管辖范围内。")
-
-
 @duplicates.refusals_audited
 @transaction.atomic
 def enterprise_create(*, by, uscc: str, name: str, region: Region, **fields) -> Enterprise:
     require_region(by, region)
-    _require_visible(by, fields.get("principal"), "主要负责人")
+    require_visible(by, fields.get("principal"), "主要负责人")
     return base.save_new(by=by, obj=Enterprise(uscc=uscc, name=name, region=region, **fields))
 
 
@@ -44,7 +39,7 @@ def enterprise_update(*, by, enterprise: Enterprise, **changes) -> Enterprise:
             raise PermissionDenied("企业用户只能修改地址、从业人数、规模和行业，其他信息请联系商会。")
     if "region" in changes:
         require_region(by, changes["region"])
-    _require_visible(by, changes.get("principal"), "主要负责人")
+    require_visible(by, changes.get("principal"), "主要负责人")
     base.save_changes(by=by, obj=enterprise, changes=changes)
     return enterprise
 
@@ -87,7 +82,7 @@ _PERSONAL_COLUMNS = {
 @transaction.atomic
 def person_create(*, by, name: str, region: Region, id_number: str = "", mobile: str = "", **fields) -> Person:
     require_region(by, region)
-    _require_visible(by, fields.get("enterprise"), "所在企业")
+    require_visible(by, fields.get("enterprise"), "所在企业")
     person = Person(name=name, region=region, **fields)
     _set_personal(person, id_number, mobile)
     return base.save_new(by=by, obj=person)
@@ -100,7 +95,7 @@ def person_update(*, by, person: Person, id_number: str | None = None, mobile: s
     require_region(by, person.region)
     if "region" in changes:
         require_region(by, changes["region"])
-    _require_visible(by, changes.get("enterprise"), "所在企业")
+    require_visible(by, changes.get("enterprise"), "所在企业")
     personal = _set_personal(person, id_number, mobile)
     names = base.changed_fields(person, changes)
     for name in names:
@@ -169,8 +164,8 @@ def person_unmask_by_id(*, by, person_id: int) -> tuple[Person, dict[str, str]]:
 def membership_create(*, by, chamber: Chamber, joined: dt.date, enterprise: Enterprise | None = None,
                       person: Person | None = None, **fields) -> Membership:
     require_region(by, chamber.region)
-    _require_visible(by, enterprise, "会员企业")
-    _require_visible(by, person, "个人会员")
+    require_visible(by, enterprise, "会员企业")
+    require_visible(by, person, "个人会员")
     return base.save_new(by=by, obj=Membership(chamber=chamber, enterprise=enterprise, person=person,
                                                joined=joined, **fields))
 

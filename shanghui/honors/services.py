@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from shanghui.accounts.scope import can_write_region, require_region
+from shanghui.accounts.scope import can_write_region, require_region, require_visible
 from shanghui.audit import record
 from shanghui.core import services as base
 from shanghui.directory.choices import PoliticalStatus
@@ -41,11 +41,6 @@ PARTY_STATUSES = (PoliticalStatus.PARTY_MEMBER, PoliticalStatus.PROBATIONARY)
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def _require_visible(by, obj, label: str) -> None:
-    if obj is not None and not type(obj).objects.visible_to(by).filter(pk=obj.pk).exists():
-        raise PermissionDenied(f"{label}不在您的管辖范围内。")
 
 
 # --- honours ------------------------------------------------------------------------------
@@ -75,7 +70,7 @@ def _clear_other_recipients(kind: str, fields: dict) -> dict:
 def honor_create(*, by, title: str, level: str, issuer: str, year: int, recipient_kind: str, **fields) -> Honor:
     kind, recipient = _recipient({"recipient_kind": recipient_kind, **fields})
     if kind != RecipientKind.FEDERATION:
-        _require_visible(by, recipient, "获得者")
+        require_visible(by, recipient, "获得者")
     require_region(by, recipient_region(kind, recipient))
     fields = _clear_other_recipients(kind, fields)
     fields["evidence"] = fields.get("evidence") or ""  # a form with no file gives None
@@ -103,7 +98,7 @@ def honor_update(*, by, honor: Honor, **changes) -> Honor:
                                                                              *RECIPIENT_FIELDS.values())}
         kind, recipient = _recipient(merged)
         if kind != RecipientKind.FEDERATION:
-            _require_visible(by, recipient, "获得者")
+            require_visible(by, recipient, "获得者")
         require_region(by, recipient_region(kind, recipient))
         changes = {**changes, **_clear_other_recipients(kind, merged)}
     base.save_changes(by=by, obj=honor, changes=changes)
@@ -255,9 +250,9 @@ def nomination_submit(*, by, category: CampaignCategory, chamber, reasons: str, 
     category requires) in `category`. Accepts the nominee as `nominee=` or in its own field
     (`party_organization=`, `person=`, `enterprise=`, `nominee_chamber=`)."""
     campaign = Campaign.objects.get(pk=category.campaign_id)  # its state now, not a cached one
-    _require_visible(by, campaign, "评选表彰")
+    require_visible(by, campaign, "评选表彰")
     _require_state(campaign, Campaign.State.OPEN, doing="推荐")
-    _require_visible(by, chamber, "推荐商会")
+    require_visible(by, chamber, "推荐商会")
     require_region(by, chamber.region)
     kind = CATEGORY_RECIPIENT[category.kind]
     column = "nominee_chamber" if kind == RecipientKind.CHAMBER else RECIPIENT_FIELDS[kind]
@@ -273,7 +268,7 @@ def nomination_submit(*, by, category: CampaignCategory, chamber, reasons: str, 
                 "person": "Person"}[column]
     if type(nominee).__name__ != expected:
         raise ValidationError({column: f"“{category.get_kind_display()}”只能推荐{RecipientKind(kind).label}。"})
-    _require_visible(by, nominee, "被推荐对象")
+    require_visible(by, nominee, "被推荐对象")
     region = nominee.region
     if region is None or not region.path.startswith(chamber.region.path):
         raise ValidationError({column: f"“{nominee}”不在推荐商会“{chamber}”的范围（{chamber.region}）内。"})
@@ -288,7 +283,7 @@ def nomination_submit(*, by, category: CampaignCategory, chamber, reasons: str, 
 
 
 def _review_target(by, nomination: Nomination) -> Campaign:
-    _require_visible(by, nomination, "该推荐")
+    require_visible(by, nomination, "该推荐")
     campaign = nomination.category.campaign
     _require_campaign(by, campaign)
     return _lock(campaign)
@@ -336,7 +331,7 @@ def nomination_reject(*, by, nomination: Nomination, reason: str) -> Nomination:
 @transaction.atomic
 def objection_file(*, by, nomination: Nomination, text: str) -> Objection:
     """Record an objection received during the public notice (公示期内)."""
-    _require_visible(by, nomination, "该推荐")
+    require_visible(by, nomination, "该推荐")
     require_region(by, nomination.chamber.region)
     campaign = Campaign.objects.get(pk=nomination.category.campaign_id)
     _require_state(campaign, Campaign.State.NOTICE, doing="登记异议")
@@ -352,7 +347,7 @@ def objection_file(*, by, nomination: Nomination, text: str) -> Objection:
 @transaction.atomic
 def objection_resolve(*, by, objection: Objection, resolution: str, reject_nomination: bool = False) -> Objection:
     """Resolve an objection; if it is upheld (`reject_nomination`), the nomination is withdrawn with it."""
-    _require_visible(by, objection, "该异议")
+    require_visible(by, objection, "该异议")
     campaign = objection.nomination.category.campaign
     _require_campaign(by, campaign)
     if not objection.is_open:

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from shanghui.accounts.roles import Role
-from shanghui.accounts.scope import can_write_region, require_region
+from shanghui.accounts.scope import can_write_region, require_region, require_visible
 from shanghui.audit import record
 from shanghui.core import duplicates
 from shanghui.core import services as base
@@ -31,11 +31,6 @@ from .models import (
 ONE_DAY = dt.timedelta(days=1)
 
 
-def _require_visible(by, obj, label: str) -> None:
-    if obj is not None and not type(obj).objects.visible_to(by).filter(pk=obj.pk).exists():
-        raise PermissionDenied(f"{label}不在您的管辖范围内。")
-
-
 def _require_org(by, org: PartyOrganization) -> None:
     require_region(by, org.region)
 
@@ -49,9 +44,9 @@ def can_write_organization(user, org: PartyOrganization) -> bool:
 
 def _org_region_refs(by, fields: dict) -> None:
     """The region a new or changed organisation belongs to must be the user's to write."""
-    _require_visible(by, fields.get("host_chamber"), "依托商会")
-    _require_visible(by, fields.get("enterprise"), "所在企业")
-    _require_visible(by, fields.get("parent"), "上级党组织")
+    require_visible(by, fields.get("host_chamber"), "依托商会")
+    require_visible(by, fields.get("enterprise"), "所在企业")
+    require_visible(by, fields.get("parent"), "上级党组织")
     region = None
     if fields.get("form") == Form.JOINT and fields.get("host_chamber") is not None:
         region = fields["host_chamber"].region
@@ -94,7 +89,7 @@ def organization_update(*, by, organization: PartyOrganization, **changes) -> Pa
         if fields["enterprise"] != organization.enterprise or fields["form"] != organization.form:
             if organization.coverages.exists():
                 raise ValidationError({"form": "已有覆盖记录的党组织不能改变组建方式或所在企业；请新建党组织并转移覆盖。"})
-    _require_visible(by, changes.get("parent"), "上级党组织")
+    require_visible(by, changes.get("parent"), "上级党组织")
     base.save_changes(by=by, obj=organization, changes=changes)
     return organization
 
@@ -121,7 +116,7 @@ def _cover(*, by, organization: PartyOrganization, enterprise: Enterprise, start
     if current is not None:
         if current.organization_id == organization.pk:
             raise ValidationError({"organization": f"企业“{enterprise}”已由“{organization}”覆盖。"})
-        _require_visible(by, current, "该企业现有的覆盖记录")
+        require_visible(by, current, "该企业现有的覆盖记录")
         base.save_changes(by=by, obj=current, changes={"end": start - ONE_DAY}, action="update")
     return base.save_new(by=by, obj=PartyCoverage(organization=organization, enterprise=enterprise, start=start))
 
@@ -131,7 +126,7 @@ def coverage_add(*, by, organization: PartyOrganization, enterprise: Enterprise,
                  end: dt.date | None = None) -> PartyCoverage:
     """Record that `organization` covers `enterprise` (refused if another organisation covers it then)."""
     _require_org(by, organization)
-    _require_visible(by, enterprise, "企业")
+    require_visible(by, enterprise, "企业")
     return base.save_new(by=by, obj=PartyCoverage(organization=organization, enterprise=enterprise,
                                                   start=start, end=end))
 
@@ -143,7 +138,7 @@ def coverage_move(*, by, enterprise: Enterprise, organization: PartyOrganization
     One action, one transaction: both rows change or neither does; both are audited.
     """
     _require_org(by, organization)
-    _require_visible(by, enterprise, "企业")
+    require_visible(by, enterprise, "企业")
     return _cover(by=by, organization=organization, enterprise=enterprise, start=on)
 
 
@@ -152,7 +147,7 @@ def coverage_update(*, by, coverage: PartyCoverage, **changes) -> PartyCoverage:
     _require_org(by, coverage.organization)
     if "organization" in changes:
         _require_org(by, changes["organization"])
-    _require_visible(by, changes.get("enterprise"), "企业")
+    require_visible(by, changes.get("enterprise"), "企业")
     base.save_changes(by=by, obj=coverage, changes=changes)
     return coverage
 
@@ -171,7 +166,7 @@ def coverage_delete(*, by, coverage: PartyCoverage) -> None:
 def member_create(*, by, person: Person, organization: PartyOrganization, joined_party: dt.date,
                   joined_org: dt.date, **fields) -> PartyMember:
     _require_org(by, organization)
-    _require_visible(by, person, "人员")
+    require_visible(by, person, "人员")
     return base.save_new(by=by, obj=PartyMember(person=person, organization=organization, joined_party=joined_party,
                                                 joined_org=joined_org, **fields))
 
@@ -182,7 +177,7 @@ def member_update(*, by, member: PartyMember, **changes) -> PartyMember:
     _require_org(by, member.organization)
     if "organization" in changes:
         _require_org(by, changes["organization"])
-    _require_visible(by, changes.get("person"), "人员")
+    require_visible(by, changes.get("person"), "人员")
     base.save_changes(by=by, obj=member, changes=changes)
     return member
 
@@ -228,8 +223,8 @@ def member_transfer(*, by, member: PartyMember, to: PartyOrganization, on: dt.da
 def assignment_create(*, by, instructor: StaffAssignment, enterprise: Enterprise, start: dt.date,
                       end: dt.date | None = None) -> InstructorAssignment:
     require_region(by, enterprise.region)
-    _require_visible(by, instructor, "党建指导员")
-    _require_visible(by, enterprise, "企业")
+    require_visible(by, instructor, "党建指导员")
+    require_visible(by, enterprise, "企业")
     return base.save_new(by=by, obj=InstructorAssignment(instructor=instructor, enterprise=enterprise,
                                                          start=start, end=end))
 
@@ -239,7 +234,7 @@ def assignment_update(*, by, assignment: InstructorAssignment, **changes) -> Ins
     require_region(by, assignment.enterprise.region)
     if "enterprise" in changes:
         require_region(by, changes["enterprise"].region)
-    _require_visible(by, changes.get("instructor"), "党建指导员")
+    require_visible(by, changes.get("instructor"), "党建指导员")
     base.save_changes(by=by, obj=assignment, changes=changes)
     return assignment
 
@@ -266,7 +261,7 @@ def _require_visit(by, assignment: InstructorAssignment) -> None:
 @transaction.atomic
 def visit_create(*, by, assignment: InstructorAssignment, date: dt.date, topics: str,
                  follow_ups: str = "") -> InstructorVisit:
-    _require_visible(by, assignment, "联系关系")
+    require_visible(by, assignment, "联系关系")
     _require_visit(by, assignment)
     return base.save_new(by=by, obj=InstructorVisit(assignment=assignment, date=date, topics=topics,
                                                     follow_ups=follow_ups))
@@ -276,7 +271,7 @@ def visit_create(*, by, assignment: InstructorAssignment, date: dt.date, topics:
 def visit_update(*, by, visit: InstructorVisit, **changes) -> InstructorVisit:
     _require_visit(by, visit.assignment)
     if "assignment" in changes:
-        _require_visible(by, changes["assignment"], "联系关系")
+        require_visible(by, changes["assignment"], "联系关系")
         _require_visit(by, changes["assignment"])
     base.save_changes(by=by, obj=visit, changes=changes)
     return visit
