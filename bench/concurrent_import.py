@@ -58,7 +58,7 @@ def step_setup() -> dict:
 
     django.setup()
     from shanghui.accounts.models import ApiToken, User
-    from shanghui.accounts.roles import Role
+    from shanghui.core.roles import Role
     from shanghui.orgs.seed import load_dongcheng
 
     district = load_dongcheng()

@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass
 
 from shanghui.accounts.models import User
-from shanghui.accounts.roles import Role
+from shanghui.core.roles import Role
 from shanghui.core.validators import USCC_CHARSET, id_check_char, uscc_check_char
 from shanghui.directory.models import Enterprise, Membership, Person
 from shanghui.orgs.models import Chamber, Department, Region

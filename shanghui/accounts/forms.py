@@ -4,10 +4,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
 from shanghui.core.crud import AutocompleteSelect, ListFilter, ServiceForm, _style, limit_widget_choices
+from shanghui.core.roles import Role
 
 from . import lockout
 from .models import User
-from .roles import Role
 from .scope import writable_regions
 from .services import assignable_roles
 

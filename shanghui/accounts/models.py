@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from .roles import REGION_ROLES, Role
+from shanghui.core.roles import REGION_ROLES, Role
+
 from .unmask import unmask_kinds
 
 # What the lockout tables and the audit log show for a typed name that is no account.

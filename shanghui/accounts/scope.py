@@ -6,7 +6,7 @@ again before every write, whatever the caller (view, API, import, admin).
 
 from django.core.exceptions import PermissionDenied
 
-from .roles import REGION_WRITERS, Role
+from shanghui.core.roles import REGION_WRITERS, Role
 
 
 def can_write_region(user, region) -> bool:

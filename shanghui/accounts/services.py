@@ -12,11 +12,11 @@ from django.db.models import Q
 from shanghui.audit import record
 from shanghui.audit.context import source_address
 from shanghui.core import crypto
+from shanghui.core.roles import REGION_ROLES, Role
 
 from . import lockout, totp
 from .models import User
 from .policy import generate_password
-from .roles import REGION_ROLES, Role
 
 # What a federation admin may hand out. The auditor is appointed by the system
 # administrator, never by the business side it audits.

@@ -21,7 +21,7 @@ SEEN_RESOLUTION = 60  # seconds: saving the session on every request would be a 
 
 def second_factor_required(user) -> bool:
     """Required by policy (SHANGHUI_REQUIRE_2FA_FOR_ADMINS), whether or not the user has enrolled yet."""
-    from .roles import Role
+    from shanghui.core.roles import Role
 
     return bool(settings.SHANGHUI_REQUIRE_2FA_FOR_ADMINS) and user.role == Role.FEDERATION_ADMIN
 

@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from .roles import Role
+from shanghui.core.roles import Role
 
 ID_NUMBER = "id_number"
 MOBILE = "mobile"

@@ -22,10 +22,10 @@ from django.utils import timezone
 
 from shanghui.accounts.scope import writable_regions
 from shanghui.core import crypto
+from shanghui.core.exporting import Column as ExportColumn
+from shanghui.core.exporting import personal_column
 from shanghui.directory.models import Enterprise, Person
 from shanghui.imports import cells, sql
-from shanghui.imports.exporting import Column as ExportColumn
-from shanghui.imports.exporting import personal_column
 from shanghui.imports.kinds import Kind, Row, refs, register
 from shanghui.imports.kinds.base import Column, diff
 from shanghui.orgs.models import Region

@@ -13,11 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from shanghui.accounts.roles import Role
 from shanghui.accounts.scope import can_write_region, require_region, require_visible
 from shanghui.audit import record
 from shanghui.core import crypto
 from shanghui.core import services as base
+from shanghui.core.roles import Role
 from shanghui.core.validators import clean_text, normalize_mobile
 from shanghui.directory import services as directory_services
 from shanghui.directory.models import Enterprise, Person

@@ -13,7 +13,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from shanghui.accounts.models import User
-from shanghui.accounts.roles import Role
+from shanghui.core.roles import Role
 from shanghui.directory.models import Enterprise
 from shanghui.orgs.forms import streets_in_scope
 from shanghui.orgs.models import Department

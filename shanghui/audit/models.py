@@ -8,7 +8,7 @@ APPEND_ONLY = "审计事件只能追加，不能修改或删除。"
 
 class AuditEventQuerySet(models.QuerySet):
     def visible_to(self, user) -> "AuditEventQuerySet":
-        from shanghui.accounts.roles import Role
+        from shanghui.core.roles import Role
 
         if not user.is_authenticated or not user.is_active:
             return self.none()

@@ -3,9 +3,9 @@ import json
 from django.contrib.auth.decorators import login_required
 from django.utils import timezone
 
-from shanghui.accounts.roles import Role
 from shanghui.core.crud import export_page, list_page, require
-from shanghui.imports.exporting import Column
+from shanghui.core.exporting import Column
+from shanghui.core.roles import Role
 
 from .events import ACTION_LABELS
 from .forms import AuditFilter

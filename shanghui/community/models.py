@@ -201,7 +201,7 @@ def mask_name(name: str) -> str:
 def sees_aid_records(user) -> bool:
     """Minors' data: staff who run the programme only. Leaders see totals (kpis.aid_totals);
     instructors, department handlers, enterprise users and auditors nothing."""
-    from shanghui.accounts.roles import REGION_WRITERS
+    from shanghui.core.roles import REGION_WRITERS
 
     return user is not None and user.is_authenticated and (user.is_superuser or user.role in REGION_WRITERS)
 

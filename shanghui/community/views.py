@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from shanghui.accounts.scope import writable_regions
 from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require, today
-from shanghui.imports.exporting import Column, export_response
+from shanghui.core.exporting import Column, export_response
 
 from . import kpis, services
 from .forms import (

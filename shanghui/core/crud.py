@@ -17,7 +17,7 @@ from django.forms.models import fields_for_model, model_to_dict
 from django.shortcuts import redirect, render
 from django.utils.html import format_html
 
-from shanghui.imports.exporting import export_response
+from shanghui.core.exporting import export_response
 
 # --- forms -------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        from shanghui.accounts.roles import Role
+        from shanghui.core.roles import Role
 
         if user.role == Role.ENTERPRISE_USER:
             if not user.enterprise_id or not self.enterprise_paths:

@@ -5,9 +5,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from shanghui.accounts.roles import Role
 from shanghui.core import health
 from shanghui.core.crud import today
+from shanghui.core.roles import Role
 from shanghui.directory.models import Enterprise
 from shanghui.orgs.forms import streets_in_scope
 from shanghui.orgs.models import Chamber

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
 from shanghui.accounts.models import User
-from shanghui.accounts.roles import Role
+from shanghui.core.roles import Role
 
 # username, role ("" for the superuser), scope key (see create_demo_users).
 DEMO_USERS = [

@@ -8,11 +8,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from shanghui.accounts import unmask
-from shanghui.accounts.roles import Role
 from shanghui.accounts.scope import can_write_region, require_enterprise, require_region, require_visible
 from shanghui.audit import record
 from shanghui.core import duplicates
 from shanghui.core import services as base
+from shanghui.core.roles import Role
 from shanghui.orgs.models import Chamber, Region
 
 from .models import Enterprise, Membership, Person

@@ -5,10 +5,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shanghui.accounts import unmask
-from shanghui.accounts.roles import Role
 from shanghui.accounts.scope import can_edit_enterprise, can_write_region
 from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require
-from shanghui.imports.exporting import Column
+from shanghui.core.exporting import Column
+from shanghui.core.roles import Role
 
 from . import services
 from .forms import (

@@ -56,7 +56,7 @@ def ancestor_paths(path: str) -> list[str]:
 
 def _region_user(user) -> bool:
     """A signed-in business user whose scope is a region (not an enterprise, not the auditor)."""
-    from shanghui.accounts.roles import REGION_ROLES
+    from shanghui.core.roles import REGION_ROLES
 
     return (user is not None and user.is_authenticated and user.is_active and not user.is_superuser
             and user.role in REGION_ROLES and bool(user.region_id))

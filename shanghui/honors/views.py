@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shanghui.accounts.scope import writable_regions
 from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require, today
+from shanghui.core.exporting import Column
 from shanghui.core.files import file_download
-from shanghui.imports.exporting import Column
 
 from . import kpis, services
 from .forms import (

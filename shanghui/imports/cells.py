@@ -16,8 +16,7 @@ from collections.abc import Callable
 from django.core.exceptions import ValidationError
 
 from shanghui.core import validators
-
-from .exporting import FORMULA_PREFIXES
+from shanghui.core.exporting import FORMULA_PREFIXES
 
 Parser = Callable[[object], object]
 

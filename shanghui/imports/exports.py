@@ -13,8 +13,8 @@ from django.http import Http404
 from django.utils.cache import add_never_cache_headers
 
 from shanghui.accounts import unmask
+from shanghui.core.exporting import export_response
 
-from .exporting import export_response
 from .kinds import Kind
 
 REASON_MIN, REASON_MAX = 4, 200

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import xlsxwriter
 
+from shanghui.core.exporting import escape_cell
 from shanghui.core.files import open_private
 
 from .engine import Result
-from .exporting import escape_cell
 from .kinds import Kind
 from .readers import open_sheets
 

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shanghui.accounts import unmask
 from shanghui.core.crud import _style
+from shanghui.core.exporting import _disposition
 from shanghui.core.redact import scrub_filename
 from shanghui.core.sealed import open_plain
 
 from . import engine, jobs, kinds, readers
-from .exporting import _disposition
 from .exports import REASON_MAX, clean_reason, export_kind, kind_export_plain, may_export_plain
 from .limits import FileRejected, check_size
 from .models import ImportJob

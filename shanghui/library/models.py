@@ -29,7 +29,7 @@ class DocumentQuerySet(ScopedQuerySet):
     region_paths = ("region",)
 
     def visible_to(self, user):
-        from shanghui.accounts.roles import Role
+        from shanghui.core.roles import Role
 
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()

@@ -7,11 +7,11 @@ federation admin); a district-wide document (no region), a district-level writer
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from shanghui.accounts.roles import REGION_WRITERS
 from shanghui.accounts.scope import can_write_region
 from shanghui.audit import record
 from shanghui.core import services as base
 from shanghui.core.redact import scrub_filename
+from shanghui.core.roles import REGION_WRITERS
 from shanghui.orgs.models import Region
 
 from . import files

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require
+from shanghui.core.exporting import Column
 from shanghui.core.files import file_download
-from shanghui.imports.exporting import Column
 
 from . import services
 from .forms import DocumentFilter, DocumentForm

@@ -6,8 +6,8 @@ from django.views.decorators.http import require_http_methods
 
 from shanghui.accounts.scope import can_write_region, writable_regions
 from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require, today
+from shanghui.core.exporting import Column
 from shanghui.directory.models import Membership
-from shanghui.imports.exporting import Column
 
 from . import services
 from .forms import ChamberFilter, ChamberForm

@@ -21,10 +21,10 @@ from django.db.models import Case, Q, When
 from django.utils import timezone
 
 from shanghui.core import duplicates
+from shanghui.core.exporting import Column as ExportColumn
+from shanghui.core.exporting import personal_column
 from shanghui.directory.models import Enterprise
 from shanghui.imports import cells
-from shanghui.imports.exporting import Column as ExportColumn
-from shanghui.imports.exporting import personal_column
 from shanghui.imports.kinds import Kind, Row, refs, register
 from shanghui.imports.kinds.base import Column, diff
 from shanghui.imports.kinds.enterprises import _label

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from shanghui.accounts.roles import Role
 from shanghui.accounts.scope import can_write_region, writable_regions
 from shanghui.core.crud import ListFilter, ServiceForm
-from shanghui.imports.exporting import Column
+from shanghui.core.exporting import Column
+from shanghui.core.roles import Role
 
 from . import forms as f
 from . import services

@@ -10,11 +10,11 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from shanghui.accounts.roles import Role
 from shanghui.accounts.scope import can_write_region, require_region, require_visible
 from shanghui.audit import record
 from shanghui.core import duplicates
 from shanghui.core import services as base
+from shanghui.core.roles import Role
 from shanghui.directory.models import Enterprise, Person
 from shanghui.orgs.models import Chamber, StaffAssignment
 

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require, today
+from shanghui.core.exporting import Column, export_response
 from shanghui.core.files import file_download
-from shanghui.imports.exporting import Column, export_response
 
 from . import compliance as compliance_rules
 from . import kpis, services

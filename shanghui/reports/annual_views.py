@@ -13,10 +13,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.views.decorators.http import require_GET
 
-from shanghui.accounts.roles import REGION_ROLES
 from shanghui.activities.kpis import default_year
 from shanghui.audit import record
-from shanghui.imports.exporting import _disposition
+from shanghui.core.exporting import _disposition
+from shanghui.core.roles import REGION_ROLES
 from shanghui.orgs.forms import streets_in_scope
 from shanghui.orgs.models import Region
 

@@ -82,7 +82,7 @@ def other_tiles(region: Region, year: int, user=None) -> dict:
     A department handler's service figures are his department's (his `visible_to` scope), as
     on the service desk's own pages; everyone else's are the region's.
     """
-    from shanghui.accounts.roles import Role
+    from shanghui.core.roles import Role
 
     service_scope = user if user is not None and user.role == Role.DEPARTMENT_HANDLER else region
     youth_day = min(dt.date(year, 12, 31), dt.date.today())

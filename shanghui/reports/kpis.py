@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
-from shanghui.accounts.roles import Role
 from shanghui.activities import kpis as activity_kpis
 from shanghui.activities.models import ActivitySeries
+from shanghui.core.roles import Role
 from shanghui.orgs.models import Region
 from shanghui.party import kpis as party_kpis
 from shanghui.party.kpis import Figure, Period, active_enterprises, scope_streets

@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 
-from shanghui.imports.exporting import escape_cell
+from shanghui.core.exporting import escape_cell
 from shanghui.orgs.models import Region
 from shanghui.party import kpis
 from shanghui.party.kpis import Period

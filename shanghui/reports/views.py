@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from shanghui.activities.forms import KpiForm
 from shanghui.core import views as core_views
-from shanghui.imports.exporting import Column, export_response
+from shanghui.core.exporting import Column, export_response
 from shanghui.orgs.models import Region
 
 from . import dashboard as figures

@@ -2,8 +2,8 @@ from django import forms
 from django.urls import reverse_lazy
 
 from shanghui.accounts.models import User
-from shanghui.accounts.roles import Role
 from shanghui.core.crud import DateInput, ListFilter, ServiceForm, _style
+from shanghui.core.roles import Role
 from shanghui.directory.forms import _autocomplete, enterprise_label, visible_enterprises
 from shanghui.orgs.forms import streets_in_scope
 from shanghui.orgs.models import Department, Region

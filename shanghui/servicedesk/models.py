@@ -23,8 +23,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from shanghui.accounts.roles import Role
 from shanghui.core import files
+from shanghui.core.roles import Role
 from shanghui.core.scoping import ScopedQuerySet
 from shanghui.directory.models import Enterprise
 from shanghui.orgs.models import Department

@@ -22,12 +22,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from shanghui.accounts.models import User
-from shanghui.accounts.roles import Role
 from shanghui.accounts.scope import can_write_region
 from shanghui.audit import record
 from shanghui.core import services as base
 from shanghui.core.files import check_upload
 from shanghui.core.redact import scrub, scrub_filename
+from shanghui.core.roles import Role
 from shanghui.directory.models import Enterprise
 from shanghui.orgs.models import Department
 

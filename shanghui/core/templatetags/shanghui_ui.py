@@ -1,8 +1,10 @@
 """Small template helpers for the Bootstrap layout."""
 
+import datetime as dt
+
 from django import forms, template
 
-from shanghui.accounts.roles import Role
+from shanghui.core.roles import Role
 
 register = template.Library()
 
@@ -83,3 +85,25 @@ def can_import(user) -> bool:
     from shanghui.imports.engine import can_import as allowed
 
     return user.is_authenticated and allowed(user)
+
+@register.filter
+def cell(column, obj):
+    """A register column's value for one row, as the list page shows it."""
+    value = column.value(obj)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.date):
+        return f"{value:%Y-%m-%d}"
+    return "—" if value in (None, "") else value
+
+
+@register.filter
+def rate(value) -> str:
+    return "—" if value is None else f"{value}%"
+
+
+@register.filter
+def street_figure(row, key):
+    """'n/d' of one KPI in a by-street row."""
+    num, den = row.figures[key]
+    return num, den, row.rate(key)

@@ -8,9 +8,9 @@ from django.db import transaction
 from django.db.models import F
 
 from shanghui.accounts.models import User
-from shanghui.accounts.roles import Role
 from shanghui.audit.models import AuditEvent
 from shanghui.core.pinyin import initials
+from shanghui.core.roles import Role
 from shanghui.core.validators import normalize_id_number, normalize_uscc
 from shanghui.demo.generator import DemoDataExists, fingerprint, generate
 from shanghui.demo.users import demo_logins

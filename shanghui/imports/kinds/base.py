@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from django.db import models
 
+from shanghui.core.exporting import Column as ExportColumn
 from shanghui.imports import cells, sql
-from shanghui.imports.exporting import Column as ExportColumn
 from shanghui.imports.initials import fast_initials
 
 

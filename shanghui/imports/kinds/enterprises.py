@@ -6,10 +6,10 @@ from django.utils import timezone
 
 from shanghui.accounts.scope import writable_regions
 from shanghui.core import duplicates
+from shanghui.core.exporting import Column as ExportColumn
 from shanghui.directory.choices import Industry, Size, Status
 from shanghui.directory.models import Enterprise
 from shanghui.imports import cells, sql
-from shanghui.imports.exporting import Column as ExportColumn
 from shanghui.imports.initials import fast_initials
 from shanghui.orgs.models import Region
 

@@ -9,11 +9,11 @@ joined, and no two membership periods of the same member in the same chamber ove
 
 import datetime as dt
 
+from shanghui.core.exporting import Column as ExportColumn
+from shanghui.core.exporting import personal_column
 from shanghui.directory.choices import MemberRole
 from shanghui.directory.models import Membership
 from shanghui.imports import cells, sql
-from shanghui.imports.exporting import Column as ExportColumn
-from shanghui.imports.exporting import personal_column
 
 from . import refs
 from .base import Column, Kind, Row, diff, update_changed

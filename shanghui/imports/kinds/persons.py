@@ -8,11 +8,11 @@ validators as the forms, stored only through Person.set_id_number/set_mobile
 from django.utils import timezone
 
 from shanghui.core import crypto, duplicates
+from shanghui.core.exporting import Column as ExportColumn
+from shanghui.core.exporting import personal_column
 from shanghui.directory.choices import PoliticalStatus
 from shanghui.directory.models import Person
 from shanghui.imports import cells, sql
-from shanghui.imports.exporting import Column as ExportColumn
-from shanghui.imports.exporting import personal_column
 from shanghui.imports.initials import fast_initials
 
 from . import refs

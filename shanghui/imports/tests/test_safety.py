@@ -9,9 +9,9 @@ import zipfile
 import pytest
 from python_calamine import CalamineWorkbook
 
+from shanghui.core.exporting import escape_cell, to_bytes_csv, write_xlsx
 from shanghui.directory.models import Enterprise
 from shanghui.imports import engine, kinds
-from shanghui.imports.exporting import escape_cell, to_bytes_csv, write_xlsx
 from shanghui.imports.exports import export_kind
 from shanghui.testing import make_uscc
 

@@ -16,9 +16,9 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from shanghui.accounts.models import User
-from shanghui.accounts.roles import Role
 from shanghui.activities import kpis as activity_kpis
 from shanghui.audit.models import AuditEvent
+from shanghui.core.roles import Role
 from shanghui.orgs.models import Region
 from shanghui.party.kpis import Period
 from shanghui.reports import annual, annual_xlsx

@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from shanghui.accounts.models import User
-from shanghui.accounts.roles import Role
 from shanghui.audit.models import AuditEvent
+from shanghui.core.roles import Role
 from shanghui.orgs.models import Region
 from shanghui.party.kpis import Period, active_enterprises
 from shanghui.party.models import Form, InstructorAssignment, PartyCoverage, PartyMember

@@ -1,6 +1,6 @@
 import pytest
 
-from shanghui.accounts.roles import Role
+from shanghui.core.roles import Role
 from shanghui.orgs.models import Department
 from shanghui.servicedesk import services
 from shanghui.servicedesk.seed import load_categories
