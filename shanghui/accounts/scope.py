@@ -33,6 +33,13 @@ def require_enterprise(user, enterprise) -> None:
         raise PermissionDenied(f"您无权修改企业“{enterprise}”的信息。")
 
 
+def writes_some_region(user) -> bool:
+    """May this user create rows anywhere (the "新增" buttons)? The same as `writable_regions(user).exists()`."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or (user.role in REGION_WRITERS and bool(user.region_path))
+
+
 def require_visible(by, obj, label: str) -> None:
     """A row a service is handed (a foreign key from a form, API or import) must be one `by` may see."""
     if obj is not None and not type(obj).objects.visible_to(by).filter(pk=obj.pk).exists():

@@ -5,18 +5,24 @@ one service function and hand the result to one of these helpers. Nothing here
 decides who may see or change what: that is `visible_to()` and the services.
 """
 
+import dataclasses
 import datetime as dt
+from collections.abc import Callable
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import ProtectedError, RestrictedError
 from django.forms.models import fields_for_model, model_to_dict
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.html import format_html
+from django.views.decorators.http import require_GET, require_http_methods
 
+from shanghui.accounts.scope import writes_some_region
 from shanghui.core.exporting import export_response
 
 # --- forms -------------------------------------------------------------------
@@ -255,3 +261,119 @@ def today() -> dt.date:
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+# --- registers -----------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Register:
+    """One register's list, export, create, edit and delete pages, declared once.
+
+    The five views are attributes (`list_view`, `export_view`, `create_view`, `edit_view`,
+    `delete_view`) that each app's urls.py names explicitly as `<noun>_list`, `<noun>_export`,
+    `<noun>_create`, `<noun>_edit`, `<noun>_delete` in its namespace `app`; detail pages differ
+    too much between registers and stay hand-written as `<noun>_detail`. Each view does the same
+    three things as any other: look the row up in `queryset(user)` (which starts from
+    `visible_to(user)`), validate `form`, call one service.
+    """
+
+    app: str  # URL namespace
+    noun: str
+    title: str  # what the rows are, as headings say it: "社会服务项目"
+    queryset: Callable  # user → the rows he may see
+    filter_form: type[ListFilter]
+    form: type[ServiceForm]
+    columns: list  # the export's Columns; the list page shows the first `table_columns`
+    create: Callable  # (by, **data) → row
+    update: Callable  # (by, obj, **data) → row
+    delete: Callable  # (by, obj)
+    can_write: Callable  # (user, obj) → bool
+    can_create: Callable = writes_some_region  # user → bool
+    what: str = ""  # the short noun in messages ("项目"); defaults to title
+    icon: str = ""
+    list_template: str = "shanghui/register_list.html"
+    table_columns: int = 6
+    has_detail: bool = False
+    # ?name=pk in a create URL preselects these form fields (coming from a parent's page).
+    preselect: tuple[str, ...] = ()
+    create_title: str = ""  # defaults to "新增<title>"
+    edit_title: Callable | None = None  # obj → heading; defaults to "修改<what>：<obj>"
+    crumbs: Callable | None = None  # () → [(label, url)] before the page's own crumb
+    list_context: Callable | None = None  # request → extra context of the list page
+    form_kwargs: Callable | None = None  # request → extra keyword arguments of the form
+    multipart: bool = False
+    list_view: Callable = dataclasses.field(init=False, repr=False)
+    export_view: Callable = dataclasses.field(init=False, repr=False)
+    create_view: Callable = dataclasses.field(init=False, repr=False)
+    edit_view: Callable = dataclasses.field(init=False, repr=False)
+    delete_view: Callable = dataclasses.field(init=False, repr=False)
+
+    def __post_init__(self):
+        self.what = self.what or self.title
+        self.list_view = login_required(require_GET(self._list))
+        self.export_view = login_required(require_GET(self._export))
+        self.create_view = login_required(require_http_methods(["GET", "POST"])(self._create))
+        self.edit_view = login_required(require_http_methods(["GET", "POST"])(self._edit))
+        self.delete_view = login_required(require_http_methods(["GET", "POST"])(self._delete))
+
+    def url(self, page: str, *args) -> str:
+        return reverse(f"{self.app}:{self.noun}_{page}", args=args)
+
+    @property
+    def link_name(self) -> str:
+        """The URL name a row links to: its detail page, or its edit page where there is none."""
+        return f"{self.app}:{self.noun}_{'detail' if self.has_detail else 'edit'}"
+
+    def list_url(self) -> str:
+        return self.url("list")
+
+    def detail_url(self, obj) -> str:
+        return reverse(self.link_name, args=[obj.pk])
+
+    def _form_page(self, request, *, form, title: str, call, cancel_url: str, obj=None):
+        return form_page(request, template="shanghui/form.html", form=form, call=call, title=title,
+                         redirect_to=self.detail_url if self.has_detail else lambda row: self.list_url(),
+                         cancel_url=cancel_url, reg=self,
+                         crumbs=[*(self.crumbs() if self.crumbs else []), (self.title, self.list_url())],
+                         object=obj, multipart=self.multipart,
+                         delete_url=self.url("delete", obj.pk) if obj is not None else "")
+
+    def _form(self, request, **kwargs):
+        extra = self.form_kwargs(request) if self.form_kwargs else {}
+        return self.form(post_data(request), request.FILES or None, user=request.user, **kwargs, **extra)
+
+    def _list(self, request):
+        user = request.user
+        extra = self.list_context(request) if self.list_context else {}
+        return list_page(request, template=self.list_template, queryset=self.queryset(user),
+                         filter_form=self.filter_form(request.GET, user=user), reg=self,
+                         columns=self.columns[:self.table_columns], create_url=self.url("create"),
+                         export_url=self.url("export"), can_create=self.can_create(user), **extra)
+
+    def _export(self, request):
+        return export_page(request, title=self.title, queryset=self.queryset(request.user),
+                           filter_form=self.filter_form(request.GET, user=request.user), columns=self.columns)
+
+    def _create(self, request):
+        user = request.user
+        require(self.can_create(user), f"您无权新增{self.what}。")
+        initial = {k: request.GET[k] for k in self.preselect if request.GET.get(k, "").isdigit()}
+        return self._form_page(request, form=self._form(request, initial=initial),
+                               title=self.create_title or f"新增{self.title}",
+                               call=lambda **data: self.create(user, **data), cancel_url=self.list_url())
+
+    def _edit(self, request, pk):
+        user = request.user
+        obj = get_object_or_404(self.queryset(user), pk=pk)
+        require(self.can_write(user, obj), f"您无权修改该{self.what}。")
+        title = self.edit_title(obj) if self.edit_title else f"修改{self.what}：{obj}"
+        return self._form_page(request, form=self._form(request, instance=obj), title=title, obj=obj,
+                               call=lambda **data: self.update(user, obj, **data), cancel_url=self.detail_url(obj))
+
+    def _delete(self, request, pk):
+        user = request.user
+        obj = get_object_or_404(self.queryset(user), pk=pk)
+        require(self.can_write(user, obj), f"您无权删除该{self.what}。")
+        return delete_page(request, obj=obj, what=self.what, success_url=self.list_url(),
+                           cancel_url=self.detail_url(obj), call=lambda: self.delete(user, obj))

@@ -1,17 +1,13 @@
 """The party registers (organisations, coverage, members, instructors, visits, meetings) as one spec each.
 
-Every register has the same pages: list, export, create, edit, delete (and some a detail
-page); `views.py` builds them from these specs, so each page still does the same three
-things: look up within `visible_to(user)`, validate a form, call one service.
+Every register has the same pages: list, export, create, edit, delete (core.crud.Register
+builds them; urls.py names them), and some a hand-written detail page in views.py.
 """
-
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from shanghui.accounts.scope import can_write_region, writable_regions
-from shanghui.core.crud import ListFilter, ServiceForm
+from shanghui.accounts.scope import can_write_region, writes_some_region
+from shanghui.core.crud import Register
 from shanghui.core.exporting import Column
 from shanghui.core.roles import Role
 
@@ -20,49 +16,23 @@ from . import services
 from .models import InstructorAssignment, InstructorVisit, OrgLifeRecord, PartyCoverage, PartyMember
 
 
-def _d(value) -> str:
-    return f"{value:%Y-%m-%d}" if value else ""
-
-
 def _until(value) -> str:
     return f"{value:%Y-%m-%d}" if value else "至今"
 
 
-@dataclass
-class Register:
-    noun: str
-    title: str
-    icon: str
-    queryset: Callable  # user → scoped queryset
-    filter_form: type[ListFilter]
-    form: type[ServiceForm]
-    columns: list[Column]  # the export; the list page shows the first `table_columns` of them
-    create: Callable  # (by, **data) → row
-    update: Callable  # (by, obj, **data) → row
-    delete: Callable  # (by, obj)
-    can_write: Callable  # (user, obj) → bool
-    table_columns: int = 6
-    has_detail: bool = False
-    can_create: Callable = field(default=lambda user: writable_regions(user).exists())
-    # ?name=pk in a create URL preselects these form fields (coming from a parent's page).
-    preselect: tuple[str, ...] = ()
+def _crumbs() -> list[tuple[str, str]]:
+    return [("党建", reverse("party:dashboard"))]
 
-    @property
-    def link_name(self) -> str:
-        return f"party:{self.noun}_{'detail' if self.has_detail else 'edit'}"
 
-    def detail_url(self, obj) -> str:
-        return reverse(self.link_name, args=[obj.pk])
-
-    def list_url(self) -> str:
-        return reverse(f"party:{self.noun}_list")
+def _register(**spec) -> Register:
+    return Register(app="party", crumbs=_crumbs, **spec)
 
 
 def _org_region_writer(user, obj) -> bool:
     return services.can_write_organization(user, obj.organization)
 
 
-ORGANIZATION = Register(
+ORGANIZATION = _register(
     noun="organization", title="党组织", icon="bi-flag",
     queryset=lambda user: f.visible_organizations(user),
     filter_form=f.OrganizationFilter, form=f.OrganizationForm,
@@ -84,7 +54,7 @@ ORGANIZATION = Register(
     can_write=services.can_write_organization, table_columns=7, has_detail=True,
 )
 
-COVERAGE = Register(
+COVERAGE = _register(
     noun="coverage", title="覆盖企业", icon="bi-diagram-2",
     queryset=lambda user: PartyCoverage.objects.visible_to(user).select_related(
         "organization", "enterprise__region"),
@@ -103,7 +73,7 @@ COVERAGE = Register(
     can_write=_org_region_writer, preselect=("organization", "enterprise"),
 )
 
-MEMBER = Register(
+MEMBER = _register(
     noun="member", title="党员", icon="bi-person-badge",
     queryset=lambda user: PartyMember.objects.visible_to(user).select_related(
         "person__enterprise", "organization"),
@@ -124,7 +94,7 @@ MEMBER = Register(
     can_write=_org_region_writer, table_columns=7, has_detail=True, preselect=("organization", "person"),
 )
 
-ASSIGNMENT = Register(
+ASSIGNMENT = _register(
     noun="assignment", title="党建指导员联系企业", icon="bi-person-workspace",
     queryset=lambda user: InstructorAssignment.objects.visible_to(user).select_related(
         "instructor__chamber", "enterprise__region"),
@@ -146,13 +116,13 @@ ASSIGNMENT = Register(
 
 
 def _can_create_visit(user) -> bool:
-    if writable_regions(user).exists():
+    if writes_some_region(user):
         return True
     return (user.is_authenticated and user.role == Role.PARTY_INSTRUCTOR
             and InstructorAssignment.objects.visible_to(user).filter(instructor__user=user).exists())
 
 
-VISIT = Register(
+VISIT = _register(
     noun="visit", title="指导员走访记录", icon="bi-signpost-2",
     queryset=lambda user: InstructorVisit.objects.visible_to(user).select_related(
         "assignment__instructor", "assignment__enterprise"),
@@ -171,7 +141,7 @@ VISIT = Register(
     can_create=_can_create_visit, preselect=("assignment",),
 )
 
-ORGLIFE = Register(
+ORGLIFE = _register(
     noun="orglife", title="组织生活", icon="bi-calendar-check",
     queryset=lambda user: OrgLifeRecord.objects.visible_to(user).select_related("organization"),
     filter_form=f.OrgLifeFilter, form=f.OrgLifeForm,

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require, today
+from shanghui.core.crud import post_data, require, today
 from shanghui.core.exporting import Column, export_response
 from shanghui.core.files import file_download
 
@@ -21,64 +21,7 @@ from . import compliance as compliance_rules
 from . import kpis, services
 from .forms import CoverageMoveForm, PeriodForm, TransferForm, YearForm, visible_organizations
 from .models import InstructorVisit, OrgLifeRecord, PartyCoverage, PartyMember
-from .registers import ASSIGNMENT, MEMBER, ORGANIZATION, REGISTERS, Register
-
-# --- the registers ------------------------------------------------------------------
-
-
-def _register_views(reg: Register) -> dict:
-    @login_required
-    @require_GET
-    def list_view(request):
-        user = request.user
-        return list_page(request, template="party/register_list.html", queryset=reg.queryset(user),
-                         filter_form=reg.filter_form(request.GET, user=user), reg=reg,
-                         columns=reg.columns[:reg.table_columns],
-                         create_url=reverse(f"party:{reg.noun}_create"), export_url=reverse(f"party:{reg.noun}_export"),
-                         can_create=reg.can_create(user))
-
-    @login_required
-    @require_GET
-    def export_view(request):
-        return export_page(request, title=reg.title, queryset=reg.queryset(request.user),
-                           filter_form=reg.filter_form(request.GET, user=request.user), columns=reg.columns)
-
-    @login_required
-    @require_http_methods(["GET", "POST"])
-    def create_view(request):
-        user = request.user
-        require(reg.can_create(user), f"您无权新增{reg.title}。")
-        initial = {k: request.GET[k] for k in reg.preselect if request.GET.get(k, "").isdigit()}
-        form = reg.form(post_data(request), request.FILES or None, user=user, initial=initial)
-        return form_page(request, template="party/register_form.html", form=form, reg=reg,
-                         redirect_to=reg.detail_url, call=lambda **data: reg.create(user, **data),
-                         cancel_url=reg.list_url())
-
-    @login_required
-    @require_http_methods(["GET", "POST"])
-    def edit_view(request, pk):
-        user = request.user
-        obj = get_object_or_404(reg.queryset(user), pk=pk)
-        require(reg.can_write(user, obj), f"您无权修改该{reg.title}记录。")
-        form = reg.form(post_data(request), request.FILES or None, user=user, instance=obj)
-        return form_page(request, template="party/register_form.html", form=form, reg=reg, object=obj,
-                         redirect_to=reg.detail_url, call=lambda **data: reg.update(user, obj, **data),
-                         cancel_url=reg.detail_url(obj))
-
-    @login_required
-    @require_http_methods(["GET", "POST"])
-    def delete_view(request, pk):
-        user = request.user
-        obj = get_object_or_404(reg.queryset(user), pk=pk)
-        require(reg.can_write(user, obj), f"您无权删除该{reg.title}记录。")
-        return delete_page(request, obj=obj, what=reg.title, success_url=reg.list_url(),
-                           cancel_url=reg.detail_url(obj), call=lambda: reg.delete(user, obj))
-
-    return {"list": list_view, "export": export_view, "create": create_view, "edit": edit_view,
-            "delete": delete_view}
-
-
-REGISTER_VIEWS = {noun: _register_views(reg) for noun, reg in REGISTERS.items()}
+from .registers import ASSIGNMENT, MEMBER, ORGANIZATION
 
 
 @login_required
@@ -145,7 +88,8 @@ def member_transfer(request, pk):
         else:
             messages.success(request, f"已将{member.person}的组织关系转入“{new.organization}”。")
             return redirect("party:member_detail", pk=new.pk)
-    return render(request, "party/action_form.html", {
+    return render(request, "shanghui/form.html", {
+        "crumbs": [("党建", reverse("party:dashboard"))], "submit_label": "确定",
         "form": form, "title": f"组织关系转接：{member.person}",
         "intro": f"当前组织：{member.organization}（{member.joined_org:%Y-%m-%d}转入）。",
         "cancel_url": reverse("party:member_detail", args=[member.pk])})
@@ -168,7 +112,8 @@ def coverage_move(request, pk):
         else:
             messages.success(request, f"“{coverage.enterprise}”已转由“{form.cleaned_data['organization']}”覆盖。")
             return redirect("party:organization_detail", pk=form.cleaned_data["organization"].pk)
-    return render(request, "party/action_form.html", {
+    return render(request, "shanghui/form.html", {
+        "crumbs": [("党建", reverse("party:dashboard"))], "submit_label": "确定",
         "form": form, "title": f"转移覆盖：{coverage.enterprise}",
         "intro": f"当前由“{coverage.organization}”覆盖（{coverage.start:%Y-%m-%d}起）。",
         "cancel_url": reverse("party:organization_detail", args=[coverage.organization_id])})
