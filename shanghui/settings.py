@@ -2,19 +2,39 @@
 
 Everything a deployment changes comes from the environment:
 SHANGHUI_DATA_DIR, DATABASE_URL, SECRET_KEY, SHANGHUI_FIELD_KEY(_FILE), DEBUG, ALLOWED_HOSTS.
+
+Importing it writes nothing: the data directory is made when the apps are ready
+(core/apps.py), the development SECRET_KEY file when something first signs with it.
 """
 
 import os
+from functools import cache
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import lazy
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 
+TRUE_VALUES = frozenset({"true", "1", "yes", "on"})
+FALSE_VALUES = frozenset({"false", "0", "no", "off"})
 
-def env_bool(name: str, default: bool) -> bool:
-    return os.environ.get(name, str(default)).lower() in {"1", "true", "yes", "on"}
+
+def envbool(name: str, default: bool) -> bool:
+    """A boolean environment variable: true/1/yes/on or false/0/no/off (any case); unset means `default`.
+
+    Anything else (a typo, an empty value) is refused, so a misspelt switch cannot silently
+    turn a security setting off."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    if value.lower() in TRUE_VALUES:
+        return True
+    if value.lower() in FALSE_VALUES:
+        return False
+    raise ImproperlyConfigured(f"环境变量 {name}={value!r} 无效：布尔值只能是 true/false、1/0、yes/no 或 on/off。")
 
 
 # Everything this process creates (database, uploads, import files, backups, keys) is its
@@ -25,37 +45,38 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 DATA_DIR = Path(os.environ.get("SHANGHUI_DATA_DIR", PROJECT_DIR / "var")).resolve()
-DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
-try:
-    DATA_DIR.chmod(0o700)
-except OSError:  # a folder we do not own (a mount point): its mode is the operator's to set
-    pass
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = envbool("DEBUG", True)
 
 
-def _secret_key() -> str:
+@cache
+def _development_secret_key() -> str:
+    """A random key kept in the data directory, never in the repo; made by the first process that signs."""
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        import secrets
+
+        DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+                out.write(secrets.token_urlsafe(50))
+        except FileExistsError:  # another process (runserver's reloader) made it first
+            pass
+    return path.read_text().strip()
+
+
+def _secret_key():
     if key := os.environ.get("SECRET_KEY"):
         return key
     if path := os.environ.get("SECRET_KEY_FILE"):
         try:
             return Path(path).read_text().strip()
         except OSError as e:
-            from django.core.exceptions import ImproperlyConfigured
-
             raise ImproperlyConfigured(f"无法读取 SECRET_KEY_FILE（{path}）：{e}") from None
-    if env_bool("SHANGHUI_PRODUCTION", False):  # set by settings_production: never invent a key there
-        from django.core.exceptions import ImproperlyConfigured
-
+    if envbool("SHANGHUI_PRODUCTION", False):  # set by settings_production: never invent a key there
         raise ImproperlyConfigured("生产环境必须设置 SECRET_KEY 或 SECRET_KEY_FILE，不会自动生成密钥。")
-    # Development convenience: a random key kept in the data directory, never in the repo.
-    path = DATA_DIR / "secret_key"
-    if not path.exists():
-        import secrets
-
-        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
-            out.write(secrets.token_urlsafe(50))
-    return path.read_text().strip()
+    # Lazy, so that importing the settings writes no file: read (or made) on first use.
+    return lazy(_development_secret_key, str)()
 
 
 SECRET_KEY = _secret_key()
@@ -178,7 +199,7 @@ SHANGHUI_LOCKOUT_FAILURES = int(os.environ.get("SHANGHUI_LOCKOUT_FAILURES", 5))
 SHANGHUI_LOCKOUT_ADDRESS_FAILURES = int(os.environ.get("SHANGHUI_LOCKOUT_ADDRESS_FAILURES", 20))
 SHANGHUI_LOCKOUT_MINUTES = int(os.environ.get("SHANGHUI_LOCKOUT_MINUTES", 30))
 SHANGHUI_SESSION_IDLE_SECONDS = int(os.environ.get("SHANGHUI_SESSION_IDLE_SECONDS", 30 * 60))
-SHANGHUI_REQUIRE_2FA_FOR_ADMINS = env_bool("SHANGHUI_REQUIRE_2FA_FOR_ADMINS", False)
+SHANGHUI_REQUIRE_2FA_FOR_ADMINS = envbool("SHANGHUI_REQUIRE_2FA_FOR_ADMINS", False)
 # Unmask grants per role and kind live in accounts/unmask.py (a deployment may set SHANGHUI_UNMASK_GRANTS
 # here to replace them); this caps each user's successful unmaskings per calendar day.
 SHANGHUI_UNMASK_DAILY_LIMIT = int(os.environ.get("SHANGHUI_UNMASK_DAILY_LIMIT", 50))
@@ -197,8 +218,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(mode=0o700, exist_ok=True)  # WhiteNoise warns on every request when it is missing
+STATIC_ROOT = DATA_DIR / "static"  # made when the apps are ready (core/apps.py): WhiteNoise warns when it is missing
 # Front-end libraries come from npm (package.json + lock file); they are served
 # straight out of node_modules, never copied into the repository.
 NODE_MODULES = PROJECT_DIR / "node_modules"

@@ -19,7 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 os.environ["SHANGHUI_PRODUCTION"] = "1"  # settings.py then refuses to invent a SECRET_KEY
 
 from .settings import *  # noqa: E402, F403
-from .settings import DATA_DIR, env_bool  # noqa: E402
+from .settings import DATA_DIR, envbool  # noqa: E402
 
 DEBUG = False
 
@@ -37,14 +37,14 @@ if not os.environ.get("SHANGHUI_FIELD_KEY"):
     if Path(_key_file).resolve().is_relative_to(DATA_DIR):
         raise ImproperlyConfigured(f"个人信息密钥文件不能放在数据目录 {DATA_DIR} 中：请放到单独的目录（如 /etc/shanghui）。")
 
-TLS = env_bool("SHANGHUI_TLS", True)
+TLS = envbool("SHANGHUI_TLS", True)
 SECURE_SSL_REDIRECT = TLS
 SESSION_COOKIE_SECURE = TLS
 CSRF_COOKIE_SECURE = TLS
 SECURE_HSTS_SECONDS = int(os.environ.get("SHANGHUI_HSTS_SECONDS", 365 * 24 * 3600)) if TLS else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = TLS and env_bool("SHANGHUI_HSTS_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = TLS and env_bool("SHANGHUI_HSTS_PRELOAD", True)
-if env_bool("SHANGHUI_BEHIND_PROXY", False):
+SECURE_HSTS_INCLUDE_SUBDOMAINS = TLS and envbool("SHANGHUI_HSTS_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = TLS and envbool("SHANGHUI_HSTS_PRELOAD", True)
+if envbool("SHANGHUI_BEHIND_PROXY", False):
     # Only behind a proxy that sets this header itself (nginx: proxy_set_header X-Forwarded-Proto $scheme).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]

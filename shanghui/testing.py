@@ -3,14 +3,16 @@
 Two streets, A (东华门) and B (景山), each with a street chamber, an enterprise,
 its principal and a membership; the district youth association with a person
 member; and one user per role. `make_cast()` builds it; the `cast` fixture in
-conftest.py hands it to tests.
+conftest.py hands it to tests. `client_for` and `api_headers` sign a test in as one of them.
 """
 
 import datetime as dt
 import random
 from dataclasses import dataclass
 
-from shanghui.accounts.models import User
+from django.test import Client
+
+from shanghui.accounts.models import ApiToken, User
 from shanghui.core.roles import Role
 from shanghui.core.validators import USCC_CHARSET, id_check_char, uscc_check_char
 from shanghui.directory.models import Enterprise, Membership, Person
@@ -66,6 +68,24 @@ class Cast:
         return {name: getattr(self, name) for name in (
             "admin", "worker_a", "worker_b", "instructor_a", "handler_a", "enterprise_user_a",
             "leader", "auditor", "superuser")}
+
+    def user(self, who: str) -> User:
+        return getattr(self, who)
+
+
+def client_for(cast, who: str) -> Client:
+    """A test client signed in as `cast.user(who)` (any cast with a `user(who)`); "anonymous" signs in no one."""
+    client = Client()
+    if who != "anonymous":
+        client.force_login(cast.user(who))
+    return client
+
+
+def api_headers(cast, who: str) -> dict:
+    """A fresh API token of `cast.user(who)` as the Authorization header; none for "anonymous"."""
+    if who == "anonymous":
+        return {}
+    return {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=cast.user(who))[1]}"}
 
 
 def _user(username: str, role: str = "", **fields) -> User:

@@ -4,7 +4,7 @@ A page view saves its session only to move SEEN_AT (at most once a minute, sessi
 That save is bookkeeping: while another writer holds SQLite's write lock (a large import
 copying its rows in) it is skipped instead of waited for, so reading a page never fails
 or stalls behind an import; the next request stores the stamp. Every other save (a login,
-a second-factor step, anything else put in the session) is made as before.
+a second-factor step, anything else put in the session) is made as Django makes it.
 """
 
 from django.contrib.sessions.backends.base import UpdateError

@@ -182,10 +182,6 @@ class Activity(models.Model):
         labels = dict(Theme.choices)
         return "、".join(str(labels.get(c, c)) for c in self.theme_list)
 
-    @property
-    def local_start(self) -> dt.datetime:
-        return timezone.localtime(self.start)
-
     def clean(self):
         errors: dict[str, list[str]] = {}
         if self.start and self.end and self.end < self.start:

@@ -11,11 +11,13 @@ class CoreConfig(AppConfig):
 
         from . import (
             checks,  # noqa: F401 (registers the start-up checks)
+            files,
             lookups,
             redact,
             sqlite_files,
         )
 
+        files.make_data_dirs()
         lookups.register()
         redact.install_log_filter()
         for alias in connections:

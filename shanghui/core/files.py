@@ -20,6 +20,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db.models import Model
@@ -44,6 +45,20 @@ def private_dir(path: Path | str) -> Path:
     for folder in missing:
         folder.chmod(DIR_MODE)  # mkdir's mode is cut by the umask; parents= ignores it
     return path
+
+
+def make_data_dirs() -> None:
+    """The data directory and STATIC_ROOT, at start-up (CoreConfig.ready): the settings only name them.
+
+    An existing data directory is tightened to 0700; WhiteNoise warns on every request when
+    STATIC_ROOT is missing."""
+    data_dir = Path(settings.DATA_DIR)
+    data_dir.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    try:
+        data_dir.chmod(DIR_MODE)
+    except OSError:  # a folder we do not own (a mount point): its mode is the operator's to set
+        pass
+    Path(settings.STATIC_ROOT).mkdir(mode=DIR_MODE, exist_ok=True)
 
 
 def open_private(path: Path | str, mode: str = "wb", **kwargs):

@@ -1,7 +1,7 @@
 """Bench-scale additions to the demo data set (bench/dashboard.py), never part of the normal demo.
 
 After `generator.generate()` (the 3,000-enterprise demo), `add_scale_load()` tops the data set up
-to the sizes asked for (the issue: 1,000,000 enterprises, 300,000 memberships, 200,000 party
+to the benchmark sizes (1,000,000 enterprises, 300,000 memberships, 200,000 party
 members, 50,000 activities, 10,000,000 attendances): enterprises in every street, memberships of
 their street chamber, party coverage and instructors, people working for them, party members,
 activities of every kind over 2008-2025 (about 2 % cancelled) and attendances drawn from every

@@ -48,13 +48,3 @@ def staff_assign(*, by, chamber: Chamber, kind: str, name: str, start: dt.date, 
     require_region(by, chamber.region)
     return base.save_new(by=by, obj=StaffAssignment(chamber=chamber, kind=kind, name=name, user=user,
                                                     start=start, end=end))
-
-
-@transaction.atomic
-def region_create(*, by, code: str, name: str, level: str, parent: Region | None = None) -> Region:
-    from django.core.exceptions import PermissionDenied
-
-    if not (by.is_superuser or (parent is not None and by.role == "federation_admin"
-                                and parent.path.startswith(by.region_path))):
-        raise PermissionDenied("只有工商联管理员可以维护行政区划。")
-    return base.save_new(by=by, obj=Region(code=code, name=name, level=level, parent=parent))

@@ -16,7 +16,7 @@ from shanghui.core import duplicates
 from shanghui.core import services as base
 from shanghui.core.roles import Role
 from shanghui.directory.models import Enterprise, Person
-from shanghui.orgs.models import Chamber, StaffAssignment
+from shanghui.orgs.models import StaffAssignment
 
 from .models import (
     Form,
@@ -314,10 +314,3 @@ def orglife_delete(*, by, entry: OrgLifeRecord) -> None:
     base.delete(by=by, obj=entry)
     if minutes:
         transaction.on_commit(lambda: minutes.storage.delete(minutes.name))
-
-
-def host_chambers(user):
-    """Chambers a user may host a joint organisation at."""
-    from shanghui.accounts.scope import writable_regions
-
-    return Chamber.objects.visible_to(user).filter(region__in=writable_regions(user))

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 LOGIN = reverse("accounts:login")
 # A page every logged-in staff user may open (200) and that sends others to the login page (302);
-# "home" itself now redirects staff to their dashboard.
+# "home" itself redirects staff to their dashboard.
 HOME = reverse("reports:streets")
 
 

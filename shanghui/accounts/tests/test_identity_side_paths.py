@@ -89,8 +89,8 @@ def test_a_correct_code_forgives_earlier_second_factor_failures(cast):
 def test_a_code_is_consumed_once_even_by_two_requests_that_read_the_account_together(cast):
     totp = _enrol(cast.worker_a)
     code = totp.now()
-    # Both requests loaded the account before either consumed the code: the race the old
-    # check-then-write lost.
+    # Both requests loaded the account before either consumed the code: the race a plain
+    # check-then-write would lose.
     first, second = User.objects.get(pk=cast.worker_a.pk), User.objects.get(pk=cast.worker_a.pk)
     results = [services.totp_check(user=first, code=code), services.totp_check(user=second, code=code)]
     assert results == [True, False]

@@ -15,9 +15,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from shanghui.accounts.models import ApiToken
 from shanghui.activities import qr, services
 from shanghui.activities.models import Activity, Attendance
+from shanghui.testing import api_headers, client_for
 
 ROLES = ["admin", "worker_a", "leader", "instructor_a", "handler_a", "enterprise_user_a", "auditor", "anonymous"]
 
@@ -39,19 +39,6 @@ def rows(cast):
         out[side] = {"series": series, "activity": activity, "attendance": attendance, "pending": pending,
                      "empty": empty, "empty_series": empty_series}
     return cast, out
-
-
-def client_for(cast, who) -> Client:
-    client = Client()
-    if who != "anonymous":
-        client.force_login(getattr(cast, who))
-    return client
-
-
-def api_headers(cast, who) -> dict:
-    if who == "anonymous":
-        return {}
-    return {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=getattr(cast, who))[1]}"}
 
 
 # --- web pages ------------------------------------------------------------------------

@@ -11,8 +11,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from shanghui.accounts.models import ApiToken
 from shanghui.community.models import AidRecord, Contribution
+from shanghui.testing import api_headers, client_for
 
 WEB_CASES = {
     "community:index": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200), ("leader", "get", None, 200),
@@ -69,13 +69,6 @@ WEB_CASES = {
                         ("auditor", "get", None, 200)],
     "community:youth_export": [("anonymous", "get", None, 302), ("leader", "get", None, 200)],
 }
-
-
-def client_for(cast, who) -> Client:
-    client = Client()
-    if who != "anonymous":
-        client.force_login(getattr(cast, who))
-    return client
 
 
 @pytest.mark.parametrize(("name", "case"), [(n, c) for n, cases in WEB_CASES.items() for c in cases],
@@ -157,10 +150,6 @@ API_CASES = {
 }
 
 
-def _headers(cast, who):
-    return {} if who == "anonymous" else {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=getattr(cast, who))[1]}"}
-
-
 @pytest.mark.parametrize(("name", "case"), [(n, c) for n, cases in API_CASES.items() for c in cases],
                          ids=lambda v: v if isinstance(v, str) else "-".join(map(str, v)))
 def test_api_case(rows, name, case):
@@ -168,17 +157,17 @@ def test_api_case(rows, name, case):
     who, url, target, expected = case
     if target:
         url = url.format(out[target[0]][target[1]].pk)
-    response = Client().get(url, **_headers(cast, who))
+    response = Client().get(url, **api_headers(cast, who))
     assert response.status_code == expected, f"{who} {url}: {response.content[:300]!r}"
 
 
 def test_api_lists_and_totals_are_scoped(rows):
     cast, out = rows
-    items = Client().get("/api/v1/community/contributions", **_headers(cast, "worker_a")).json()["items"]
+    items = Client().get("/api/v1/community/contributions", **api_headers(cast, "worker_a")).json()["items"]
     assert {i["project"] for i in items} == {out["a"]["project"].pk}
-    aid = Client().get("/api/v1/community/aid-records", **_headers(cast, "worker_a")).json()["items"]
+    aid = Client().get("/api/v1/community/aid-records", **api_headers(cast, "worker_a")).json()["items"]
     assert [(a["code"], a["masked_name"]) for a in aid] == [("SZ-a-1", "张**")]
-    totals = Client().get("/api/v1/community/totals", **_headers(cast, "leader")).json()
+    totals = Client().get("/api/v1/community/totals", **api_headers(cast, "leader")).json()
     assert {t["kind"]: float(t["amount"]) for t in totals["totals"]}["money"] == 71.0
     assert totals["aid"]["records"] == 2
 

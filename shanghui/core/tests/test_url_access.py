@@ -14,7 +14,6 @@ import pytest
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from shanghui.accounts.models import ApiToken
 from shanghui.accounts.tests.test_access_matrix import RESOURCES
 from shanghui.activities.tests.test_access import ACTIVITY_URL_NAMES
 from shanghui.community.tests.test_access import URL_NAMES as COMMUNITY_URL_NAMES
@@ -23,7 +22,7 @@ from shanghui.library.tests.test_access import URL_NAMES as LIBRARY_URL_NAMES
 from shanghui.party.tests.test_access import PARTY_URL_NAMES
 from shanghui.reports.tests.test_access import URL_NAMES as REPORTS_URL_NAMES
 from shanghui.servicedesk.tests.test_access import URL_NAMES as SERVICEDESK_URL_NAMES
-from shanghui.testing import make_uscc
+from shanghui.testing import api_headers, client_for, make_uscc
 
 MATRIX_ACTIONS = ("list", "export", "create", "detail", "edit", "delete")
 
@@ -147,19 +146,6 @@ def test_every_url_has_an_access_test():
     assert not stale, f"access tests for URL names that no longer exist: {stale}"
 
 
-def _client(cast, who) -> Client:
-    client = Client()
-    if who != "anonymous":
-        client.force_login(getattr(cast, who))
-    return client
-
-
-def _api_headers(cast, who) -> dict:
-    if who == "anonymous":
-        return {}
-    return {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=getattr(cast, who))[1]}"}
-
-
 @pytest.mark.parametrize(("name", "case"), [(n, c) for n, cases in CASES.items() for c in cases],
                          ids=lambda v: v if isinstance(v, str) else "-".join(map(str, v)))
 def test_url_case(cast, name, case):
@@ -167,12 +153,12 @@ def test_url_case(cast, name, case):
     args = [getattr(cast, target).pk] if target else []
     url = reverse(name, args=args)
     if name.startswith("api:"):
-        response = getattr(Client(), method)(url, **_api_headers(cast, who))
+        response = getattr(Client(), method)(url, **api_headers(cast, who))
     else:
-        response = getattr(_client(cast, who), method)(url)
+        response = getattr(client_for(cast, who), method)(url)
     assert response.status_code == expected, f"{who} {method.upper()} {url}"
     if name == "directory:enterprise_autocomplete" and expected == 200:
-        response = _client(cast, who).get(url, {"q": "有限公司"})
+        response = client_for(cast, who).get(url, {"q": "有限公司"})
         assert cast.enterprise_a.name in response.content.decode()
         assert cast.enterprise_b.name not in response.content.decode()
 
@@ -200,7 +186,7 @@ def test_api_access_matrix(cast, who, resource):
     plural, _ = API[resource]
     own = getattr(cast, f"{resource}_a")
     other = getattr(cast, f"{resource}_b")
-    headers = _api_headers(cast, who)
+    headers = api_headers(cast, who)
     client = Client()
     base = f"/api/v1/{plural}/"
 
@@ -234,7 +220,7 @@ def test_admin_pages_need_a_staff_login(cast, who):
     """Every admin page: anonymous and non-staff users are sent to the admin login."""
     from django.contrib import admin
 
-    client = _client(cast, who)
+    client = client_for(cast, who)
     urls = [reverse("admin:index")]
     for model in admin.site._registry:
         info = (model._meta.app_label, model._meta.model_name)
@@ -247,7 +233,7 @@ def test_admin_pages_need_a_staff_login(cast, who):
 def test_superuser_admin_pages_answer(cast):
     from django.contrib import admin
 
-    client = _client(cast, "superuser")
+    client = client_for(cast, "superuser")
     for model in admin.site._registry:
         info = (model._meta.app_label, model._meta.model_name)
         assert client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200
@@ -257,7 +243,7 @@ def test_superuser_admin_pages_answer(cast):
 def test_garbage_posted_to_forms_changes_nothing_and_never_errors(cast, resource):
     """Bad input on every create and edit form: a page with messages, nothing written, never a 500."""
     app, model = RESOURCES[resource]
-    client = _client(cast, "worker_a")
+    client = client_for(cast, "worker_a")
     own = getattr(cast, f"{resource}_a")
     before = {o.pk: o.__dict__.copy() for o in model.objects.all()}
     garbage = {"name": "", "uscc": "X" * 40, "region": "999", "kind": "nope", "joined": "2018-13-45",
@@ -307,5 +293,5 @@ def test_import_url_case(cast, name, case):
     job = ImportJob.objects.create(user=cast.worker_a, kind="enterprises", filename="企业.xlsx", size=10)
     args = {"imports:template": ["enterprises"], "imports:export": ["enterprises"],
             "imports:export_plain": ["persons"], "imports:index": []}.get(name, [job.pk])
-    response = getattr(_client(cast, who), method)(reverse(name, args=args))
+    response = getattr(client_for(cast, who), method)(reverse(name, args=args))
     assert response.status_code == expected, f"{who} {method.upper()} {name}"

@@ -195,9 +195,9 @@ def test_a_masked_number_alone_leaves_thousands():
 
 
 @pytest.mark.parametrize("shown", [
-    '<input type="date" name="birth_date" value="1968-08-17">',  # the old edit form
-    "出生年份</dt><dd>1968年</dd>",                               # the old detail page
-    "姓名,性别,出生年份\n周测试,男,1968",                          # the old export column
+    '<input type="date" name="birth_date" value="1968-08-17">',  # a birth date in an edit form
+    "出生年份</dt><dd>1968年</dd>",                               # a birth year on a detail page
+    "姓名,性别,出生年份\n周测试,男,1968",                          # a birth year column in an export
     "1968年8月",
     f"年龄：{age_on(BIRTH, dt.date.today())}岁",
     "50–59岁",                                                     # a ten-year band

@@ -16,9 +16,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from shanghui.accounts.models import ApiToken
 from shanghui.honors import services
 from shanghui.honors.models import CategoryKind, Honor, Nomination, Objection
+from shanghui.testing import api_headers, client_for
 
 from .conftest import nominate
 
@@ -61,19 +61,6 @@ def rows(world, settings, tmp_path):
         out[side]["objection"] = services.objection_file(by=admin, nomination=out[side]["noticed"], text="有异议")
     out["campaign"] = {"open": world.campaign, "noticed": noticed}
     return world, out
-
-
-def client_for(cast, who) -> Client:
-    client = Client()
-    if who != "anonymous":
-        client.force_login(getattr(cast, who))
-    return client
-
-
-def api_headers(cast, who) -> dict:
-    if who == "anonymous":
-        return {}
-    return {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=getattr(cast, who))[1]}"}
 
 
 def pk(side, noun):

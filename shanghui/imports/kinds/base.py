@@ -107,11 +107,6 @@ def diff(existing: dict, new: dict) -> dict:
     return {name: value for name, value in new.items() if existing.get(name) != value}
 
 
-def chunked(items: list, size: int):
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
-
-
 def update_changed(model, rows: list[Row]) -> None:
     """Write the changes of updated rows, grouped by which fields changed (one statement shape each)."""
     groups: dict[tuple, list] = {}

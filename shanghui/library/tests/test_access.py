@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from shanghui.accounts.models import ApiToken
 from shanghui.audit.models import AuditEvent
+from shanghui.testing import api_headers, client_for
 
 WEB_CASES = {
     "library:document_list": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200),
@@ -39,13 +40,6 @@ WEB_CASES = {
                                 ("worker_a", "post", "district", 403), ("leader", "post", "a", 403),
                                 ("worker_a", "post", "a", 302)],
 }
-
-
-def client_for(cast, who) -> Client:
-    client = Client()
-    if who != "anonymous":
-        client.force_login(getattr(cast, who))
-    return client
 
 
 @pytest.mark.parametrize(("name", "case"), [(n, c) for n, cases in WEB_CASES.items() for c in cases],
@@ -96,9 +90,7 @@ def test_api_case(cast, docs, name, case):
     who, url, target, expected = case
     if target:
         url = url.format(docs[target].pk)
-    headers = {} if who == "anonymous" else {
-        "HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=getattr(cast, who))[1]}"}
-    response = Client().get(url, **headers)
+    response = Client().get(url, **api_headers(cast, who))
     assert response.status_code == expected, f"{who} {url}: {response.content[:300]!r}"
 
 

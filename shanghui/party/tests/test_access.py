@@ -15,7 +15,6 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 
-from shanghui.accounts.models import ApiToken
 from shanghui.directory.models import Person
 from shanghui.party import services
 from shanghui.party.models import (
@@ -24,6 +23,7 @@ from shanghui.party.models import (
     PartyOrganization,
 )
 from shanghui.party.registers import REGISTERS
+from shanghui.testing import api_headers, client_for
 
 D = dt.date
 ROLES = ["admin", "worker_a", "leader", "instructor_a", "handler_a", "enterprise_user_a", "auditor", "anonymous"]
@@ -66,13 +66,6 @@ def label(noun: str, obj) -> str:
         "visit": lambda v: v.topics,
         "orglife": lambda r: r.topic,
     }[noun](obj)
-
-
-def client_for(cast, who) -> Client:
-    client = Client()
-    if who != "anonymous":
-        client.force_login(getattr(cast, who))
-    return client
 
 
 # --- the web registers --------------------------------------------------------------
@@ -239,12 +232,6 @@ API_EXPECTED = {
     "auditor": {n: API_NONE.format(create="422") for n in API},
     "anonymous": {n: "- - 401 401 401 401 401 401" for n in API},
 }
-
-
-def api_headers(cast, who) -> dict:
-    if who == "anonymous":
-        return {}
-    return {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=getattr(cast, who))[1]}"}
 
 
 def _payload(world, out, noun) -> dict:

@@ -14,9 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from shanghui.accounts.models import ApiToken
 from shanghui.servicedesk import services
 from shanghui.servicedesk.models import Holiday, Notification, ServiceRequest
+from shanghui.testing import api_headers, client_for
 
 
 @pytest.fixture
@@ -35,13 +35,6 @@ def rows(desk, settings, tmp_path):
     out["ref"] = {"category": desk.category, "holiday": holiday,
                   "holiday2": Holiday.objects.create(date=dt.date(2026, 10, 2), name="国庆节")}
     return desk, out
-
-
-def client_for(desk, who) -> Client:
-    client = Client()
-    if who != "anonymous":
-        client.force_login(desk.user(who))
-    return client
 
 
 def pk(side, noun):
@@ -238,12 +231,6 @@ def _body(desk, name):
         "assign_market": {"department": c.market.pk},
         "rate": {"satisfaction": 5},
     }[name]
-
-
-def api_headers(desk, who) -> dict:
-    if who == "anonymous":
-        return {}
-    return {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=desk.user(who))[1]}"}
 
 
 @pytest.mark.parametrize(("name", "case"), [(n, c) for n, cases in API_CASES.items() for c in cases],
