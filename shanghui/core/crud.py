@@ -266,6 +266,15 @@ def today() -> dt.date:
 # --- registers -----------------------------------------------------------------
 
 
+def service_calls(*, create: Callable, update: Callable, delete: Callable, row: str) -> dict:
+    """A register's `create`, `update` and `delete` from three keyword-only services that take the row as `row=`."""
+    return {
+        "create": lambda by, **data: create(by=by, **data),
+        "update": lambda by, obj, **data: update(by=by, **{row: obj}, **data),
+        "delete": lambda by, obj: delete(by=by, **{row: obj}),
+    }
+
+
 @dataclasses.dataclass
 class Register:
     """One register's list, export, create, edit and delete pages, declared once.

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from shanghui.accounts import unmask
 from shanghui.accounts.scope import can_edit_enterprise, can_write_region
-from shanghui.core.crud import Register
+from shanghui.core.crud import Register, service_calls
 from shanghui.core.exporting import Column
 from shanghui.core.roles import Role
 
@@ -73,9 +73,8 @@ ENTERPRISE = _register(
         Column("地址", lambda e: e.address, 30),
         Column("主要负责人", lambda e: e.principal.name if e.principal_id else "", 12),
     ],
-    create=lambda by, **data: services.enterprise_create(by=by, **data),
-    update=lambda by, obj, **data: services.enterprise_update(by=by, enterprise=obj, **data),
-    delete=lambda by, obj: services.enterprise_delete(by=by, enterprise=obj),
+    **service_calls(create=services.enterprise_create, update=services.enterprise_update,
+                    delete=services.enterprise_delete, row="enterprise"),
     # An enterprise's own user may correct his enterprise; only the region's writers may delete it.
     can_write=can_edit_enterprise, can_delete=lambda user, obj: can_write_region(user, obj.region),
     can_create=_can_create_in_a_street, intro=_enterprise_intro,
@@ -95,7 +94,7 @@ def enterprise_detail(request, pk):
     })
 
 
-def _autocomplete(request, rows, label):
+def _options(request, rows, label):
     """<option>s for the htmx picker: the first visible rows matching ?q=."""
     rows = rows.search(request.GET.get("q", ""))[:AUTOCOMPLETE_LIMIT]
     return render(request, "directory/_options.html", {"options": [(row.pk, label(row)) for row in rows]})
@@ -105,13 +104,13 @@ def _autocomplete(request, rows, label):
 @require_GET
 def enterprise_autocomplete(request):
     """Visible enterprises matching ?q= (name, initials, USCC prefix)."""
-    return _autocomplete(request, visible_enterprises(request.user), enterprise_label)
+    return _options(request, visible_enterprises(request.user), enterprise_label)
 
 
 @login_required
 @require_GET
 def person_autocomplete(request):
-    return _autocomplete(request, visible_persons(request.user), person_label)
+    return _options(request, visible_persons(request.user), person_label)
 
 
 # --- persons -----------------------------------------------------------------
@@ -134,9 +133,8 @@ PERSON = _register(
         Column("所在企业", lambda p: p.enterprise.name if p.enterprise_id else "", 30),
         Column("职务", lambda p: p.position, 14),
     ],
-    create=lambda by, **data: services.person_create(by=by, **data),
-    update=lambda by, obj, **data: services.person_update(by=by, person=obj, **data),
-    delete=lambda by, obj: services.person_delete(by=by, person=obj),
+    **service_calls(create=services.person_create, update=services.person_update,
+                    delete=services.person_delete, row="person"),
     can_write=lambda user, obj: can_write_region(user, obj.region), can_create=_can_create_in_a_street,
     intro=lambda user, person: "身份证号码和手机号码加密保存，页面和导出中只显示部分号码。",
 )
@@ -201,9 +199,8 @@ MEMBERSHIP = _register(
         Column("退会日期", lambda m: m.left, 12),
         Column("在会", lambda m: m.is_active, 8),
     ],
-    create=lambda by, **data: services.membership_create(by=by, **data),
-    update=lambda by, obj, **data: services.membership_update(by=by, membership=obj, **data),
-    delete=lambda by, obj: services.membership_delete(by=by, membership=obj),
+    **service_calls(create=services.membership_create, update=services.membership_update,
+                    delete=services.membership_delete, row="membership"),
     can_write=lambda user, obj: can_write_region(user, obj.chamber.region),
     can_create=lambda user: writable_chambers(user).exists(),
     # Coming from a chamber's or member's page.
