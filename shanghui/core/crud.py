@@ -266,6 +266,15 @@ def today() -> dt.date:
 # --- registers -----------------------------------------------------------------
 
 
+def service_calls(*, create: Callable, update: Callable, delete: Callable, row: str) -> dict:
+    """A register's `create`, `update` and `delete` from three keyword-only services that take the row as `row=`."""
+    return {
+        "create": lambda by, **data: create(by=by, **data),
+        "update": lambda by, obj, **data: update(by=by, **{row: obj}, **data),
+        "delete": lambda by, obj: delete(by=by, **{row: obj}),
+    }
+
+
 @dataclasses.dataclass
 class Register:
     """One register's list, export, create, edit and delete pages, declared once.
@@ -290,6 +299,7 @@ class Register:
     delete: Callable  # (by, obj)
     can_write: Callable  # (user, obj) → bool
     can_create: Callable = writes_some_region  # user → bool
+    can_delete: Callable | None = None  # (user, obj) → bool; defaults to can_write
     what: str = ""  # the short noun in messages ("项目"); defaults to title
     icon: str = ""
     list_template: str = "shanghui/register_list.html"
@@ -302,6 +312,7 @@ class Register:
     crumbs: Callable | None = None  # () → [(label, url)] before the page's own crumb
     list_context: Callable | None = None  # request → extra context of the list page
     form_kwargs: Callable | None = None  # request → extra keyword arguments of the form
+    intro: Callable | None = None  # (user, obj) → a note above the form; obj is None on create
     multipart: bool = False
     list_view: Callable = dataclasses.field(init=False, repr=False)
     export_view: Callable = dataclasses.field(init=False, repr=False)
@@ -331,13 +342,18 @@ class Register:
     def detail_url(self, obj) -> str:
         return reverse(self.link_name, args=[obj.pk])
 
+    def _may_delete(self, user, obj) -> bool:
+        return (self.can_delete or self.can_write)(user, obj)
+
     def _form_page(self, request, *, form, title: str, call, cancel_url: str, obj=None):
+        user = request.user
         return form_page(request, template="shanghui/form.html", form=form, call=call, title=title,
                          redirect_to=self.detail_url if self.has_detail else lambda row: self.list_url(),
                          cancel_url=cancel_url, reg=self,
                          crumbs=[*(self.crumbs() if self.crumbs else []), (self.title, self.list_url())],
-                         object=obj, multipart=self.multipart,
-                         delete_url=self.url("delete", obj.pk) if obj is not None else "")
+                         object=obj, multipart=self.multipart, intro=self.intro(user, obj) if self.intro else "",
+                         delete_url=self.url("delete", obj.pk) if obj is not None and self._may_delete(user, obj)
+                         else "")
 
     def _form(self, request, **kwargs):
         extra = self.form_kwargs(request) if self.form_kwargs else {}
@@ -374,6 +390,6 @@ class Register:
     def _delete(self, request, pk):
         user = request.user
         obj = get_object_or_404(self.queryset(user), pk=pk)
-        require(self.can_write(user, obj), f"您无权删除该{self.what}。")
+        require(self._may_delete(user, obj), f"您无权删除该{self.what}。")
         return delete_page(request, obj=obj, what=self.what, success_url=self.list_url(),
                            cancel_url=self.detail_url(obj), call=lambda: self.delete(user, obj))

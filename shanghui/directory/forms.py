@@ -111,14 +111,16 @@ class PersonForm(ServiceForm):
                 self.fields[name].widget.attrs["placeholder"] = masked or "未登记"
                 self.fields[name].help_text = "留空则保持不变。" if masked else ""
 
-    def personal_changes(self, data: dict) -> dict:
+    def clean(self):
         """For an update: an empty box means 'unchanged' (None), not 'erase'.
 
         A new ID number decides gender, so the form's (old) value must not override it.
         """
+        data = super().clean()
         if self.instance is not None:
             for name in ("id_number", "mobile"):
-                data[name] = data[name] or None
+                if name in data:
+                    data[name] = data[name] or None
         if data.get("id_number"):
             data.pop("gender", None)
         return data

@@ -5,23 +5,25 @@ from . import personal_views, views
 app_name = "directory"
 
 
-def _crud(noun: str) -> list:
-    """The six pages every register kind has: list, export, create, detail, edit, delete."""
-    v = views.__dict__
-    return [
-        path(f"{noun}s/", v[f"{noun}_list"], name=f"{noun}_list"),
-        path(f"{noun}s/export/", v[f"{noun}_export"], name=f"{noun}_export"),
-        path(f"{noun}s/new/", v[f"{noun}_create"], name=f"{noun}_create"),
-        path(f"{noun}s/<int:pk>/", v[f"{noun}_detail"], name=f"{noun}_detail"),
-        path(f"{noun}s/<int:pk>/edit/", v[f"{noun}_edit"], name=f"{noun}_edit"),
-        path(f"{noun}s/<int:pk>/delete/", v[f"{noun}_delete"], name=f"{noun}_delete"),
-    ]
-
-
 urlpatterns = [
-    *_crud("enterprise"),
-    *_crud("person"),
-    *_crud("membership"),
+    path("enterprises/", views.ENTERPRISE.list_view, name="enterprise_list"),
+    path("enterprises/export/", views.ENTERPRISE.export_view, name="enterprise_export"),
+    path("enterprises/new/", views.ENTERPRISE.create_view, name="enterprise_create"),
+    path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
+    path("enterprises/<int:pk>/edit/", views.ENTERPRISE.edit_view, name="enterprise_edit"),
+    path("enterprises/<int:pk>/delete/", views.ENTERPRISE.delete_view, name="enterprise_delete"),
+    path("persons/", views.PERSON.list_view, name="person_list"),
+    path("persons/export/", views.PERSON.export_view, name="person_export"),
+    path("persons/new/", views.PERSON.create_view, name="person_create"),
+    path("persons/<int:pk>/", views.person_detail, name="person_detail"),
+    path("persons/<int:pk>/edit/", views.PERSON.edit_view, name="person_edit"),
+    path("persons/<int:pk>/delete/", views.PERSON.delete_view, name="person_delete"),
+    path("memberships/", views.MEMBERSHIP.list_view, name="membership_list"),
+    path("memberships/export/", views.MEMBERSHIP.export_view, name="membership_export"),
+    path("memberships/new/", views.MEMBERSHIP.create_view, name="membership_create"),
+    path("memberships/<int:pk>/", views.membership_detail, name="membership_detail"),
+    path("memberships/<int:pk>/edit/", views.MEMBERSHIP.edit_view, name="membership_edit"),
+    path("memberships/<int:pk>/delete/", views.MEMBERSHIP.delete_view, name="membership_delete"),
     path("enterprises/autocomplete/", views.enterprise_autocomplete, name="enterprise_autocomplete"),
     path("persons/autocomplete/", views.person_autocomplete, name="person_autocomplete"),
     path("persons/<int:pk>/unmask/", views.person_unmask, name="person_unmask"),
