@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shanghui.accounts.scope import writable_regions
 from shanghui.audit.context import source_address
 from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require
-from shanghui.core.exporting import Column, export_response
+from shanghui.core.exporting import Column, export_format, export_response
 from shanghui.directory.models import Person
 from shanghui.party.kpis import Period
 
@@ -252,8 +252,8 @@ def activity_detail(request, pk):
 def attendance_export(request, pk):
     user = request.user
     activity = get_object_or_404(visible_activities(user), pk=pk)
-    fmt = "csv" if request.GET.get("fmt") == "csv" else "xlsx"
-    return export_response(by=user, title=f"出席名单_{activity.title}"[:60], queryset=_attendances(user, activity),
+    fmt = export_format(request)
+    return export_response(by=user, title=f"出席名单_{activity.title}"[:60], rows=_attendances(user, activity),
                            columns=ATTENDANCE_COLUMNS, fmt=fmt, filters={"activity": activity.pk})
 
 
@@ -480,9 +480,9 @@ def kpi_list(request, key, which):
 def kpi_export(request, key, which):
     form, label, _, rows, columns = _drilldown(request, key, which)
     year, _, street = form.values()
-    fmt = "csv" if request.GET.get("fmt") == "csv" else "xlsx"
+    fmt = export_format(request)
     title = f"{year}年{label}_{WHICH[which]}" if key != "training" else f"{year}年培训人次明细"
-    return export_response(by=request.user, title=title, queryset=rows, columns=columns, fmt=fmt,
+    return export_response(by=request.user, title=title, rows=rows, columns=columns, fmt=fmt,
                            filters={"kpi": key, "which": which, "year": year, "street": street.code if street else ""})
 
 
@@ -502,7 +502,7 @@ def invitations(request):
         "region__code", "name")
     columns = [*ENTERPRISE_COLUMNS, Column("主要负责人", lambda e: e.principal.name if e.principal_id else "", 10)]
     if request.GET.get("fmt") in ("xlsx", "csv"):
-        return export_response(by=user, title=f"{year}年待邀请会员企业", queryset=queryset, columns=columns,
+        return export_response(by=user, title=f"{year}年待邀请会员企业", rows=queryset, columns=columns,
                                fmt=request.GET["fmt"], filters={"year": year, "activity": activity.pk if activity
                                                                 else ""})
     page = Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))

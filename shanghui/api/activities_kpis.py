@@ -13,7 +13,6 @@ from shanghui.party.kpis import Period
 
 from .common import paginated, region_by_code
 from .errors import READ_ERRORS
-from .party_kpis import LazyRows
 
 router = Router(tags=["活动与培训：参与率与培训人次"])
 
@@ -110,6 +109,10 @@ class ParticipationEnterpriseRow(Schema):
     uscc: str
     region: str
 
+    @staticmethod
+    def resolve_region(obj) -> str:
+        return obj.region.code
+
 
 @router.get("/kpis/{key}/{which}", response={200: list[ParticipationEnterpriseRow], **READ_ERRORS},
             summary="参与率明细：covered 已参与的企业，missing 未参与的企业")
@@ -119,7 +122,7 @@ def activity_kpi_rows(request, key: Literal["member", "district"], which: Litera
     year, scope = _scope(request.auth_user, q)
     fig = kpis.figure(key, scope, Period.year(year))
     qs = (fig.covered if which == "covered" else fig.missing).select_related("region").order_by("region__code", "name")
-    return LazyRows(qs, lambda e: {"id": e.pk, "name": e.name, "uscc": e.uscc, "region": e.region.code})
+    return qs
 
 
 class TrainingAttendanceRow(Schema):
@@ -132,6 +135,34 @@ class TrainingAttendanceRow(Schema):
     enterprise: int | None
     region: str
 
+    @staticmethod
+    def resolve_activity(obj) -> int:
+        return obj.activity_id
+
+    @staticmethod
+    def resolve_activity_title(obj) -> str:
+        return obj.activity.title
+
+    @staticmethod
+    def resolve_start(obj) -> dt.datetime:
+        return obj.activity.start
+
+    @staticmethod
+    def resolve_person(obj) -> int:
+        return obj.person_id
+
+    @staticmethod
+    def resolve_person_name(obj) -> str:
+        return obj.person.name
+
+    @staticmethod
+    def resolve_enterprise(obj) -> int | None:
+        return obj.enterprise_id
+
+    @staticmethod
+    def resolve_region(obj) -> str:
+        return obj.region.code
+
 
 @router.get("/kpis/training", response={200: list[TrainingAttendanceRow], **READ_ERRORS}, summary="培训人次明细（该年度的出席记录）")
 @paginated
@@ -139,9 +170,7 @@ def activity_training_rows(request, q: Query[ActivityYearQuery]):
     year, scope = _scope(request.auth_user, q)
     rows = kpis.training(scope, Period.year(year)).rows.select_related("activity", "person", "region").order_by(
         "activity__start", "id")
-    return LazyRows(rows, lambda a: {"id": a.pk, "activity": a.activity_id, "activity_title": a.activity.title,
-                                     "start": a.activity.start, "person": a.person_id, "person_name": a.person.name,
-                                     "enterprise": a.enterprise_id, "region": a.region.code})
+    return rows
 
 
 @router.get("/invitations", response={200: list[ParticipationEnterpriseRow], **READ_ERRORS},
@@ -150,4 +179,4 @@ def activity_training_rows(request, q: Query[ActivityYearQuery]):
 def activity_invitations(request, q: Query[ActivityYearQuery]):
     year, scope = _scope(request.auth_user, q)
     qs = kpis.invitations(scope, Period.year(year)).select_related("region").order_by("region__code", "name")
-    return LazyRows(qs, lambda e: {"id": e.pk, "name": e.name, "uscc": e.uscc, "region": e.region.code})
+    return qs

@@ -36,6 +36,13 @@ def paginated(view):
     return paginate(Pagination, page_size=settings.PAGE_SIZE, max_page_size=100)(view)
 
 
+def page_of(queryset, pages: Pagination.Input):
+    """The rows of the page asked for, cut as @paginated cuts them: for a view that works its rows
+    out from the page alone and answers {"items": [...], "count": N} itself."""
+    size = min(pages.page_size or settings.PAGE_SIZE, 100)
+    return queryset[(pages.page - 1) * size:pages.page * size]
+
+
 class InSchema(Schema):
     # A misspelt field must be an error, not silently ignored.
     model_config = ConfigDict(extra="forbid")

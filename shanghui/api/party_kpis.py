@@ -8,28 +8,15 @@ from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema
 
 from shanghui.orgs.forms import streets_in_scope
+from shanghui.orgs.models import Region
 from shanghui.party import compliance as rules
 from shanghui.party import kpis
 from shanghui.party.forms import visible_organizations
 
-from .common import paginated, region_by_code
+from .common import Pagination, page_of, paginated, region_by_code
 from .errors import READ_ERRORS
 
 router = Router(tags=["党建：两个覆盖与组织生活"])
-
-
-class LazyRows:
-    """A sequence over a queryset that the paginator slices: only the page's rows are read and mapped."""
-
-    def __init__(self, queryset, to_row, per_page=None):
-        self.queryset, self.to_row, self.per_page = queryset, to_row, per_page
-
-    def __len__(self) -> int:
-        return self.queryset.count()
-
-    def __getitem__(self, index):
-        rows = list(self.queryset[index])
-        return self.per_page(rows) if self.per_page else [self.to_row(r) for r in rows]
 
 KpiKey = Literal["joint_committee", "organisation", "own", "work"]
 
@@ -97,6 +84,15 @@ class DrillRow(Schema):
     code: str = Field(description="企业：统一社会信用代码；街道：区划代码")
     region: str | None = Field(description="企业所在街道的区划代码")
 
+    # A row is an enterprise, or a street where the figure counts streets (joint_committee).
+    @staticmethod
+    def resolve_code(obj) -> str:
+        return obj.code if isinstance(obj, Region) else obj.uscc
+
+    @staticmethod
+    def resolve_region(obj) -> str | None:
+        return None if isinstance(obj, Region) else obj.region.code
+
 
 @router.get("/kpis/{key}/{which}", response={200: list[DrillRow], **READ_ERRORS},
             summary="指标明细：covered 分子中的企业（或街道），missing 未覆盖的")
@@ -106,9 +102,8 @@ def party_kpi_rows(request, key: KpiKey, which: Literal["covered", "missing"], q
     fig = kpis.figure(key, scope, period)
     qs = fig.covered if which == "covered" else fig.missing
     if key == "joint_committee":
-        return LazyRows(qs.order_by("code"), lambda r: {"id": r.pk, "name": r.name, "code": r.code, "region": None})
-    return LazyRows(qs.select_related("region").order_by("region__code", "name"),
-                    lambda e: {"id": e.pk, "name": e.name, "code": e.uscc, "region": e.region.code})
+        return qs.order_by("code")
+    return qs.select_related("region").order_by("region__code", "name")
 
 
 class SlotOut(Schema):
@@ -138,15 +133,20 @@ class ComplianceQuery(Schema):
     year: int | None = Field(None, ge=1949, le=2100, description="年度，默认今年")
 
 
-@router.get("/compliance", response={200: list[ComplianceOut], **READ_ERRORS},
+class PagedComplianceOut(Schema):
+    items: list[ComplianceOut]
+    count: int
+
+
+@router.get("/compliance", response={200: PagedComplianceOut, **READ_ERRORS},
             summary="组织生活落实情况（三会一课等）：按组织列出缺少的会议")
-@paginated
-def party_compliance(request, q: Query[ComplianceQuery]):
+def party_compliance(request, q: Query[ComplianceQuery], pages: Query[Pagination.Input]):
+    # Paged here rather than by @paginated: compliance is worked out for the page's organisations only.
     today = dt.date.today()
     year = q.year or today.year
     orgs = visible_organizations(request.auth_user).active_between(dt.date(year, 1, 1), dt.date(year, 12, 31))
-    return LazyRows(orgs.order_by("name"), None, per_page=lambda page: [_compliance_row(r) for r in
-                                                                     rules.compliance(page, year, today)])
+    page = rules.compliance(page_of(orgs.order_by("name"), pages), year, today)
+    return {"items": [_compliance_row(r) for r in page], "count": orgs.count()}
 
 
 def _compliance_row(row) -> dict:
@@ -165,14 +165,16 @@ class ShouldFormOwnOut(Schema):
     region: str
     full_members: int
 
+    @staticmethod
+    def resolve_region(obj) -> str:
+        return obj.region.code
+
 
 @router.get("/should-form-own", response={200: list[ShouldFormOwnOut], **READ_ERRORS},
             summary="有3名以上正式党员、尚未单独组建党组织的企业")
 @paginated
 def party_should_form_own(request, on: dt.date | None = None):
     day = on or dt.date.today()
-    return LazyRows(kpis.should_form_own(request.auth_user, day).order_by("region__code", "name"),
-                    lambda e: {"id": e.pk, "name": e.name, "uscc": e.uscc, "region": e.region.code,
-                               "full_members": e.full_members})
+    return kpis.should_form_own(request.auth_user, day).order_by("region__code", "name")
 
 

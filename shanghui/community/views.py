@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from shanghui.accounts.scope import writable_regions
 from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require, today
-from shanghui.core.exporting import Column, export_response
+from shanghui.core.exporting import Column, export_format, export_response
 
 from . import kpis, services
 from .forms import (
@@ -329,29 +329,14 @@ def _visible_chambers(user):
     return Chamber.objects.visible_to(user).values("pk")
 
 
-class _Row:
-    def __init__(self, **kw):
-        self.__dict__.update(kw)
-
-
 @login_required
 @require_GET
 def youth_export(request):
     """The growth table (one row a year) as xlsx or csv, audited like every export."""
     user = request.user
-    rows = [_Row(year=y, members=m, joined=j, left=left) for y, m, j, left in kpis.youth_growth(user)]
-    columns = [Column("年度", lambda r: r.year, 8), Column("年末会员数", lambda r: r.members, 12),
-               Column("当年入会", lambda r: r.joined, 10), Column("当年退会", lambda r: r.left, 10)]
-    fmt = "csv" if request.GET.get("fmt") == "csv" else "xlsx"
-    return export_response(by=user, title="青创会会员增长", queryset=_ListQuery(rows), columns=columns, fmt=fmt,
+    # One row a year: (year, members at the year's end, joined, left).
+    columns = [Column("年度", lambda r: r[0], 8), Column("年末会员数", lambda r: r[1], 12),
+               Column("当年入会", lambda r: r[2], 10), Column("当年退会", lambda r: r[3], 10)]
+    fmt = export_format(request)
+    return export_response(by=user, title="青创会会员增长", rows=kpis.youth_growth(user), columns=columns, fmt=fmt,
                            filters={}, object_type="community.youth")
-
-
-class _ListQuery(list):
-    """export_response iterates `queryset.iterator(chunk_size=…)`; a computed table offers the same."""
-
-    def iterator(self, chunk_size=None):
-        return iter(self)
-
-    def count(self, *args):
-        return len(self) if not args else super().count(*args)

@@ -23,7 +23,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shanghui.accounts.scope import writes_some_region
-from shanghui.core.exporting import export_response
+from shanghui.core.exporting import export_format, export_response
 
 # --- forms -------------------------------------------------------------------
 
@@ -211,8 +211,8 @@ def list_page(request, *, template: str, queryset, filter_form: ListFilter, **co
 
 def export_page(request, *, title: str, queryset, filter_form: ListFilter, columns):
     """The list's rows, same scope and filters, as ?fmt=xlsx (default) or csv."""
-    fmt = "csv" if request.GET.get("fmt") == "csv" else "xlsx"
-    return export_response(by=request.user, title=title, queryset=filter_form.apply(queryset), columns=columns,
+    fmt = export_format(request)
+    return export_response(by=request.user, title=title, rows=filter_form.apply(queryset), columns=columns,
                            fmt=fmt, filters=filter_form.audit_values())
 
 

@@ -1,7 +1,8 @@
 """Exports of what the user sees, as .csv (UTF-8 with BOM) or .xlsx.
 
-A list view passes its already-scoped, already-filtered queryset and a column
-spec; this module streams the rows, escapes cells a spreadsheet would run as a
+A list view passes its already-scoped, already-filtered queryset (or any other
+iterable of rows: a computed table, a generator) and a column spec; this module
+streams the rows, escapes cells a spreadsheet would run as a
 formula, masks personal data (the column functions do that), and writes the
 audit event with the filters and the row count.
 """
@@ -10,10 +11,11 @@ import csv
 import datetime as dt
 import io
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 
 from shanghui.audit import record
@@ -57,9 +59,16 @@ def _cell(value: object) -> object:
     return escape_cell(value)
 
 
-def rows_of(queryset, columns: list[Column], chunk_size: int = 2000) -> Iterator[list[object]]:
-    for obj in queryset.iterator(chunk_size=chunk_size):
+def rows_of(rows: Iterable, columns: list[Column], chunk_size: int = 2000) -> Iterator[list[object]]:
+    # A queryset is read in chunks, not cached whole, so memory stays flat however many rows it has.
+    objects = rows.iterator(chunk_size=chunk_size) if isinstance(rows, QuerySet) else rows
+    for obj in objects:
         yield [_cell(c.value(obj)) for c in columns]
+
+
+def export_format(request) -> str:
+    """The format an export view was asked for: ?fmt=csv, else xlsx."""
+    return "csv" if request.GET.get("fmt") == "csv" else "xlsx"
 
 
 class _Echo:
@@ -109,36 +118,59 @@ def _disposition(name: str) -> str:
     return f"attachment; filename=\"export.{name.rsplit('.', 1)[-1]}\"; filename*=UTF-8''{quote(name)}"
 
 
-def export_response(*, by, title: str, queryset, columns: list[Column], fmt: str = "xlsx",
+def export_response(*, by, title: str, rows: Iterable, columns: list[Column], fmt: str = "xlsx",
                     filters: dict | None = None, object_type: str = "", action: str = "export",
                     extra: dict | None = None):
-    """An HTTP download of `queryset` (already scoped with visible_to and filtered), audited
-    (`action`, with `extra` beside the format, filters, row count and title)."""
+    """An HTTP download of `rows` (a queryset already scoped with visible_to and filtered, or any
+    iterable of objects the columns read), audited (`action`, with `extra` beside the format,
+    filters, row count and title). `object_type` defaults to a queryset's model."""
+    if not object_type:
+        if not isinstance(rows, QuerySet):
+            raise TypeError("export_response needs an object_type for rows that are not a queryset")
+        object_type = rows.model._meta.label_lower
+    fmt = "csv" if fmt == "csv" else "xlsx"
     header = [c.header for c in columns]
-    object_type = object_type or queryset.model._meta.label_lower
-    extra = extra or {}
-    if fmt == "csv":
-        count = queryset.count()
+
+    def audit(count: int) -> None:
         record(by=by, action=action, object_type=object_type,
-               extra={"format": "csv", "filters": filters or {}, "rows": count, "title": title, **extra})
-        response = StreamingHttpResponse(_csv_stream(header, rows_of(queryset, columns)),
+               extra={"format": fmt, "filters": filters or {}, "rows": count, "title": title, **(extra or {})})
+
+    if fmt == "csv" and isinstance(rows, Sized):
+        # The count is known before the first row is read, so the rows stream straight out.
+        audit(rows.count() if isinstance(rows, QuerySet) else len(rows))
+        response = StreamingHttpResponse(_csv_stream(header, rows_of(rows, columns)),
                                          content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = _disposition(_filename(title, "csv"))
-        return response
-    # xlsx is a zip: it cannot be streamed while written, so it goes to a temporary file
-    # that is unlinked at once (the open handle keeps it readable; nothing is left behind).
-    tmp = tempfile.TemporaryFile()
-    count = write_xlsx(tmp, header, rows_of(queryset, columns), [c.width for c in columns], sheet=title)
-    record(by=by, action=action, object_type=object_type,
-           extra={"format": "xlsx", "filters": filters or {}, "rows": count, "title": title, **extra})
-    tmp.seek(0)
-    response = FileResponse(tmp, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = _disposition(_filename(title, "xlsx"))
+    else:
+        # xlsx is a zip: it cannot be streamed while written; nor can a generator's rows, whose
+        # count (for the audit event, before anything leaves) is known only once they are read.
+        # Both go to a temporary file that is unlinked at once (the open handle keeps it readable;
+        # nothing is left behind).
+        tmp = tempfile.TemporaryFile()
+        if fmt == "csv":
+            count = _write_csv(tmp, header, rows_of(rows, columns))
+            content_type = "text/csv; charset=utf-8"
+        else:
+            count = write_xlsx(tmp, header, rows_of(rows, columns), [c.width for c in columns], sheet=title)
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        audit(count)
+        tmp.seek(0)
+        response = FileResponse(tmp, content_type=content_type)
+    response["Content-Disposition"] = _disposition(_filename(title, fmt))
     return response
 
 
+def _write_csv(target, header: list[str], rows: Iterable[list[object]]) -> int:
+    """Write the CSV to a binary file; returns the number of data rows."""
+    chunks = _csv_stream(header, rows)
+    target.write(next(chunks).encode("utf-8"))  # the header
+    n = 0
+    for chunk in chunks:
+        target.write(chunk.encode("utf-8"))
+        n += 1
+    return n
+
+
 def to_bytes_csv(header: list[str], rows: Iterable[list[object]]) -> bytes:
-    buf = io.StringIO()
-    for chunk in _csv_stream(header, rows):
-        buf.write(chunk)
-    return buf.getvalue().encode("utf-8")
+    buf = io.BytesIO()
+    _write_csv(buf, header, rows)
+    return buf.getvalue()

@@ -27,7 +27,7 @@ def _export(*, by, kind: Kind, fmt: str, plain: bool, filters: dict | None, acti
     if any(c.personal for c in columns):
         # The audit event says whether personal data left the system unmasked.
         filters["unmasked"] = plain
-    return export_response(by=by, title=f"{kind.label}名录", queryset=kind.export_queryset(by), columns=columns,
+    return export_response(by=by, title=f"{kind.label}名录", rows=kind.export_queryset(by), columns=columns,
                            fmt=fmt, filters=filters, object_type=kind.model._meta.label_lower, action=action,
                            extra=extra)
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shanghui.core.crud import post_data, require, today
-from shanghui.core.exporting import Column, export_response
+from shanghui.core.exporting import Column, export_format, export_response
 from shanghui.core.files import file_download
 
 from . import compliance as compliance_rules
@@ -208,8 +208,8 @@ def kpi_list(request, key, which):
 def kpi_export(request, key, which):
     period_form, fig, queryset, columns = _drilldown(request, key, which)
     period, street = period_form.values()
-    fmt = "csv" if request.GET.get("fmt") == "csv" else "xlsx"
-    return export_response(by=request.user, title=f"{fig.label}_{WHICH[which]}", queryset=queryset, columns=columns,
+    fmt = export_format(request)
+    return export_response(by=request.user, title=f"{fig.label}_{WHICH[which]}", rows=queryset, columns=columns,
                            fmt=fmt, filters={"kpi": key, "which": which, "start": period.start.isoformat(),
                                              "end": period.end.isoformat(), "street": street.code if street else ""})
 
@@ -241,7 +241,7 @@ def should_form_own(request):
     queryset = kpis.should_form_own(user, day).order_by("region__code", "name")
     if request.GET.get("fmt") in ("xlsx", "csv"):
         columns = [*ENTERPRISE_COLUMNS, Column("正式党员人数", lambda e: e.full_members, 12)]
-        return export_response(by=user, title="应单独组建党组织的企业", queryset=queryset, columns=columns,
+        return export_response(by=user, title="应单独组建党组织的企业", rows=queryset, columns=columns,
                                fmt=request.GET["fmt"], filters={"on": day.isoformat()})
     page = Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "party/should_form_own.html", {"page": page, "objects": page.object_list, "day": day,

@@ -8,8 +8,7 @@ from django.views.decorators.http import require_GET
 
 from shanghui.activities.forms import KpiForm
 from shanghui.core import views as core_views
-from shanghui.core.exporting import Column, export_response
-from shanghui.orgs.models import Region
+from shanghui.core.exporting import Column, export_format, export_response
 
 from . import dashboard as figures
 from . import kpis
@@ -32,18 +31,6 @@ def _form_and_scope(request):
     form = KpiForm(request.GET or None, user=request.user)
     year, _scope, street = form.values()
     return form, year, street or region, street
-
-
-class _Rows(list):
-    """A list that export_response can write like a queryset."""
-
-    model = Region
-
-    def iterator(self, chunk_size=None):
-        return iter(self)
-
-    def count(self):
-        return len(self)
 
 
 def _sorted_rows(rows: list[dict], sort: str, descending: bool) -> list[dict]:
@@ -105,9 +92,9 @@ STREET_COLUMNS = [
 @require_GET
 def dashboard_export(request):
     _form, year, region, _street = _form_and_scope(request)
-    rows = _Rows(figures.figure_set(region, year)["streets"])
-    fmt = "csv" if request.GET.get("fmt") == "csv" else "xlsx"
-    return export_response(by=request.user, title=f"{year}年{region.name}分街道统计", queryset=rows,
+    rows = figures.figure_set(region, year)["streets"]
+    fmt = export_format(request)
+    return export_response(by=request.user, title=f"{year}年{region.name}分街道统计", rows=rows,
                            columns=STREET_COLUMNS, fmt=fmt, object_type="reports.dashboard",
                            filters={"year": year, "region": region.code})
 
@@ -119,9 +106,9 @@ TRAINING_COLUMNS = [Column("年度", lambda r: r["year"], 8), Column("培训人�
 @require_GET
 def training_export(request):
     _form, year, region, _street = _form_and_scope(request)
-    rows = _Rows(figures.figure_set(region, year)["training"]["by_year"])
-    fmt = "csv" if request.GET.get("fmt") == "csv" else "xlsx"
-    return export_response(by=request.user, title=f"{region.name}历年培训人次", queryset=rows,
+    rows = figures.figure_set(region, year)["training"]["by_year"]
+    fmt = export_format(request)
+    return export_response(by=request.user, title=f"{region.name}历年培训人次", rows=rows,
                            columns=TRAINING_COLUMNS, fmt=fmt, object_type="reports.training",
                            filters={"year": year, "region": region.code})
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shanghui.accounts.scope import writable_regions
 from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require
-from shanghui.core.exporting import Column, export_response
+from shanghui.core.exporting import Column, export_format, export_response
 from shanghui.core.files import file_download
 from shanghui.core.roles import Role
 from shanghui.party.kpis import Period
@@ -278,8 +278,8 @@ def kpi_list(request, figure):
 @require_GET
 def kpi_export(request, figure):
     qs, period = _drilldown(request, figure)
-    fmt = "csv" if request.GET.get("fmt") == "csv" else "xlsx"
-    return export_response(by=request.user, title=f"{kpis.FIGURES[figure]}（{period}）", queryset=qs, columns=COLUMNS,
+    fmt = export_format(request)
+    return export_response(by=request.user, title=f"{kpis.FIGURES[figure]}（{period}）", rows=qs, columns=COLUMNS,
                            fmt=fmt, filters={k: v for k, v in request.GET.items() if k != "fmt"})
 
 

@@ -1,0 +1,58 @@
+"""export_response writes any iterable of rows: a queryset, a list or a generator give the same
+file and the same audit event."""
+
+import io
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from shanghui.audit.models import AuditEvent
+from shanghui.core.exporting import Column, export_response
+from shanghui.orgs.models import Region
+
+pytestmark = pytest.mark.django_db
+
+COLUMNS = [Column("区划代码", lambda r: r.code, 12), Column("名称", lambda r: r.name),
+           Column("有下级", lambda r: r.children.exists(), 8)]
+
+
+def _regions():
+    return Region.objects.order_by("code")
+
+
+def _body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def _export(rows, fmt: str, by) -> tuple[bytes, dict]:
+    response = export_response(by=by, title="区划", rows=rows, columns=COLUMNS, fmt=fmt, filters={"q": "x"},
+                               object_type="orgs.region")
+    assert response["Content-Disposition"].startswith(f'attachment; filename="export.{fmt}"')
+    body = _body(response)
+    return body, AuditEvent.objects.filter(action="export").latest("pk").extra
+
+
+def _cells(xlsx: bytes) -> list[list]:
+    return CalamineWorkbook.from_filelike(io.BytesIO(xlsx)).get_sheet_by_index(0).to_python()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_list_and_a_generator_write_what_the_queryset_writes(cast, fmt):
+    expected, expected_event = _export(_regions(), fmt, cast.admin)
+    assert expected_event["rows"] == _regions().count() > 2
+    for rows in (list(_regions()), (r for r in _regions().iterator())):
+        body, event = _export(rows, fmt, cast.admin)
+        if fmt == "csv":
+            assert body == expected
+            assert body.startswith("\ufeff区划代码,名称,有下级".encode())
+        else:
+            assert _cells(body) == _cells(expected)
+        assert event == expected_event == {"format": fmt, "filters": {"q": "x"}, "rows": _regions().count(),
+                                           "title": "区划"}
+
+
+def test_a_queryset_names_its_object_type_and_other_rows_must(cast):
+    export_response(by=cast.admin, title="区划", rows=_regions(), columns=COLUMNS, fmt="csv")
+    assert AuditEvent.objects.filter(action="export").latest("pk").object_type == "orgs.region"
+    with pytest.raises(TypeError):
+        export_response(by=cast.admin, title="区划", rows=list(_regions()), columns=COLUMNS, fmt="csv")
