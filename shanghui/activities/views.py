@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shanghui.audit.context import source_address
-from shanghui.core.crud import Register, apply_errors, delete_page, post_data, refuse, require
+from shanghui.core.crud import Register, apply_errors, delete_page, post_data, require, run_action
 from shanghui.core.exporting import Column, export_response
 from shanghui.directory.models import Person
 from shanghui.party.kpis import Period
@@ -229,13 +229,9 @@ def pending_confirm(request, pk):
 @require_POST
 def pending_reject(request, pk):
     pending = _pending(request, pk)
-    try:
-        services.pending_reject(by=request.user, pending=pending)
-    except ValidationError as e:
-        refuse(request, e)
-    else:
-        messages.success(request, f"已驳回{pending.name}的签到。")
-    return redirect("activities:activity_detail", pk=pending.activity_id)
+    return run_action(request, call=lambda: services.pending_reject(by=request.user, pending=pending),
+                      success_message=f"已驳回{pending.name}的签到。",
+                      redirect_to=reverse("activities:activity_detail", args=[pending.activity_id]))
 
 
 # --- QR code, poster ---------------------------------------------------------------------------

@@ -253,6 +253,17 @@ def form_page(request, *, template: str, form: ServiceForm, call, redirect_to, s
     return render(request, template, {"form": form, **context})
 
 
+def run_action(request, *, call, success_message: str, redirect_to: str):
+    """A POST action without a form (a button): run the service `call()`, say what was done or why not, go back."""
+    try:
+        call()
+    except ValidationError as e:
+        refuse(request, e)
+    else:
+        messages.success(request, success_message)
+    return redirect(redirect_to)
+
+
 def delete_page(request, *, obj, call, success_url: str, cancel_url: str, what: str):
     """GET asks for confirmation, POST deletes through `call`; a refusal is shown, never a 500."""
     if request.method == "POST":

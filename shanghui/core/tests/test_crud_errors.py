@@ -6,7 +6,7 @@ from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 
-from shanghui.core.crud import apply_errors, refuse
+from shanghui.core.crud import apply_errors, refuse, run_action
 
 
 class NameForm(forms.Form):
@@ -39,9 +39,28 @@ def test_a_plain_error_stands_on_top():
     assert form.non_field_errors() == ["一", "二"] and "name" not in form.errors
 
 
-def test_a_refusal_is_one_message():
+def _request():
     request = RequestFactory().post("/")
     request.session = {}
     request._messages = FallbackStorage(request)
+    return request
+
+
+def test_a_refusal_is_one_message():
+    request = _request()
     refuse(request, ValidationError(["已截止", "不能修改"]))
     assert [m.message for m in get_messages(request)] == ["已截止；不能修改"]
+
+
+def test_an_action_says_what_it_did_or_why_not_and_goes_back():
+    done = []
+    request = _request()
+    response = run_action(request, call=lambda: done.append(1), success_message="已停用", redirect_to="/back/")
+    assert done == [1] and response.status_code == 302 and response["Location"] == "/back/"
+
+    def refused():
+        raise ValidationError("已处理过")
+
+    response = run_action(request, call=refused, success_message="已停用", redirect_to="/back/")
+    assert response["Location"] == "/back/"
+    assert [(m.level_tag, m.message) for m in get_messages(request)] == [("success", "已停用"), ("error", "已处理过")]
