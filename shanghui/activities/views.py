@@ -91,7 +91,7 @@ ACTIVITY = Register(
     update=lambda by, obj, **data: services.activity_update(by=by, activity=obj, **data),
     delete=lambda by, obj: services.activity_delete(by=by, activity=obj),
     can_write=services.can_write_activity, has_detail=True, table_columns=7, preselect=("series",),
-    list_template="activities/activity_list.html",  # its title, not its start time, links to the activity
+    list_context=lambda request: {"link_column": 2},  # its title, not its start time, links to the activity
 )
 
 
