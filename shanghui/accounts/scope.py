@@ -28,6 +28,13 @@ def require_region(user, region) -> None:
         raise PermissionDenied(f"您无权修改“{region}”范围内的数据。" if region else "您无权进行此操作。")
 
 
+def require_region_change(user, region, changes: dict) -> None:
+    """Changing a row takes writing its `region`; moving it (a "region" in `changes`) takes writing the new one too."""
+    require_region(user, region)
+    if "region" in changes:
+        require_region(user, changes["region"])
+
+
 def require_enterprise(user, enterprise) -> None:
     if not can_edit_enterprise(user, enterprise):
         raise PermissionDenied(f"您无权修改企业“{enterprise}”的信息。")

@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shanghui.audit import record
-from shanghui.core.crud import list_page, post_data, require, save_with
+from shanghui.core.crud import apply_errors, list_page, post_data, refuse, require, run_action, save_with
 
 from . import lockout, services, sessions, totp
 from .backends import client_address
@@ -22,14 +22,6 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
-
-
-def _apply(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for key, msgs in error.message_dict.items():
-            form.add_error(key if key in form.fields else None, msgs)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _locked_out(request):
@@ -58,7 +50,7 @@ def password_change(request):
                 return locked
             # The policy's messages belong under the new password.
             if hasattr(e, "error_dict"):
-                _apply(form, e)
+                apply_errors(form, e)
             else:
                 form.add_error("new_password1", e.messages)
         else:
@@ -126,7 +118,7 @@ def totp_setup(request):
         try:
             services.totp_enable(by=user, secret=secret, code=form.cleaned_data["code"])
         except ValidationError as e:
-            _apply(form, e)
+            apply_errors(form, e)
         else:
             request.session.pop(sessions.TOTP_SETUP_SECRET, None)
             if sessions.second_factor_pending(request):
@@ -147,7 +139,7 @@ def totp_disable(request):
         try:
             services.totp_disable(by=request.user, code=form.cleaned_data["code"])
         except ValidationError as e:
-            messages.error(request, "；".join(e.messages))
+            refuse(request, e)
         else:
             messages.success(request, "双因素认证已关闭。")
     else:
@@ -186,7 +178,10 @@ def user_create(request):
         if result is not None:
             user, password = result
             return _password_shown(request, user, password, "账号已创建")
-    return render(request, "accounts/user_form.html", {"form": form})
+    users = reverse("accounts:user_list")
+    return render(request, "shanghui/form.html", {
+        "form": form, "title": "新增用户", "crumbs": [("用户管理", users)], "cancel_url": users,
+        "intro": "系统将生成初始密码并只显示一次；用户首次登录时须修改密码。"})
 
 
 @login_required
@@ -200,7 +195,7 @@ def user_edit(request, pk):
             messages.success(request, "已保存")
             return redirect("accounts:user_edit", pk=account.pk)
     locked = lockout.locked(account.username)
-    return render(request, "accounts/user_form.html", {"form": form, "account": account, "locked": locked})
+    return render(request, "accounts/user_edit.html", {"form": form, "account": account, "locked": locked})
 
 
 def _account_action(request, pk):
@@ -214,9 +209,9 @@ def _account_action(request, pk):
 def user_set_active(request, pk):
     account = _account_action(request, pk)
     active = request.POST.get("active") == "1"
-    services.user_set_active(by=request.user, user=account, active=active)
-    messages.success(request, f"账号“{account}”已{'启用' if active else '停用'}。")
-    return redirect("accounts:user_edit", pk=account.pk)
+    return run_action(request, call=lambda: services.user_set_active(by=request.user, user=account, active=active),
+                      success_message=f"账号“{account}”已{'启用' if active else '停用'}。",
+                      redirect_to=reverse("accounts:user_edit", args=[account.pk]))
 
 
 @login_required
@@ -231,6 +226,6 @@ def user_reset_password(request, pk):
 @require_POST
 def user_reset_2fa(request, pk):
     account = _account_action(request, pk)
-    services.user_reset_second_factor(by=request.user, user=account)
-    messages.success(request, f"已重置“{account}”的双因素认证。")
-    return redirect("accounts:user_edit", pk=account.pk)
+    return run_action(request, call=lambda: services.user_reset_second_factor(by=request.user, user=account),
+                      success_message=f"已重置“{account}”的双因素认证。",
+                      redirect_to=reverse("accounts:user_edit", args=[account.pk]))

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from shanghui.accounts.scope import can_write_region, require_region, require_visible
+from shanghui.accounts.scope import can_write_region, require_region, require_region_change, require_visible
 from shanghui.audit import record
 from shanghui.core import crypto
 from shanghui.core import services as base
@@ -42,9 +42,7 @@ def series_create(*, by, name: str, kind: str, region: Region, **fields) -> Acti
 
 @transaction.atomic
 def series_update(*, by, series: ActivitySeries, **changes) -> ActivitySeries:
-    require_region(by, series.region)
-    if "region" in changes:
-        require_region(by, changes["region"])
+    require_region_change(by, series.region, changes)
     require_visible(by, changes.get("chamber"), "主办商会")
     base.save_changes(by=by, obj=series, changes=changes)
     return series
@@ -93,9 +91,7 @@ def activity_create(*, by, title: str, kind: str, region: Region, start: dt.date
 
 @transaction.atomic
 def activity_update(*, by, activity: Activity, organisers=None, **changes) -> Activity:
-    require_region(by, activity.region)
-    if "region" in changes:
-        require_region(by, changes["region"])
+    require_region_change(by, activity.region, changes)
     if "themes" in changes:
         changes["themes"] = _themes(changes["themes"])
     _check_refs(by, {"organisers": organisers, **changes})

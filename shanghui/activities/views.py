@@ -12,9 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shanghui.accounts.scope import writable_regions
 from shanghui.audit.context import source_address
-from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require
+from shanghui.core.crud import Register, apply_errors, delete_page, post_data, require, run_action
 from shanghui.core.exporting import Column, export_format, export_response
 from shanghui.directory.models import Person
 from shanghui.party.kpis import Period
@@ -37,51 +36,70 @@ def _dt(value) -> str:
     return f"{timezone.localtime(value):%Y-%m-%d %H:%M}" if value else ""
 
 
-def _can_create(user) -> bool:
-    return writable_regions(user).exists()
-
-
 def visible_activities(user):
     return Activity.objects.visible_to(user).select_related("region", "series")
 
 
-# --- series ------------------------------------------------------------------------
+def _count():
+    from django.db.models import Count
 
-SERIES_COLUMNS = [
-    Column("名称", lambda s: s.name, 30),
-    Column("类型", lambda s: s.get_kind_display(), 10),
-    Column("主办商会", lambda s: s.chamber.name if s.chamber_id else "区工商联", 24),
-    Column("所属区域", lambda s: s.region.name, 12),
-    Column("首次举办年份", lambda s: s.first_year, 12),
-]
+    return Count("attendances")
 
 
-def _series_qs(user):
-    return ActivitySeries.objects.visible_to(user).select_related("region", "chamber")
+def _crumbs() -> list[tuple[str, str]]:
+    return [("活动", reverse("activities:dashboard"))]
 
 
-@login_required
-@require_GET
-def series_list(request):
-    user = request.user
-    return list_page(request, template="activities/series_list.html", queryset=_series_qs(user),
-                     filter_form=SeriesFilter(request.GET, user=user), columns=SERIES_COLUMNS,
-                     create_url=reverse("activities:series_create"), export_url=reverse("activities:series_export"),
-                     can_create=_can_create(user))
+# --- the series and activity registers (list, export, create, edit, delete; urls.py names them) ---------
 
+SERIES = Register(
+    app="activities", noun="series", title="活动系列", icon="bi-collection", crumbs=_crumbs,
+    queryset=lambda user: ActivitySeries.objects.visible_to(user).select_related("region", "chamber"),
+    filter_form=SeriesFilter, form=SeriesForm,
+    columns=[
+        Column("名称", lambda s: s.name, 30),
+        Column("类型", lambda s: s.get_kind_display(), 10),
+        Column("主办商会", lambda s: s.chamber.name if s.chamber_id else "区工商联", 24),
+        Column("所属区域", lambda s: s.region.name, 12),
+        Column("首次举办年份", lambda s: s.first_year, 12),
+    ],
+    create=lambda by, **data: services.series_create(by=by, **data),
+    update=lambda by, obj, **data: services.series_update(by=by, series=obj, **data),
+    delete=lambda by, obj: services.series_delete(by=by, series=obj),
+    can_write=lambda user, obj: services.can_write_region(user, obj.region), has_detail=True,
+)
 
-@login_required
-@require_GET
-def series_export(request):
-    return export_page(request, title="活动系列", queryset=_series_qs(request.user),
-                       filter_form=SeriesFilter(request.GET, user=request.user), columns=SERIES_COLUMNS)
+ACTIVITY = Register(
+    app="activities", noun="activity", title="活动", icon="bi-calendar-event",
+    queryset=lambda user: visible_activities(user).annotate(attendance=_count()).order_by("-start", "id"),
+    filter_form=ActivityFilter, form=ActivityForm,
+    columns=[
+        Column("开始时间", lambda a: _dt(a.start), 16),
+        Column("活动名称", lambda a: a.title, 36),
+        Column("类型", lambda a: a.get_kind_display(), 12),
+        Column("所属区域", lambda a: a.region.name, 12),
+        Column("地点", lambda a: a.place, 24),
+        Column("状态", lambda a: a.get_status_display(), 8),
+        Column("出席人数", lambda a: a.attendance, 10),
+        Column("所属系列", lambda a: a.series.name if a.series_id else "", 24),
+        Column("主题（四信）", lambda a: a.theme_labels, 16),
+        Column("合作院校/机构", lambda a: a.partner, 16),
+        Column("结束时间", lambda a: _dt(a.end), 16),
+        Column("容量（人）", lambda a: a.capacity, 10),
+    ],
+    create=lambda by, **data: services.activity_create(by=by, **data),
+    update=lambda by, obj, **data: services.activity_update(by=by, activity=obj, **data),
+    delete=lambda by, obj: services.activity_delete(by=by, activity=obj),
+    can_write=services.can_write_activity, has_detail=True, table_columns=7, preselect=("series",),
+    list_context=lambda request: {"link_column": 2},  # its title, not its start time, links to the activity
+)
 
 
 @login_required
 @require_GET
 def series_detail(request, pk):
     user = request.user
-    series = get_object_or_404(_series_qs(user), pk=pk)
+    series = get_object_or_404(SERIES.queryset(user), pk=pk)
     year = kpis.default_year(user)
     run = kpis.series_runs(ActivitySeries.objects.filter(pk=series.pk), year)[0]
     activities = (visible_activities(user).filter(series=series).annotate(attendance=_count())
@@ -92,125 +110,7 @@ def series_detail(request, pk):
         "can_edit": services.can_write_region(user, series.region)})
 
 
-def _count():
-    from django.db.models import Count
-
-    return Count("attendances")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def series_create(request):
-    user = request.user
-    require(_can_create(user), "您无权新增活动系列。")
-    form = SeriesForm(post_data(request), user=user)
-    return form_page(request, template="activities/form.html", form=form, title="新增活动系列",
-                     call=lambda **data: services.series_create(by=user, **data),
-                     redirect_to=lambda s: reverse("activities:series_detail", args=[s.pk]),
-                     cancel_url=reverse("activities:series_list"))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def series_edit(request, pk):
-    user = request.user
-    series = get_object_or_404(_series_qs(user), pk=pk)
-    require(services.can_write_region(user, series.region), "您无权修改该活动系列。")
-    form = SeriesForm(post_data(request), user=user, instance=series)
-    return form_page(request, template="activities/form.html", form=form, title=f"修改活动系列：{series}",
-                     call=lambda **data: services.series_update(by=user, series=series, **data),
-                     redirect_to=lambda s: reverse("activities:series_detail", args=[s.pk]),
-                     cancel_url=reverse("activities:series_detail", args=[series.pk]))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def series_delete(request, pk):
-    user = request.user
-    series = get_object_or_404(_series_qs(user), pk=pk)
-    require(services.can_write_region(user, series.region), "您无权删除该活动系列。")
-    return delete_page(request, obj=series, what="活动系列", success_url=reverse("activities:series_list"),
-                       cancel_url=reverse("activities:series_detail", args=[series.pk]),
-                       call=lambda: services.series_delete(by=user, series=series))
-
-
-# --- activities ------------------------------------------------------------------------
-
-ACTIVITY_COLUMNS = [
-    Column("开始时间", lambda a: _dt(a.start), 16),
-    Column("活动名称", lambda a: a.title, 36),
-    Column("类型", lambda a: a.get_kind_display(), 12),
-    Column("所属区域", lambda a: a.region.name, 12),
-    Column("地点", lambda a: a.place, 24),
-    Column("状态", lambda a: a.get_status_display(), 8),
-    Column("出席人数", lambda a: a.attendance, 10),
-    Column("所属系列", lambda a: a.series.name if a.series_id else "", 24),
-    Column("主题（四信）", lambda a: a.theme_labels, 16),
-    Column("合作院校/机构", lambda a: a.partner, 16),
-    Column("结束时间", lambda a: _dt(a.end), 16),
-    Column("容量（人）", lambda a: a.capacity, 10),
-]
-
-
-def _activities(user):
-    return visible_activities(user).annotate(attendance=_count()).order_by("-start", "id")
-
-
-@login_required
-@require_GET
-def activity_list(request):
-    user = request.user
-    return list_page(request, template="activities/activity_list.html", queryset=_activities(user),
-                     filter_form=ActivityFilter(request.GET, user=user), columns=ACTIVITY_COLUMNS[:7],
-                     create_url=reverse("activities:activity_create"),
-                     export_url=reverse("activities:activity_export"), can_create=_can_create(user))
-
-
-@login_required
-@require_GET
-def activity_export(request):
-    return export_page(request, title="活动", queryset=_activities(request.user),
-                       filter_form=ActivityFilter(request.GET, user=request.user), columns=ACTIVITY_COLUMNS)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def activity_create(request):
-    user = request.user
-    require(_can_create(user), "您无权新增活动。")
-    initial = {}
-    if request.GET.get("series", "").isdigit():
-        initial["series"] = request.GET["series"]
-    form = ActivityForm(post_data(request), user=user, initial=initial)
-    return form_page(request, template="activities/form.html", form=form, title="新增活动",
-                     call=lambda **data: services.activity_create(by=user, **data),
-                     redirect_to=lambda a: reverse("activities:activity_detail", args=[a.pk]),
-                     cancel_url=reverse("activities:activity_list"))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def activity_edit(request, pk):
-    user = request.user
-    activity = get_object_or_404(visible_activities(user), pk=pk)
-    require(services.can_write_activity(user, activity), "您无权修改该活动。")
-    form = ActivityForm(post_data(request), user=user, instance=activity)
-    return form_page(request, template="activities/form.html", form=form, title=f"修改活动：{activity}",
-                     call=lambda **data: services.activity_update(by=user, activity=activity, **data),
-                     redirect_to=lambda a: reverse("activities:activity_detail", args=[a.pk]),
-                     cancel_url=reverse("activities:activity_detail", args=[activity.pk]))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def activity_delete(request, pk):
-    user = request.user
-    activity = get_object_or_404(visible_activities(user), pk=pk)
-    require(services.can_write_activity(user, activity), "您无权删除该活动。")
-    return delete_page(request, obj=activity, what="活动", success_url=reverse("activities:activity_list"),
-                       cancel_url=reverse("activities:activity_detail", args=[activity.pk]),
-                       call=lambda: services.activity_delete(by=user, activity=activity))
-
+# --- activity detail and attendance ------------------------------------------------------------------
 
 ATTENDANCE_COLUMNS = [
     Column("姓名", lambda a: a.person.name, 10),
@@ -329,13 +229,9 @@ def pending_confirm(request, pk):
 @require_POST
 def pending_reject(request, pk):
     pending = _pending(request, pk)
-    try:
-        services.pending_reject(by=request.user, pending=pending)
-    except ValidationError as e:
-        messages.error(request, "；".join(e.messages))
-    else:
-        messages.success(request, f"已驳回{pending.name}的签到。")
-    return redirect("activities:activity_detail", pk=pending.activity_id)
+    return run_action(request, call=lambda: services.pending_reject(by=request.user, pending=pending),
+                      success_message=f"已驳回{pending.name}的签到。",
+                      redirect_to=reverse("activities:activity_detail", args=[pending.activity_id]))
 
 
 # --- QR code, poster ---------------------------------------------------------------------------
@@ -402,11 +298,7 @@ def signin(request, token):
             else:
                 return _signin_page(request, context)
         except ValidationError as e:
-            if hasattr(e, "error_dict"):
-                for field, msgs in e.message_dict.items():
-                    form.add_error(field if field in form.fields else None, msgs)
-            else:
-                form.add_error(None, e.messages)
+            apply_errors(form, e)
             return _signin_page(request, context)
         if outcome == services.PENDING:
             # One page for every pending sign-in, whatever was typed: nothing echoed, nothing told.

@@ -119,18 +119,30 @@ class ServiceForm(forms.Form):
         """Subclasses narrow choice fields to what the user may see or write."""
 
     def apply_errors(self, error: ValidationError) -> None:
-        """Show a service's ValidationError on the form: on its field if shown, otherwise on top."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error.messages)
-            return
-        for key, msgs in error.message_dict.items():
-            if key in self.fields:
-                self.add_error(key, msgs)
-            elif key == NON_FIELD_ERRORS:
-                self.add_error(None, msgs)
-            else:
-                label = _verbose(self.model, key)
-                self.add_error(None, [f"{label}：{m}" for m in msgs])
+        """Show a service's ValidationError on the form; a model field not on the form is named in the message."""
+        apply_errors(self, error, label=lambda key: _verbose(self.model, key))
+
+
+def apply_errors(form: forms.Form, error: ValidationError, *, label: Callable[[str], str] | None = None) -> None:
+    """Show a service's ValidationError on any form: on its field if the form shows it, otherwise on top.
+
+    `label(key)` prefixes the messages of a key the form does not show, so the user knows what they are about.
+    """
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for key, msgs in error.message_dict.items():
+        if key in form.fields:
+            form.add_error(key, msgs)
+        elif key == NON_FIELD_ERRORS or label is None:
+            form.add_error(None, msgs)
+        else:
+            form.add_error(None, [f"{label(key)}：{m}" for m in msgs])
+
+
+def refuse(request, error: ValidationError) -> None:
+    """Tell the user why a service refused an action that has no form to show it on (one error message)."""
+    messages.error(request, "；".join(error.messages))
 
 
 def _verbose(model, name: str) -> str:
@@ -241,13 +253,24 @@ def form_page(request, *, template: str, form: ServiceForm, call, redirect_to, s
     return render(request, template, {"form": form, **context})
 
 
+def run_action(request, *, call, success_message: str, redirect_to: str):
+    """A POST action without a form (a button): run the service `call()`, say what was done or why not, go back."""
+    try:
+        call()
+    except ValidationError as e:
+        refuse(request, e)
+    else:
+        messages.success(request, success_message)
+    return redirect(redirect_to)
+
+
 def delete_page(request, *, obj, call, success_url: str, cancel_url: str, what: str):
     """GET asks for confirmation, POST deletes through `call`; a refusal is shown, never a 500."""
     if request.method == "POST":
         try:
             call()
         except ValidationError as e:
-            messages.error(request, "；".join(e.messages))
+            refuse(request, e)
             return redirect(cancel_url)
         except (ProtectedError, RestrictedError):
             messages.error(request, f"“{obj}”仍被其他数据引用（如用户账号），不能删除。")
