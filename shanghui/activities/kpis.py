@@ -1,6 +1,6 @@
 """The participation and training KPIs of DESIGN §5, computed from attendance, never stored.
 
-Scope and period work as in party/kpis.py (whose Period, Figure and scope helpers are reused):
+Scope and period work as in every KPI module (core/kpis.py):
 a scope is a user (his `visible_to` scope) or a Region; a period is a `Period` (usually
 `Period.year(y)`). An activity belongs to the period when it starts in it (site time zone).
 A cancelled activity counts for nothing.
@@ -23,17 +23,18 @@ Python loop over attendances: the dashboards are benchmarked at ten million of t
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from shanghui.core.kpis import Figure, Period, local_bounds, percent
+from shanghui.directory.kpis import active_enterprises, scope_streets
 from shanghui.directory.models import Membership
 from shanghui.orgs.models import Region
-from shanghui.party.kpis import Figure, Period, active_enterprises, scope_streets
 
-from .models import Activity, ActivitySeries, Attendance, Kind, Status, local_bounds
+from .models import Activity, ActivitySeries, Attendance, Kind, Status
 
 LABELS = {
     "member": "会员企业参与率",
@@ -41,10 +42,6 @@ LABELS = {
     "training": "培训人次",
 }
 PARTICIPATION_KPIS = ("member", "district")
-
-
-def _rate(num: int, den: int) -> Decimal | None:
-    return (Decimal(100 * num) / den).quantize(Decimal("0.1"), ROUND_HALF_UP) if den else None
 
 
 # --- scope -------------------------------------------------------------------------
@@ -223,7 +220,7 @@ class StreetRow:
     training: int
 
     def rate(self, key: str) -> Decimal | None:
-        return _rate(*getattr(self, key))
+        return percent(*getattr(self, key))
 
     @property
     def member_rate(self) -> Decimal | None:

@@ -16,8 +16,8 @@ from shanghui.accounts.scope import writable_regions
 from shanghui.audit.context import source_address
 from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require
 from shanghui.core.exporting import Column, export_response
+from shanghui.core.kpis import Period
 from shanghui.directory.models import Person
-from shanghui.party.kpis import Period
 
 from . import kpis, qr, services
 from .forms import (

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema
 
 from shanghui.activities import kpis
+from shanghui.core.kpis import Period, percent
 from shanghui.orgs.forms import streets_in_scope
-from shanghui.party.kpis import Period
 
 from .common import paginated, region_by_code
 from .errors import READ_ERRORS
@@ -79,7 +79,7 @@ class ActivityKpiOut(Schema):
 
 
 def _figure(key: str, num: int, den: int) -> dict:
-    rate = kpis._rate(num, den)
+    rate = percent(num, den)
     return {"key": key, "label": kpis.LABELS[key], "numerator": num, "denominator": den,
             "rate": float(rate) if rate is not None else None}
 

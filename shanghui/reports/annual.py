@@ -24,10 +24,10 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from shanghui.activities import kpis as activity_kpis
-from shanghui.activities.models import ActivitySeries, Kind, local_bounds
+from shanghui.activities.models import ActivitySeries, Kind
+from shanghui.core.kpis import Period, local_bounds
 from shanghui.orgs.models import Region
 from shanghui.party import kpis as party_kpis
-from shanghui.party.kpis import Period
 from shanghui.reports.report_templates import DEFAULT_FONTS, TEMPLATE, set_style_font
 
 ACTIVITY_LIMIT = 500  # rows of the activity table; a district year has a few hundred at most
@@ -49,10 +49,6 @@ def pct(rate) -> str:
         return "—"
     rate = Decimal(rate)
     return f"{int(rate)}%" if rate == rate.to_integral_value() else f"{rate}%"
-
-
-def _rate(num: int, den: int) -> Decimal | None:
-    return activity_kpis._rate(num, den)
 
 
 def _figure(fig) -> dict:

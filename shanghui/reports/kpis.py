@@ -21,10 +21,11 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from shanghui.activities import kpis as activity_kpis
 from shanghui.activities.models import ActivitySeries
+from shanghui.core.kpis import Figure, Period, percent
 from shanghui.core.roles import Role
+from shanghui.directory.kpis import active_enterprises, scope_streets
 from shanghui.orgs.models import Region
 from shanghui.party import kpis as party_kpis
-from shanghui.party.kpis import Figure, Period, active_enterprises, scope_streets
 
 from . import streetyears
 from .models import AttendanceTally, EnterpriseYear, StreetYear
@@ -228,7 +229,7 @@ def youth_association_size(scope, day: dt.date) -> int | None:
 
 def rate(num: int, den: int) -> float | None:
     """A percentage with one decimal, rounded half up like Figure.rate; None when there is no denominator."""
-    value = activity_kpis._rate(num, den)
+    value = percent(num, den)
     return float(value) if value is not None else None
 
 

@@ -1,6 +1,6 @@
 """Service KPIs (DESIGN §5 "Service"), computed from the requests, never stored.
 
-Same convention as party/kpis.py: a scope (a user — his `visible_to` rows, so a department
+Same convention as every KPI module (core/kpis.py): a scope (a user — his `visible_to` rows, so a department
 handler counts only his department's requests — or a Region subtree) and a `Period`.
 
 - filed: requests filed in the period;
@@ -19,8 +19,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, F, Q, QuerySet
 
+from shanghui.core.kpis import Period, local_bounds, percent
+from shanghui.directory.kpis import scope_streets
 from shanghui.orgs.models import Region
-from shanghui.party.kpis import Period, scope_streets
 
 from .models import Category, ServiceRequest
 
@@ -32,8 +33,6 @@ def scope_requests(scope) -> QuerySet:
 
 
 def _bounds(period):
-    from shanghui.activities.models import local_bounds
-
     p = Period.of(period)
     return local_bounds(p.start, p.end)
 
@@ -73,10 +72,6 @@ class Row(Summary):
     label: str = ""
 
 
-def _rate(part: int, whole: int) -> Decimal | None:
-    return (Decimal(100 * part) / whole).quantize(Decimal("0.1"), ROUND_HALF_UP) if whole else None
-
-
 def _mean(value) -> Decimal | None:
     return Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP) if value is not None else None
 
@@ -96,7 +91,7 @@ def _aggregates(period) -> dict:
 
 def _summary(values: dict, durations) -> dict:
     return {"filed": values["filed"], "resolved": values["resolved"], "resolved_on_time": values["resolved_on_time"],
-            "on_time_rate": _rate(values["resolved_on_time"], values["resolved"]),
+            "on_time_rate": percent(values["resolved_on_time"], values["resolved"]),
             "mean_satisfaction": _mean(values["mean_satisfaction"]), "median_days": _median(durations)}
 
 

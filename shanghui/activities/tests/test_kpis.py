@@ -7,7 +7,7 @@ joined_mid, left_mid, former, old_job, new_job, cancelled_only — and street B 
 from decimal import Decimal
 
 from shanghui.activities import kpis
-from shanghui.party.kpis import Period
+from shanghui.core.kpis import Period
 
 Y2018 = Period.year(2018)
 

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
+from shanghui.core.kpis import Period
 from shanghui.party import kpis
-from shanghui.party.kpis import Period
 
 D = dt.date
 YEAR_END = D(2024, 12, 31)

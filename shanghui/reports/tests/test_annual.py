@@ -18,9 +18,9 @@ from django.urls import reverse
 from shanghui.accounts.models import User
 from shanghui.activities import kpis as activity_kpis
 from shanghui.audit.models import AuditEvent
+from shanghui.core.kpis import Period
 from shanghui.core.roles import Role
 from shanghui.orgs.models import Region
-from shanghui.party.kpis import Period
 from shanghui.reports import annual, annual_xlsx
 from shanghui.reports.report_templates import DEFAULT_FONTS, build_annual
 

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from shanghui.activities import kpis as live
 from shanghui.activities.models import Attendance, Kind, Status
+from shanghui.core.kpis import Period
 from shanghui.directory.choices import Status as EnterpriseStatus
 from shanghui.directory.models import Enterprise, Membership
-from shanghui.party.kpis import Period
 from shanghui.party.models import PartyCoverage
 from shanghui.reports import kpis
 

@@ -10,10 +10,10 @@ from django.db import connection
 
 from shanghui.activities import kpis as activity_kpis
 from shanghui.activities.models import Activity, Attendance, Kind, Status
+from shanghui.core.kpis import Period
 from shanghui.directory.choices import Status as EnterpriseStatus
 from shanghui.directory.models import Enterprise, Membership, Person
 from shanghui.party import kpis as party_kpis
-from shanghui.party.kpis import Period
 from shanghui.party.models import Form, InstructorAssignment, PartyCoverage, PartyOrganization
 from shanghui.reports import counters, kpis, streetyears
 from shanghui.reports.models import EnterpriseMark

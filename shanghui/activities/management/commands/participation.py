@@ -8,8 +8,8 @@ cumulative) and each series' consecutive years ending at that year.
 from django.core.management.base import BaseCommand, CommandError
 
 from shanghui.activities import kpis
+from shanghui.core.kpis import Period
 from shanghui.orgs.models import Region
-from shanghui.party.kpis import Period
 
 
 def _rate(figure) -> str:
