@@ -48,25 +48,18 @@ PARTICIPATION_KPIS = ("member", "district")
 
 
 def scope_attendances(scope) -> QuerySet:
-    """Attendance rows counted for the scope: those whose street lies in it (and, for a user, he may see)."""
+    """Attendance rows counted for the scope: those whose street lies in it (and, for a user, he may see).
+
+    An attendance counts for its own street (`Attendance.region`) only, so that the streets add up to
+    the district. A user may also see the attendances at his region's activities of people from
+    elsewhere (`visible_to` goes by the activity's region too): his figures leave those out.
+    """
     if isinstance(scope, Region):
         return Attendance.objects.filter(region__path__startswith=scope.path)
-    qs = Attendance.objects.visible_to(scope)
+    qs = Attendance.objects.in_scope(scope)
     if not scope.is_superuser and scope.region_path:
         qs = qs.filter(region__path__startswith=scope.region_path)
     return qs
-
-
-def scope_activities(scope) -> QuerySet:
-    if isinstance(scope, Region):
-        return Activity.objects.filter(region__path__startswith=scope.path)
-    return Activity.objects.visible_to(scope)
-
-
-def scope_series(scope) -> QuerySet:
-    if isinstance(scope, Region):
-        return ActivitySeries.objects.filter(region__path__startswith=scope.path)
-    return ActivitySeries.objects.visible_to(scope)
 
 
 def in_period(period: Period, prefix: str = "") -> Q:
@@ -78,7 +71,7 @@ def default_year(scope) -> int:
     """The latest year up to this one with an activity in scope (the demo data end in 2018), else this year."""
     this_year = timezone.localdate().year
     _, hi = local_bounds(dt.date(this_year, 12, 31), dt.date(this_year, 12, 31))
-    latest = scope_activities(scope).held().filter(start__lt=hi).order_by("-start").values_list("start", flat=True)
+    latest = Activity.objects.in_scope(scope).held().filter(start__lt=hi).order_by("-start").values_list("start", flat=True)
     latest = latest.first()
     return timezone.localtime(latest).year if latest else this_year
 
@@ -205,7 +198,7 @@ def consecutive_years(series: ActivitySeries, year: int) -> int:
 def activities_with_attendance(scope, period) -> QuerySet:
     """The activities of the scope starting in the period, each with `attendance` (its count)."""
     p = Period.of(period)
-    return (scope_activities(scope).filter(in_period(p)).annotate(attendance=Count("attendances"))
+    return (Activity.objects.in_scope(scope).filter(in_period(p)).annotate(attendance=Count("attendances"))
             .select_related("region", "series").order_by("start", "pk"))
 
 

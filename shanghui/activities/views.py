@@ -431,7 +431,7 @@ def dashboard(request):
         "figures": [kpis.member_participation(scope, period), kpis.district_participation(scope, period)],
         "training": kpis.training(scope, period),
         "rows": kpis.by_street(scope, period),
-        "runs": kpis.series_runs(kpis.scope_series(scope), year),
+        "runs": kpis.series_runs(ActivitySeries.objects.in_scope(scope), year),
         "activities": kpis.activities_with_attendance(scope, period)[:50],
     })
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema
 
 from shanghui.activities import kpis
+from shanghui.activities.models import ActivitySeries
 from shanghui.core.kpis import Period, percent
 from shanghui.orgs.forms import streets_in_scope
 
@@ -100,7 +101,7 @@ def activity_kpis(request, q: Query[ActivityYearQuery]):
         "streets": streets,
         "series": [{"id": r.series.pk, "name": r.series.name, "kind": r.series.kind, "consecutive_years": r.years,
                     "since": r.since, "held_years": r.held_years}
-                   for r in kpis.series_runs(kpis.scope_series(scope), year)],
+                   for r in kpis.series_runs(ActivitySeries.objects.in_scope(scope), year)],
     }
 
 

@@ -15,13 +15,10 @@ from .choices import Status
 from .models import Enterprise
 
 
-def scope_enterprises(scope) -> QuerySet:
-    if isinstance(scope, Region):
-        return Enterprise.objects.filter(region__path__startswith=scope.path)
-    return Enterprise.objects.visible_to(scope)
-
-
 def scope_streets(scope) -> QuerySet:
+    """The streets a figure is broken down by. Not `Region.objects.in_scope`: every user may see the
+    whole region tree (it is reference data), but a user's figures are broken down by the streets of
+    his own region only."""
     streets = Region.objects.streets()
     if isinstance(scope, Region):
         return streets.filter(path__startswith=scope.path)
@@ -30,7 +27,7 @@ def scope_streets(scope) -> QuerySet:
 
 def active_enterprises(scope, period) -> QuerySet:
     p = Period.of(period)
-    return scope_enterprises(scope).filter(
+    return Enterprise.objects.in_scope(scope).filter(
         Q(founded__isnull=True) | Q(founded__lte=p.end),
         Q(status=Status.ACTIVE) | Q(status_changed__gt=p.start),
     )

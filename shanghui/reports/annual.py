@@ -24,7 +24,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from shanghui.activities import kpis as activity_kpis
-from shanghui.activities.models import ActivitySeries, Kind
+from shanghui.activities.models import Activity, ActivitySeries, Kind
 from shanghui.core.kpis import Period, local_bounds
 from shanghui.orgs.models import Region
 from shanghui.party import kpis as party_kpis
@@ -123,7 +123,7 @@ def _university(scope: Region, year: int) -> dict | None:
 
 def _training(scope: Region, year: int) -> dict:
     t = activity_kpis.training(scope, Period.year(year))
-    runs = activity_kpis.series_runs(activity_kpis.scope_series(scope), year)
+    runs = activity_kpis.series_runs(ActivitySeries.objects.in_scope(scope), year)
     classes = [r for r in runs if r.series.kind == ActivitySeries.SeriesKind.TRAINING_CLASS and r.years]
     main = max(classes, key=lambda r: r.years, default=None)
     flagship = [{"name": r.series.name, "years": r.years, "since": r.since} for r in runs
@@ -131,7 +131,7 @@ def _training(scope: Region, year: int) -> dict:
     return {
         "count": t.count, "cumulative": t.cumulative, "first_year": t.first_year,
         "by_year": [{"year": y, "count": n} for y, n in t.by_year],
-        "sessions": activity_kpis.scope_activities(scope).held().filter(
+        "sessions": Activity.objects.in_scope(scope).held().filter(
             activity_kpis.in_period(Period.year(year)), kind=Kind.TRAINING).count(),
         "training_class": ({"name": main.series.name, "years": main.years, "since": main.since} if main else None),
         "flagship": flagship,

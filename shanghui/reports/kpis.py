@@ -179,7 +179,7 @@ def training_class_run(scope, year: int) -> activity_kpis.SeriesRun | None:
     region = scope_region(scope)
     if region is None:
         return None
-    series = activity_kpis.scope_series(region).filter(kind=ActivitySeries.SeriesKind.TRAINING_CLASS)
+    series = ActivitySeries.objects.in_scope(region).filter(kind=ActivitySeries.SeriesKind.TRAINING_CLASS)
     runs = activity_kpis.series_runs(series, year)
     return max(runs, key=lambda r: (r.years, -r.series.pk), default=None)
 

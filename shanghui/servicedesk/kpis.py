@@ -21,15 +21,8 @@ from django.db.models import Avg, Count, F, Q, QuerySet
 
 from shanghui.core.kpis import Period, local_bounds, percent
 from shanghui.directory.kpis import scope_streets
-from shanghui.orgs.models import Region
 
 from .models import Category, ServiceRequest
-
-
-def scope_requests(scope) -> QuerySet:
-    if isinstance(scope, Region):
-        return ServiceRequest.objects.filter(enterprise__region__path__startswith=scope.path)
-    return ServiceRequest.objects.visible_to(scope)
 
 
 def _bounds(period):
@@ -96,7 +89,7 @@ def _summary(values: dict, durations) -> dict:
 
 
 def summary(scope, period) -> Summary:
-    qs = scope_requests(scope)
+    qs = ServiceRequest.objects.in_scope(scope)
     values = qs.aggregate(**_aggregates(period))
     durations = [r - f for f, r in qs.filter(_resolved(period)).values_list("filed_at", "resolved_at")]
     return Summary(**_summary(values, durations))
@@ -104,7 +97,7 @@ def summary(scope, period) -> Summary:
 
 def _grouped(scope, period, field: str) -> dict:
     """{group key: Summary fields} for the groups that have any requests filed or resolved in the period."""
-    qs = scope_requests(scope).filter(_filed(period) | _resolved(period))
+    qs = ServiceRequest.objects.in_scope(scope).filter(_filed(period) | _resolved(period))
     rows = {row[field]: row for row in qs.values(field).annotate(**_aggregates(period)).order_by()}
     durations: dict = {}
     for key, filed, resolved in qs.filter(_resolved(period)).values_list(field, "filed_at", "resolved_at"):
@@ -153,7 +146,7 @@ def drilldown(scope, period, figure: str, group: str = "", key: str = "") -> Que
     """The requests behind one figure, optionally of one department / category / street."""
     if figure not in FIGURES:
         raise KeyError(figure)
-    qs = scope_requests(scope)
+    qs = ServiceRequest.objects.in_scope(scope)
     qs = {
         "filed": lambda: qs.filter(_filed(period)),
         "resolved": lambda: qs.filter(_resolved(period)),
