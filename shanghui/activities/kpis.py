@@ -18,7 +18,9 @@ A cancelled activity counts for nothing.
 - Attendance per activity = its attendance rows.
 
 Each figure is a handful of aggregate queries (EXISTS per enterprise, COUNT … GROUP BY), never a
-Python loop over attendances: the dashboards are benchmarked at ten million of them.
+Python loop over attendances: the dashboards are benchmarked at ten million of them. For a Region
+over a whole year, participation and training person-times are read from the counters the reports
+app keeps on write (`counted`); the drill-downs are the same live querysets.
 """
 
 import datetime as dt
@@ -29,7 +31,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from shanghui.core.kpis import Figure, Period, local_bounds, percent
+from shanghui.core.kpis import Figure, Period, counted, local_bounds, percent
 from shanghui.directory.kpis import active_enterprises, scope_streets
 from shanghui.directory.models import Membership
 from shanghui.orgs.models import Region
@@ -94,9 +96,7 @@ def _participation(key: str, scope, period) -> Figure:
     if key == "member":
         base = base.filter(_member(p))
     base = base.annotate(hit=_attended(p))
-    counts = base.order_by().aggregate(den=Count("pk"), num=Count("pk", filter=Q(hit=True)))
-    return Figure(key=key, label=LABELS[key], numerator=counts["num"], denominator=counts["den"],
-                  covered=base.filter(hit=True), missing=base.filter(hit=False))
+    return Figure.of_hits(key, LABELS[key], base, counted(key, scope, p))
 
 
 def member_participation(scope, period) -> Figure:
@@ -139,14 +139,21 @@ def training_attendances(scope) -> QuerySet:
 
 
 def training(scope, period) -> Training:
+    """培训人次 in the period, and per year up to its end. A Region's whole year is read from the
+    counters kept on write (`counted`: [(year, person-times)] up to that year)."""
     p = Period.of(period)
     qs = training_attendances(scope)
-    _, hi = local_bounds(p.end, p.end)
-    per_year = (qs.filter(activity__start__lt=hi).annotate(y=ExtractYear("activity__start")).order_by()
-                .values("y").annotate(n=Count("pk")).order_by("y"))
-    by_year = [(row["y"], row["n"]) for row in per_year]
     rows = qs.filter(in_period(p, "activity__"))
-    return Training(period=p, count=rows.count(), cumulative=sum(n for _, n in by_year),
+    by_year = counted("training", scope, p)
+    if by_year is not None:
+        count = dict(by_year).get(p.calendar_year, 0)
+    else:
+        _, hi = local_bounds(p.end, p.end)
+        per_year = (qs.filter(activity__start__lt=hi).annotate(y=ExtractYear("activity__start")).order_by()
+                    .values("y").annotate(n=Count("pk")).order_by("y"))
+        by_year = [(row["y"], row["n"]) for row in per_year]
+        count = rows.count()
+    return Training(period=p, count=count, cumulative=sum(n for _, n in by_year),
                     first_year=by_year[0][0] if by_year else None, by_year=by_year, rows=rows)
 
 

@@ -3,15 +3,20 @@
 A KPI takes a scope and a period:
 - scope: a user (his `visible_to` scope) or a Region (a subtree of the district tree), told
   apart by `ScopedQuerySet.in_scope`;
-- period: a `Period(start, end)`; a date means the one-day period "as of that date".
-  `Period.year(2024)` is the calendar year.
+- period: a `Period(start, end)`; a date means the one-day period "as of that date", a year
+  (an int) that calendar year. `Period.year(2024)` is the calendar year.
+
+Some figures are also kept up to date on write, per street and year (the counters of the reports
+app, which sits above the feature apps): the reports app registers them here
+(`register_counter`), and a KPI function asks `counted()` first, computing live when it gets None.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 
@@ -34,7 +39,16 @@ class Period:
 
     @classmethod
     def of(cls, value) -> "Period":
-        return value if isinstance(value, Period) else cls.on(value)
+        """A Period as it is, a date as that day, a year (an int) as that calendar year."""
+        if isinstance(value, Period):
+            return value
+        return cls.year(value) if isinstance(value, int) else cls.on(value)
+
+    @property
+    def calendar_year(self) -> int | None:
+        """The year, when the period is exactly one calendar year."""
+        whole = self.start == dt.date(self.start.year, 1, 1) and self.end == dt.date(self.start.year, 12, 31)
+        return self.start.year if whole else None
 
     def __str__(self) -> str:
         if self.start == self.end:
@@ -71,6 +85,42 @@ class Figure:
     def as_dict(self) -> dict:
         return {"key": self.key, "label": self.label, "numerator": self.numerator,
                 "denominator": self.denominator, "rate": float(self.rate) if self.rate is not None else None}
+
+    @classmethod
+    def of_hits(cls, key: str, label: str, base: QuerySet, counts: tuple[int, int] | None = None) -> "Figure":
+        """The figure over `base`, whose rows carry a boolean `hit` (in the numerator or not).
+
+        `counts` (numerator, denominator) when the counters gave them; else one aggregate query.
+        The drill-down querysets are `base`'s either way.
+        """
+        if counts is None:
+            agg = base.order_by().aggregate(den=Count("pk"), num=Count("pk", filter=Q(hit=True)))
+            counts = agg["num"], agg["den"]
+        return cls(key=key, label=label, numerator=counts[0], denominator=counts[1],
+                   covered=base.filter(hit=True), missing=base.filter(hit=False))
+
+
+# --- counters kept on write ---------------------------------------------------------------
+
+# KPI key → function(region, year) returning the kept value, or None for a year it does not keep.
+_COUNTERS: dict[str, Callable] = {}
+
+
+def register_counter(key: str, read: Callable) -> None:
+    _COUNTERS[key] = read
+
+
+def counted(key: str, scope, period):
+    """The counters' value of KPI `key` for the scope and period, or None: compute it live.
+
+    Counters are kept per street and calendar year, so only a Region scope (a sum of streets) over
+    one whole year is read from them; a user's `visible_to` may be narrower than any region.
+    """
+    read = _COUNTERS.get(key)
+    year = Period.of(period).calendar_year
+    if read is None or year is None or scope is None or hasattr(scope, "is_authenticated"):
+        return None
+    return read(scope, year)
 
 
 def local_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:

@@ -12,7 +12,9 @@ For a one-day period that is exactly "as of that date".
 
 Each figure is two or three aggregate queries whatever the number of enterprises (an
 EXISTS subquery per KPI, no Python loop over rows), and carries the querysets of its
-drill-down: the rows behind the numerator and those missing from it.
+drill-down: the rows behind the numerator and those missing from it. The enterprise figures of
+a Region over a whole year are read from the street-year counters instead (`counted`), which
+the reports app keeps on write; their drill-downs are the same live querysets.
 """
 
 import datetime as dt
@@ -21,7 +23,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from shanghui.core.kpis import Figure, Period, percent
+from shanghui.core.kpis import Figure, Period, counted, percent
 from shanghui.directory.kpis import active_enterprises, scope_streets
 from shanghui.orgs.models import Chamber, Region
 
@@ -57,9 +59,7 @@ KPIS = ("joint_committee", *ENTERPRISE_KPIS)
 def _enterprise_figure(key: str, scope, period) -> Figure:
     p = Period.of(period)
     base = active_enterprises(scope, p).annotate(hit=CONDITIONS[key](p))
-    counts = base.order_by().aggregate(den=Count("pk"), num=Count("pk", filter=Q(hit=True)))
-    return Figure(key=key, label=LABELS[key], numerator=counts["num"], denominator=counts["den"],
-                  covered=base.filter(hit=True), missing=base.filter(hit=False))
+    return Figure.of_hits(key, LABELS[key], base, counted(key, scope, p))
 
 
 def organisation_coverage(scope, period) -> Figure:
@@ -87,9 +87,7 @@ def joint_committee_coverage(scope, period) -> Figure:
     """Streets whose street chamber hosts an active joint party committee ÷ streets in scope."""
     p = Period.of(period)
     base = scope_streets(scope).annotate(hit=_hosts_joint_committee(p))
-    counts = base.order_by().aggregate(den=Count("pk"), num=Count("pk", filter=Q(hit=True)))
-    return Figure(key="joint_committee", label=LABELS["joint_committee"], numerator=counts["num"],
-                  denominator=counts["den"], covered=base.filter(hit=True), missing=base.filter(hit=False))
+    return Figure.of_hits("joint_committee", LABELS["joint_committee"], base)
 
 
 FUNCTIONS = {

@@ -174,4 +174,4 @@ def test_a_year_outside_the_counters_is_computed_live(cast):
     year = streetyears.BASE_YEAR - 5
     assert not streetyears.kept(year)
     assert counted(cast.district, year) == live(cast.district, year)
-    assert kpis.organisation_coverage(cast.district, year).denominator == 1
+    assert party_kpis.organisation_coverage(cast.district, year).denominator == 1
