@@ -114,7 +114,10 @@ def by_year(scope) -> list[dict]:
 
 
 def aid_totals(scope, year: int | None = None) -> dict:
-    """{"students": distinct aided students, "records": aid rows, "amount": yuan} in the scope's region."""
+    """{"students": distinct aided students, "records": aid rows, "amount": yuan} in the scope's region.
+
+    Not `in_scope`: a user's scope would be what `visible_to` lets him read row by row, which for
+    aid records is narrower than the region whose totals he may see."""
     if isinstance(scope, Region):
         path = scope.path
     elif scope.is_superuser:

@@ -96,10 +96,6 @@ def register() -> None:
     register_counter(TRAINING, _training_by_year)
 
 
-def _educated(year: int) -> Exists:
-    return Exists(EnterpriseYear.objects.filter(enterprise=OuterRef("pk"), year=year, education__gt=0))
-
-
 # --- the training class --------------------------------------------------------------------------
 
 
@@ -141,6 +137,11 @@ class StreetRow:
 
 
 _UNREAD = object()
+
+
+def _educated(year: int) -> Exists:
+    """The enterprise has an education attendance in the year (the per-enterprise counter)."""
+    return Exists(EnterpriseYear.objects.filter(enterprise=OuterRef("pk"), year=year, education__gt=0))
 
 
 def participation_by_street(scope, year: int, rows=_UNREAD) -> dict[int, dict]:
