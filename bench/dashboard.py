@@ -140,7 +140,8 @@ def step_time(year: str) -> dict:
     from django.test import Client
 
     from shanghui.accounts.models import User
-    from shanghui.activities.models import Activity, Attendance, local_bounds
+    from shanghui.activities.models import Activity, Attendance
+    from shanghui.core.kpis import local_bounds
     from shanghui.directory.models import Enterprise, Membership, Person
     from shanghui.orgs.models import Chamber, Region
     from shanghui.reports import kpis

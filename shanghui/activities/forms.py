@@ -80,7 +80,7 @@ class ActivityFilter(ListFilter):
         self.fields["series"].queryset = visible_series(self.user)
 
     def filter_year(self, queryset, year):
-        from shanghui.party.kpis import Period
+        from shanghui.core.kpis import Period
 
         from .kpis import in_period
 

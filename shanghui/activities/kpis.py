@@ -1,6 +1,6 @@
 """The participation and training KPIs of DESIGN §5, computed from attendance, never stored.
 
-Scope and period work as in party/kpis.py (whose Period, Figure and scope helpers are reused):
+Scope and period work as in every KPI module (core/kpis.py):
 a scope is a user (his `visible_to` scope) or a Region; a period is a `Period` (usually
 `Period.year(y)`). An activity belongs to the period when it starts in it (site time zone).
 A cancelled activity counts for nothing.
@@ -18,22 +18,25 @@ A cancelled activity counts for nothing.
 - Attendance per activity = its attendance rows.
 
 Each figure is a handful of aggregate queries (EXISTS per enterprise, COUNT … GROUP BY), never a
-Python loop over attendances: the dashboards are benchmarked at ten million of them.
+Python loop over attendances: the dashboards are benchmarked at ten million of them. For a Region
+over a whole year, participation and training person-times are read from the counters the reports
+app keeps on write (`counted`); the drill-downs are the same live querysets.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from shanghui.core.kpis import Figure, Period, counted, local_bounds, percent
+from shanghui.directory.kpis import active_enterprises, scope_streets
 from shanghui.directory.models import Membership
 from shanghui.orgs.models import Region
-from shanghui.party.kpis import Figure, Period, active_enterprises, scope_streets
 
-from .models import Activity, ActivitySeries, Attendance, Kind, Status, local_bounds
+from .models import Activity, ActivitySeries, Attendance, Kind, Status
 
 LABELS = {
     "member": "会员企业参与率",
@@ -43,33 +46,22 @@ LABELS = {
 PARTICIPATION_KPIS = ("member", "district")
 
 
-def _rate(num: int, den: int) -> Decimal | None:
-    return (Decimal(100 * num) / den).quantize(Decimal("0.1"), ROUND_HALF_UP) if den else None
-
-
 # --- scope -------------------------------------------------------------------------
 
 
 def scope_attendances(scope) -> QuerySet:
-    """Attendance rows counted for the scope: those whose street lies in it (and, for a user, he may see)."""
+    """Attendance rows counted for the scope: those whose street lies in it (and, for a user, he may see).
+
+    An attendance counts for its own street (`Attendance.region`) only, so that the streets add up to
+    the district. A user may also see the attendances at his region's activities of people from
+    elsewhere (`visible_to` goes by the activity's region too): his figures leave those out.
+    """
     if isinstance(scope, Region):
         return Attendance.objects.filter(region__path__startswith=scope.path)
-    qs = Attendance.objects.visible_to(scope)
+    qs = Attendance.objects.in_scope(scope)
     if not scope.is_superuser and scope.region_path:
         qs = qs.filter(region__path__startswith=scope.region_path)
     return qs
-
-
-def scope_activities(scope) -> QuerySet:
-    if isinstance(scope, Region):
-        return Activity.objects.filter(region__path__startswith=scope.path)
-    return Activity.objects.visible_to(scope)
-
-
-def scope_series(scope) -> QuerySet:
-    if isinstance(scope, Region):
-        return ActivitySeries.objects.filter(region__path__startswith=scope.path)
-    return ActivitySeries.objects.visible_to(scope)
 
 
 def in_period(period: Period, prefix: str = "") -> Q:
@@ -81,7 +73,7 @@ def default_year(scope) -> int:
     """The latest year up to this one with an activity in scope (the demo data end in 2018), else this year."""
     this_year = timezone.localdate().year
     _, hi = local_bounds(dt.date(this_year, 12, 31), dt.date(this_year, 12, 31))
-    latest = scope_activities(scope).held().filter(start__lt=hi).order_by("-start").values_list("start", flat=True)
+    latest = Activity.objects.in_scope(scope).held().filter(start__lt=hi).order_by("-start").values_list("start", flat=True)
     latest = latest.first()
     return timezone.localtime(latest).year if latest else this_year
 
@@ -104,9 +96,7 @@ def _participation(key: str, scope, period) -> Figure:
     if key == "member":
         base = base.filter(_member(p))
     base = base.annotate(hit=_attended(p))
-    counts = base.order_by().aggregate(den=Count("pk"), num=Count("pk", filter=Q(hit=True)))
-    return Figure(key=key, label=LABELS[key], numerator=counts["num"], denominator=counts["den"],
-                  covered=base.filter(hit=True), missing=base.filter(hit=False))
+    return Figure.of_hits(key, LABELS[key], base, counted(key, scope, p))
 
 
 def member_participation(scope, period) -> Figure:
@@ -149,14 +139,21 @@ def training_attendances(scope) -> QuerySet:
 
 
 def training(scope, period) -> Training:
+    """培训人次 in the period, and per year up to its end. A Region's whole year is read from the
+    counters kept on write (`counted`: [(year, person-times)] up to that year)."""
     p = Period.of(period)
     qs = training_attendances(scope)
-    _, hi = local_bounds(p.end, p.end)
-    per_year = (qs.filter(activity__start__lt=hi).annotate(y=ExtractYear("activity__start")).order_by()
-                .values("y").annotate(n=Count("pk")).order_by("y"))
-    by_year = [(row["y"], row["n"]) for row in per_year]
     rows = qs.filter(in_period(p, "activity__"))
-    return Training(period=p, count=rows.count(), cumulative=sum(n for _, n in by_year),
+    by_year = counted("training", scope, p)
+    if by_year is not None:
+        count = dict(by_year).get(p.calendar_year, 0)
+    else:
+        _, hi = local_bounds(p.end, p.end)
+        per_year = (qs.filter(activity__start__lt=hi).annotate(y=ExtractYear("activity__start")).order_by()
+                    .values("y").annotate(n=Count("pk")).order_by("y"))
+        by_year = [(row["y"], row["n"]) for row in per_year]
+        count = rows.count()
+    return Training(period=p, count=count, cumulative=sum(n for _, n in by_year),
                     first_year=by_year[0][0] if by_year else None, by_year=by_year, rows=rows)
 
 
@@ -208,7 +205,7 @@ def consecutive_years(series: ActivitySeries, year: int) -> int:
 def activities_with_attendance(scope, period) -> QuerySet:
     """The activities of the scope starting in the period, each with `attendance` (its count)."""
     p = Period.of(period)
-    return (scope_activities(scope).filter(in_period(p)).annotate(attendance=Count("attendances"))
+    return (Activity.objects.in_scope(scope).filter(in_period(p)).annotate(attendance=Count("attendances"))
             .select_related("region", "series").order_by("start", "pk"))
 
 
@@ -223,7 +220,7 @@ class StreetRow:
     training: int
 
     def rate(self, key: str) -> Decimal | None:
-        return _rate(*getattr(self, key))
+        return percent(*getattr(self, key))
 
     @property
     def member_rate(self) -> Decimal | None:

@@ -111,13 +111,6 @@ class ActivityQuerySet(ScopedQuerySet):
         return self.exclude(status=Status.CANCELLED)
 
 
-def local_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """[start 00:00, the day after end 00:00) in the site's time zone: a date range over a datetime column."""
-    tz = timezone.get_default_timezone()
-    return (timezone.make_aware(dt.datetime.combine(start, dt.time.min), tz),
-            timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min), tz))
-
-
 class Activity(models.Model):
     title = models.CharField("活动名称", max_length=200)
     kind = models.CharField("活动类型", max_length=20, choices=Kind.choices, db_index=True)

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shanghui.audit.context import source_address
 from shanghui.core.crud import Register, apply_errors, delete_page, post_data, require, run_action
 from shanghui.core.exporting import Column, export_format, export_response
+from shanghui.core.kpis import Period
 from shanghui.directory.models import Person
-from shanghui.party.kpis import Period
 
 from . import kpis, qr, services
 from .forms import (
@@ -323,7 +323,7 @@ def dashboard(request):
         "figures": [kpis.member_participation(scope, period), kpis.district_participation(scope, period)],
         "training": kpis.training(scope, period),
         "rows": kpis.by_street(scope, period),
-        "runs": kpis.series_runs(kpis.scope_series(scope), year),
+        "runs": kpis.series_runs(ActivitySeries.objects.in_scope(scope), year),
         "activities": kpis.activities_with_attendance(scope, period)[:50],
     })
 

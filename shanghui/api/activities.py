@@ -15,9 +15,9 @@ from shanghui.activities import services
 from shanghui.activities.kpis import in_period
 from shanghui.activities.models import Activity, ActivitySeries, Attendance, Kind, Theme
 from shanghui.activities.models import Status as ActivityStatus
+from shanghui.core.kpis import Period
 from shanghui.directory.models import Enterprise, Person
 from shanghui.orgs.models import Chamber, Region
-from shanghui.party.kpis import Period
 
 from .common import Id, InSchema, paginated, partial, patch_data, resolve, visible_or_404
 from .errors import READ_ERRORS, WRITE_ERRORS

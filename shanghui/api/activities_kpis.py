@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema
 
 from shanghui.activities import kpis
+from shanghui.activities.models import ActivitySeries
+from shanghui.core.kpis import Period, percent
 from shanghui.orgs.forms import streets_in_scope
-from shanghui.party.kpis import Period
 
 from .common import paginated, region_by_code
 from .errors import READ_ERRORS
@@ -78,7 +79,7 @@ class ActivityKpiOut(Schema):
 
 
 def _figure(key: str, num: int, den: int) -> dict:
-    rate = kpis._rate(num, den)
+    rate = percent(num, den)
     return {"key": key, "label": kpis.LABELS[key], "numerator": num, "denominator": den,
             "rate": float(rate) if rate is not None else None}
 
@@ -99,7 +100,7 @@ def activity_kpis(request, q: Query[ActivityYearQuery]):
         "streets": streets,
         "series": [{"id": r.series.pk, "name": r.series.name, "kind": r.series.kind, "consecutive_years": r.years,
                     "since": r.since, "held_years": r.held_years}
-                   for r in kpis.series_runs(kpis.scope_series(scope), year)],
+                   for r in kpis.series_runs(ActivitySeries.objects.in_scope(scope), year)],
     }
 
 

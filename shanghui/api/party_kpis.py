@@ -7,6 +7,7 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema
 
+from shanghui.core.kpis import Period
 from shanghui.orgs.forms import streets_in_scope
 from shanghui.orgs.models import Region
 from shanghui.party import compliance as rules
@@ -38,7 +39,7 @@ def _period_scope(user, q: PeriodQuery):
         if not streets_in_scope(user).filter(pk=street.pk).exists():
             raise ValidationError({"street": [f"街道“{street}”不在您的管辖范围内。"]})
         scope = street
-    return kpis.Period(start, end), scope
+    return Period(start, end), scope
 
 
 class FigureOut(Schema):

@@ -13,11 +13,11 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from shanghui.accounts.models import User
+from shanghui.core.kpis import Period
 from shanghui.core.roles import Role
 from shanghui.directory.models import Enterprise
 from shanghui.orgs.forms import streets_in_scope
 from shanghui.orgs.models import Department
-from shanghui.party.kpis import Period
 from shanghui.servicedesk import conf, kpis, services
 from shanghui.servicedesk.models import Category, Channel, ContactPreference, ServiceRequest, State
 

@@ -1,7 +1,7 @@
 """Community figures, computed from the records: contribution totals and the youth association.
 
 A scope is a user (his `visible_to` scope) or a Region (a subtree: the reports and tests use
-it), as in party/kpis.py. Contributions count for their project's region. A year is the
+it), as in core/kpis.py. Contributions count for their project's region. A year is the
 contribution's calendar year; `year=None` is all years.
 
 Aid totals (`aid_totals`) are counted over the scope's region whatever the role may see row
@@ -30,15 +30,6 @@ from .models import AidRecord, Contribution, ContributionKind, unit_of
 ZERO = Decimal("0")
 
 
-# --- scope -------------------------------------------------------------------------------
-
-
-def scope_contributions(scope) -> QuerySet:
-    if isinstance(scope, Region):
-        return Contribution.objects.filter(project__region__path__startswith=scope.path)
-    return Contribution.objects.visible_to(scope)
-
-
 def _year(qs, year: int | None):
     return qs.filter(date__year=year) if year else qs
 
@@ -57,7 +48,7 @@ class Total:
 
 def totals(scope, year: int | None = None) -> list[Total]:
     """One row per contribution kind (all four, zero when none): amount and number of contributions."""
-    return _totals_of(_year(scope_contributions(scope), year))
+    return _totals_of(_year(Contribution.objects.in_scope(scope), year))
 
 
 def project_totals(project) -> list[Total]:
@@ -93,13 +84,13 @@ def _pivot(rows: list[dict], key) -> list[dict]:
 
 def by_project(scope, year: int | None = None) -> list[dict]:
     """Per project: {"key": (id, title), money, goods, volunteer, jobs, count}, by project title."""
-    rows = _grouped(_year(scope_contributions(scope), year), "project", "project__title")
+    rows = _grouped(_year(Contribution.objects.in_scope(scope), year), "project", "project__title")
     return sorted(_pivot(rows, lambda r: (r["project"], r["project__title"])), key=lambda e: e["key"][1])
 
 
 def by_contributor(scope, year: int | None = None) -> list[dict]:
     """Per contributor: key ("企业"/"商会"/"个人", name), the amounts per kind, the number of contributions."""
-    qs = _year(scope_contributions(scope), year)
+    qs = _year(Contribution.objects.in_scope(scope), year)
     rows = _grouped(qs, "enterprise", "enterprise__name", "chamber", "chamber__name", "person", "person__name")
 
     def key(r):
@@ -114,7 +105,7 @@ def by_contributor(scope, year: int | None = None) -> list[dict]:
 
 def by_year(scope) -> list[dict]:
     """Per year: the amounts per kind and the number of contributions, oldest first."""
-    qs = scope_contributions(scope).annotate(y=ExtractYear("date"))
+    qs = Contribution.objects.in_scope(scope).annotate(y=ExtractYear("date"))
     rows = _grouped(qs, "y")
     return sorted(_pivot(rows, lambda r: r["y"]), key=lambda e: e["key"])
 
@@ -123,7 +114,10 @@ def by_year(scope) -> list[dict]:
 
 
 def aid_totals(scope, year: int | None = None) -> dict:
-    """{"students": distinct aided students, "records": aid rows, "amount": yuan} in the scope's region."""
+    """{"students": distinct aided students, "records": aid rows, "amount": yuan} in the scope's region.
+
+    Not `in_scope`: a user's scope would be what `visible_to` lets him read row by row, which for
+    aid records is narrower than the region whose totals he may see."""
     if isinstance(scope, Region):
         path = scope.path
     elif scope.is_superuser:
@@ -146,11 +140,7 @@ def youth_associations() -> QuerySet:
 
 
 def youth_memberships(scope) -> QuerySet:
-    base = Membership.objects.filter(chamber__in=youth_associations(), person__isnull=False)
-    if isinstance(scope, Region):
-        return base.filter(Q(chamber__region__path__startswith=scope.path)
-                           | Q(person__region__path__startswith=scope.path))
-    return base.filter(pk__in=Membership.objects.visible_to(scope).values("pk"))
+    return Membership.objects.filter(chamber__in=youth_associations(), person__isnull=False).in_scope(scope)
 
 
 def youth_size(scope, day: dt.date) -> int:

@@ -25,9 +25,10 @@ from django.utils import timezone
 
 from shanghui.activities.kpis import _member
 from shanghui.activities.models import Activity, ActivitySeries, Attendance, Kind, Source, Status
+from shanghui.core.kpis import Period
 from shanghui.core.pinyin import initials
+from shanghui.directory.kpis import active_enterprises
 from shanghui.directory.models import Enterprise, Person
-from shanghui.party.kpis import Period, active_enterprises
 
 TRAINING_YEARS = range(1997, 2019)
 TRAINING_CLASS = "东城区非公经济人士培训班"

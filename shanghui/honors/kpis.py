@@ -1,27 +1,19 @@
 """Honour counts (DESIGN §5: "Honours = count by level and year; commendations = honours from a
 campaign"), computed from the records.
 
-Scope, as in party/kpis.py: a user (what `visible_to(user)` shows him, which for a street user
+Scope, as in core/kpis.py: a user (what `visible_to(user)` shows him, which for a street user
 includes his district federation's own honours) or a Region (honours whose recipient lies in that
 subtree; the federation's own honours count at the district, not in each street).
 """
 
 from django.db.models import Count
 
-from shanghui.orgs.models import Region
-
 from .models import CategoryKind, Honor, Level, Nomination
-
-
-def scope_honours(scope):
-    if isinstance(scope, Region):
-        return Honor.objects.in_region(scope)
-    return Honor.objects.visible_to(scope)
 
 
 def honours_by_level(scope, year: int | None = None) -> dict[str, int]:
     """{level: count} for every level (zeros included), in the order national → street; year None = all years."""
-    qs = scope_honours(scope)
+    qs = Honor.objects.in_scope(scope)
     if year is not None:
         qs = qs.filter(year=year)
     counts = dict(qs.order_by().values_list("level").annotate(n=Count("id")))
@@ -31,20 +23,20 @@ def honours_by_level(scope, year: int | None = None) -> dict[str, int]:
 def honours_by_year(scope) -> list[tuple[int, str, int]]:
     """[(year, level, n)], years ascending and levels national → street; only non-zero cells."""
     rank = {level: i for i, level in enumerate(Level)}
-    rows = scope_honours(scope).order_by().values_list("year", "level").annotate(n=Count("id"))
+    rows = Honor.objects.in_scope(scope).order_by().values_list("year", "level").annotate(n=Count("id"))
     return sorted(((y, Level(lv), n) for y, lv, n in rows), key=lambda r: (r[0], rank[r[1]]))
 
 
 def commendations(scope, year: int) -> dict[str, int]:
     """{category label: number of honours} from the campaigns of `year` (e.g. {"先进基层党组织": 10, ...})."""
-    rows = (scope_honours(scope).commendations().filter(nomination__category__campaign__year=year).order_by()
+    rows = (Honor.objects.in_scope(scope).commendations().filter(nomination__category__campaign__year=year).order_by()
             .values_list("nomination__category__kind").annotate(n=Count("id")))
     counts = dict(rows)
     return {CategoryKind(kind).label: counts[kind] for kind in CategoryKind if kind in counts}
 
 
 def years(scope) -> list[int]:
-    return sorted(set(scope_honours(scope).order_by().values_list("year", flat=True)), reverse=True)
+    return sorted(set(Honor.objects.in_scope(scope).order_by().values_list("year", flat=True)), reverse=True)
 
 
 def approved_by_category(user, campaign) -> dict[int, int]:

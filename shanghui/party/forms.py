@@ -287,7 +287,7 @@ class PeriodForm(forms.Form):
 
     def values(self):
         """(Period, street or None), whatever was typed."""
-        from .kpis import Period
+        from shanghui.core.kpis import Period
 
         self.is_valid()
         data = getattr(self, "cleaned_data", {})

@@ -1,15 +1,9 @@
 """The coverage KPIs of DESIGN §5, computed from the records, never stored.
 
-Every KPI takes a scope and a period:
-- scope: a user (his `visible_to` scope: the district, or one street) or a Region (a
-  subtree of the district tree; the reports and tests use it);
-- period: a `Period(start, end)`; a date means the one-day period "as of that date".
-  `Period.year(2024)` is the calendar year.
+Every KPI takes a scope and a period (core/kpis.py).
 
 "Active during the period" (DESIGN §5):
-- an enterprise: founded on or before the end (or founding date unknown), and either still
-  active or closed/moved after the start (`Enterprise.status_changed` is the first inactive
-  day; closed/moved without a date counts as inactive throughout);
+- an enterprise: see directory/kpis.py `active_enterprises`;
 - an organisation: founded on or before the end, not dissolved on or before the start;
 - a coverage or instructor assignment: its [start, end] meets the period.
 
@@ -18,106 +12,22 @@ For a one-day period that is exactly "as of that date".
 
 Each figure is two or three aggregate queries whatever the number of enterprises (an
 EXISTS subquery per KPI, no Python loop over rows), and carries the querysets of its
-drill-down: the rows behind the numerator and those missing from it.
+drill-down: the rows behind the numerator and those missing from it. The enterprise figures of
+a Region over a whole year are read from the street-year counters instead (`counted`), which
+the reports app keeps on write; their drill-downs are the same live querysets.
 """
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from shanghui.directory.choices import Status
-from shanghui.directory.models import Enterprise
+from shanghui.core.kpis import Figure, Period, counted, percent
+from shanghui.directory.kpis import active_enterprises, scope_streets
 from shanghui.orgs.models import Chamber, Region
 
 from .models import Form, InstructorAssignment, PartyCoverage, PartyOrganization, overlaps
-
-
-@dataclass(frozen=True)
-class Period:
-    start: dt.date
-    end: dt.date
-
-    def __post_init__(self):
-        if self.end < self.start:
-            raise ValueError("period ends before it starts")
-
-    @classmethod
-    def on(cls, day: dt.date) -> "Period":
-        return cls(day, day)
-
-    @classmethod
-    def year(cls, year: int) -> "Period":
-        return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
-
-    @classmethod
-    def of(cls, value) -> "Period":
-        return value if isinstance(value, Period) else cls.on(value)
-
-    def __str__(self) -> str:
-        if self.start == self.end:
-            return f"截至{self.end:%Y年%-m月%-d日}"
-        return f"{self.start:%Y年%-m月%-d日}至{self.end:%Y年%-m月%-d日}"
-
-
-@dataclass
-class Figure:
-    """One KPI value with its parts and its drill-down querysets."""
-
-    key: str
-    label: str
-    numerator: int
-    denominator: int
-    covered: QuerySet  # the rows behind the numerator
-    missing: QuerySet  # the rows of the denominator that are not in the numerator
-
-    @property
-    def missing_count(self) -> int:
-        return self.denominator - self.numerator
-
-    @property
-    def rate(self) -> Decimal | None:
-        if not self.denominator:
-            return None
-        return (Decimal(100 * self.numerator) / self.denominator).quantize(Decimal("0.1"), ROUND_HALF_UP)
-
-    def as_dict(self) -> dict:
-        return {"key": self.key, "label": self.label, "numerator": self.numerator,
-                "denominator": self.denominator, "rate": float(self.rate) if self.rate is not None else None}
-
-
-# --- scope -----------------------------------------------------------------------
-
-
-def _is_region(scope) -> bool:
-    return isinstance(scope, Region)
-
-
-def scope_enterprises(scope) -> QuerySet:
-    if _is_region(scope):
-        return Enterprise.objects.filter(region__path__startswith=scope.path)
-    return Enterprise.objects.visible_to(scope)
-
-
-def scope_streets(scope) -> QuerySet:
-    streets = Region.objects.streets()
-    if _is_region(scope):
-        return streets.filter(path__startswith=scope.path)
-    from shanghui.orgs.forms import streets_in_scope
-
-    return streets_in_scope(scope)
-
-
-# --- building blocks ---------------------------------------------------------------
-
-
-def active_enterprises(scope, period) -> QuerySet:
-    p = Period.of(period)
-    return scope_enterprises(scope).filter(
-        Q(founded__isnull=True) | Q(founded__lte=p.end),
-        Q(status=Status.ACTIVE) | Q(status_changed__gt=p.start),
-    )
 
 
 def _covered(period: Period, **extra) -> Exists:
@@ -149,9 +59,7 @@ KPIS = ("joint_committee", *ENTERPRISE_KPIS)
 def _enterprise_figure(key: str, scope, period) -> Figure:
     p = Period.of(period)
     base = active_enterprises(scope, p).annotate(hit=CONDITIONS[key](p))
-    counts = base.order_by().aggregate(den=Count("pk"), num=Count("pk", filter=Q(hit=True)))
-    return Figure(key=key, label=LABELS[key], numerator=counts["num"], denominator=counts["den"],
-                  covered=base.filter(hit=True), missing=base.filter(hit=False))
+    return Figure.of_hits(key, LABELS[key], base, counted(key, scope, p))
 
 
 def organisation_coverage(scope, period) -> Figure:
@@ -179,9 +87,7 @@ def joint_committee_coverage(scope, period) -> Figure:
     """Streets whose street chamber hosts an active joint party committee ÷ streets in scope."""
     p = Period.of(period)
     base = scope_streets(scope).annotate(hit=_hosts_joint_committee(p))
-    counts = base.order_by().aggregate(den=Count("pk"), num=Count("pk", filter=Q(hit=True)))
-    return Figure(key="joint_committee", label=LABELS["joint_committee"], numerator=counts["num"],
-                  denominator=counts["den"], covered=base.filter(hit=True), missing=base.filter(hit=False))
+    return Figure.of_hits("joint_committee", LABELS["joint_committee"], base)
 
 
 FUNCTIONS = {
@@ -206,8 +112,7 @@ class StreetRow:
     figures: dict[str, tuple[int, int]]  # key → (numerator, denominator)
 
     def rate(self, key: str) -> Decimal | None:
-        num, den = self.figures[key]
-        return (Decimal(100 * num) / den).quantize(Decimal("0.1"), ROUND_HALF_UP) if den else None
+        return percent(*self.figures[key])
 
 
 def by_street(scope, period) -> list[StreetRow]:

@@ -5,17 +5,14 @@ fills the Word template (report_templates/annual.docx, docxtpl/Jinja tags, edita
 Word/WPS) with it and `render_xlsx` writes one sheet per table with native Excel charts.
 
 Nothing here counts rows itself when a feature app already has the query: party/kpis.py,
-activities/kpis.py, and the KPI modules of servicedesk, honors and community. Those three
-are imported lazily: a deployment (or a branch) without one of them gets a report without
-its section, not an error. The only query of its own is the university classes' attendees,
-which no KPI module covers.
+activities/kpis.py, and the KPI modules of servicedesk, honors and community. The only query
+of its own is the university classes' attendees, which no KPI module covers.
 
 A scope is a Region (the district or one street); the views and the command resolve the
 user's scope to one and check it first.
 """
 
 import datetime as dt
-import importlib
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,11 +21,15 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from shanghui.activities import kpis as activity_kpis
-from shanghui.activities.models import ActivitySeries, Kind, local_bounds
+from shanghui.activities.models import Activity, ActivitySeries, Kind
+from shanghui.community import kpis as community_kpis
+from shanghui.core.kpis import Period, local_bounds
+from shanghui.honors import kpis as honors_kpis
+from shanghui.honors.models import Level
 from shanghui.orgs.models import Region
 from shanghui.party import kpis as party_kpis
-from shanghui.party.kpis import Period
 from shanghui.reports.report_templates import DEFAULT_FONTS, TEMPLATE, set_style_font
+from shanghui.servicedesk import kpis as service_kpis
 
 ACTIVITY_LIMIT = 500  # rows of the activity table; a district year has a few hundred at most
 
@@ -49,10 +50,6 @@ def pct(rate) -> str:
         return "—"
     rate = Decimal(rate)
     return f"{int(rate)}%" if rate == rate.to_integral_value() else f"{rate}%"
-
-
-def _rate(num: int, den: int) -> Decimal | None:
-    return activity_kpis._rate(num, den)
 
 
 def _figure(fig) -> dict:
@@ -80,15 +77,6 @@ def title(scope: Region, year: int) -> str:
 
 def filename(scope: Region, year: int, ext: str) -> str:
     return f"{title(scope, year)}.{ext}"
-
-
-def _optional(module: str, *names: str):
-    """The KPI module of a feature app, or None when the app (or a function the report needs) is missing."""
-    try:
-        mod = importlib.import_module(module)
-    except ImportError:
-        return None
-    return mod if all(hasattr(mod, n) for n in names) else None
 
 
 def _get(row, name: str, default=None):
@@ -127,7 +115,7 @@ def _university(scope: Region, year: int) -> dict | None:
 
 def _training(scope: Region, year: int) -> dict:
     t = activity_kpis.training(scope, Period.year(year))
-    runs = activity_kpis.series_runs(activity_kpis.scope_series(scope), year)
+    runs = activity_kpis.series_runs(ActivitySeries.objects.in_scope(scope), year)
     classes = [r for r in runs if r.series.kind == ActivitySeries.SeriesKind.TRAINING_CLASS and r.years]
     main = max(classes, key=lambda r: r.years, default=None)
     flagship = [{"name": r.series.name, "years": r.years, "since": r.since} for r in runs
@@ -135,7 +123,7 @@ def _training(scope: Region, year: int) -> dict:
     return {
         "count": t.count, "cumulative": t.cumulative, "first_year": t.first_year,
         "by_year": [{"year": y, "count": n} for y, n in t.by_year],
-        "sessions": activity_kpis.scope_activities(scope).held().filter(
+        "sessions": Activity.objects.in_scope(scope).held().filter(
             activity_kpis.in_period(Period.year(year)), kind=Kind.TRAINING).count(),
         "training_class": ({"name": main.series.name, "years": main.years, "since": main.since} if main else None),
         "flagship": flagship,
@@ -178,25 +166,19 @@ def _streets(scope: Region, period: Period) -> list[dict]:
     return rows
 
 
-def _youth(scope: Region, year: int) -> dict | None:
-    mod = _optional("shanghui.community.kpis", "youth_size", "youth_growth")
-    if mod is None:
-        return None
+def _youth(scope: Region, year: int) -> dict:
     growth = [{"year": y, "count": n, "joined": j, "left": left}
-              for y, n, j, left in mod.youth_growth(scope, until=year)]
-    return {"size": mod.youth_size(scope, dt.date(year, 12, 31)), "growth": growth}
+              for y, n, j, left in community_kpis.youth_growth(scope, until=year)]
+    return {"size": community_kpis.youth_size(scope, dt.date(year, 12, 31)), "growth": growth}
 
 
-def _honours(scope: Region, year: int) -> dict | None:
+def _honours(scope: Region, year: int) -> dict:
     """Honours by level: up to the end of `year` (cumulative) and in `year`; and per year (honors/kpis.py)."""
-    mod = _optional("shanghui.honors.kpis", "honours_by_level", "honours_by_year")
-    if mod is None:
-        return None
-    labels = _level_labels()
-    this_year = mod.honours_by_level(scope, year)
+    labels = {str(k): str(v) for k, v in Level.choices}
+    this_year = honors_kpis.honours_by_level(scope, year)
     cumulative = dict.fromkeys(this_year, 0)
     per_year: dict[int, int] = {}
-    for y, level, n in mod.honours_by_year(scope):
+    for y, level, n in honors_kpis.honours_by_year(scope):
         if y <= year:
             cumulative[level] = cumulative.get(level, 0) + n
             per_year[y] = per_year.get(y, 0) + n
@@ -206,18 +188,9 @@ def _honours(scope: Region, year: int) -> dict | None:
             "national": cumulative.get("national", 0), "year_total": sum(this_year.values())}
 
 
-def _level_labels() -> dict:
-    from shanghui.honors.models import Level
-
-    return {str(k): str(v) for k, v in Level.choices}
-
-
-def _commendations(scope: Region, year: int) -> list[dict] | None:
-    mod = _optional("shanghui.honors.kpis", "commendations")
-    if mod is None:
-        return None
+def _commendations(scope: Region, year: int) -> list[dict]:
     out = []
-    for label, n in mod.commendations(scope, year).items():
+    for label, n in honors_kpis.commendations(scope, year).items():
         unit = "名" if str(label).endswith(("党员", "人", "者", "家", "人士")) else "个"
         out.append({"category": str(label), "count": n, "unit": unit})
     return out
@@ -236,14 +209,10 @@ def _service_row(row, label_keys=("label", "name", "department", "street", "cate
     return out
 
 
-def _service(scope: Region, period: Period) -> dict | None:
-    mod = _optional("shanghui.servicedesk.kpis", "summary")
-    if mod is None:
-        return None
-    section = {"summary": _service_row(mod.summary(scope, period))}
+def _service(scope: Region, period: Period) -> dict:
+    section = {"summary": _service_row(service_kpis.summary(scope, period))}
     for key in ("by_department", "by_street", "by_category"):
-        fn = getattr(mod, key, None)
-        section[key] = [_service_row(r) for r in fn(scope, period)] if fn else []
+        section[key] = [_service_row(r) for r in getattr(service_kpis, key)(scope, period)]
     return section
 
 
@@ -252,18 +221,15 @@ def _amount(value) -> str:
     return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
 
 
-def _community(scope: Region, year: int) -> dict | None:
+def _community(scope: Region, year: int) -> dict:
     """Contributions of the year by kind and by project, and the students aided (community/kpis.py)."""
-    mod = _optional("shanghui.community.kpis", "totals", "by_project", "aid_totals")
-    if mod is None:
-        return None
     totals = [{"kind": t.kind, "label": t.label, "unit": t.unit, "amount": t.amount, "count": t.count,
-               "text": _amount(t.amount)} for t in mod.totals(scope, year)]
+               "text": _amount(t.amount)} for t in community_kpis.totals(scope, year)]
     kinds = [t["kind"] for t in totals]
     projects = [{"title": p["key"][1], "count": p["count"],
                  **{k: p.get(k) or Decimal(0) for k in kinds}, **{f"{k}_text": _amount(p.get(k)) for k in kinds}}
-                for p in mod.by_project(scope, year)]
-    aid = mod.aid_totals(scope, year)
+                for p in community_kpis.by_project(scope, year)]
+    aid = community_kpis.aid_totals(scope, year)
     lines = [f"{t['label']}{t['text']}{t['unit']}（{t['count']}笔）" for t in totals if t["count"]]
     return {"totals": totals, "projects": projects, "aid": aid, "lines": lines,
             "headers": [f"{t['label']}（{t['unit']}）" if t["unit"] else t["label"] for t in totals]}
@@ -297,23 +263,20 @@ def _summary(r: dict) -> list[str]:
         years = f"{u['first_year']}年至{u['last_year']}年" if u["first_year"] != u["last_year"] else f"{u['first_year']}年"
         out.append(f"{years}，与{'、'.join(u['partners'])}合作举办{u['classes']}期研修班，"
                    f"培训{u['people']}名优秀非公经济代表人士")
-    if r["youth"] is not None:
-        out.append(f"青年创业者协会会员{r['youth']['size']}人")
-    if r["honours"] is not None and any(level["total"] for level in r["honours"]["levels"]):
+    out.append(f"青年创业者协会会员{r['youth']['size']}人")
+    if any(level["total"] for level in r["honours"]["levels"]):
         out.append(f"累计获得国家级荣誉{r['honours']['national']}项，本年度获得各级荣誉{r['honours']['year_total']}项")
     if r["commendations"]:
         parts = "、".join(f"{c['category']}{c['count']}{c['unit']}" for c in r["commendations"])
         out.append(f"表彰{parts}")
-    s = r["service"]
-    if s is not None:
-        m = s["summary"]
-        out.append(f"全年受理企业诉求{m['filed'] or 0}件，办结{m['resolved'] or 0}件，"
-                   f"按期办结率{m['on_time_pct']}，平均满意度{m['satisfaction']}")
+    m = r["service"]["summary"]
+    out.append(f"全年受理企业诉求{m['filed'] or 0}件，办结{m['resolved'] or 0}件，"
+               f"按期办结率{m['on_time_pct']}，平均满意度{m['satisfaction']}")
     c = r["community"]
-    if c is not None and c["projects"]:
+    if c["projects"]:
         given = "，".join(c["lines"])
         out.append(f"企业和商会参与对口帮扶、社会治理和公益项目{len(c['projects'])}个，投入{given}")
-    if c is not None and c["aid"]["students"]:
+    if c["aid"]["students"]:
         out.append(f"资助品学兼优贫困学生{c['aid']['students']}名")
     return out
 
@@ -341,23 +304,12 @@ def gather(scope: Region, year: int) -> dict:
         "community": _community(scope, year),
     }
     report["summary"] = _summary(report)
-    report["n"] = _numbering(report)
+    report["n"] = dict(zip(SECTIONS, NUMERALS, strict=False))  # the 一、二、… of the headings
     return report
 
 
 NUMERALS = "一二三四五六七八九十"
-
-
-def _numbering(report: dict) -> dict[str, str]:
-    """The 一、二、… of the sections present: a missing app's section leaves no gap in the numbers."""
-    present = ["summary", "party", "education"]
-    if report["honours"] or report["commendations"]:
-        present.append("honours")
-    if report["service"]:
-        present.append("service")
-    if report["community"] or report["youth"]:
-        present.append("community")
-    return {key: NUMERALS[i] for i, key in enumerate(present)}
+SECTIONS = ("summary", "party", "education", "honours", "service", "community")
 
 
 # --- .docx -----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ percent number format, so the charts and the user's own sums work on them.
 from dataclasses import dataclass, field
 
 from shanghui.core.exporting import escape_cell
-from shanghui.party.kpis import Period
+from shanghui.core.kpis import Period
 from shanghui.reports import statistics
 
 

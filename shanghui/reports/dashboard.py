@@ -5,16 +5,23 @@ and the data version the counter triggers bump on any
 write to a table these figures read (counters.VERSIONED; new enterprises bump it when
 streetyears.settle() counts them), so a cached figure never outlives a write that changes it;
 with no version row (a freshly flushed database) nothing is cached.
-The other apps' tiles (service requests, honours, youth association) are small queries and are
-computed on every request, outside the cache, so no trigger on their tables is needed.
+The other apps' tiles (service requests, honours, youth association) are small queries of their
+apps' kpis modules, computed on every request, outside the cache, so no trigger on their tables
+is needed.
 """
 
 import datetime as dt
 
 from django.core.cache import cache
 
+from shanghui.activities import kpis as activity_kpis
+from shanghui.community import kpis as community_kpis
 from shanghui.core import state
+from shanghui.core.kpis import Period
+from shanghui.core.roles import Role
+from shanghui.honors import kpis as honors_kpis
 from shanghui.orgs.models import Region
+from shanghui.servicedesk import kpis as service_kpis
 
 from . import counters, kpis, streetyears
 
@@ -36,7 +43,7 @@ def _totals(streets: list[dict]) -> dict:
 def _compute(region: Region, year: int) -> dict:
     streets = [row.as_dict() for row in kpis.by_street(region, year)]
     figures = _totals(streets)
-    training = kpis.training_person_times(region, year)
+    training = activity_kpis.training(region, year)
     run = kpis.training_class_run(region, year)
     before = kpis.participation_by_street(region, year - 1)
     member_before = [sum(r["mnum"] for r in before.values()), sum(r["mden"] for r in before.values())]
@@ -76,25 +83,29 @@ def figure_set(region: Region, year: int) -> dict:
     return data
 
 
+def _honours_by_level(region: Region, year: int | None = None) -> dict:
+    """{level label: number of honours} (national → street) in the year, or all years with None."""
+    return {level.label: n for level, n in honors_kpis.honours_by_level(region, year=year).items()}
+
+
 def other_tiles(region: Region, year: int, user=None) -> dict:
-    """The tiles of the apps that may not be installed; a missing app gives no tile (None).
+    """The tiles of the service desk, the honours and the youth association.
 
     A department handler's service figures are his department's (his `visible_to` scope), as
     on the service desk's own pages; everyone else's are the region's.
     """
-    from shanghui.core.roles import Role
-
     service_scope = user if user is not None and user.role == Role.DEPARTMENT_HANDLER else region
+    period = Period.year(year)
     youth_day = min(dt.date(year, 12, 31), dt.date.today())
-    total = kpis.honours_by_level(region)
+    total = _honours_by_level(region)
     return {
-        "service": _plain(kpis.service_summary(service_scope, year)),
-        "service_by_department": _plain(kpis.service_by_department(service_scope, year)),
-        "honours": kpis.honours_by_level(region, year),
+        "service": _plain(service_kpis.summary(service_scope, period)),
+        "service_by_department": _plain(service_kpis.by_department(service_scope, period)),
+        "honours": _honours_by_level(region, year),
         "honours_total": total,
-        "honours_national": next(iter(total.values()), 0) if total is not None else None,  # levels run national first
-        "commendations": kpis.commendations(region, year),
-        "youth": kpis.youth_association_size(region, youth_day),
+        "honours_national": next(iter(total.values()), 0),  # levels run national first
+        "commendations": honors_kpis.commendations(region, year),
+        "youth": community_kpis.youth_size(region, youth_day),
     }
 
 

@@ -1,30 +1,25 @@
-"""The KPIs of DESIGN §5 in one place: one plain function per KPI, for the dashboard and the reports.
+"""The dashboard's own figures (DESIGN §5): every rate KPI per street, and the counters behind the KPIs.
 
-Each takes a scope (a Region, or a user: his region; see `scope_region`) and a year (or a day
-for sizes "as of"), and returns a `Figure` (numerator, denominator, drill-down querysets) or a
-plain value. The series run is activities/kpis.py's, called as it is. The rate KPIs (coverage,
-participation) and training person-times are the same figures as party/kpis.py's and
-activities/kpis.py's, read for a Region scope from the counters kept on write (streetyears.py,
-counters.py) instead of scanning every enterprise and attendance; the drill-down querysets are
-the live ones. A user scope (whose `visible_to` may be narrower than a region) or a year the
-counters do not keep is computed live. The tests check both against independent counts.
-
-The tiles of the other apps (service requests, honours, the youth association) are imported
-lazily in `OPTIONAL`: an app that is not there yet simply has no tile, never a made-up figure.
+The KPIs are the feature apps' functions, one per KPI (party/kpis.py, activities/kpis.py), called
+here with a Region or a user and a year. For a Region over a whole year those functions read the
+figures kept on write (streetyears.py, counters.py) instead of scanning every enterprise and
+attendance: `register()` (run by the app's ready()) hands the readers below to core/kpis.py. The
+per-street tables read the same counters for a Region scope and a kept year, and compute live
+otherwise. The tests check both against independent counts.
 """
 
-import datetime as dt
-import importlib
-from dataclasses import dataclass, field
+import functools
+from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Sum
 
 from shanghui.activities import kpis as activity_kpis
 from shanghui.activities.models import ActivitySeries
+from shanghui.core.kpis import Figure, Period, percent, register_counter
 from shanghui.core.roles import Role
+from shanghui.directory.kpis import active_enterprises, scope_streets
 from shanghui.orgs.models import Region
 from shanghui.party import kpis as party_kpis
-from shanghui.party.kpis import Figure, Period, active_enterprises, scope_streets
 
 from . import streetyears
 from .models import AttendanceTally, EnterpriseYear, StreetYear
@@ -71,87 +66,13 @@ def street_years(scope, year: int) -> dict[int, dict] | None:
     return rows
 
 
-def _counted(key: str, scope, year: int) -> tuple[int, int] | None:
-    rows = street_years(scope, year)
+def _counted(key: str, region: Region, year: int) -> tuple[int, int] | None:
+    """(numerator, denominator) of a rate KPI from the street-year counters; None for a year not kept."""
+    rows = street_years(region, year)
     if rows is None:
         return None
     num, den = COUNTED[key]
     return sum(r[num] for r in rows.values()), sum(r[den] for r in rows.values())
-
-
-def _figure(key: str, label: str, counted: tuple[int, int], base) -> Figure:
-    return Figure(key=key, label=label, numerator=counted[0], denominator=counted[1],
-                  covered=base.filter(hit=True), missing=base.filter(hit=False))
-
-
-# --- party building --------------------------------------------------------------------------
-
-
-def joint_committee_coverage(scope, year: int) -> Figure:
-    return party_kpis.joint_committee_coverage(scope, Period.year(year))
-
-
-def _party(key: str, scope, year: int) -> Figure:
-    counted = _counted(key, scope, year)
-    if counted is None:
-        return party_kpis.figure(key, scope, Period.year(year))
-    p = Period.year(year)
-    return _figure(key, party_kpis.LABELS[key], counted,
-                   active_enterprises(scope, p).annotate(hit=party_kpis.CONDITIONS[key](p)))
-
-
-def organisation_coverage(scope, year: int) -> Figure:
-    return _party("organisation", scope, year)
-
-
-def own_organisation_rate(scope, year: int) -> Figure:
-    return _party("own", scope, year)
-
-
-def work_coverage(scope, year: int) -> Figure:
-    return _party("work", scope, year)
-
-
-# --- participation -----------------------------------------------------------------------------
-
-
-def _educated(year: int) -> Exists:
-    return Exists(EnterpriseYear.objects.filter(enterprise=OuterRef("pk"), year=year, education__gt=0))
-
-
-def _participation(key: str, scope, year: int) -> Figure:
-    p = Period.year(year)
-    base = active_enterprises(scope, p)
-    if key == "member":
-        base = base.filter(activity_kpis._member(p))
-    base = base.annotate(hit=_educated(year))
-    counted = _counted(key, scope, year)
-    if counted is None:
-        counts = base.order_by().aggregate(den=Count("pk"), num=Count("pk", filter=Q(hit=True)))
-        counted = counts["num"], counts["den"]
-    return _figure(key, activity_kpis.LABELS[key], counted, base)
-
-
-def member_participation(scope, year: int) -> Figure:
-    """会员企业参与率: member enterprises with an education attendance in the year ÷ member enterprises."""
-    return _participation("member", scope, year)
-
-
-def district_participation(scope, year: int) -> Figure:
-    """全区企业参与率: active enterprises with an education attendance in the year ÷ active enterprises."""
-    return _participation("district", scope, year)
-
-
-# --- training person-times (from the maintained counters) ---------------------------------------
-
-
-@dataclass
-class Training:
-    year: int
-    count: int  # person-times in the year
-    cumulative: int  # from the first recorded year to the end of the year
-    first_year: int | None
-    by_year: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _tallies(scope, kind: str):
@@ -161,16 +82,21 @@ def _tallies(scope, kind: str):
     return AttendanceTally.objects.filter(kind=kind, region__path__startswith=region.path)
 
 
-def training_person_times(scope, year: int) -> Training:
-    """培训人次: attendances at held training activities in the year, and cumulative up to it."""
-    rows = (_tallies(scope, TRAINING).filter(year__lte=year).order_by().values("year")
+def _training_by_year(region: Region, year: int) -> list[tuple[int, int]]:
+    """[(year, training person-times)] of the years up to `year` that have any, from the counters."""
+    rows = (_tallies(region, TRAINING).filter(year__lte=year).order_by().values("year")
             .annotate(n=Sum("attendances")).filter(n__gt=0).order_by("year"))
-    by_year = [(r["year"], r["n"]) for r in rows]
-    return Training(year=year, count=dict(by_year).get(year, 0), cumulative=sum(n for _, n in by_year),
-                    first_year=by_year[0][0] if by_year else None, by_year=by_year)
+    return [(r["year"], r["n"]) for r in rows]
 
 
-# --- the training class (activities/kpis.py, as is) --------------------------------------------
+def register() -> None:
+    """Hand the counter readers to the feature apps' KPI functions (core/kpis.py `counted`)."""
+    for key in COUNTED:
+        register_counter(key, functools.partial(_counted, key))
+    register_counter(TRAINING, _training_by_year)
+
+
+# --- the training class --------------------------------------------------------------------------
 
 
 def training_class_run(scope, year: int) -> activity_kpis.SeriesRun | None:
@@ -178,49 +104,9 @@ def training_class_run(scope, year: int) -> activity_kpis.SeriesRun | None:
     region = scope_region(scope)
     if region is None:
         return None
-    series = activity_kpis.scope_series(region).filter(kind=ActivitySeries.SeriesKind.TRAINING_CLASS)
+    series = ActivitySeries.objects.in_scope(region).filter(kind=ActivitySeries.SeriesKind.TRAINING_CLASS)
     runs = activity_kpis.series_runs(series, year)
     return max(runs, key=lambda r: (r.years, -r.series.pk), default=None)
-
-
-# --- the other apps' tiles (imported lazily) ---------------------------------------------------
-
-
-def _optional(module: str):
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        return None
-
-
-def service_summary(scope, year: int):
-    """诉求: filed, resolved, resolved_on_time, on_time_rate, mean_satisfaction, median_days (servicedesk)."""
-    mod = _optional("shanghui.servicedesk.kpis")
-    return mod.summary(scope, Period.year(year)) if mod else None
-
-
-def service_by_department(scope, year: int):
-    mod = _optional("shanghui.servicedesk.kpis")
-    return mod.by_department(scope, Period.year(year)) if mod else None
-
-
-def honours_by_level(scope, year: int | None = None) -> dict | None:
-    """{level label: number of honours} (national → street) in the year, or all years with None."""
-    mod = _optional("shanghui.honors.kpis")
-    if mod is None:
-        return None
-    return {level.label: n for level, n in mod.honours_by_level(scope, year=year).items()}
-
-
-def commendations(scope, year: int) -> dict | None:
-    """{category: number of honours} from the year's commendation campaigns."""
-    mod = _optional("shanghui.honors.kpis")
-    return mod.commendations(scope, year) if mod else None
-
-
-def youth_association_size(scope, day: dt.date) -> int | None:
-    mod = _optional("shanghui.community.kpis")
-    return mod.youth_size(scope, day) if mod else None
 
 
 # --- per street ----------------------------------------------------------------------------------
@@ -228,7 +114,7 @@ def youth_association_size(scope, day: dt.date) -> int | None:
 
 def rate(num: int, den: int) -> float | None:
     """A percentage with one decimal, rounded half up like Figure.rate; None when there is no denominator."""
-    value = activity_kpis._rate(num, den)
+    value = percent(num, den)
     return float(value) if value is not None else None
 
 
@@ -251,6 +137,11 @@ class StreetRow:
 
 
 _UNREAD = object()
+
+
+def _educated(year: int) -> Exists:
+    """The enterprise has an education attendance in the year (the per-enterprise counter)."""
+    return Exists(EnterpriseYear.objects.filter(enterprise=OuterRef("pk"), year=year, education__gt=0))
 
 
 def participation_by_street(scope, year: int, rows=_UNREAD) -> dict[int, dict]:
@@ -313,15 +204,16 @@ def by_street(scope, year: int) -> list[StreetRow]:
 
 
 FIGURES = {
-    "joint_committee": joint_committee_coverage,
-    "organisation": organisation_coverage,
-    "own": own_organisation_rate,
-    "work": work_coverage,
-    "member": member_participation,
-    "district": district_participation,
+    "joint_committee": party_kpis.joint_committee_coverage,
+    "organisation": party_kpis.organisation_coverage,
+    "own": party_kpis.own_organisation_rate,
+    "work": party_kpis.work_coverage,
+    "member": activity_kpis.member_participation,
+    "district": activity_kpis.district_participation,
 }
 LABELS = {**party_kpis.LABELS, **{k: activity_kpis.LABELS[k] for k in ("member", "district", "training")}}
 
 
 def figure(key: str, scope, year: int) -> Figure:
+    """Any rate KPI of the dashboard by its key: the feature app's function."""
     return FIGURES[key](scope, year)

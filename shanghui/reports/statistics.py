@@ -14,9 +14,10 @@ from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 
 from shanghui.core.exporting import escape_cell
+from shanghui.core.kpis import Period
+from shanghui.directory.kpis import active_enterprises, scope_streets
 from shanghui.orgs.models import Region
 from shanghui.party import kpis
-from shanghui.party.kpis import Period
 from shanghui.party.models import Form, PartyMember
 
 COLUMNS = [
@@ -61,13 +62,13 @@ def table(scope: Region, period: Period) -> tuple[list[Row], Row]:
         "joint": kpis._covered(p, organization__form=Form.JOINT),
         "instructor": kpis._instructed(p),
     }
-    grouped = (kpis.active_enterprises(scope, p).annotate(**{f"hit_{k}": c for k, c in conditions.items()})
+    grouped = (active_enterprises(scope, p).annotate(**{f"hit_{k}": c for k, c in conditions.items()})
                .order_by().values("region")
                .annotate(den=Count("pk"), **{k: Count("pk", filter=Q(**{f"hit_{k}": True})) for k in conditions}))
     per_region = {r["region"]: r for r in grouped}
     members = _member_counts(scope, p.end)
     rows = []
-    for street in kpis.scope_streets(scope).order_by("code"):
+    for street in scope_streets(scope).order_by("code"):
         r = per_region.get(street.pk, {})
         rows.append(Row(code=street.code, name=street.name, enterprises=r.get("den", 0), own=r.get("own", 0),
                         joint=r.get("joint", 0), instructor=r.get("instructor", 0),

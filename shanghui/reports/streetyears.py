@@ -1,4 +1,4 @@
-"""Per-street, per-year enterprise counts for the rate KPIs, kept up to date on write (issue 9).
+"""Per-street, per-year enterprise counts for the rate KPIs, kept up to date on write.
 
 Every rate KPI of DESIGN §5 counts, per street and year, the active enterprises that have some
 property (a membership, an education attendance, a party coverage, an instructor). Counting that
@@ -60,7 +60,7 @@ def _date(value) -> dt.date | None:
 
 
 def _active(founded, status, changed) -> int:
-    """Years in which the enterprise is active (party/kpis.py active_enterprises): founded by the end
+    """Years in which the enterprise is active (directory/kpis.py active_enterprises): founded by the end
     of the year (or unknown), and active, or closed/moved after 1 January (the first inactive day)."""
     founded, changed = _date(founded), _date(changed)
     first = founded.year if founded else BASE_YEAR

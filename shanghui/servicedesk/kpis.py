@@ -1,6 +1,6 @@
 """Service KPIs (DESIGN §5 "Service"), computed from the requests, never stored.
 
-Same convention as party/kpis.py: a scope (a user — his `visible_to` rows, so a department
+Same convention as every KPI module (core/kpis.py): a scope (a user — his `visible_to` rows, so a department
 handler counts only his department's requests — or a Region subtree) and a `Period`.
 
 - filed: requests filed in the period;
@@ -19,21 +19,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, F, Q, QuerySet
 
-from shanghui.orgs.models import Region
-from shanghui.party.kpis import Period, scope_streets
+from shanghui.core.kpis import Period, local_bounds, percent
+from shanghui.directory.kpis import scope_streets
 
 from .models import Category, ServiceRequest
 
 
-def scope_requests(scope) -> QuerySet:
-    if isinstance(scope, Region):
-        return ServiceRequest.objects.filter(enterprise__region__path__startswith=scope.path)
-    return ServiceRequest.objects.visible_to(scope)
-
-
 def _bounds(period):
-    from shanghui.activities.models import local_bounds
-
     p = Period.of(period)
     return local_bounds(p.start, p.end)
 
@@ -73,10 +65,6 @@ class Row(Summary):
     label: str = ""
 
 
-def _rate(part: int, whole: int) -> Decimal | None:
-    return (Decimal(100 * part) / whole).quantize(Decimal("0.1"), ROUND_HALF_UP) if whole else None
-
-
 def _mean(value) -> Decimal | None:
     return Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP) if value is not None else None
 
@@ -96,12 +84,12 @@ def _aggregates(period) -> dict:
 
 def _summary(values: dict, durations) -> dict:
     return {"filed": values["filed"], "resolved": values["resolved"], "resolved_on_time": values["resolved_on_time"],
-            "on_time_rate": _rate(values["resolved_on_time"], values["resolved"]),
+            "on_time_rate": percent(values["resolved_on_time"], values["resolved"]),
             "mean_satisfaction": _mean(values["mean_satisfaction"]), "median_days": _median(durations)}
 
 
 def summary(scope, period) -> Summary:
-    qs = scope_requests(scope)
+    qs = ServiceRequest.objects.in_scope(scope)
     values = qs.aggregate(**_aggregates(period))
     durations = [r - f for f, r in qs.filter(_resolved(period)).values_list("filed_at", "resolved_at")]
     return Summary(**_summary(values, durations))
@@ -109,7 +97,7 @@ def summary(scope, period) -> Summary:
 
 def _grouped(scope, period, field: str) -> dict:
     """{group key: Summary fields} for the groups that have any requests filed or resolved in the period."""
-    qs = scope_requests(scope).filter(_filed(period) | _resolved(period))
+    qs = ServiceRequest.objects.in_scope(scope).filter(_filed(period) | _resolved(period))
     rows = {row[field]: row for row in qs.values(field).annotate(**_aggregates(period)).order_by()}
     durations: dict = {}
     for key, filed, resolved in qs.filter(_resolved(period)).values_list(field, "filed_at", "resolved_at"):
@@ -158,7 +146,7 @@ def drilldown(scope, period, figure: str, group: str = "", key: str = "") -> Que
     """The requests behind one figure, optionally of one department / category / street."""
     if figure not in FIGURES:
         raise KeyError(figure)
-    qs = scope_requests(scope)
+    qs = ServiceRequest.objects.in_scope(scope)
     qs = {
         "filed": lambda: qs.filter(_filed(period)),
         "resolved": lambda: qs.filter(_resolved(period)),

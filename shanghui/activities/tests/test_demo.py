@@ -7,10 +7,10 @@ from django.core.management import call_command
 
 from shanghui.activities import kpis
 from shanghui.activities.models import Activity, ActivitySeries, Attendance
+from shanghui.core.kpis import Period
 from shanghui.demo.activities import TRAINING_CLASS, fingerprint_rows
 from shanghui.demo.generator import generate
 from shanghui.orgs.models import Region
-from shanghui.party.kpis import Period
 
 Y2018 = Period.year(2018)
 

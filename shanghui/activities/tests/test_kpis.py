@@ -7,7 +7,8 @@ joined_mid, left_mid, former, old_job, new_job, cancelled_only — and street B 
 from decimal import Decimal
 
 from shanghui.activities import kpis
-from shanghui.party.kpis import Period
+from shanghui.activities.models import ActivitySeries
+from shanghui.core.kpis import Period
 
 Y2018 = Period.year(2018)
 
@@ -97,7 +98,7 @@ def test_consecutive_years_of_a_series_end_at_the_given_year(world):
     assert kpis.consecutive_years(world.series, 2015) == 0  # none held in 2015
     assert kpis.consecutive_years(world.series, 2014) == 1
     assert kpis.consecutive_years(world.series, 2019) == 0
-    run = kpis.series_runs(kpis.scope_series(world.cast.district), 2018)[0]
+    run = kpis.series_runs(ActivitySeries.objects.in_scope(world.cast.district), 2018)[0]
     assert (run.years, run.since, run.held_years) == (3, 2016, [2014, 2016, 2017, 2018])
 
 

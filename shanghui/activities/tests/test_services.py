@@ -9,8 +9,8 @@ from django.utils import timezone
 from shanghui.activities import kpis, services
 from shanghui.activities.models import Attendance, PendingAttendee
 from shanghui.audit.models import AuditEvent
+from shanghui.core.kpis import Period
 from shanghui.directory.models import Person
-from shanghui.party.kpis import Period
 
 
 def test_a_user_of_the_enterprise_signs_its_person_in_once_and_a_second_try_changes_nothing(cast, live):

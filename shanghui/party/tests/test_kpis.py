@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
+from shanghui.core.kpis import Period
+from shanghui.directory.kpis import active_enterprises
 from shanghui.party import kpis
-from shanghui.party.kpis import Period
 
 D = dt.date
 YEAR_END = D(2024, 12, 31)
@@ -34,13 +35,13 @@ def test_organisation_coverage_as_of_year_end(world):
 def test_enterprise_closed_mid_year_counts_before_its_closure_only(world):
     a = world.cast.street_a
     assert world.closed_ent in kpis.organisation_coverage(a, SPRING).covered
-    assert world.closed_ent not in kpis.active_enterprises(a, YEAR_END)
+    assert world.closed_ent not in active_enterprises(a, YEAR_END)
     assert world.closed_ent not in kpis.organisation_coverage(a, YEAR_END).missing
     # Over the whole year it was active (until June) and covered.
     assert world.closed_ent in kpis.organisation_coverage(a, Period.year(2024)).covered
     # Its closing day is the first inactive day.
-    assert world.closed_ent in kpis.active_enterprises(a, D(2024, 6, 29))
-    assert world.closed_ent not in kpis.active_enterprises(a, D(2024, 6, 30))
+    assert world.closed_ent in active_enterprises(a, D(2024, 6, 29))
+    assert world.closed_ent not in active_enterprises(a, D(2024, 6, 30))
 
 
 def test_coverage_moved_from_joint_to_own_organisation(world):

@@ -156,6 +156,7 @@ def test_the_api_gives_the_figures_the_page_shows(client, cast):
 
 @pytest.mark.parametrize("seed", [56, 57])
 def test_the_tiles_equal_the_kpi_functions_for_the_district_and_a_street(client, cast, seed):
+    from shanghui.activities import kpis as activity_kpis
     from shanghui.reports import kpis
 
     world.build(cast, seed)
@@ -167,20 +168,20 @@ def test_the_tiles_equal_the_kpi_functions_for_the_district_and_a_street(client,
             fig = kpis.figure(key, street or cast.district, 2018)
             assert (figures[key]["numerator"], figures[key]["denominator"]) == (fig.numerator, fig.denominator), key
         trend = client.get(reverse("reports:dashboard"), params).context["data"]["trend"]
-        before = kpis.member_participation(street or cast.district, 2017)
+        before = activity_kpis.member_participation(street or cast.district, 2017)
         assert trend[0]["year"] == 2017 and trend[0]["member"] == (float(before.rate) if before.rate else None)
 
 
 def test_the_other_apps_tiles_show_their_figures(client, cast):
     """Youth association, honours and service requests come from their apps' kpis modules."""
-    from shanghui.reports import kpis
+    from shanghui.community import kpis as community_kpis
 
     client.force_login(cast.admin)
     response = client.get(reverse("reports:dashboard"), {"year": 2018})
     other = response.context["other"]
     html = response.content.decode()
     # The cast's youth association has one person member since 2018-01-01.
-    assert other["youth"] == kpis.youth_association_size(cast.district, dt.date(2018, 12, 31)) == 1
+    assert other["youth"] == community_kpis.youth_size(cast.district, dt.date(2018, 12, 31)) == 1
     assert 'id="tile-youth"' in html
     assert 'id="tile-honours"' in html and other["honours_national"] == 0
     assert 'id="tile-service"' in html and other["service"]["filed"] == 0

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from shanghui.activities import kpis as live
 from shanghui.activities.models import Attendance, Kind, Status
+from shanghui.core.kpis import Period
 from shanghui.directory.choices import Status as EnterpriseStatus
 from shanghui.directory.models import Enterprise, Membership
-from shanghui.party.kpis import Period
 from shanghui.party.models import PartyCoverage
 from shanghui.reports import kpis
 
@@ -65,7 +65,7 @@ def test_every_kpi_equals_an_independent_count_for_the_district_and_each_street(
                 assert (fig.numerator, fig.denominator) == want[key], (seed, year, region.name, key)
                 # The drill-down lists the same rows as the figure counts.
                 assert fig.covered.count() == fig.numerator and fig.missing.count() == fig.missing_count
-            training = kpis.training_person_times(region, year)
+            training = live.training(region, year)
             assert (training.count, training.cumulative) == (want["training"], want["cumulative"])
             # The counters give what activities/kpis.py's live scan of the attendance table gives.
             live_training = live.training(region, Period.year(year))
@@ -86,7 +86,7 @@ def test_district_is_the_sum_of_its_streets_for_the_additive_kpis(cast, seed):
             fig = kpis.figure(key, cast.district, year)
             assert (sum(r.figures[key][0] for r in rows), sum(r.figures[key][1] for r in rows)) == (
                 fig.numerator, fig.denominator), (year, key)
-        assert sum(r.training for r in rows) == kpis.training_person_times(cast.district, year).count
+        assert sum(r.training for r in rows) == live.training(cast.district, year).count
         for row in rows:
             for key in ("member", "district"):
                 fig = kpis.figure(key, row.street, year)

@@ -12,9 +12,10 @@ from django.urls import reverse
 
 from shanghui.accounts.models import User
 from shanghui.audit.models import AuditEvent
+from shanghui.core.kpis import Period
 from shanghui.core.roles import Role
+from shanghui.directory.kpis import active_enterprises
 from shanghui.orgs.models import Region
-from shanghui.party.kpis import Period, active_enterprises
 from shanghui.party.models import Form, InstructorAssignment, PartyCoverage, PartyMember
 from shanghui.reports import statistics
 

@@ -10,10 +10,10 @@ from django.db import connection
 
 from shanghui.activities import kpis as activity_kpis
 from shanghui.activities.models import Activity, Attendance, Kind, Status
+from shanghui.core.kpis import Period
 from shanghui.directory.choices import Status as EnterpriseStatus
 from shanghui.directory.models import Enterprise, Membership, Person
 from shanghui.party import kpis as party_kpis
-from shanghui.party.kpis import Period
 from shanghui.party.models import Form, InstructorAssignment, PartyCoverage, PartyOrganization
 from shanghui.reports import counters, kpis, streetyears
 from shanghui.reports.models import EnterpriseMark
@@ -174,4 +174,4 @@ def test_a_year_outside_the_counters_is_computed_live(cast):
     year = streetyears.BASE_YEAR - 5
     assert not streetyears.kept(year)
     assert counted(cast.district, year) == live(cast.district, year)
-    assert kpis.organisation_coverage(cast.district, year).denominator == 1
+    assert party_kpis.organisation_coverage(cast.district, year).denominator == 1

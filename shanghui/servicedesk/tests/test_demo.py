@@ -4,10 +4,10 @@ import pytest
 from django.db import transaction
 
 from shanghui.accounts.models import User
+from shanghui.core.kpis import Period
 from shanghui.demo.generator import generate
 from shanghui.demo.servicedesk import fingerprint_rows
 from shanghui.orgs.models import Region
-from shanghui.party.kpis import Period
 from shanghui.servicedesk import kpis
 from shanghui.servicedesk.models import Holiday, RequestEvent, ServiceRequest, State
 

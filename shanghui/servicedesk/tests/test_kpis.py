@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from shanghui.party.kpis import Period
+from shanghui.core.kpis import Period
 from shanghui.servicedesk import kpis
 from shanghui.servicedesk.models import ServiceRequest
 

@@ -8,8 +8,9 @@ cumulative) and each series' consecutive years ending at that year.
 from django.core.management.base import BaseCommand, CommandError
 
 from shanghui.activities import kpis
+from shanghui.activities.models import ActivitySeries
+from shanghui.core.kpis import Period
 from shanghui.orgs.models import Region
-from shanghui.party.kpis import Period
 
 
 def _rate(figure) -> str:
@@ -44,7 +45,7 @@ class Command(BaseCommand):
         out(f"全区企业参与率：{_rate(district)}（{district.numerator}/{district.denominator}）")
         out(f"培训人次：{year}年 {training.count}，累计 {training.cumulative}"
             + (f"（{training.first_year}—{year}年）" if training.first_year else ""))
-        runs = kpis.series_runs(kpis.scope_series(scope), year)
+        runs = kpis.series_runs(ActivitySeries.objects.in_scope(scope), year)
         # The training classes first (the article's "22 years in a row"), then the flagship series held that year.
         runs.sort(key=lambda r: r.series.kind != r.series.SeriesKind.TRAINING_CLASS)
         for run in runs:
