@@ -262,7 +262,7 @@ class PendingAttendee(models.Model):
 
     activity = models.ForeignKey(Activity, verbose_name="活动", on_delete=models.CASCADE, related_name="pending")
     name = models.CharField("姓名", max_length=50)
-    mobile_cipher = models.TextField(blank=True, editable=False)
+    mobile_cipher = crypto.CipherField(blank=True, editable=False)
     mobile_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     enterprise_name = models.CharField("所在单位（自填）", max_length=200, blank=True)
     source = models.CharField("登记方式", max_length=10, choices=Source.choices, default=Source.QR)
