@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.urls import reverse_lazy
 
-from shanghui.accounts.scope import writable_regions
+from shanghui.orgs.scope import writable_regions
 from shanghui.core.crud import AutocompleteSelect, ListFilter, ServiceForm, limit_widget_choices
 from shanghui.core.validators import normalize_uscc
 from shanghui.orgs.forms import streets_in_scope

@@ -1,7 +1,7 @@
 from django import forms
 from django.urls import reverse_lazy
 
-from shanghui.accounts.scope import writable_regions
+from shanghui.orgs.scope import writable_regions
 from shanghui.core.crud import DateInput, ListFilter, ServiceForm, _style
 from shanghui.directory.forms import (
     _autocomplete,

@@ -233,7 +233,7 @@ def campaign_decide(*, by, campaign: Campaign) -> list[Honor]:
 
 
 def can_nominate(user, campaign: Campaign) -> bool:
-    from shanghui.accounts.scope import writable_regions
+    from shanghui.orgs.scope import writable_regions
 
     return campaign.state == Campaign.State.OPEN and writable_regions(user).exists()
 

@@ -30,7 +30,7 @@ def _documents(user):
 
 
 def _can_create(user) -> bool:
-    from shanghui.accounts.scope import writable_regions
+    from shanghui.orgs.scope import writable_regions
 
     return services.can_write_document_region(user, None) or writable_regions(user).exists()
 

@@ -4,10 +4,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from shanghui.accounts.scope import can_write_region, writable_regions
+from shanghui.accounts.scope import can_write_region
 from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require, today
 from shanghui.core.exporting import Column
 from shanghui.directory.models import Membership
+from shanghui.orgs.scope import writable_regions
 
 from . import services
 from .forms import ChamberFilter, ChamberForm

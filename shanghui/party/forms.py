@@ -3,7 +3,7 @@ import datetime as dt
 from django import forms
 from django.urls import reverse_lazy
 
-from shanghui.accounts.scope import writable_regions
+from shanghui.orgs.scope import writable_regions
 from shanghui.core.crud import DateInput, ListFilter, ServiceForm, _style, today
 from shanghui.directory.forms import (
     _autocomplete,

@@ -318,6 +318,6 @@ def orglife_delete(*, by, entry: OrgLifeRecord) -> None:
 
 def host_chambers(user):
     """Chambers a user may host a joint organisation at."""
-    from shanghui.accounts.scope import writable_regions
+    from shanghui.orgs.scope import writable_regions
 
     return Chamber.objects.visible_to(user).filter(region__in=writable_regions(user))
