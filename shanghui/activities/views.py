@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shanghui.orgs.scope import writable_regions
 from shanghui.audit.context import source_address
 from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require
 from shanghui.core.exporting import Column, export_response
 from shanghui.directory.models import Person
+from shanghui.orgs.scope import writable_regions
 from shanghui.party.kpis import Period
 
 from . import kpis, qr, services

@@ -2,11 +2,11 @@ from django import forms
 from django.db.models import Q
 from django.urls import reverse_lazy
 
-from shanghui.orgs.scope import writable_regions
 from shanghui.core.crud import AutocompleteSelect, ListFilter, ServiceForm, limit_widget_choices
 from shanghui.core.validators import normalize_uscc
 from shanghui.orgs.forms import streets_in_scope
 from shanghui.orgs.models import Chamber, Region
+from shanghui.orgs.scope import writable_regions
 
 from .choices import Industry, MemberRole, PoliticalStatus, Size, Status
 from .models import Enterprise, Membership, Person

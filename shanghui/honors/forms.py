@@ -1,7 +1,6 @@
 from django import forms
 from django.urls import reverse_lazy
 
-from shanghui.orgs.scope import writable_regions
 from shanghui.core.crud import DateInput, ListFilter, ServiceForm, _style
 from shanghui.directory.forms import (
     _autocomplete,
@@ -11,6 +10,7 @@ from shanghui.directory.forms import (
     visible_persons,
 )
 from shanghui.orgs.models import Chamber, Region
+from shanghui.orgs.scope import writable_regions
 from shanghui.party.models import PartyOrganization
 
 from .models import Campaign, CategoryKind, Honor, Level, Nomination, RecipientKind

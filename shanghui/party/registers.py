@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 
 from shanghui.accounts.scope import can_write_region
-from shanghui.orgs.scope import writable_regions
 from shanghui.core.crud import ListFilter, ServiceForm
 from shanghui.core.exporting import Column
 from shanghui.core.roles import Role
+from shanghui.orgs.scope import writable_regions
 
 from . import forms as f
 from . import services
