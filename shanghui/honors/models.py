@@ -21,7 +21,6 @@ from shanghui.core import files
 from shanghui.core.scoping import ScopedQuerySet
 from shanghui.directory.models import Enterprise, Person
 from shanghui.orgs.models import Chamber, Region
-from shanghui.party.models import PartyOrganization
 
 FILE_EXTENSIONS = ["pdf", "doc", "docx", "jpg", "jpeg", "png"]
 FILE_MAX_BYTES = 10 * 1024 * 1024
@@ -144,7 +143,7 @@ class Honor(models.Model):
                                    limit_choices_to={"level": Region.Level.DISTRICT})
     chamber = models.ForeignKey(Chamber, verbose_name="商会", null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="honors")
-    party_organization = models.ForeignKey(PartyOrganization, verbose_name="党组织", null=True, blank=True,
+    party_organization = models.ForeignKey("party.PartyOrganization", verbose_name="党组织", null=True, blank=True,
                                            on_delete=models.PROTECT, related_name="honors")
     enterprise = models.ForeignKey(Enterprise, verbose_name="企业", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="honors")
@@ -318,7 +317,7 @@ class Nomination(models.Model):
     recipient_kind = models.CharField("被推荐对象类型", max_length=20, choices=RecipientKind.choices, editable=False)
     nominee_chamber = models.ForeignKey(Chamber, verbose_name="被推荐商会", null=True, blank=True,
                                         on_delete=models.PROTECT, related_name="nominations")
-    party_organization = models.ForeignKey(PartyOrganization, verbose_name="被推荐党组织", null=True, blank=True,
+    party_organization = models.ForeignKey("party.PartyOrganization", verbose_name="被推荐党组织", null=True, blank=True,
                                            on_delete=models.PROTECT, related_name="nominations")
     enterprise = models.ForeignKey(Enterprise, verbose_name="被推荐企业", null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="nominations")

@@ -20,7 +20,6 @@ from shanghui.accounts.scope import can_write_region, require_region, require_vi
 from shanghui.audit import record
 from shanghui.core import services as base
 from shanghui.directory.choices import PoliticalStatus
-from shanghui.party.models import PartyMember
 
 from .models import (
     CATEGORY_RECIPIENT,
@@ -240,7 +239,7 @@ def can_nominate(user, campaign: Campaign) -> bool:
 
 def is_party_member(person) -> bool:
     return (person.political_status in PARTY_STATUSES
-            or PartyMember.objects.filter(person=person, left__isnull=True).exists())
+            or person.party_records.filter(left__isnull=True).exists())
 
 
 @transaction.atomic

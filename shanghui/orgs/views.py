@@ -7,7 +7,6 @@ from django.views.decorators.http import require_http_methods
 from shanghui.accounts.scope import can_write_region
 from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require, today
 from shanghui.core.exporting import Column
-from shanghui.directory.models import Membership
 from shanghui.orgs.scope import writable_regions
 
 from . import services
@@ -61,7 +60,7 @@ def chamber_export(request):
 @login_required
 def chamber_detail(request, pk):
     chamber = get_object_or_404(_chambers(request.user), pk=pk)
-    members = (Membership.objects.visible_to(request.user).filter(chamber=chamber)
+    members = (chamber.memberships.visible_to(request.user)
                .select_related("enterprise", "person").order_by("left", "-joined"))
     return render(request, "orgs/chamber_detail.html", {
         "chamber": chamber,

@@ -5,6 +5,7 @@ import datetime as dt
 from django import forms, template
 
 from shanghui.accounts.scope import writes_in_some_region
+from shanghui.core import panels
 from shanghui.core.roles import Role
 
 register = template.Library()
@@ -107,3 +108,10 @@ def street_figure(row, key):
     """'n/d' of one KPI in a by-street row."""
     num, den = row.figures[key]
     return num, den, row.rate(key)
+
+
+@register.simple_tag(takes_context=True)
+def detail_panels(context, obj):
+    """The panels other apps add to this record's detail page (core/panels.py)."""
+    request = context.get("request")
+    return panels.render(request, obj) if request is not None else ""
