@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from shanghui.core import crypto
 from shanghui.core.scoping import ScopedQuerySet
-from shanghui.core.validators import mask_mobile
+from shanghui.core.validators import mask_mobile, normalize_mobile
 from shanghui.directory.models import Enterprise, Person
 from shanghui.orgs.models import Chamber, InitialsMixin, Region
 
@@ -300,8 +300,6 @@ class PendingAttendee(models.Model):
         super().validate_constraints(exclude={*(exclude or ()), "mobile_digest"})
 
     def set_mobile(self, value: str) -> None:
-        from shanghui.core.validators import normalize_mobile
-
         mobile = normalize_mobile(value) if value else ""
         self.mobile_cipher = crypto.encrypt(mobile)
         self.mobile_digest = crypto.digest(mobile)

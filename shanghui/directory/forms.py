@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.urls import reverse_lazy
 
-from shanghui.core.crud import AutocompleteSelect, ListFilter, ServiceForm, limit_widget_choices
+from shanghui.core.crud import AutocompleteSelect, ListFilter, ServiceForm, limit_widget_choices, today
 from shanghui.core.validators import normalize_uscc
 from shanghui.orgs.forms import streets_in_scope
 from shanghui.orgs.models import Chamber, Region
@@ -185,7 +185,5 @@ class MembershipFilter(ListFilter):
         )
 
     def filter_active(self, queryset, active: bool):
-        from shanghui.core.crud import today
-
         current = queryset.active_on(today()).values("pk")
         return queryset.filter(pk__in=current) if active else queryset.exclude(pk__in=current)

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 
 from shanghui.core import files
+from shanghui.core.roles import REGION_ROLES
 from shanghui.core.scoping import ScopedQuerySet
 from shanghui.directory.models import Enterprise, Person
 from shanghui.orgs.models import Chamber, Region
@@ -55,8 +56,6 @@ def ancestor_paths(path: str) -> list[str]:
 
 def _region_user(user) -> bool:
     """A signed-in business user whose scope is a region (not an enterprise, not the auditor)."""
-    from shanghui.core.roles import REGION_ROLES
-
     return (user is not None and user.is_authenticated and user.is_active and not user.is_superuser
             and user.role in REGION_ROLES and bool(user.region_id))
 

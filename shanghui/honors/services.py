@@ -20,6 +20,7 @@ from shanghui.accounts.scope import can_write_region, require_region, require_vi
 from shanghui.audit import record
 from shanghui.core import services as base
 from shanghui.directory.choices import PoliticalStatus
+from shanghui.orgs.scope import writable_regions
 
 from .models import (
     CATEGORY_RECIPIENT,
@@ -232,8 +233,6 @@ def campaign_decide(*, by, campaign: Campaign) -> list[Honor]:
 
 
 def can_nominate(user, campaign: Campaign) -> bool:
-    from shanghui.orgs.scope import writable_regions
-
     return campaign.state == Campaign.State.OPEN and writable_regions(user).exists()
 
 

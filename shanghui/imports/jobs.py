@@ -32,6 +32,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
+from shanghui.audit import record
 from shanghui.core import sealed
 from shanghui.core.files import open_private
 
@@ -87,8 +88,6 @@ def recover_interrupted() -> int:
     """Mark jobs whose process has died as failed (audited) and remove their files; returns how many.
 
     Also removes staging files of imports (CLI or web) whose process died."""
-    from shanghui.audit import record
-
     remove_orphan_stages()
     count = 0
     for job in ImportJob.objects.filter(status__in=[ImportJob.Status.QUEUED, ImportJob.Status.CHECKING,

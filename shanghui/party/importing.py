@@ -29,6 +29,7 @@ from shanghui.imports import cells
 from shanghui.imports.kinds import Kind, Row, refs, register
 from shanghui.imports.kinds.base import Column, choice_label, diff
 from shanghui.orgs.importing import chamber_lookup, find_chamber, writable_region_ids
+from shanghui.orgs.models import Chamber
 
 from .models import LEVEL_RANK, MEMBER_CLASH, Form, Level, PartyMember, PartyOrganization
 
@@ -44,8 +45,6 @@ def _org_names(by) -> list[str]:
 
 
 def _chamber_names(by) -> list[str]:
-    from shanghui.orgs.models import Chamber
-
     return list(Chamber.objects.visible_to(by).filter(is_active=True).order_by("region__code", "name")
                 .values_list("name", flat=True))
 
