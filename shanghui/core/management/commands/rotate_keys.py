@@ -7,7 +7,8 @@ digests under every configured key; the key check value (core/keycheck.py) is
 re-encrypted last, so the site will start once OLD is dropped.
 """
 
-from django.apps import apps
+from collections import defaultdict
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Q
@@ -18,19 +19,14 @@ from shanghui.core import crypto, keycheck, state
 BATCH = 1000
 
 
-def cipher_columns(model) -> list[tuple[str, str | None]]:
-    """(cipher column, its digest column or None) of every CipherField of the model."""
+def rotate(model, ciphers: list[str]) -> int:
+    """Re-encrypt the model's cipher columns, and re-digest their `<name>_digest` siblings, in every row
+    that holds encrypted text; the number of rows."""
     names = {f.name for f in model._meta.concrete_fields}
-    return [(f.name, digest if (digest := f.name.removesuffix("_cipher") + "_digest") in names else None)
-            for f in model._meta.concrete_fields if isinstance(f, crypto.CipherField)]
-
-
-def rotate(model) -> int:
-    """Re-encrypt (and re-digest) the model's rows that hold encrypted text; the number of rows."""
-    columns = cipher_columns(model)
+    columns = [(c, d if (d := c.removesuffix("_cipher") + "_digest") in names else None) for c in ciphers]
     fields = [name for pair in columns for name in pair if name]
     holding = Q()
-    for cipher, _digest in columns:
+    for cipher in ciphers:
         holding |= ~Q(**{cipher: ""})
     n, batch = 0, []
     for row in model._base_manager.filter(holding).only("pk", *fields).iterator(chunk_size=BATCH):
@@ -59,7 +55,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         # One transaction: a half-rotated table would have digests of two keys.
         with transaction.atomic():
-            counts = {model._meta.label_lower: rotate(model) for model in apps.get_models() if cipher_columns(model)}
+            ciphers = defaultdict(list)
+            for model, name in keycheck.cipher_columns():
+                ciphers[model].append(name)
+            counts = {model._meta.label_lower: rotate(model, names) for model, names in ciphers.items()}
             # Last: once the check value is under the new key, the old key may be dropped.
             state.set_key_check(crypto.encrypt(keycheck.PLAINTEXT))
             record(by=None, action="rotate_keys", object_type="directory.person", extra=counts)
