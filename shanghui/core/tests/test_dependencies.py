@@ -96,7 +96,8 @@ def imported_modules(path: Path, parts: tuple[str, ...]):
                 yield node.lineno, literal
 
 
-def import_violations() -> list[str]:
+def import_violations(tolerated: set | None = None) -> list[str]:
+    """Every import against the layers; `tolerated` collects the KPI_BASICS_PENDING entries in use."""
     found = []
     for path, parts in python_files():
         source = owner(parts)
@@ -106,7 +107,11 @@ def import_violations() -> list[str]:
             if pieces[0] != "shanghui" or len(pieces) < 2:
                 continue
             target = pieces[1]
-            if allowed(source, target) or (relative, ".".join(pieces[:3])) in KPI_BASICS_PENDING:
+            if allowed(source, target):
+                continue
+            if (relative, ".".join(pieces[:3])) in KPI_BASICS_PENDING:
+                if tolerated is not None:
+                    tolerated.add((relative, ".".join(pieces[:3])))
                 continue
             found.append(f"{relative}:{line} ({source}) imports {module} ({target})")
     return found
@@ -160,8 +165,11 @@ def template_violations() -> list[str]:
 
 
 def test_python_imports_run_down_the_layers():
-    found = import_violations()
+    tolerated = set()
+    found = import_violations(tolerated)
     assert not found, "imports against the layers:\n" + "\n".join(found)
+    # An entry whose import is gone leaves the list, so the list only shrinks.
+    assert KPI_BASICS_PENDING <= tolerated, f"no longer needed: {sorted(KPI_BASICS_PENDING - tolerated)}"
 
 
 def test_templates_load_and_include_only_their_own_app_or_lower():
