@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "shanghui.reports",
     "shanghui.imports",
     "shanghui.api",
+    "shanghui.demo",
     # Serves Swagger UI for /api/v1/docs from its bundled static files, not from a CDN.
     "ninja",
 ]

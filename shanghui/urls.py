@@ -3,9 +3,10 @@ from django.urls import include, path
 
 from shanghui.api.urls import api
 from shanghui.core import views as core_views
+from shanghui.reports import views as reports_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", reports_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("shanghui.accounts.urls")),
     path("orgs/", include("shanghui.orgs.urls")),

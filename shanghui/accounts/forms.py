@@ -8,7 +8,7 @@ from shanghui.core.roles import Role
 
 from . import lockout
 from .models import User
-from .scope import writable_regions
+from .scope import writable_among
 from .services import assignable_roles
 
 
@@ -71,12 +71,12 @@ class UserForm(ServiceForm):
         self.fields["display_name"].required = True
         roles = assignable_roles(self.user)
         self.fields["role"] = forms.ChoiceField(label="角色", choices=[(r.value, r.label) for r in roles])
-        self.fields["region"].queryset = writable_regions(self.user).exclude(level="city")
+        regions = writable_among(self.user, self.fields["region"].queryset)
+        self.fields["region"].queryset = regions.exclude(level="city")
         self.fields["region"].help_text = "工商联管理员、领导为全区；街道人员为所在街道。企业用户不填。"
         field = self.fields["enterprise"]
-        from shanghui.directory.models import Enterprise
-
-        field.queryset = Enterprise.objects.visible_to(self.user)
+        # The foreign key's own choices, cut down to the enterprises the user sees.
+        field.queryset = field.queryset.visible_to(self.user)
         field.label_from_instance = lambda e: f"{e.name}（{e.uscc}）"
         field.widget = AutocompleteSelect(url=reverse_lazy("directory:enterprise_autocomplete"))
         field.help_text = "仅企业用户填写。"

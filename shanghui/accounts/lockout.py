@@ -21,6 +21,7 @@ from django.utils.crypto import salted_hmac
 from shanghui.audit import record
 
 from .models import UNKNOWN_ACCOUNT, LoginFailure, LoginLock, User
+from .sessions import needs_second_factor
 
 PASSWORD = LoginFailure.Kind.PASSWORD
 SECOND_FACTOR = LoginFailure.Kind.SECOND_FACTOR
@@ -91,8 +92,6 @@ def _recent_failures(scope: str, column: str, value: str) -> int:
 
 def password_accepted(user: User) -> None:
     """The password step passed. Its failures are forgiven; a second factor still owed keeps its own."""
-    from .sessions import needs_second_factor
-
     if needs_second_factor(user):
         LoginFailure.objects.filter(account=account_digest(user.username), kind=PASSWORD).delete()
     else:

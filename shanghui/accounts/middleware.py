@@ -16,6 +16,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from shanghui.audit import record
+
 from . import sessions
 from .policy import password_change_due
 
@@ -42,8 +44,6 @@ class SessionTimeoutMiddleware:
         if user is not None and user.is_authenticated and not _is_static(request):
             reason = sessions.expired(request)
             if reason:
-                from shanghui.audit import record
-
                 record(by=user, action="session_timeout", obj=user, extra={"reason": reason})
                 logout(request)  # flushes the session row: the old cookie is worthless from now on
                 if not _is_api(request):

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from shanghui.core import crypto
 from shanghui.core.roles import REGION_ROLES, Role
 
 from .unmask import unmask_kinds
@@ -56,7 +57,7 @@ class User(AbstractUser):
         "须修改密码", default=False, help_text="初始密码或管理员重置的密码，登录后须先修改。")
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
     # The TOTP secret is a credential: kept encrypted with the personal-data key, like ID numbers.
-    totp_cipher = models.TextField(blank=True, editable=False)
+    totp_cipher = crypto.CipherField(blank=True, editable=False)
     totp_enabled = models.BooleanField("已启用双因素认证", default=False)
     # The last accepted TOTP time step: a code cannot be used twice.
     totp_last_step = models.BigIntegerField(null=True, blank=True, editable=False)

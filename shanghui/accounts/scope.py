@@ -53,12 +53,12 @@ def require_visible(by, obj, label: str) -> None:
         raise PermissionDenied(f"{label}不在您的管辖范围内。")
 
 
-def writable_regions(user):
-    """The regions a user may create rows in (for form choices)."""
-    from shanghui.orgs.models import Region
-
+def writable_among(user, regions):
+    """Of `regions` (a region queryset), those the user may create rows in: can_write_region's rule
+    as a filter (orgs.scope.writable_regions applies it to every region)."""
     if user.is_superuser:
-        return Region.objects.all()
+        return regions.all()
     if user.role in REGION_WRITERS and user.region_path:
-        return Region.objects.filter(path__startswith=user.region_path)
-    return Region.objects.none()
+        return regions.filter(path__startswith=user.region_path)
+    return regions.none()
+

@@ -17,6 +17,7 @@ from shanghui.core.roles import REGION_ROLES, Role
 from . import lockout, totp
 from .models import User
 from .policy import generate_password
+from .sessions import second_factor_required
 
 # What a federation admin may hand out. The auditor is appointed by the system
 # administrator, never by the business side it audits.
@@ -179,8 +180,6 @@ def totp_enable(*, by, secret: str, code: str) -> None:
 
 @transaction.atomic
 def totp_disable(*, by, code: str) -> None:
-    from .sessions import second_factor_required
-
     if not by.totp_enabled:
         return
     if second_factor_required(by):

@@ -11,6 +11,8 @@ import time
 
 from django.conf import settings
 
+from shanghui.core.roles import Role
+
 AUTH_AT = "shanghui_auth_at"
 SEEN_AT = "shanghui_seen_at"
 SECOND_FACTOR_PENDING = "shanghui_2fa_pending"
@@ -21,8 +23,6 @@ SEEN_RESOLUTION = 60  # seconds: saving the session on every request would be a 
 
 def second_factor_required(user) -> bool:
     """Required by policy (SHANGHUI_REQUIRE_2FA_FOR_ADMINS), whether or not the user has enrolled yet."""
-    from shanghui.core.roles import Role
-
     return bool(settings.SHANGHUI_REQUIRE_2FA_FOR_ADMINS) and user.role == Role.FEDERATION_ADMIN
 
 

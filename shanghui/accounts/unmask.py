@@ -20,6 +20,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from shanghui.audit import record
+from shanghui.audit.models import AuditEvent
 from shanghui.core.roles import Role
 
 ID_NUMBER = "id_number"
@@ -72,8 +74,6 @@ def daily_limit() -> int:
 
 def used_today(user) -> int:
     """Successful unmaskings by `user` since local midnight, counted from the audit log itself."""
-    from shanghui.audit.models import AuditEvent
-
     midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     return AuditEvent.objects.filter(actor=user, action=UNMASK_ACTION, success=True, at__gte=midnight).count()
 
@@ -84,8 +84,6 @@ def record_within_limit(*, by, obj, fields) -> bool:
     Counting and recording are one step: the transaction first takes the write lock (SQLite
     opens every transaction with BEGIN IMMEDIATE; on PostgreSQL the user's row is locked), so
     two requests at the limit cannot both count the same total and both pass."""
-    from shanghui.audit import record
-
     with transaction.atomic():
         list(get_user_model().objects.select_for_update().filter(pk=by.pk).values_list("pk", flat=True))
         if used_today(by) >= daily_limit():
@@ -98,8 +96,6 @@ def refuse(*, by, message: str, why: str, action: str = UNMASK_ACTION, obj=None,
            extra: dict | None = None, exception: type[Exception] = PermissionDenied):
     """Record a refused attempt as an audit event, then raise. Callers must not run inside a
     transaction that the exception would roll back, or the event would go with it."""
-    from shanghui.audit import record
-
     record(by=by, action=action, obj=obj, object_type=object_type, success=False,
            extra={"refused": why, **(extra or {})})
     raise exception(message)

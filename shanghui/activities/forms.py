@@ -1,7 +1,6 @@
 from django import forms
 from django.urls import reverse_lazy
 
-from shanghui.accounts.scope import writable_regions
 from shanghui.core.crud import ListFilter, ServiceForm, _style
 from shanghui.directory.forms import (
     _autocomplete,
@@ -12,6 +11,7 @@ from shanghui.directory.forms import (
 )
 from shanghui.orgs.forms import streets_in_scope
 from shanghui.orgs.models import Chamber, Region
+from shanghui.orgs.scope import writable_regions
 
 from .models import Activity, ActivitySeries, Kind, Status, Theme
 

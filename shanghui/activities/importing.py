@@ -20,15 +20,23 @@ import re
 
 from django.utils import timezone
 
-from shanghui.accounts.scope import writable_regions
 from shanghui.core import crypto
 from shanghui.core.exporting import Column as ExportColumn
 from shanghui.core.exporting import personal_column
+from shanghui.directory.importing.refs import enterprises_by_name, enterprises_by_uscc
 from shanghui.directory.models import Enterprise, Person
 from shanghui.imports import cells, sql
 from shanghui.imports.kinds import Kind, Row, refs, register
 from shanghui.imports.kinds.base import Column, diff
+from shanghui.orgs.importing import (
+    chamber_lookup,
+    find_chamber,
+    find_region,
+    region_lookup,
+    writable_region_ids,
+)
 from shanghui.orgs.models import Region
+from shanghui.orgs.scope import writable_regions
 
 from .models import Activity, ActivitySeries, Attendance, PendingAttendee, Source, Status, Theme
 from .models import Kind as ActivityKindChoice
@@ -56,7 +64,7 @@ class AttendanceKind(Kind):
     ]
 
     def context(self, by) -> dict:
-        return {"by": by, "writable": refs.writable_region_ids(by), "activities": {}}
+        return {"by": by, "writable": writable_region_ids(by), "activities": {}}
 
     # --- resolving -----------------------------------------------------------------
 
@@ -86,8 +94,8 @@ class AttendanceKind(Kind):
 
     def resolve(self, rows: list[Row], present: set[str], ctx: dict) -> None:
         by = ctx["by"]
-        by_uscc = refs.enterprises_by_uscc(by, {r.values["enterprise"] for r in rows if r.values.get("enterprise")})
-        by_name = refs.enterprises_by_name(by, {r.values["enterprise_name"] for r in rows
+        by_uscc = enterprises_by_uscc(by, {r.values["enterprise"] for r in rows if r.values.get("enterprise")})
+        by_name = enterprises_by_name(by, {r.values["enterprise_name"] for r in rows
                                                 if r.values.get("enterprise_name")})
         # Stored digests may be under any configured key (a key rotation window): map each to the current one.
         digests = {d: crypto.digest(m) for m in {r.values["mobile"] for r in rows if r.values.get("mobile")}
@@ -278,9 +286,9 @@ class ActivityKind(Kind):
     TEXT_FIELDS = ("place", "partner", "description")
 
     def context(self, by) -> dict:
-        return {"by": by, "writable": refs.writable_region_ids(by), "regions": refs.region_lookup(by),
+        return {"by": by, "writable": writable_region_ids(by), "regions": region_lookup(by),
                 "series": {s.name: s for s in refs.visible(ActivitySeries, by).select_related("region")},
-                "chambers": refs.chamber_lookup(by)}
+                "chambers": chamber_lookup(by)}
 
     def resolve(self, rows: list[Row], present: set[str], ctx: dict) -> None:
         for row in rows:
@@ -288,7 +296,7 @@ class ActivityKind(Kind):
             region = None
             if v.get("region"):
                 try:
-                    region = refs.find_region(v["region"], ctx["regions"], "区域")
+                    region = find_region(v["region"], ctx["regions"], "区域")
                 except ValueError as e:
                     row.error(self.header("region"), str(e))
                 else:
@@ -315,7 +323,7 @@ class ActivityKind(Kind):
             for name in _LIST_SPLIT.split(v.get("organisers") or ""):
                 if name:
                     try:
-                        organisers.append(refs.find_chamber(name, ctx["chambers"]))
+                        organisers.append(find_chamber(name, ctx["chambers"]))
                     except ValueError as e:
                         row.error(self.header("organisers"), str(e))
             v["organisers"] = organisers

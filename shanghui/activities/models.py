@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from shanghui.core import crypto
 from shanghui.core.scoping import ScopedQuerySet
-from shanghui.core.validators import mask_mobile
+from shanghui.core.validators import mask_mobile, normalize_mobile
 from shanghui.directory.models import Enterprise, Person
 from shanghui.orgs.models import Chamber, InitialsMixin, Region
 
@@ -251,7 +251,7 @@ class PendingAttendee(models.Model):
 
     activity = models.ForeignKey(Activity, verbose_name="活动", on_delete=models.CASCADE, related_name="pending")
     name = models.CharField("姓名", max_length=50)
-    mobile_cipher = models.TextField(blank=True, editable=False)
+    mobile_cipher = crypto.CipherField(blank=True, editable=False)
     mobile_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     enterprise_name = models.CharField("所在单位（自填）", max_length=200, blank=True)
     source = models.CharField("登记方式", max_length=10, choices=Source.choices, default=Source.QR)
@@ -289,8 +289,6 @@ class PendingAttendee(models.Model):
         super().validate_constraints(exclude={*(exclude or ()), "mobile_digest"})
 
     def set_mobile(self, value: str) -> None:
-        from shanghui.core.validators import normalize_mobile
-
         mobile = normalize_mobile(value) if value else ""
         self.mobile_cipher = crypto.encrypt(mobile)
         self.mobile_digest = crypto.digest(mobile)

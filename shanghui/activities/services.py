@@ -23,7 +23,7 @@ from shanghui.directory import services as directory_services
 from shanghui.directory.models import Enterprise, Person
 from shanghui.orgs.models import Region
 
-from .models import Activity, ActivitySeries, Attendance, PendingAttendee, Source, Theme
+from .models import Activity, ActivitySeries, Attendance, PendingAttendee, SignInAttempt, Source, Theme
 
 
 def can_write_activity(user, activity: Activity) -> bool:
@@ -301,8 +301,6 @@ def note_signin_attempt(address: str) -> bool:
 
     Counted in the database (not a per-process cache), so every server process shares the count.
     """
-    from .models import SignInAttempt
-
     now = timezone.now()
     SignInAttempt.objects.filter(at__lt=now - RATE_WINDOW).delete()
     recent = SignInAttempt.objects.filter(address=address, at__gte=now - RATE_WINDOW).count()

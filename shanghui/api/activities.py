@@ -19,7 +19,7 @@ from shanghui.core.kpis import Period
 from shanghui.directory.models import Enterprise, Person
 from shanghui.orgs.models import Chamber, Region
 
-from .common import Id, InSchema, paginated, partial, patch_data, resolve, visible_or_404
+from .common import Id, InSchema, paginated, partial, patch_data, region_filter, resolve, visible_or_404
 from .errors import READ_ERRORS, WRITE_ERRORS
 
 router = Router(tags=["活动与培训"])
@@ -147,8 +147,6 @@ def list_activities(request, filters: Query[ActivityListFilter]):
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.region:
-        from .common import region_filter
-
         qs = region_filter(qs, filters.region)
     return qs
 

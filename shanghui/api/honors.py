@@ -6,10 +6,13 @@ them and lets chambers submit nominations.
 
 from typing import Literal
 
+from django.apps import apps
+from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema, Status
 
 from shanghui.honors import kpis, services
 from shanghui.honors.models import Campaign, CampaignCategory, Honor, Level, Nomination, RecipientKind
+from shanghui.orgs.models import Chamber
 
 from .common import Id, InSchema, paginated, visible_or_404
 from .errors import READ_ERRORS, WRITE_ERRORS
@@ -190,11 +193,6 @@ NOMINEE_MODELS = {RecipientKind.PARTY_ORGANIZATION: "party.PartyOrganization", R
 @router.post("/honors/campaigns/{int:campaign_id}/nominations", response={201: NominationOut, **WRITE_ERRORS},
              summary="推荐", description="推荐商会须在您的管辖范围内，被推荐对象须在推荐商会的范围内。")
 def create_nomination(request, campaign_id: int, payload: NominationIn):
-    from django.apps import apps
-    from django.core.exceptions import ValidationError
-
-    from shanghui.orgs.models import Chamber
-
     user = request.auth_user
     campaign = visible_or_404(Campaign, user, campaign_id)
     category = CampaignCategory.objects.filter(campaign=campaign, pk=payload.category).first()

@@ -3,13 +3,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
 
+from shanghui.core.roles import Role
+
 APPEND_ONLY = "审计事件只能追加，不能修改或删除。"
 
 
 class AuditEventQuerySet(models.QuerySet):
     def visible_to(self, user) -> "AuditEventQuerySet":
-        from shanghui.core.roles import Role
-
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser or user.role in (Role.FEDERATION_ADMIN, Role.AUDITOR):

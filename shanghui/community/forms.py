@@ -1,7 +1,6 @@
 from django import forms
 from django.urls import reverse_lazy
 
-from shanghui.accounts.scope import writable_regions
 from shanghui.core.crud import ListFilter, ServiceForm
 from shanghui.directory.forms import (
     _autocomplete,
@@ -11,6 +10,7 @@ from shanghui.directory.forms import (
     visible_persons,
 )
 from shanghui.orgs.models import Chamber, Region
+from shanghui.orgs.scope import writable_regions
 
 from .models import AidRecord, Contribution, ContributionKind, Project, ProjectKind
 

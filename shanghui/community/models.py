@@ -22,6 +22,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from shanghui.core.roles import REGION_WRITERS
 from shanghui.core.scoping import ScopedQuerySet
 from shanghui.directory.models import Enterprise, Person
 from shanghui.orgs.models import Chamber, Region
@@ -201,8 +202,6 @@ def mask_name(name: str) -> str:
 def sees_aid_records(user) -> bool:
     """Minors' data: staff who run the programme only. Leaders see totals (kpis.aid_totals);
     instructors, department handlers, enterprise users and auditors nothing."""
-    from shanghui.core.roles import REGION_WRITERS
-
     return user is not None and user.is_authenticated and (user.is_superuser or user.role in REGION_WRITERS)
 
 

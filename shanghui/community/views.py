@@ -9,9 +9,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from shanghui.accounts.scope import writable_regions
 from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require, today
 from shanghui.core.exporting import Column, export_format, export_response
+from shanghui.orgs.models import Chamber
+from shanghui.orgs.scope import writable_regions
 
 from . import kpis, services
 from .forms import (
@@ -324,8 +325,6 @@ def youth(request):
 
 
 def _visible_chambers(user):
-    from shanghui.orgs.models import Chamber
-
     return Chamber.objects.visible_to(user).values("pk")
 
 

@@ -20,6 +20,7 @@ from functools import cache
 
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
+from django.db import models
 
 
 @cache
@@ -84,3 +85,13 @@ def clear_caches() -> None:
     """Forget the keys read so far (after the settings changed)."""
     for cached in (_keys, _fernet, _digest_key, _digest_keys):
         cached.cache_clear()
+
+
+class CipherField(models.TextField):
+    """A column holding `encrypt()`ed text; a sibling `<name>_digest` column, where the model has one,
+    holds the `digest()` of the same plaintext. `shanghui rotate-keys` finds the columns by this class."""
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        # Stored as a plain text column: the class marks the column for rotation, the schema is the same.
+        return name, "django.db.models.TextField", args, kwargs

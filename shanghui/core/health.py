@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from shanghui.audit.models import AuditEvent
+
 from .faults import write_fault
 
 PROBE_BUSY_MS = 2000
@@ -102,8 +104,6 @@ def _key() -> dict:
 
 def _audit() -> dict:
     """Age of the newest audit event (the chain's head); a monitor may alert when it stops moving."""
-    from shanghui.audit.models import AuditEvent
-
     try:
         at = AuditEvent.objects.order_by("-seq").values_list("at", flat=True).first()
     except DatabaseError as e:

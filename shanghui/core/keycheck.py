@@ -26,9 +26,9 @@ MISSING = ("找不到个人信息加密密钥（SHANGHUI_FIELD_KEY 未设置，�
 
 
 def cipher_columns() -> list[tuple[type, str]]:
-    """Every model field holding a Fernet token (by convention named `*_cipher`)."""
+    """Every model field holding a Fernet token (a crypto.CipherField)."""
     return [(model, f.name) for model in apps.get_models() for f in model._meta.concrete_fields
-            if f.name.endswith("_cipher")]
+            if isinstance(f, crypto.CipherField)]
 
 
 def _tables_ready() -> bool:

@@ -9,6 +9,8 @@ the start of every list, detail, export, count, autocomplete, API and admin read
 from django.db import models
 from django.db.models import Q
 
+from shanghui.core.roles import Role
+
 
 class ScopedQuerySet(models.QuerySet):
     # Lookup paths from this model to orgs.Region; a row is visible when any of them
@@ -23,7 +25,6 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        from shanghui.core.roles import Role
 
         if user.role == Role.ENTERPRISE_USER:
             if not user.enterprise_id or not self.enterprise_paths:

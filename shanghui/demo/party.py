@@ -40,6 +40,7 @@ from shanghui.party.models import (
     PartyOrganization,
 )
 
+from . import names
 from .codes import random_date
 
 PARTY_SEQ = range(500, 1000)  # ID sequence codes of the extra party-member persons
@@ -107,8 +108,6 @@ class _PartyGenerator:
                             if s.kind == StaffAssignment.Kind.INSTRUCTOR}
 
     def gen_name(self) -> str:
-        from . import names
-
         return names.person_name(self.rng, male=self.rng.random() < 0.6)[0]
 
     # --- enterprises, in batches ----------------------------------------------------

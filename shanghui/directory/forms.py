@@ -2,11 +2,11 @@ from django import forms
 from django.db.models import Q
 from django.urls import reverse_lazy
 
-from shanghui.accounts.scope import writable_regions
-from shanghui.core.crud import AutocompleteSelect, ListFilter, ServiceForm, limit_widget_choices
+from shanghui.core.crud import AutocompleteSelect, ListFilter, ServiceForm, limit_widget_choices, today
 from shanghui.core.validators import normalize_uscc
 from shanghui.orgs.forms import streets_in_scope
 from shanghui.orgs.models import Chamber, Region
+from shanghui.orgs.scope import writable_regions
 
 from .choices import Industry, MemberRole, PoliticalStatus, Size, Status
 from .models import Enterprise, Membership, Person
@@ -187,7 +187,5 @@ class MembershipFilter(ListFilter):
         )
 
     def filter_active(self, queryset, active: bool):
-        from shanghui.core.crud import today
-
         current = queryset.active_on(today()).values("pk")
         return queryset.filter(pk__in=current) if active else queryset.exclude(pk__in=current)

@@ -133,9 +133,9 @@ class Person(InitialsMixin):
 
     name = models.CharField("姓名", max_length=50)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
-    id_number_cipher = models.TextField(blank=True, editable=False)
+    id_number_cipher = crypto.CipherField(blank=True, editable=False)
     id_number_digest = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
-    mobile_cipher = models.TextField(blank=True, editable=False)
+    mobile_cipher = crypto.CipherField(blank=True, editable=False)
     mobile_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     political_status = models.CharField("政治面貌", max_length=20, choices=PoliticalStatus.choices, blank=True)
     region = models.ForeignKey(Region, verbose_name="所属街道", on_delete=models.PROTECT, related_name="persons")

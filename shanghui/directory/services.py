@@ -10,6 +10,8 @@ from django.utils import timezone
 from shanghui.accounts import unmask
 from shanghui.accounts.scope import can_write_region, require_enterprise, require_region, require_visible
 from shanghui.audit import record
+from shanghui.audit.events import ACTION_LABELS
+from shanghui.audit.models import AuditEvent
 from shanghui.core import duplicates
 from shanghui.core import services as base
 from shanghui.core.roles import Role
@@ -271,8 +273,6 @@ def person_export_data(*, by, person: Person, reference: str) -> dict:
     """
     require_personal_rights(by=by, person=person, action="personal_data_export")
     reference = _reference(reference)
-    from shanghui.audit.events import ACTION_LABELS
-    from shanghui.audit.models import AuditEvent
 
     events = AuditEvent.objects.filter(object_type="directory.person", object_id=str(person.pk)).order_by("at", "id")
     data = {

@@ -1,7 +1,6 @@
 from django import forms
 from django.urls import reverse_lazy
 
-from shanghui.accounts.scope import writable_regions
 from shanghui.core.crud import DateInput, ListFilter, ServiceForm, _style
 from shanghui.directory.forms import (
     _autocomplete,
@@ -11,7 +10,7 @@ from shanghui.directory.forms import (
     visible_persons,
 )
 from shanghui.orgs.models import Chamber, Region
-from shanghui.party.models import PartyOrganization
+from shanghui.orgs.scope import writable_regions
 
 from .models import Campaign, CategoryKind, Honor, Level, Nomination, RecipientKind
 
@@ -22,8 +21,9 @@ def _chambers(user):
     return Chamber.objects.visible_to(user).select_related("region")
 
 
-def _party_orgs(user):
-    return PartyOrganization.objects.visible_to(user)
+def _party_orgs(form):
+    # The foreign key's own choices (party organisations), cut down to those the user sees.
+    return form.fields["party_organization"].queryset.visible_to(form.user)
 
 
 class HonorForm(ServiceForm):
@@ -37,7 +37,7 @@ class HonorForm(ServiceForm):
         self.fields["federation"].queryset = writable_regions(user).filter(level=Region.Level.DISTRICT)
         self.fields["federation"].help_text = "获得者为区工商联时选择所在的区。"
         self.fields["chamber"].queryset = _chambers(user)
-        self.fields["party_organization"].queryset = _party_orgs(user)
+        self.fields["party_organization"].queryset = _party_orgs(self)
         _autocomplete(self, "enterprise", visible_enterprises(user), reverse_lazy("directory:enterprise_autocomplete"),
                       enterprise_label)
         _autocomplete(self, "person", visible_persons(user), reverse_lazy("directory:person_autocomplete"),
@@ -105,7 +105,7 @@ class NominationForm(ServiceForm):
         self.fields["category"] = forms.ModelChoiceField(label="评选类别", queryset=self.campaign.categories.all())
         self.fields["chamber"].queryset = _chambers(user).filter(region__in=writable_regions(user), is_active=True)
         self.fields["nominee_chamber"].queryset = _chambers(user)
-        self.fields["party_organization"].queryset = _party_orgs(user)
+        self.fields["party_organization"].queryset = _party_orgs(self)
         _autocomplete(self, "enterprise", visible_enterprises(user), reverse_lazy("directory:enterprise_autocomplete"),
                       enterprise_label)
         _autocomplete(self, "person", visible_persons(user), reverse_lazy("directory:person_autocomplete"),

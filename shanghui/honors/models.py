@@ -18,10 +18,10 @@ from django.db import models
 from django.db.models import Q
 
 from shanghui.core import files
+from shanghui.core.roles import REGION_ROLES
 from shanghui.core.scoping import ScopedQuerySet
 from shanghui.directory.models import Enterprise, Person
 from shanghui.orgs.models import Chamber, Region
-from shanghui.party.models import PartyOrganization
 
 FILE_EXTENSIONS = ["pdf", "doc", "docx", "jpg", "jpeg", "png"]
 FILE_MAX_BYTES = 10 * 1024 * 1024
@@ -56,8 +56,6 @@ def ancestor_paths(path: str) -> list[str]:
 
 def _region_user(user) -> bool:
     """A signed-in business user whose scope is a region (not an enterprise, not the auditor)."""
-    from shanghui.core.roles import REGION_ROLES
-
     return (user is not None and user.is_authenticated and user.is_active and not user.is_superuser
             and user.role in REGION_ROLES and bool(user.region_id))
 
@@ -144,7 +142,7 @@ class Honor(models.Model):
                                    limit_choices_to={"level": Region.Level.DISTRICT})
     chamber = models.ForeignKey(Chamber, verbose_name="商会", null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="honors")
-    party_organization = models.ForeignKey(PartyOrganization, verbose_name="党组织", null=True, blank=True,
+    party_organization = models.ForeignKey("party.PartyOrganization", verbose_name="党组织", null=True, blank=True,
                                            on_delete=models.PROTECT, related_name="honors")
     enterprise = models.ForeignKey(Enterprise, verbose_name="企业", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="honors")
@@ -318,7 +316,7 @@ class Nomination(models.Model):
     recipient_kind = models.CharField("被推荐对象类型", max_length=20, choices=RecipientKind.choices, editable=False)
     nominee_chamber = models.ForeignKey(Chamber, verbose_name="被推荐商会", null=True, blank=True,
                                         on_delete=models.PROTECT, related_name="nominations")
-    party_organization = models.ForeignKey(PartyOrganization, verbose_name="被推荐党组织", null=True, blank=True,
+    party_organization = models.ForeignKey("party.PartyOrganization", verbose_name="被推荐党组织", null=True, blank=True,
                                            on_delete=models.PROTECT, related_name="nominations")
     enterprise = models.ForeignKey(Enterprise, verbose_name="被推荐企业", null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="nominations")

@@ -20,7 +20,7 @@ from shanghui.accounts.scope import can_write_region, require_region, require_vi
 from shanghui.audit import record
 from shanghui.core import services as base
 from shanghui.directory.choices import PoliticalStatus
-from shanghui.party.models import PartyMember
+from shanghui.orgs.scope import writable_regions
 
 from .models import (
     CATEGORY_RECIPIENT,
@@ -233,14 +233,12 @@ def campaign_decide(*, by, campaign: Campaign) -> list[Honor]:
 
 
 def can_nominate(user, campaign: Campaign) -> bool:
-    from shanghui.accounts.scope import writable_regions
-
     return campaign.state == Campaign.State.OPEN and writable_regions(user).exists()
 
 
 def is_party_member(person) -> bool:
     return (person.political_status in PARTY_STATUSES
-            or PartyMember.objects.filter(person=person, left__isnull=True).exists())
+            or person.party_records.filter(left__isnull=True).exists())
 
 
 @transaction.atomic

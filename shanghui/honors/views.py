@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shanghui.accounts.scope import writable_regions
 from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require, today
 from shanghui.core.exporting import Column
 from shanghui.core.files import file_download
+from shanghui.orgs.scope import writable_regions
 
 from . import kpis, services
 from .forms import (

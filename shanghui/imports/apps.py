@@ -8,8 +8,5 @@ class ImportsConfig(AppConfig):
     def ready(self):
         from django.utils.module_loading import autodiscover_modules
 
-        from . import kinds
-
-        kinds._register_builtin()
-        # Other apps declare their importable kinds in <app>/importing.py.
+        # Every app declares its importable kinds in <app>/importing.py (or an importing package).
         autodiscover_modules("importing")

@@ -29,13 +29,13 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 
+from shanghui.accounts.scope import writes_some_region
 from shanghui.audit import record
 from shanghui.core import duplicates
 from shanghui.core.redact import scrub
 
 from . import cells, sql
 from .kinds import Kind, Row
-from .kinds import refs as kind_refs
 from .limits import FileRejected
 from .readers import open_sheets
 
@@ -135,7 +135,7 @@ def _find_header(kind: Kind, sheets):
 
 
 def can_import(by) -> bool:
-    return by.is_superuser or bool(kind_refs.writable_region_ids(by))
+    return writes_some_region(by)
 
 
 @duplicates.refusals_audited  # a refused row's audit event outlives the rolled-back import

@@ -32,12 +32,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
+from shanghui.audit import record
 from shanghui.core import sealed
 from shanghui.core.files import open_private
 
 from . import engine, kinds, report
 from .files import remove_orphan_stages, runner_alive, storage_dir, this_runner
 from .models import ImportJob
+from .signals import import_committed
 
 log = logging.getLogger(__name__)
 KEEP = timedelta(days=1)
@@ -86,8 +88,6 @@ def recover_interrupted() -> int:
     """Mark jobs whose process has died as failed (audited) and remove their files; returns how many.
 
     Also removes staging files of imports (CLI or web) whose process died."""
-    from shanghui.audit import record
-
     remove_orphan_stages()
     count = 0
     for job in ImportJob.objects.filter(status__in=[ImportJob.Status.QUEUED, ImportJob.Status.CHECKING,
@@ -168,7 +168,7 @@ def run(job_id: int, *, commit: bool) -> None:
         job.status = ImportJob.Status.CHECKED if not result.file_error else ImportJob.Status.FAILED
     job.save(update_fields=["result", "status", "updated"])
     if result.committed:
-        _count_for_the_dashboard()
+        _announce_commit(job)
     if job.status == ImportJob.Status.DONE or result.file_error:
         remove_files(job)  # nothing more to preview, commit or report on
     else:
@@ -177,16 +177,12 @@ def run(job_id: int, *, commit: bool) -> None:
             upload_path(job).unlink(missing_ok=True)  # no commit can follow: only the error report is left
 
 
-def _count_for_the_dashboard() -> None:
-    """Count the imported rows into the dashboard's street-year figures now, in this background
-    thread, rather than in the next dashboard request (a million new enterprises take a while).
-    The dashboard would do it anyway, so a failure here is logged, not the job's."""
-    from shanghui.reports import streetyears
-
-    try:
-        streetyears.settle()
-    except Exception:  # noqa: BLE001 - see above
-        log.exception("counting an import for the dashboard failed")
+def _announce_commit(job: ImportJob) -> None:
+    """Tell the apps above that rows arrived (the dashboard counts them now, in this background thread,
+    rather than in its next request). The import itself is done: a receiver's failure is logged, not the job's."""
+    for receiver, outcome in import_committed.send_robust(sender=ImportJob, job=job):
+        if isinstance(outcome, Exception):
+            log.error("%s failed after import job %s", receiver.__qualname__, job.pk, exc_info=outcome)
 
 
 def abandon_earlier(*, user, kind: str) -> int:

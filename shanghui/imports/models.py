@@ -3,6 +3,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from .kinds import KINDS
+
 
 class ImportJobQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ImportJobQuerySet":
@@ -50,8 +52,6 @@ class ImportJob(models.Model):
 
     @property
     def kind_label(self) -> str:
-        from .kinds import KINDS
-
         return KINDS[self.kind].label if self.kind in KINDS else self.kind
 
     @property

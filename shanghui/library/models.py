@@ -12,6 +12,7 @@ inside `visible_to()` and writes an audit event.
 from django.db import models
 from django.db.models import Q
 
+from shanghui.core.roles import Role
 from shanghui.core.scoping import ScopedQuerySet
 from shanghui.orgs.models import Region
 
@@ -29,8 +30,6 @@ class DocumentQuerySet(ScopedQuerySet):
     region_paths = ("region",)
 
     def visible_to(self, user):
-        from shanghui.core.roles import Role
-
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require
 from shanghui.core.exporting import Column
 from shanghui.core.files import file_download
+from shanghui.orgs.scope import writable_regions
 
 from . import services
 from .forms import DocumentFilter, DocumentForm
@@ -30,8 +31,6 @@ def _documents(user):
 
 
 def _can_create(user) -> bool:
-    from shanghui.accounts.scope import writable_regions
-
     return services.can_write_document_region(user, None) or writable_regions(user).exists()
 
 

@@ -1,7 +1,7 @@
 from django import forms
 
-from shanghui.accounts.scope import writable_regions
 from shanghui.core.crud import ListFilter, ServiceForm, active_choice_field
+from shanghui.orgs.scope import writable_regions
 
 from .models import Chamber, Region
 

@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404, render
 from shanghui.accounts.scope import can_write_region
 from shanghui.core.crud import Register, service_calls, today
 from shanghui.core.exporting import Column
-from shanghui.directory.models import Membership
 
 from . import services
 from .forms import ChamberFilter, ChamberForm
@@ -48,7 +47,7 @@ CHAMBER = Register(
 @login_required
 def chamber_detail(request, pk):
     chamber = get_object_or_404(_chambers(request.user), pk=pk)
-    members = (Membership.objects.visible_to(request.user).filter(chamber=chamber)
+    members = (chamber.memberships.visible_to(request.user)
                .select_related("enterprise", "person").order_by("left", "-joined"))
     return render(request, "orgs/chamber_detail.html", {
         "chamber": chamber,

@@ -3,7 +3,6 @@ import datetime as dt
 from django import forms
 from django.urls import reverse_lazy
 
-from shanghui.accounts.scope import writable_regions
 from shanghui.core.crud import DateInput, ListFilter, ServiceForm, _style, today
 from shanghui.directory.forms import (
     _autocomplete,
@@ -14,6 +13,7 @@ from shanghui.directory.forms import (
 )
 from shanghui.orgs.forms import streets_in_scope
 from shanghui.orgs.models import Chamber, Region, StaffAssignment
+from shanghui.orgs.scope import writable_regions
 
 from .models import (
     Form,

@@ -23,11 +23,13 @@ from django.utils import timezone
 from shanghui.core import duplicates
 from shanghui.core.exporting import Column as ExportColumn
 from shanghui.core.exporting import personal_column
+from shanghui.directory.importing.refs import enterprises_by_uscc, persons_by_id_number
 from shanghui.directory.models import Enterprise
 from shanghui.imports import cells
 from shanghui.imports.kinds import Kind, Row, refs, register
-from shanghui.imports.kinds.base import Column, diff
-from shanghui.imports.kinds.enterprises import _label
+from shanghui.imports.kinds.base import Column, choice_label, diff
+from shanghui.orgs.importing import chamber_lookup, find_chamber, writable_region_ids
+from shanghui.orgs.models import Chamber
 
 from .models import LEVEL_RANK, MEMBER_CLASH, Form, Level, PartyMember, PartyOrganization
 
@@ -43,8 +45,6 @@ def _org_names(by) -> list[str]:
 
 
 def _chamber_names(by) -> list[str]:
-    from shanghui.orgs.models import Chamber
-
     return list(Chamber.objects.visible_to(by).filter(is_active=True).order_by("region__code", "name")
                 .values_list("name", flat=True))
 
@@ -93,13 +93,13 @@ class PartyOrganizationKind(Kind):
         # name → parent name: the registered tree (for the cycle check only), overlaid by the rows of
         # this file as they are read.
         up = dict(PartyOrganization.objects.filter(parent__isnull=False).values_list("name", "parent__name"))
-        return {"by": by, "chambers": refs.chamber_lookup(by), "writable": refs.writable_region_ids(by),
+        return {"by": by, "chambers": chamber_lookup(by), "writable": writable_region_ids(by),
                 "stored": stored, "up": up,
                 "file": {}}  # name → level of the rows seen so far in this file
 
     def resolve(self, rows: list[Row], present: set[str], ctx: dict) -> None:
         by, writable, in_file = ctx["by"], ctx["writable"], ctx["file"]
-        enterprises = refs.enterprises_by_uscc(by, {r.values["enterprise"] for r in rows if r.values.get("enterprise")})
+        enterprises = enterprises_by_uscc(by, {r.values["enterprise"] for r in rows if r.values.get("enterprise")})
         regions = dict(refs.visible(Enterprise, by).filter(pk__in=[pk for pk, _ in enterprises.values()])
                        .values_list("pk", "region_id"))
         today = _today()
@@ -110,7 +110,7 @@ class PartyOrganizationKind(Kind):
             chamber = None
             if v.get("host_chamber"):
                 try:
-                    chamber = refs.find_chamber(v["host_chamber"], ctx["chambers"])
+                    chamber = find_chamber(v["host_chamber"], ctx["chambers"])
                 except ValueError as e:
                     row.error(self.header("host_chamber"), str(e))
             enterprise = None
@@ -258,8 +258,8 @@ class PartyOrganizationKind(Kind):
     def export_columns(self, by, plain: bool = False) -> list[ExportColumn]:
         return [
             ExportColumn("党组织名称", lambda o: o.name, 36),
-            ExportColumn("层级", lambda o: _label(Level, o.level), 10),
-            ExportColumn("组建方式", lambda o: _label(Form, o.form), 10),
+            ExportColumn("层级", lambda o: choice_label(Level, o.level), 10),
+            ExportColumn("组建方式", lambda o: choice_label(Form, o.form), 10),
             ExportColumn("上级党组织", lambda o: o.parent.name if o.parent_id else "", 36),
             ExportColumn("依托商会", lambda o: o.host_chamber.name if o.host_chamber_id else "", 24),
             ExportColumn("所在企业统一社会信用代码", lambda o: o.enterprise.uscc if o.enterprise_id else "", 22),
@@ -305,12 +305,12 @@ class PartyMemberKind(Kind):
     def context(self, by) -> dict:
         orgs = {o.name: o for o in refs.visible(PartyOrganization, by).select_related(
             "host_chamber", "enterprise")}
-        return {"by": by, "orgs": orgs, "writable": refs.writable_region_ids(by), "periods": {},
+        return {"by": by, "orgs": orgs, "writable": writable_region_ids(by), "periods": {},
                 "rewritten": set()}  # ids of registered periods that rows of this file restate
 
     def resolve(self, rows: list[Row], present: set[str], ctx: dict) -> None:
         by, writable, orgs = ctx["by"], ctx["writable"], ctx["orgs"]
-        persons = refs.persons_by_id_number(by, {r.values["person"] for r in rows if r.values.get("person")})
+        persons = persons_by_id_number(by, {r.values["person"] for r in rows if r.values.get("person")})
         today = _today()
         for row in rows:
             v = row.values
@@ -407,7 +407,7 @@ class PartyMemberKind(Kind):
             personal_column("身份证号码", "id_number", lambda m: m.person, plain=plain),
             ExportColumn("姓名", lambda m: m.person.name, 10),
             ExportColumn("所在党组织", lambda m: m.organization.name, 36),
-            ExportColumn("党员类别", lambda m: _label(PartyMember.Category, m.category), 10),
+            ExportColumn("党员类别", lambda m: choice_label(PartyMember.Category, m.category), 10),
             ExportColumn("入党日期", lambda m: m.joined_party, 12),
             ExportColumn("转入本组织日期", lambda m: m.joined_org, 14),
             ExportColumn("转出日期", lambda m: m.left, 12),

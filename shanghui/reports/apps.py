@@ -6,7 +6,12 @@ class ReportsConfig(AppConfig):
     verbose_name = "统计与报告"
 
     def ready(self):
-        # The feature apps' KPI functions read the counters this app keeps through core/kpis.py.
-        from . import kpis
+        from shanghui.imports.signals import import_committed
 
+        from . import kpis
+        from .streetyears import count_committed_import
+
+        # The feature apps' KPI functions read the counters this app keeps through core/kpis.py,
+        # and an import's rows are counted once it commits.
         kpis.register()
+        import_committed.connect(count_committed_import, dispatch_uid="reports.count_committed_import")

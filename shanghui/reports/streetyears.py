@@ -24,6 +24,7 @@ Years outside BASE_YEAR..LAST_YEAR are not kept; the KPI functions compute those
 """
 
 import datetime as dt
+import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -32,6 +33,8 @@ from django.db import connection as default_connection
 
 from shanghui.core.busy import no_wait
 from shanghui.core.faults import write_fault
+
+log = logging.getLogger(__name__)
 
 BASE_YEAR = 1980
 LAST_YEAR = BASE_YEAR + 62  # 63 bits: fits a signed 64-bit column
@@ -240,6 +243,16 @@ def _idle(connection) -> bool:
         # By the index, not a scan: on PostgreSQL deleted marks stay in the heap until vacuumed.
         cursor.execute("SELECT id FROM reports_enterprisemark ORDER BY id LIMIT 1")
         return top <= seen and cursor.fetchone() is None
+
+
+def count_committed_import(**_signal) -> None:
+    """Receives imports' import_committed: count the imported rows now, in the import's background thread,
+    rather than in the next dashboard request (a million new enterprises take a while). The dashboard
+    would do it anyway, so a failure is logged, not the import's."""
+    try:
+        settle()
+    except Exception:  # noqa: BLE001 - see above
+        log.exception("counting an import for the dashboard failed")
 
 
 def settle(connection=default_connection) -> Pending | None:

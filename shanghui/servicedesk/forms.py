@@ -8,6 +8,7 @@ from shanghui.directory.forms import _autocomplete, enterprise_label, visible_en
 from shanghui.orgs.forms import streets_in_scope
 from shanghui.orgs.models import Department, Region
 
+from . import conf
 from .models import Category, Channel, ContactPreference, Holiday, ServiceRequest, State
 
 
@@ -131,7 +132,6 @@ class RequestFilter(ListFilter):
     def filter_view(self, queryset, view):
         from django.utils import timezone
 
-        from . import conf
 
         today = timezone.localdate()
         if view == "open":

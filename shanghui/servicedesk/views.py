@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shanghui.accounts.scope import writable_regions
 from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require
 from shanghui.core.exporting import Column, export_format, export_response
 from shanghui.core.files import file_download
 from shanghui.core.kpis import Period
 from shanghui.core.roles import Role
+from shanghui.orgs.scope import writable_regions
 
 from . import conf, kpis, services
 from .forms import ACTION_FORMS, CategoryForm, FileForm, HolidayForm, KpiForm, RequestFilter

@@ -4,6 +4,8 @@ import datetime as dt
 
 from django import forms, template
 
+from shanghui.accounts.scope import writes_some_region
+from shanghui.core import panels
 from shanghui.core.roles import Role
 
 register = template.Library()
@@ -82,9 +84,8 @@ PERSONAL_FIELD_LABELS = {"id_number": "身份证号码", "mobile": "手机号码
 
 @register.filter
 def can_import(user) -> bool:
-    from shanghui.imports.engine import can_import as allowed
-
-    return user.is_authenticated and allowed(user)
+    """Whether the menu offers the import pages: the rule of imports.engine.can_import."""
+    return user.is_authenticated and writes_some_region(user)
 
 @register.filter
 def cell(column, obj):
@@ -107,3 +108,10 @@ def street_figure(row, key):
     """'n/d' of one KPI in a by-street row."""
     num, den = row.figures[key]
     return num, den, row.rate(key)
+
+
+@register.simple_tag(takes_context=True)
+def detail_panels(context, obj):
+    """The panels other apps add to this record's detail page (core/panels.py)."""
+    request = context.get("request")
+    return panels.render(request, obj) if request is not None else ""

@@ -9,8 +9,8 @@ from django.core.management.base import SystemCheckError
 from shanghui.core import crypto, keycheck, state
 from shanghui.core.models import SiteState
 from shanghui.directory import services
+from shanghui.directory.importing.refs import persons_by_id_number
 from shanghui.directory.models import Person
-from shanghui.imports.kinds.refs import persons_by_id_number
 
 
 @pytest.fixture

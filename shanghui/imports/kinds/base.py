@@ -18,6 +18,11 @@ from shanghui.imports import cells, sql
 from shanghui.imports.initials import fast_initials
 
 
+def choice_label(choices, value) -> str:
+    """The label of a choice for an export cell ("" for none)."""
+    return str(choices(value).label) if value else ""
+
+
 @dataclass(frozen=True)
 class Column:
     name: str  # key in Row.values

@@ -11,6 +11,7 @@ import os
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.core.servers.basehttp import get_internal_wsgi_application
 
 
 class Command(BaseCommand):
@@ -28,7 +29,7 @@ class Command(BaseCommand):
 
         if options["collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
-        from shanghui.wsgi import application  # after collectstatic: WhiteNoise indexes the files once, here
+        application = get_internal_wsgi_application()  # after collectstatic: WhiteNoise indexes the files once, here
 
         proxy = os.environ.get("SHANGHUI_TRUSTED_PROXY", "")
         self.stdout.write(f"shanghui 正在 http://{options['host']}:{options['port']}/ 上服务"

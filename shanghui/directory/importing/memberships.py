@@ -11,20 +11,19 @@ import datetime as dt
 
 from shanghui.core.exporting import Column as ExportColumn
 from shanghui.core.exporting import personal_column
-from shanghui.directory.choices import MemberRole
-from shanghui.directory.models import Membership
 from shanghui.imports import cells, sql
+from shanghui.imports.kinds.base import Column, Kind, Row, choice_label, diff, update_changed
+from shanghui.orgs.importing import chamber_lookup, find_chamber, writable_region_ids
+from shanghui.orgs.models import Chamber
 
-from . import refs
-from .base import Column, Kind, Row, diff, update_changed
-from .enterprises import _label
+from ..choices import MemberRole
+from ..models import Membership
+from .refs import enterprises_by_uscc, persons_by_id_number
 
 ROLE_ALIASES = {"普通会员": "member", "会员单位": "member", "常务副会长": "vice_president", "执行会长": "president"}
 
 
 def _chamber_names(by) -> list[str]:
-    from shanghui.orgs.models import Chamber
-
     chambers = Chamber.objects.visible_to(by).filter(is_active=True).order_by("region__code", "name")
     return list(chambers.values_list("name", flat=True))
 
@@ -59,19 +58,19 @@ class MembershipKind(Kind):
     FIELDS = {"role": "role", "left": "left"}
 
     def context(self, by) -> dict:
-        return {"by": by, "chambers": refs.chamber_lookup(by), "writable": refs.writable_region_ids(by),
+        return {"by": by, "chambers": chamber_lookup(by), "writable": writable_region_ids(by),
                 "periods": {}}
 
     def resolve(self, rows: list[Row], present: set[str], ctx: dict) -> None:
         by, writable = ctx["by"], ctx["writable"]
-        enterprises = refs.enterprises_by_uscc(by, {r.values["enterprise"] for r in rows if r.values.get("enterprise")})
-        persons = refs.persons_by_id_number(by, {r.values["person"] for r in rows if r.values.get("person")})
+        enterprises = enterprises_by_uscc(by, {r.values["enterprise"] for r in rows if r.values.get("enterprise")})
+        persons = persons_by_id_number(by, {r.values["person"] for r in rows if r.values.get("person")})
         for row in rows:
             v = row.values
             chamber = None
             if v.get("chamber") is not None:
                 try:
-                    chamber = refs.find_chamber(v["chamber"], ctx["chambers"])
+                    chamber = find_chamber(v["chamber"], ctx["chambers"])
                 except ValueError as e:
                     row.error(self.header("chamber"), str(e))
                 else:
@@ -168,7 +167,7 @@ class MembershipKind(Kind):
             personal_column("个人会员身份证号码", "id_number", lambda m: m.person if m.person_id else None,
                             plain=plain),
             ExportColumn("会员名称", lambda m: str(m.member), 28),
-            ExportColumn("会内职务", lambda m: _label(MemberRole, m.role), 10),
+            ExportColumn("会内职务", lambda m: choice_label(MemberRole, m.role), 10),
             ExportColumn("入会日期", lambda m: m.joined, 12),
             ExportColumn("退会日期", lambda m: m.left, 12),
         ]

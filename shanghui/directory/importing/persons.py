@@ -10,14 +10,14 @@ from django.utils import timezone
 from shanghui.core import crypto, duplicates
 from shanghui.core.exporting import Column as ExportColumn
 from shanghui.core.exporting import personal_column
-from shanghui.directory.choices import PoliticalStatus
-from shanghui.directory.models import Person
 from shanghui.imports import cells, sql
 from shanghui.imports.initials import fast_initials
+from shanghui.imports.kinds.base import Column, Kind, Row, choice_label, diff, update_changed
+from shanghui.orgs.importing import StreetResolver, street_names
 
-from . import refs
-from .base import Column, Kind, Row, diff, update_changed
-from .enterprises import _label, _street_names
+from ..choices import PoliticalStatus
+from ..models import Person
+from .refs import enterprises_by_name, enterprises_by_uscc
 
 POLITICAL_ALIASES = {"党员": "party_member", "共产党员": "party_member", "预备党员": "probationary",
                      "团员": "league", "民主党派": "democratic", "无党派": "non_party", "无": "masses"}
@@ -40,7 +40,7 @@ class PersonKind(Kind):
                example=PoliticalStatus.PARTY_MEMBER.label, width=14,
                options=lambda by: [str(c.label) for c in PoliticalStatus]),
         Column("region", "所属街道", cells.text, aliases=("街道", "所在街道", "街道名称"), required=True,
-               example="东华门街道", options=_street_names, ref="street.name"),
+               example="东华门街道", options=street_names, ref="street.name"),
         Column("enterprise", "所在企业统一社会信用代码", cells.uscc,
                aliases=("企业统一社会信用代码", "所在企业信用代码", "企业信用代码", "统一社会信用代码"),
                example="91110101MA01ABCD19", width=22, text_format=True, note="该企业须已在系统中登记。",
@@ -55,15 +55,15 @@ class PersonKind(Kind):
               "political_status": "political_status", "mobile": "mobile_digest"}
 
     def context(self, by) -> dict:
-        return {"by": by, "streets": refs.StreetResolver(by, "人员")}
+        return {"by": by, "streets": StreetResolver(by, "人员")}
 
     def resolve(self, rows: list[Row], present: set[str], ctx: dict) -> None:
         by = ctx["by"]
         codes = {r.values["enterprise"] for r in rows if r.values.get("enterprise")}
-        enterprises = refs.enterprises_by_uscc(by, codes)
+        enterprises = enterprises_by_uscc(by, codes)
         names = {r.values["enterprise_name"] for r in rows
                  if r.values.get("enterprise_name") and not r.values.get("enterprise")}
-        by_name = refs.enterprises_by_name(by, names)
+        by_name = enterprises_by_name(by, names)
         for row in rows:
             v = row.values
             if v.get("region") is not None:
@@ -156,7 +156,7 @@ class PersonKind(Kind):
             ExportColumn("姓名", lambda p: p.name, 10),
             personal_column("身份证号码", "id_number", lambda p: p, plain=plain),
             personal_column("手机号码", "mobile", lambda p: p, plain=plain),
-            ExportColumn("政治面貌", lambda p: _label(PoliticalStatus, p.political_status), 14),
+            ExportColumn("政治面貌", lambda p: choice_label(PoliticalStatus, p.political_status), 14),
             ExportColumn("所属街道", lambda p: p.region.name),
             ExportColumn("所在企业统一社会信用代码", lambda p: p.enterprise.uscc if p.enterprise_id else "", 22),
             ExportColumn("所在企业", lambda p: p.enterprise.name if p.enterprise_id else "", 28),

@@ -4,32 +4,17 @@ import datetime as dt
 
 from django.utils import timezone
 
-from shanghui.accounts.scope import writable_regions
 from shanghui.core import duplicates
 from shanghui.core.exporting import Column as ExportColumn
-from shanghui.directory.choices import Industry, Size, Status
-from shanghui.directory.models import Enterprise
 from shanghui.imports import cells, sql
 from shanghui.imports.initials import fast_initials
-from shanghui.orgs.models import Region
+from shanghui.imports.kinds.base import Column, Kind, Row, choice_label, update_changed
+from shanghui.orgs.importing import StreetResolver, street_names
 
-from . import refs
-from .base import Column, Kind, Row, update_changed
-
-
-def _street_names(by=None) -> list[str]:
-    # The streets the user may import into (a template's drop-down), all of them without a user.
-    streets = Region.objects.streets()
-    if by is not None:
-        streets = streets.filter(pk__in=writable_regions(by))
-    return list(streets.order_by("code").values_list("name", flat=True))
-
+from ..choices import Industry, Size, Status
+from ..models import Enterprise
 
 _KEEP = object()
-
-
-def _label(choices, value) -> str:
-    return str(choices(value).label) if value else ""
 
 
 class EnterpriseKind(Kind):
@@ -45,7 +30,7 @@ class EnterpriseKind(Kind):
                aliases=("企业全称", "单位名称", "名称", "企业"), required=True, example="北京东华门文化传媒有限公司",
                width=32),
         Column("region", "所在街道", cells.memo(cells.text), aliases=("街道", "所属街道", "街道名称", "街道代码", "所在街道代码"),
-               required=True, example="东华门街道", options=_street_names, note="街道全称或12位区划代码。",
+               required=True, example="东华门街道", options=street_names, note="街道全称或12位区划代码。",
                ref="street.name"),
         Column("industry", "行业门类", cells.choice(Industry, "行业门类"),
                aliases=("行业", "所属行业", "国民经济行业门类", "行业分类"), example=Industry.R.label,
@@ -81,7 +66,7 @@ class EnterpriseKind(Kind):
         # concurrently fails the unique index when the import's rows are copied in from its
         # staging tables, and the whole import rolls back ("changed at the same time"). Codes
         # repeated within the file are caught by the engine.
-        return {"by": by, "streets": refs.StreetResolver(by, "企业"), "today": dt.date.today(),
+        return {"by": by, "streets": StreetResolver(by, "企业"), "today": dt.date.today(),
                 "empty": not Enterprise.objects.exists()}
 
     def resolve(self, rows: list[Row], present: set[str], ctx: dict) -> None:
@@ -191,11 +176,11 @@ class EnterpriseKind(Kind):
             ExportColumn("统一社会信用代码", lambda e: e.uscc, 22),
             ExportColumn("企业名称", lambda e: e.name, 32),
             ExportColumn("所在街道", lambda e: e.region.name),
-            ExportColumn("行业门类", lambda e: _label(Industry, e.industry), 24),
-            ExportColumn("企业规模", lambda e: _label(Size, e.size), 10),
+            ExportColumn("行业门类", lambda e: choice_label(Industry, e.industry), 24),
+            ExportColumn("企业规模", lambda e: choice_label(Size, e.size), 10),
             ExportColumn("从业人数", lambda e: e.employees, 10),
             ExportColumn("成立日期", lambda e: e.founded, 12),
-            ExportColumn("经营状态", lambda e: _label(Status, e.status), 10),
+            ExportColumn("经营状态", lambda e: choice_label(Status, e.status), 10),
             ExportColumn("地址", lambda e: e.address, 30),
             ExportColumn("注销/迁出日期", lambda e: e.status_changed, 14),
         ]
