@@ -18,7 +18,7 @@ from django.core.paginator import Paginator
 from django.db.models import ProtectedError, RestrictedError
 from django.forms.models import fields_for_model, model_to_dict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -303,8 +303,8 @@ class Register:
     """One register's list, export, create, edit and delete pages, declared once.
 
     The five views are attributes (`list_view`, `export_view`, `create_view`, `edit_view`,
-    `delete_view`) that each app's urls.py names explicitly as `<noun>_list`, `<noun>_export`,
-    `<noun>_create`, `<noun>_edit`, `<noun>_delete` in its namespace `app`; detail pages differ
+    `delete_view`); `urls(prefix)` routes them as `<noun>_list`, `<noun>_export`, `<noun>_create`,
+    `<noun>_edit`, `<noun>_delete` in the namespace `app`; detail pages differ
     too much between registers and stay hand-written as `<noun>_detail`. Each view does the same
     three things as any other: look the row up in `queryset(user)` (which starts from
     `visible_to(user)`), validate `form`, call one service.
@@ -350,6 +350,17 @@ class Register:
         self.create_view = login_required(require_http_methods(["GET", "POST"])(self._create))
         self.edit_view = login_required(require_http_methods(["GET", "POST"])(self._edit))
         self.delete_view = login_required(require_http_methods(["GET", "POST"])(self._delete))
+
+    def urls(self, prefix: str, *, list_path: str | None = None) -> list:
+        """The five URL patterns under `prefix`, named `<noun>_list`, `<noun>_export`, `<noun>_create`,
+        `<noun>_edit` and `<noun>_delete` (each urls.py lists the names beside the call, for grep)."""
+        return [
+            path(prefix if list_path is None else prefix + list_path, self.list_view, name=f"{self.noun}_list"),
+            path(f"{prefix}export/", self.export_view, name=f"{self.noun}_export"),
+            path(f"{prefix}new/", self.create_view, name=f"{self.noun}_create"),
+            path(f"{prefix}<int:pk>/edit/", self.edit_view, name=f"{self.noun}_edit"),
+            path(f"{prefix}<int:pk>/delete/", self.delete_view, name=f"{self.noun}_delete"),
+        ]
 
     def url(self, page: str, *args) -> str:
         return reverse(f"{self.app}:{self.noun}_{page}", args=args)

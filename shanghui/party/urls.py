@@ -7,36 +7,12 @@ app_name = "party"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("organizations/", registers.ORGANIZATION.list_view, name="organization_list"),
-    path("organizations/export/", registers.ORGANIZATION.export_view, name="organization_export"),
-    path("organizations/new/", registers.ORGANIZATION.create_view, name="organization_create"),
-    path("organizations/<int:pk>/edit/", registers.ORGANIZATION.edit_view, name="organization_edit"),
-    path("organizations/<int:pk>/delete/", registers.ORGANIZATION.delete_view, name="organization_delete"),
-    path("coverages/", registers.COVERAGE.list_view, name="coverage_list"),
-    path("coverages/export/", registers.COVERAGE.export_view, name="coverage_export"),
-    path("coverages/new/", registers.COVERAGE.create_view, name="coverage_create"),
-    path("coverages/<int:pk>/edit/", registers.COVERAGE.edit_view, name="coverage_edit"),
-    path("coverages/<int:pk>/delete/", registers.COVERAGE.delete_view, name="coverage_delete"),
-    path("members/", registers.MEMBER.list_view, name="member_list"),
-    path("members/export/", registers.MEMBER.export_view, name="member_export"),
-    path("members/new/", registers.MEMBER.create_view, name="member_create"),
-    path("members/<int:pk>/edit/", registers.MEMBER.edit_view, name="member_edit"),
-    path("members/<int:pk>/delete/", registers.MEMBER.delete_view, name="member_delete"),
-    path("assignments/", registers.ASSIGNMENT.list_view, name="assignment_list"),
-    path("assignments/export/", registers.ASSIGNMENT.export_view, name="assignment_export"),
-    path("assignments/new/", registers.ASSIGNMENT.create_view, name="assignment_create"),
-    path("assignments/<int:pk>/edit/", registers.ASSIGNMENT.edit_view, name="assignment_edit"),
-    path("assignments/<int:pk>/delete/", registers.ASSIGNMENT.delete_view, name="assignment_delete"),
-    path("visits/", registers.VISIT.list_view, name="visit_list"),
-    path("visits/export/", registers.VISIT.export_view, name="visit_export"),
-    path("visits/new/", registers.VISIT.create_view, name="visit_create"),
-    path("visits/<int:pk>/edit/", registers.VISIT.edit_view, name="visit_edit"),
-    path("visits/<int:pk>/delete/", registers.VISIT.delete_view, name="visit_delete"),
-    path("orglifes/", registers.ORGLIFE.list_view, name="orglife_list"),
-    path("orglifes/export/", registers.ORGLIFE.export_view, name="orglife_export"),
-    path("orglifes/new/", registers.ORGLIFE.create_view, name="orglife_create"),
-    path("orglifes/<int:pk>/edit/", registers.ORGLIFE.edit_view, name="orglife_edit"),
-    path("orglifes/<int:pk>/delete/", registers.ORGLIFE.delete_view, name="orglife_delete"),
+    *registers.ORGANIZATION.urls("organizations/"),  # organization_list, _export, _create, _edit, _delete
+    *registers.COVERAGE.urls("coverages/"),  # coverage_list, _export, _create, _edit, _delete
+    *registers.MEMBER.urls("members/"),  # member_list, _export, _create, _edit, _delete
+    *registers.ASSIGNMENT.urls("assignments/"),  # assignment_list, _export, _create, _edit, _delete
+    *registers.VISIT.urls("visits/"),  # visit_list, _export, _create, _edit, _delete
+    *registers.ORGLIFE.urls("orglifes/"),  # orglife_list, _export, _create, _edit, _delete
     path("organizations/<int:pk>/", views.organization_detail, name="organization_detail"),
     path("members/<int:pk>/", views.member_detail, name="member_detail"),
     path("members/<int:pk>/transfer/", views.member_transfer, name="member_transfer"),
