@@ -8,7 +8,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from shanghui.accounts import unmask
-from shanghui.accounts.scope import can_write_region, require_enterprise, require_region, require_visible
+from shanghui.accounts.scope import (
+    can_write_region,
+    require_enterprise,
+    require_region,
+    require_region_change,
+    require_visible,
+)
 from shanghui.audit import record
 from shanghui.audit.events import ACTION_LABELS
 from shanghui.audit.models import AuditEvent
@@ -94,9 +100,7 @@ def person_create(*, by, name: str, region: Region, id_number: str = "", mobile:
 @transaction.atomic
 def person_update(*, by, person: Person, id_number: str | None = None, mobile: str | None = None,
                   **changes) -> Person:
-    require_region(by, person.region)
-    if "region" in changes:
-        require_region(by, changes["region"])
+    require_region_change(by, person.region, changes)
     require_visible(by, changes.get("enterprise"), "所在企业")
     personal = _set_personal(person, id_number, mobile)
     names = base.changed_fields(person, changes)
