@@ -1,6 +1,5 @@
 """Writes to the organisation tree. Each checks scope, validates, saves and audits."""
 
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
