@@ -35,6 +35,13 @@ def _require_org(by, org: PartyOrganization) -> None:
     require_region(by, org.region)
 
 
+def _require_org_change(by, row, changes: dict) -> None:
+    """Changing a row of an organisation takes writing it; moving the row to another one takes writing that too."""
+    _require_org(by, row.organization)
+    if "organization" in changes:
+        _require_org(by, changes["organization"])
+
+
 def can_write_organization(user, org: PartyOrganization) -> bool:
     return can_write_region(user, org.region)
 
@@ -144,9 +151,7 @@ def coverage_move(*, by, enterprise: Enterprise, organization: PartyOrganization
 
 @transaction.atomic
 def coverage_update(*, by, coverage: PartyCoverage, **changes) -> PartyCoverage:
-    _require_org(by, coverage.organization)
-    if "organization" in changes:
-        _require_org(by, changes["organization"])
+    _require_org_change(by, coverage, changes)
     require_visible(by, changes.get("enterprise"), "企业")
     base.save_changes(by=by, obj=coverage, changes=changes)
     return coverage
@@ -174,9 +179,7 @@ def member_create(*, by, person: Person, organization: PartyOrganization, joined
 @duplicates.refusals_audited
 @transaction.atomic
 def member_update(*, by, member: PartyMember, **changes) -> PartyMember:
-    _require_org(by, member.organization)
-    if "organization" in changes:
-        _require_org(by, changes["organization"])
+    _require_org_change(by, member, changes)
     require_visible(by, changes.get("person"), "人员")
     base.save_changes(by=by, obj=member, changes=changes)
     return member
@@ -296,9 +299,7 @@ def orglife_create(*, by, organization: PartyOrganization, kind: str, date: dt.d
 
 @transaction.atomic
 def orglife_update(*, by, entry: OrgLifeRecord, **changes) -> OrgLifeRecord:
-    _require_org(by, entry.organization)
-    if "organization" in changes:
-        _require_org(by, changes["organization"])
+    _require_org_change(by, entry, changes)
     if changes.get("minutes") is None:
         changes.pop("minutes", None)  # no new file uploaded: keep the stored one
     elif changes["minutes"] is False:
