@@ -241,6 +241,23 @@ def form_page(request, *, template: str, form: ServiceForm, call, redirect_to, s
     return render(request, template, {"form": form, **context})
 
 
+def refuse(request, error: ValidationError) -> None:
+    """A service's refusal of a step that has no form page of its own, shown as an error message."""
+    messages.error(request, "；".join(error.messages))
+
+
+def step(request, *, call, done, redirect_to: str):
+    """One POST-only workflow step: run `call` (a service) and say `done` (a text, or result → text);
+    a refusal (ValidationError) is shown instead. Either way back to `redirect_to`."""
+    try:
+        result = call()
+    except ValidationError as e:
+        refuse(request, e)
+    else:
+        messages.success(request, done(result) if callable(done) else done)
+    return redirect(redirect_to)
+
+
 def delete_page(request, *, obj, call, success_url: str, cancel_url: str, what: str):
     """GET asks for confirmation, POST deletes through `call`; a refusal is shown, never a 500."""
     if request.method == "POST":

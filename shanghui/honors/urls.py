@@ -6,12 +6,12 @@ app_name = "honors"
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("list/", views.honor_list, name="honor_list"),
-    path("export/", views.honor_export, name="honor_export"),
-    path("new/", views.honor_create, name="honor_create"),
+    path("list/", views.HONOR.list_view, name="honor_list"),
+    path("export/", views.HONOR.export_view, name="honor_export"),
+    path("new/", views.HONOR.create_view, name="honor_create"),
     path("<int:pk>/", views.honor_detail, name="honor_detail"),
-    path("<int:pk>/edit/", views.honor_edit, name="honor_edit"),
-    path("<int:pk>/delete/", views.honor_delete, name="honor_delete"),
+    path("<int:pk>/edit/", views.HONOR.edit_view, name="honor_edit"),
+    path("<int:pk>/delete/", views.HONOR.delete_view, name="honor_delete"),
     path("<int:pk>/evidence/", views.honor_evidence, name="honor_evidence"),
     path("campaigns/", views.campaign_list, name="campaign_list"),
     path("campaigns/new/", views.campaign_create, name="campaign_create"),
