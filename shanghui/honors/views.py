@@ -106,11 +106,18 @@ def honor_detail(request, pk):
         "honor": honor, "can_edit": services.can_write_honor(user, honor)})
 
 
-@login_required
-@require_GET
-def honor_evidence(request, pk):
-    honor = get_object_or_404(_honors(request.user), pk=pk)
-    return file_download(by=request.user, obj=honor, field="evidence", title="荣誉证明材料")
+def _file_view(rows, field: str, title: str):
+    """The view of a row's file, only through the scoped lookup (media files are never served directly), audited."""
+    @login_required
+    @require_GET
+    def view(request, pk):
+        obj = get_object_or_404(rows(request.user), pk=pk)
+        return file_download(by=request.user, obj=obj, field=field, title=title)
+
+    return view
+
+
+honor_evidence = _file_view(_honors, "evidence", "荣誉证明材料")
 
 
 # --- campaigns ----------------------------------------------------------------------------
@@ -251,14 +258,11 @@ def nomination_reject(request, pk):
     form = RejectForm(request.POST)
     return step(request, call=lambda: services.nomination_reject(
         by=request.user, nomination=nomination, reason=_cleaned(form, "请填写未通过的原因。")["reason"]),
-        done=f"对“{nomination.nominee_name}”的推荐未通过。", redirect_to=reverse("honors:nomination_detail", args=[nomination.pk]))
+        done=f"对“{nomination.nominee_name}”的推荐未通过。",
+        redirect_to=reverse("honors:nomination_detail", args=[nomination.pk]))
 
 
-@login_required
-@require_GET
-def nomination_attachment(request, pk):
-    nomination = get_object_or_404(_nominations(request.user), pk=pk)
-    return file_download(by=request.user, obj=nomination, field="attachment", title="推荐附件")
+nomination_attachment = _file_view(_nominations, "attachment", "推荐附件")
 
 
 @login_required
