@@ -59,6 +59,11 @@ def _require_projects(by, row, changes: dict) -> None:
         require_region(by, changes["project"].region)
 
 
+def _delete_from_project(by, row) -> None:
+    require_region(by, row.project.region)
+    base.delete(by=by, obj=row)
+
+
 def _check_contributor(by, fields: dict) -> None:
     require_visible(by, fields.get("enterprise"), "捐助企业")
     require_visible(by, fields.get("chamber"), "捐助商会")
@@ -85,8 +90,7 @@ def contribution_update(*, by, contribution: Contribution, **changes) -> Contrib
 
 @transaction.atomic
 def contribution_delete(*, by, contribution: Contribution) -> None:
-    require_region(by, contribution.project.region)
-    base.delete(by=by, obj=contribution)
+    _delete_from_project(by, contribution)
 
 
 # --- aid records ---------------------------------------------------------------------------
@@ -126,5 +130,4 @@ def aid_update(*, by, record: AidRecord, **changes) -> AidRecord:
 
 @transaction.atomic
 def aid_delete(*, by, record: AidRecord) -> None:
-    require_region(by, record.project.region)
-    base.delete(by=by, obj=record)
+    _delete_from_project(by, record)

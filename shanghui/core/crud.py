@@ -404,7 +404,8 @@ class Register:
         require(self.can_write(user, obj), f"您无权修改该{self.what}。")
         title = self.edit_title(obj) if self.edit_title else f"修改{self.what}：{obj}"
         return self._form_page(request, form=self._form(request, instance=obj), title=title, obj=obj,
-                               call=lambda **data: self.update(user, obj, **data), cancel_url=self._back_url(obj))
+                               call=lambda **data: self.update(user, obj, **data),
+                               cancel_url=self._back_url(obj))
 
     def _delete(self, request, pk):
         user = request.user

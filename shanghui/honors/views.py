@@ -107,7 +107,8 @@ def honor_detail(request, pk):
 
 
 def _file_view(rows, field: str, title: str):
-    """The view of a row's file, only through the scoped lookup (media files are never served directly), audited."""
+    """The view of a row's file: only through the scoped lookup (media files are never served
+    directly), audited."""
     @login_required
     @require_GET
     def view(request, pk):
@@ -166,10 +167,15 @@ def campaign_detail(request, pk):
     })
 
 
+def _hosted(request, rows, pk, campaign_of, message: str):
+    """A row of a campaign, looked up in the user's scope, that only the hosting federation may act on."""
+    obj = get_object_or_404(rows, pk=pk)
+    require(services.can_run_campaign(request.user, campaign_of(obj)), message)
+    return obj
+
+
 def _campaign_for_run(request, pk) -> Campaign:
-    campaign = get_object_or_404(_campaigns(request.user), pk=pk)
-    require(services.can_run_campaign(request.user, campaign), "只有主办的区工商联可以管理该评选表彰。")
-    return campaign
+    return _hosted(request, _campaigns(request.user), pk, lambda c: c, "只有主办的区工商联可以管理该评选表彰。")
 
 
 @login_required
@@ -177,7 +183,8 @@ def _campaign_for_run(request, pk) -> Campaign:
 def campaign_review(request, pk):
     campaign = _campaign_for_run(request, pk)
     return step(request, call=lambda: services.campaign_review_start(by=request.user, campaign=campaign),
-                done="推荐已截止，进入审核阶段。", redirect_to=reverse("honors:campaign_detail", args=[campaign.pk]))
+                done="推荐已截止，进入审核阶段。",
+                redirect_to=reverse("honors:campaign_detail", args=[campaign.pk]))
 
 
 @login_required
@@ -195,7 +202,8 @@ def campaign_notice(request, pk):
 def campaign_decide(request, pk):
     campaign = _campaign_for_run(request, pk)
     return step(request, call=lambda: services.campaign_decide(by=request.user, campaign=campaign),
-                done=lambda honors: f"已作出表彰决定，生成{len(honors)}项荣誉。", redirect_to=reverse("honors:campaign_detail", args=[campaign.pk]))
+                done=lambda honors: f"已作出表彰决定，生成{len(honors)}项荣誉。",
+                redirect_to=reverse("honors:campaign_detail", args=[campaign.pk]))
 
 
 # --- nominations and objections -----------------------------------------------------------
@@ -212,10 +220,12 @@ def nomination_create(request, pk):
         return redirect("honors:campaign_detail", pk=campaign.pk)
     initial = {"category": request.GET["category"]} if request.GET.get("category", "").isdigit() else {}
     form = NominationForm(post_data(request), request.FILES or None, user=user, campaign=campaign, initial=initial)
-    return form_page(request, template="shanghui/form.html", form=form, title=f"推荐：{campaign}", crumbs=_crumbs(),
+    return form_page(request, template="shanghui/form.html", form=form, title=f"推荐：{campaign}",
+                     crumbs=_crumbs(),
                      call=lambda **data: services.nomination_submit(by=user, **data),
                      redirect_to=lambda n: reverse("honors:nomination_detail", args=[n.pk]),
-                     cancel_url=reverse("honors:campaign_detail", args=[campaign.pk]), success_message="推荐已提交")
+                     cancel_url=reverse("honors:campaign_detail", args=[campaign.pk]),
+                     success_message="推荐已提交")
 
 
 @login_required
@@ -238,9 +248,8 @@ def nomination_detail(request, pk):
 
 
 def _nomination_for_review(request, pk) -> Nomination:
-    nomination = get_object_or_404(_nominations(request.user), pk=pk)
-    require(services.can_run_campaign(request.user, nomination.category.campaign), "只有主办的区工商联可以审核推荐。")
-    return nomination
+    return _hosted(request, _nominations(request.user), pk, lambda n: n.category.campaign,
+                   "只有主办的区工商联可以审核推荐。")
 
 
 @login_required
@@ -248,7 +257,8 @@ def _nomination_for_review(request, pk) -> Nomination:
 def nomination_approve(request, pk):
     nomination = _nomination_for_review(request, pk)
     return step(request, call=lambda: services.nomination_approve(by=request.user, nomination=nomination),
-                done=f"已通过对“{nomination.nominee_name}”的推荐。", redirect_to=reverse("honors:nomination_detail", args=[nomination.pk]))
+                done=f"已通过对“{nomination.nominee_name}”的推荐。",
+                redirect_to=reverse("honors:nomination_detail", args=[nomination.pk]))
 
 
 @login_required
@@ -281,9 +291,9 @@ def objection_create(request, pk):
 @require_POST
 def objection_resolve(request, pk):
     user = request.user
-    objection = get_object_or_404(Objection.objects.visible_to(user).select_related("nomination__category__campaign"),
-                                  pk=pk)
-    require(services.can_run_campaign(user, objection.nomination.category.campaign), "只有主办的区工商联可以处理异议。")
+    objection = _hosted(request,
+                        Objection.objects.visible_to(user).select_related("nomination__category__campaign"),
+                        pk, lambda o: o.nomination.category.campaign, "只有主办的区工商联可以处理异议。")
     form = ResolveForm(request.POST)
     return step(request, call=lambda: services.objection_resolve(
         by=user, objection=objection, **_cleaned(form, "请填写处理结果。")),
