@@ -47,6 +47,12 @@ def _nominations(user):
         "person")
 
 
+def _page(row: Campaign | Nomination) -> str:
+    """Where a workflow step on a campaign or a nomination returns to: its page."""
+    name = "honors:campaign_detail" if isinstance(row, Campaign) else "honors:nomination_detail"
+    return reverse(name, args=[row.pk])
+
+
 def _cleaned(form, message: str) -> dict:
     """The data of a workflow step's small form; an invalid one refuses the step with `message`."""
     if not form.is_valid():
@@ -143,7 +149,7 @@ def campaign_create(request):
                      call=lambda year, title, description, **quotas: services.campaign_create(
                          by=user, year=year, title=title, region=district, description=description,
                          categories=form.categories()),
-                     redirect_to=lambda c: reverse("honors:campaign_detail", args=[c.pk]),
+                     redirect_to=_page,
                      cancel_url=reverse("honors:campaign_list"), success_message="评选表彰已发起，可以开始推荐。")
 
 
@@ -183,8 +189,7 @@ def _campaign_for_run(request, pk) -> Campaign:
 def campaign_review(request, pk):
     campaign = _campaign_for_run(request, pk)
     return step(request, call=lambda: services.campaign_review_start(by=request.user, campaign=campaign),
-                done="推荐已截止，进入审核阶段。",
-                redirect_to=reverse("honors:campaign_detail", args=[campaign.pk]))
+                done="推荐已截止，进入审核阶段。", redirect_to=_page(campaign))
 
 
 @login_required
@@ -194,7 +199,7 @@ def campaign_notice(request, pk):
     form = NoticeForm(request.POST)
     return step(request, call=lambda: services.notice_start(
         by=request.user, campaign=campaign, **_cleaned(form, "请填写有效的公示开始和结束日期。")),
-        done="已开始公示。", redirect_to=reverse("honors:campaign_detail", args=[campaign.pk]))
+        done="已开始公示。", redirect_to=_page(campaign))
 
 
 @login_required
@@ -202,8 +207,7 @@ def campaign_notice(request, pk):
 def campaign_decide(request, pk):
     campaign = _campaign_for_run(request, pk)
     return step(request, call=lambda: services.campaign_decide(by=request.user, campaign=campaign),
-                done=lambda honors: f"已作出表彰决定，生成{len(honors)}项荣誉。",
-                redirect_to=reverse("honors:campaign_detail", args=[campaign.pk]))
+                done=lambda honors: f"已作出表彰决定，生成{len(honors)}项荣誉。", redirect_to=_page(campaign))
 
 
 # --- nominations and objections -----------------------------------------------------------
@@ -223,8 +227,8 @@ def nomination_create(request, pk):
     return form_page(request, template="shanghui/form.html", form=form, title=f"推荐：{campaign}",
                      crumbs=_crumbs(),
                      call=lambda **data: services.nomination_submit(by=user, **data),
-                     redirect_to=lambda n: reverse("honors:nomination_detail", args=[n.pk]),
-                     cancel_url=reverse("honors:campaign_detail", args=[campaign.pk]),
+                     redirect_to=_page,
+                     cancel_url=_page(campaign),
                      success_message="推荐已提交")
 
 
@@ -257,8 +261,7 @@ def _nomination_for_review(request, pk) -> Nomination:
 def nomination_approve(request, pk):
     nomination = _nomination_for_review(request, pk)
     return step(request, call=lambda: services.nomination_approve(by=request.user, nomination=nomination),
-                done=f"已通过对“{nomination.nominee_name}”的推荐。",
-                redirect_to=reverse("honors:nomination_detail", args=[nomination.pk]))
+                done=f"已通过对“{nomination.nominee_name}”的推荐。", redirect_to=_page(nomination))
 
 
 @login_required
@@ -268,8 +271,7 @@ def nomination_reject(request, pk):
     form = RejectForm(request.POST)
     return step(request, call=lambda: services.nomination_reject(
         by=request.user, nomination=nomination, reason=_cleaned(form, "请填写未通过的原因。")["reason"]),
-        done=f"对“{nomination.nominee_name}”的推荐未通过。",
-        redirect_to=reverse("honors:nomination_detail", args=[nomination.pk]))
+        done=f"对“{nomination.nominee_name}”的推荐未通过。", redirect_to=_page(nomination))
 
 
 nomination_attachment = _file_view(_nominations, "attachment", "推荐附件")
@@ -284,7 +286,7 @@ def objection_create(request, pk):
     form = ObjectionForm(request.POST)
     return step(request, call=lambda: services.objection_file(
         by=user, nomination=nomination, text=_cleaned(form, "请填写异议内容。")["text"]),
-        done="异议已登记。", redirect_to=reverse("honors:nomination_detail", args=[nomination.pk]))
+        done="异议已登记。", redirect_to=_page(nomination))
 
 
 @login_required
@@ -297,4 +299,4 @@ def objection_resolve(request, pk):
     form = ResolveForm(request.POST)
     return step(request, call=lambda: services.objection_resolve(
         by=user, objection=objection, **_cleaned(form, "请填写处理结果。")),
-        done="异议已处理。", redirect_to=reverse("honors:nomination_detail", args=[objection.nomination_id]))
+        done="异议已处理。", redirect_to=_page(objection.nomination))
