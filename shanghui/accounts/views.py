@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shanghui.audit import record
-from shanghui.core.crud import apply_errors, list_page, post_data, refuse, require, run_action, save_with
+from shanghui.core.crud import apply_errors, list_page, post_data, refuse, require, save_with, step
 
 from . import lockout, services, sessions, totp
 from .backends import client_address
@@ -209,8 +209,8 @@ def _account_action(request, pk):
 def user_set_active(request, pk):
     account = _account_action(request, pk)
     active = request.POST.get("active") == "1"
-    return run_action(request, call=lambda: services.user_set_active(by=request.user, user=account, active=active),
-                      success_message=f"账号“{account}”已{'启用' if active else '停用'}。",
+    return step(request, call=lambda: services.user_set_active(by=request.user, user=account, active=active),
+                      done=f"账号“{account}”已{'启用' if active else '停用'}。",
                       redirect_to=reverse("accounts:user_edit", args=[account.pk]))
 
 
@@ -226,6 +226,6 @@ def user_reset_password(request, pk):
 @require_POST
 def user_reset_2fa(request, pk):
     account = _account_action(request, pk)
-    return run_action(request, call=lambda: services.user_reset_second_factor(by=request.user, user=account),
-                      success_message=f"已重置“{account}”的双因素认证。",
+    return step(request, call=lambda: services.user_reset_second_factor(by=request.user, user=account),
+                      done=f"已重置“{account}”的双因素认证。",
                       redirect_to=reverse("accounts:user_edit", args=[account.pk]))

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shanghui.audit.context import source_address
-from shanghui.core.crud import Register, apply_errors, delete_page, post_data, require, run_action
+from shanghui.core.crud import Register, apply_errors, delete_page, post_data, require, step
 from shanghui.core.exporting import Column, export_format, export_response
 from shanghui.core.kpis import Period
 from shanghui.directory.models import Person
@@ -229,8 +229,8 @@ def pending_confirm(request, pk):
 @require_POST
 def pending_reject(request, pk):
     pending = _pending(request, pk)
-    return run_action(request, call=lambda: services.pending_reject(by=request.user, pending=pending),
-                      success_message=f"已驳回{pending.name}的签到。",
+    return step(request, call=lambda: services.pending_reject(by=request.user, pending=pending),
+                      done=f"已驳回{pending.name}的签到。",
                       redirect_to=reverse("activities:activity_detail", args=[pending.activity_id]))
 
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.urls import reverse_lazy
 
-from shanghui.core.crud import ListFilter, ServiceForm
+from shanghui.core.crud import ListFilter, ServiceForm, today
 from shanghui.directory.forms import (
     _autocomplete,
     enterprise_label,
@@ -43,6 +43,7 @@ class ContributionForm(ServiceForm):
         for name in ("enterprise", "chamber", "person"):
             self.fields[name].required = False
         self.fields["enterprise"].help_text = "捐助方填写企业、商会、个人三者之一。"
+        self.fields["date"].initial = today
 
 
 class AidForm(ServiceForm):
@@ -56,6 +57,7 @@ class AidForm(ServiceForm):
         self.fields["project"].queryset = writable_projects(self.user).filter(
             kind__in=[ProjectKind.CHARITY, ProjectKind.ASSISTANCE])
         self.fields["region"].queryset = writable_regions(self.user).filter(level=Region.Level.STREET)
+        self.fields["date"].initial = today
         if self.instance is not None:
             self.fields["name"].required = False
             self.fields["name"].help_text = f"现为“{self.instance.masked_name}”；留空不改。"

@@ -50,6 +50,20 @@ def project_delete(*, by, project: Project) -> None:
 # --- contributions ---------------------------------------------------------------------------
 
 
+def _require_projects(by, row, changes: dict) -> None:
+    """A contribution or aid record is written by whoever writes its project's region: the one it
+    belongs to and, when it moves, the one it moves to."""
+    require_region(by, row.project.region)
+    if "project" in changes:
+        require_visible(by, changes["project"], "项目")
+        require_region(by, changes["project"].region)
+
+
+def _delete_from_project(by, row) -> None:
+    require_region(by, row.project.region)
+    base.delete(by=by, obj=row)
+
+
 def _check_contributor(by, fields: dict) -> None:
     require_visible(by, fields.get("enterprise"), "捐助企业")
     require_visible(by, fields.get("chamber"), "捐助商会")
@@ -68,10 +82,7 @@ def contribution_create(*, by, project: Project, kind: str, amount, date, enterp
 
 @transaction.atomic
 def contribution_update(*, by, contribution: Contribution, **changes) -> Contribution:
-    require_region(by, contribution.project.region)
-    if "project" in changes:
-        require_visible(by, changes["project"], "项目")
-        require_region(by, changes["project"].region)
+    _require_projects(by, contribution, changes)
     _check_contributor(by, changes)
     base.save_changes(by=by, obj=contribution, changes=changes)
     return contribution
@@ -79,8 +90,7 @@ def contribution_update(*, by, contribution: Contribution, **changes) -> Contrib
 
 @transaction.atomic
 def contribution_delete(*, by, contribution: Contribution) -> None:
-    require_region(by, contribution.project.region)
-    base.delete(by=by, obj=contribution)
+    _delete_from_project(by, contribution)
 
 
 # --- aid records ---------------------------------------------------------------------------
@@ -108,12 +118,9 @@ def aid_create(*, by, project: Project, code: str, name: str, school: str, grade
 
 @transaction.atomic
 def aid_update(*, by, record: AidRecord, **changes) -> AidRecord:
-    require_region(by, record.project.region)
+    _require_projects(by, record, changes)
     if changes.get("region") is not None:
         require_region(by, changes["region"])
-    if "project" in changes:
-        require_visible(by, changes["project"], "项目")
-        require_region(by, changes["project"].region)
     if not changes.get("name"):  # an edit form leaves the name blank to keep the stored one
         changes.pop("name", None)
     changes = _masked(changes)
@@ -123,5 +130,4 @@ def aid_update(*, by, record: AidRecord, **changes) -> AidRecord:
 
 @transaction.atomic
 def aid_delete(*, by, record: AidRecord) -> None:
-    require_region(by, record.project.region)
-    base.delete(by=by, obj=record)
+    _delete_from_project(by, record)

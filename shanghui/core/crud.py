@@ -253,14 +253,15 @@ def form_page(request, *, template: str, form: ServiceForm, call, redirect_to, s
     return render(request, template, {"form": form, **context})
 
 
-def run_action(request, *, call, success_message: str, redirect_to: str):
-    """A POST action without a form (a button): run the service `call()`, say what was done or why not, go back."""
+def step(request, *, call, done, redirect_to: str):
+    """One POST-only workflow step: run `call` (a service) and say `done` (a text, or result → text);
+    a refusal (ValidationError) is shown instead. Either way back to `redirect_to`."""
     try:
-        call()
+        result = call()
     except ValidationError as e:
         refuse(request, e)
     else:
-        messages.success(request, success_message)
+        messages.success(request, done(result) if callable(done) else done)
     return redirect(redirect_to)
 
 
@@ -337,6 +338,12 @@ class Register:
     form_kwargs: Callable | None = None  # request → extra keyword arguments of the form
     intro: Callable | None = None  # (user, obj) → a note above the form; obj is None on create
     multipart: bool = False
+    # obj → the page that shows a row which has none of its own (a contribution on its project's
+    # page): where saving and deleting lead, and where the edit and delete pages' cancel goes.
+    parent_url: Callable | None = None
+    # user → None, raising PermissionDenied for roles that may not even see the rows: a 403 on
+    # the list and the export says so, where an empty list would suggest there is nothing.
+    guard: Callable | None = None
     list_view: Callable = dataclasses.field(init=False, repr=False)
     export_view: Callable = dataclasses.field(init=False, repr=False)
     create_view: Callable = dataclasses.field(init=False, repr=False)
@@ -379,10 +386,18 @@ class Register:
     def _may_delete(self, user, obj) -> bool:
         return (self.can_delete or self.can_write)(user, obj)
 
+    def _after_save(self, row) -> str:
+        if self.parent_url:
+            return self.parent_url(row)
+        return self.detail_url(row) if self.has_detail else self.list_url()
+
+    def _back_url(self, obj) -> str:
+        return self.parent_url(obj) if self.parent_url else self.detail_url(obj)
+
     def _form_page(self, request, *, form, title: str, call, cancel_url: str, obj=None):
         user = request.user
         return form_page(request, template="shanghui/form.html", form=form, call=call, title=title,
-                         redirect_to=self.detail_url if self.has_detail else lambda row: self.list_url(),
+                         redirect_to=self._after_save,
                          cancel_url=cancel_url, reg=self,
                          crumbs=[*(self.crumbs() if self.crumbs else []), (self.title, self.list_url())],
                          object=obj, multipart=self.multipart, intro=self.intro(user, obj) if self.intro else "",
@@ -395,6 +410,8 @@ class Register:
 
     def _list(self, request):
         user = request.user
+        if self.guard:
+            self.guard(user)
         extra = self.list_context(request) if self.list_context else {}
         return list_page(request, template=self.list_template, queryset=self.queryset(user),
                          filter_form=self.filter_form(request.GET, user=user), reg=self,
@@ -402,6 +419,8 @@ class Register:
                          export_url=self.url("export"), can_create=self.can_create(user), **extra)
 
     def _export(self, request):
+        if self.guard:
+            self.guard(request.user)
         return export_page(request, title=self.title, queryset=self.queryset(request.user),
                            filter_form=self.filter_form(request.GET, user=request.user), columns=self.columns)
 
@@ -419,11 +438,13 @@ class Register:
         require(self.can_write(user, obj), f"您无权修改该{self.what}。")
         title = self.edit_title(obj) if self.edit_title else f"修改{self.what}：{obj}"
         return self._form_page(request, form=self._form(request, instance=obj), title=title, obj=obj,
-                               call=lambda **data: self.update(user, obj, **data), cancel_url=self.detail_url(obj))
+                               call=lambda **data: self.update(user, obj, **data),
+                               cancel_url=self._back_url(obj))
 
     def _delete(self, request, pk):
         user = request.user
         obj = get_object_or_404(self.queryset(user), pk=pk)
         require(self._may_delete(user, obj), f"您无权删除该{self.what}。")
-        return delete_page(request, obj=obj, what=self.what, success_url=self.list_url(),
-                           cancel_url=self.detail_url(obj), call=lambda: self.delete(user, obj))
+        return delete_page(request, obj=obj, what=self.what,
+                           success_url=self.parent_url(obj) if self.parent_url else self.list_url(),
+                           cancel_url=self._back_url(obj), call=lambda: self.delete(user, obj))

@@ -79,6 +79,10 @@ class CampaignForm(forms.Form):
         return [(kind.value, self.cleaned_data[f"quota_{kind.value}"]) for kind in CategoryKind
                 if self.cleaned_data.get(f"quota_{kind.value}")]
 
+    def apply_errors(self, error) -> None:
+        """A service's refusal on top: its "categories" are spread over the quota fields, not one field."""
+        self.add_error(None, error.messages)
+
 
 class NoticeForm(forms.Form):
     start = forms.DateField(label="公示开始日期", widget=DateInput)

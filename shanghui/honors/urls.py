@@ -6,12 +6,8 @@ app_name = "honors"
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("list/", views.honor_list, name="honor_list"),
-    path("export/", views.honor_export, name="honor_export"),
-    path("new/", views.honor_create, name="honor_create"),
+    *views.HONOR.urls("", list_path="list/"),  # honor_list, _export, _create, _edit, _delete
     path("<int:pk>/", views.honor_detail, name="honor_detail"),
-    path("<int:pk>/edit/", views.honor_edit, name="honor_edit"),
-    path("<int:pk>/delete/", views.honor_delete, name="honor_delete"),
     path("<int:pk>/evidence/", views.honor_evidence, name="honor_evidence"),
     path("campaigns/", views.campaign_list, name="campaign_list"),
     path("campaigns/new/", views.campaign_create, name="campaign_create"),

@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require, today
+from shanghui.accounts.scope import writes_some_region
+from shanghui.core.crud import Register, form_page, post_data, require, step, today
 from shanghui.core.exporting import Column
 from shanghui.core.files import file_download
 from shanghui.orgs.scope import writable_regions
@@ -27,8 +28,8 @@ from .forms import (
 from .models import Campaign, Honor, Level, Nomination, Objection
 
 
-def _can_create(user) -> bool:
-    return writable_regions(user).exists()
+def _crumbs() -> list[tuple[str, str]]:
+    return [("荣誉与表彰", reverse("honors:index"))]
 
 
 def _honors(user):
@@ -47,8 +48,17 @@ def _nominations(user):
         "person")
 
 
-def _refused(request, error: ValidationError) -> None:
-    messages.error(request, "；".join(error.messages))
+def _page(row: Campaign | Nomination) -> str:
+    """Where a workflow step on a campaign or a nomination returns to: its page."""
+    name = "honors:campaign_detail" if isinstance(row, Campaign) else "honors:nomination_detail"
+    return reverse(name, args=[row.pk])
+
+
+def _cleaned(form, message: str) -> dict:
+    """The data of a workflow step's small form; an invalid one refuses the step with `message`."""
+    if not form.is_valid():
+        raise ValidationError(message)
+    return form.cleaned_data
 
 
 # --- overview -----------------------------------------------------------------------------
@@ -67,39 +77,31 @@ def index(request):
     return render(request, "honors/index.html", {
         "levels": Level, "totals": kpis.honours_by_level(user), "table": table,
         "campaigns": [(c, kpis.commendations(user, c.year)) for c in campaigns],
-        "can_create": _can_create(user),
+        "can_create": writes_some_region(user),
     })
 
 
 # --- honours ------------------------------------------------------------------------------
 
-HONOR_COLUMNS = [
-    Column("年度", lambda h: h.year, 8),
-    Column("荣誉名称", lambda h: h.title, 40),
-    Column("级别", lambda h: h.get_level_display(), 8),
-    Column("获得者", lambda h: h.recipient_name, 30),
-    Column("获得者类型", lambda h: h.get_recipient_kind_display(), 10),
-    Column("授予单位", lambda h: h.issuer, 24),
-    Column("类别", lambda h: h.category, 16),
-    Column("来源", lambda h: h.nomination.category.campaign.title if h.nomination_id else "", 30),
-]
-
-
-@login_required
-@require_GET
-def honor_list(request):
-    user = request.user
-    return list_page(request, template="honors/honor_list.html", queryset=_honors(user),
-                     filter_form=HonorFilter(request.GET, user=user), columns=HONOR_COLUMNS[:6],
-                     create_url=reverse("honors:honor_create"), export_url=reverse("honors:honor_export"),
-                     can_create=_can_create(user))
-
-
-@login_required
-@require_GET
-def honor_export(request):
-    return export_page(request, title="荣誉", queryset=_honors(request.user),
-                       filter_form=HonorFilter(request.GET, user=request.user), columns=HONOR_COLUMNS)
+HONOR = Register(
+    app="honors", noun="honor", title="荣誉", icon="bi-award", crumbs=_crumbs,
+    queryset=_honors, filter_form=HonorFilter, form=HonorForm,
+    list_template="honors/honor_list.html", has_detail=True, create_title="登记荣誉",
+    columns=[
+        Column("年度", lambda h: h.year, 8),
+        Column("荣誉名称", lambda h: h.title, 40),
+        Column("级别", lambda h: h.get_level_display(), 8),
+        Column("获得者", lambda h: h.recipient_name, 30),
+        Column("获得者类型", lambda h: h.get_recipient_kind_display(), 10),
+        Column("授予单位", lambda h: h.issuer, 24),
+        Column("类别", lambda h: h.category, 16),
+        Column("来源", lambda h: h.nomination.category.campaign.title if h.nomination_id else "", 30),
+    ],
+    create=lambda by, **data: services.honor_create(by=by, **data),
+    update=lambda by, obj, **data: services.honor_update(by=by, honor=obj, **data),
+    delete=lambda by, obj: services.honor_delete(by=by, honor=obj),
+    can_write=services.can_write_honor,
+)
 
 
 @login_required
@@ -111,47 +113,19 @@ def honor_detail(request, pk):
         "honor": honor, "can_edit": services.can_write_honor(user, honor)})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def honor_create(request):
-    user = request.user
-    require(_can_create(user), "您无权登记荣誉。")
-    form = HonorForm(post_data(request), request.FILES or None, user=user)
-    return form_page(request, template="honors/form.html", form=form, title="登记荣誉",
-                     call=lambda **data: services.honor_create(by=user, **data),
-                     redirect_to=lambda h: reverse("honors:honor_detail", args=[h.pk]),
-                     cancel_url=reverse("honors:honor_list"), multipart=True)
+def _file_view(rows, field: str, title: str):
+    """The view of a row's file: only through the scoped lookup (media files are never served
+    directly), audited."""
+    @login_required
+    @require_GET
+    def view(request, pk):
+        obj = get_object_or_404(rows(request.user), pk=pk)
+        return file_download(by=request.user, obj=obj, field=field, title=title)
+
+    return view
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def honor_edit(request, pk):
-    user = request.user
-    honor = get_object_or_404(_honors(user), pk=pk)
-    require(services.can_write_honor(user, honor), "您无权修改该荣誉。")
-    form = HonorForm(post_data(request), request.FILES or None, user=user, instance=honor)
-    return form_page(request, template="honors/form.html", form=form, title=f"修改荣誉：{honor}",
-                     call=lambda **data: services.honor_update(by=user, honor=honor, **data),
-                     redirect_to=lambda h: reverse("honors:honor_detail", args=[h.pk]),
-                     cancel_url=reverse("honors:honor_detail", args=[honor.pk]), multipart=True)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def honor_delete(request, pk):
-    user = request.user
-    honor = get_object_or_404(_honors(user), pk=pk)
-    require(services.can_write_honor(user, honor), "您无权删除该荣誉。")
-    return delete_page(request, obj=honor, what="荣誉", success_url=reverse("honors:honor_list"),
-                       cancel_url=reverse("honors:honor_detail", args=[honor.pk]),
-                       call=lambda: services.honor_delete(by=user, honor=honor))
-
-
-@login_required
-@require_GET
-def honor_evidence(request, pk):
-    honor = get_object_or_404(_honors(request.user), pk=pk)
-    return file_download(by=request.user, obj=honor, field="evidence", title="荣誉证明材料")
+honor_evidence = _file_view(_honors, "evidence", "荣誉证明材料")
 
 
 # --- campaigns ----------------------------------------------------------------------------
@@ -172,18 +146,12 @@ def campaign_create(request):
     district = writable_regions(user).filter(level="district").first()
     require(district is not None, "只有区工商联可以发起评选表彰。")
     form = CampaignForm(post_data(request), user=user, initial={"year": today().year})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            campaign = services.campaign_create(by=user, year=data["year"], title=data["title"], region=district,
-                                                description=data["description"], categories=form.categories())
-        except ValidationError as e:
-            form.add_error(None, e.messages)
-        else:
-            messages.success(request, "评选表彰已发起，可以开始推荐。")
-            return redirect("honors:campaign_detail", pk=campaign.pk)
-    return render(request, "honors/form.html", {"form": form, "title": "发起评选表彰",
-                                                "cancel_url": reverse("honors:campaign_list")})
+    return form_page(request, template="shanghui/form.html", form=form, title="发起评选表彰", crumbs=_crumbs(),
+                     call=lambda year, title, description, **quotas: services.campaign_create(
+                         by=user, year=year, title=title, region=district, description=description,
+                         categories=form.categories()),
+                     redirect_to=_page,
+                     cancel_url=reverse("honors:campaign_list"), success_message="评选表彰已发起，可以开始推荐。")
 
 
 @login_required
@@ -206,23 +174,23 @@ def campaign_detail(request, pk):
     })
 
 
+def _hosted(request, rows, pk, campaign_of, message: str):
+    """A row of a campaign, looked up in the user's scope, that only the hosting federation may act on."""
+    obj = get_object_or_404(rows, pk=pk)
+    require(services.can_run_campaign(request.user, campaign_of(obj)), message)
+    return obj
+
+
 def _campaign_for_run(request, pk) -> Campaign:
-    campaign = get_object_or_404(_campaigns(request.user), pk=pk)
-    require(services.can_run_campaign(request.user, campaign), "只有主办的区工商联可以管理该评选表彰。")
-    return campaign
+    return _hosted(request, _campaigns(request.user), pk, lambda c: c, "只有主办的区工商联可以管理该评选表彰。")
 
 
 @login_required
 @require_POST
 def campaign_review(request, pk):
     campaign = _campaign_for_run(request, pk)
-    try:
-        services.campaign_review_start(by=request.user, campaign=campaign)
-    except ValidationError as e:
-        _refused(request, e)
-    else:
-        messages.success(request, "推荐已截止，进入审核阶段。")
-    return redirect("honors:campaign_detail", pk=campaign.pk)
+    return step(request, call=lambda: services.campaign_review_start(by=request.user, campaign=campaign),
+                done="推荐已截止，进入审核阶段。", redirect_to=_page(campaign))
 
 
 @login_required
@@ -230,29 +198,17 @@ def campaign_review(request, pk):
 def campaign_notice(request, pk):
     campaign = _campaign_for_run(request, pk)
     form = NoticeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请填写有效的公示开始和结束日期。")
-        return redirect("honors:campaign_detail", pk=campaign.pk)
-    try:
-        services.notice_start(by=request.user, campaign=campaign, **form.cleaned_data)
-    except ValidationError as e:
-        _refused(request, e)
-    else:
-        messages.success(request, "已开始公示。")
-    return redirect("honors:campaign_detail", pk=campaign.pk)
+    return step(request, call=lambda: services.notice_start(
+        by=request.user, campaign=campaign, **_cleaned(form, "请填写有效的公示开始和结束日期。")),
+        done="已开始公示。", redirect_to=_page(campaign))
 
 
 @login_required
 @require_POST
 def campaign_decide(request, pk):
     campaign = _campaign_for_run(request, pk)
-    try:
-        honors = services.campaign_decide(by=request.user, campaign=campaign)
-    except ValidationError as e:
-        _refused(request, e)
-    else:
-        messages.success(request, f"已作出表彰决定，生成{len(honors)}项荣誉。")
-    return redirect("honors:campaign_detail", pk=campaign.pk)
+    return step(request, call=lambda: services.campaign_decide(by=request.user, campaign=campaign),
+                done=lambda honors: f"已作出表彰决定，生成{len(honors)}项荣誉。", redirect_to=_page(campaign))
 
 
 # --- nominations and objections -----------------------------------------------------------
@@ -263,16 +219,17 @@ def campaign_decide(request, pk):
 def nomination_create(request, pk):
     user = request.user
     campaign = get_object_or_404(_campaigns(user), pk=pk)
-    require(_can_create(user), "您无权推荐。")
+    require(writes_some_region(user), "您无权推荐。")
     if campaign.state != Campaign.State.OPEN:
         messages.error(request, "该评选表彰已截止推荐。")
         return redirect("honors:campaign_detail", pk=campaign.pk)
     initial = {"category": request.GET["category"]} if request.GET.get("category", "").isdigit() else {}
     form = NominationForm(post_data(request), request.FILES or None, user=user, campaign=campaign, initial=initial)
-    return form_page(request, template="honors/form.html", form=form, title=f"推荐：{campaign}",
+    return form_page(request, template="shanghui/form.html", form=form, title=f"推荐：{campaign}",
+                     crumbs=_crumbs(),
                      call=lambda **data: services.nomination_submit(by=user, **data),
-                     redirect_to=lambda n: reverse("honors:nomination_detail", args=[n.pk]),
-                     cancel_url=reverse("honors:campaign_detail", args=[campaign.pk]), multipart=True,
+                     redirect_to=_page,
+                     cancel_url=_page(campaign),
                      success_message="推荐已提交")
 
 
@@ -296,22 +253,16 @@ def nomination_detail(request, pk):
 
 
 def _nomination_for_review(request, pk) -> Nomination:
-    nomination = get_object_or_404(_nominations(request.user), pk=pk)
-    require(services.can_run_campaign(request.user, nomination.category.campaign), "只有主办的区工商联可以审核推荐。")
-    return nomination
+    return _hosted(request, _nominations(request.user), pk, lambda n: n.category.campaign,
+                   "只有主办的区工商联可以审核推荐。")
 
 
 @login_required
 @require_POST
 def nomination_approve(request, pk):
     nomination = _nomination_for_review(request, pk)
-    try:
-        services.nomination_approve(by=request.user, nomination=nomination)
-    except ValidationError as e:
-        _refused(request, e)
-    else:
-        messages.success(request, f"已通过对“{nomination.nominee_name}”的推荐。")
-    return redirect("honors:nomination_detail", pk=nomination.pk)
+    return step(request, call=lambda: services.nomination_approve(by=request.user, nomination=nomination),
+                done=f"已通过对“{nomination.nominee_name}”的推荐。", redirect_to=_page(nomination))
 
 
 @login_required
@@ -319,22 +270,12 @@ def nomination_approve(request, pk):
 def nomination_reject(request, pk):
     nomination = _nomination_for_review(request, pk)
     form = RejectForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError("请填写未通过的原因。")
-        services.nomination_reject(by=request.user, nomination=nomination, reason=form.cleaned_data["reason"])
-    except ValidationError as e:
-        _refused(request, e)
-    else:
-        messages.success(request, f"对“{nomination.nominee_name}”的推荐未通过。")
-    return redirect("honors:nomination_detail", pk=nomination.pk)
+    return step(request, call=lambda: services.nomination_reject(
+        by=request.user, nomination=nomination, reason=_cleaned(form, "请填写未通过的原因。")["reason"]),
+        done=f"对“{nomination.nominee_name}”的推荐未通过。", redirect_to=_page(nomination))
 
 
-@login_required
-@require_GET
-def nomination_attachment(request, pk):
-    nomination = get_object_or_404(_nominations(request.user), pk=pk)
-    return file_download(by=request.user, obj=nomination, field="attachment", title="推荐附件")
+nomination_attachment = _file_view(_nominations, "attachment", "推荐附件")
 
 
 @login_required
@@ -344,31 +285,19 @@ def objection_create(request, pk):
     nomination = get_object_or_404(_nominations(user), pk=pk)
     require(services.can_write_region(user, nomination.chamber.region), "您无权登记该推荐的异议。")
     form = ObjectionForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError("请填写异议内容。")
-        services.objection_file(by=user, nomination=nomination, text=form.cleaned_data["text"])
-    except ValidationError as e:
-        _refused(request, e)
-    else:
-        messages.success(request, "异议已登记。")
-    return redirect("honors:nomination_detail", pk=nomination.pk)
+    return step(request, call=lambda: services.objection_file(
+        by=user, nomination=nomination, text=_cleaned(form, "请填写异议内容。")["text"]),
+        done="异议已登记。", redirect_to=_page(nomination))
 
 
 @login_required
 @require_POST
 def objection_resolve(request, pk):
     user = request.user
-    objection = get_object_or_404(Objection.objects.visible_to(user).select_related("nomination__category__campaign"),
-                                  pk=pk)
-    require(services.can_run_campaign(user, objection.nomination.category.campaign), "只有主办的区工商联可以处理异议。")
+    objection = _hosted(request,
+                        Objection.objects.visible_to(user).select_related("nomination__category__campaign"),
+                        pk, lambda o: o.nomination.category.campaign, "只有主办的区工商联可以处理异议。")
     form = ResolveForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError("请填写处理结果。")
-        services.objection_resolve(by=user, objection=objection, **form.cleaned_data)
-    except ValidationError as e:
-        _refused(request, e)
-    else:
-        messages.success(request, "异议已处理。")
-    return redirect("honors:nomination_detail", pk=objection.nomination_id)
+    return step(request, call=lambda: services.objection_resolve(
+        by=user, objection=objection, **_cleaned(form, "请填写处理结果。")),
+        done="异议已处理。", redirect_to=_page(objection.nomination))

@@ -5,11 +5,7 @@ from . import views
 app_name = "library"
 
 urlpatterns = [
-    path("", views.document_list, name="document_list"),
-    path("export/", views.document_export, name="document_export"),
-    path("new/", views.document_create, name="document_create"),
+    *views.DOCUMENT.urls(""),  # document_list, _export, _create, _edit, _delete
     path("<int:pk>/", views.document_detail, name="document_detail"),
     path("<int:pk>/download/", views.document_download, name="document_download"),
-    path("<int:pk>/edit/", views.document_edit, name="document_edit"),
-    path("<int:pk>/delete/", views.document_delete, name="document_delete"),
 ]

@@ -1,29 +1,18 @@
-"""Library pages: the searchable list, detail, upload/edit/delete and the audited download."""
+"""Library pages: the searchable list, upload/edit/delete (one register, named in urls.py), the
+detail page and the audited download."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
-from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require
+from shanghui.accounts.scope import writes_some_region
+from shanghui.core.crud import Register
 from shanghui.core.exporting import Column
 from shanghui.core.files import file_download
-from shanghui.orgs.scope import writable_regions
 
 from . import services
 from .forms import DocumentFilter, DocumentForm
 from .models import Document
-
-COLUMNS = [
-    Column("标题", lambda d: d.title, 40),
-    Column("类型", lambda d: d.get_kind_display(), 10),
-    Column("发文/编写单位", lambda d: d.issuer, 24),
-    Column("日期", lambda d: d.date, 12),
-    Column("范围", lambda d: d.scope_label, 12),
-    Column("标签", lambda d: d.tags, 20),
-    Column("原文件名", lambda d: d.filename, 30),
-    Column("向企业公开", lambda d: d.is_public, 10),
-]
 
 
 def _documents(user):
@@ -31,24 +20,28 @@ def _documents(user):
 
 
 def _can_create(user) -> bool:
-    return services.can_write_document_region(user, None) or writable_regions(user).exists()
+    return services.can_write_document_region(user, None) or writes_some_region(user)
 
 
-@login_required
-@require_GET
-def document_list(request):
-    user = request.user
-    return list_page(request, template="library/document_list.html", queryset=_documents(user),
-                     filter_form=DocumentFilter(request.GET, user=user), columns=COLUMNS[:5],
-                     create_url=reverse("library:document_create"), export_url=reverse("library:document_export"),
-                     can_create=_can_create(user))
-
-
-@login_required
-@require_GET
-def document_export(request):
-    return export_page(request, title="文件资料", queryset=_documents(request.user),
-                       filter_form=DocumentFilter(request.GET, user=request.user), columns=COLUMNS)
+DOCUMENT = Register(
+    app="library", noun="document", title="文件资料", what="文件", icon="bi-journal-text",
+    queryset=_documents, filter_form=DocumentFilter, form=DocumentForm,
+    list_template="library/document_list.html", table_columns=5, has_detail=True, create_title="上传文件",
+    columns=[
+        Column("标题", lambda d: d.title, 40),
+        Column("类型", lambda d: d.get_kind_display(), 10),
+        Column("发文/编写单位", lambda d: d.issuer, 24),
+        Column("日期", lambda d: d.date, 12),
+        Column("范围", lambda d: d.scope_label, 12),
+        Column("标签", lambda d: d.tags, 20),
+        Column("原文件名", lambda d: d.filename, 30),
+        Column("向企业公开", lambda d: d.is_public, 10),
+    ],
+    create=lambda by, **data: services.document_create(by=by, **data),
+    update=lambda by, obj, **data: services.document_update(by=by, document=obj, **data),
+    delete=lambda by, obj: services.document_delete(by=by, document=obj),
+    can_write=services.can_write, can_create=_can_create,
+)
 
 
 @login_required
@@ -67,39 +60,3 @@ def document_download(request, pk):
     document = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
     return file_download(by=request.user, obj=document, field="file", title="下载文件", filename=document.filename,
                          content_type=document.content_type)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def document_create(request):
-    user = request.user
-    require(_can_create(user), "您无权上传文件。")
-    form = DocumentForm(post_data(request), request.FILES or None, user=user)
-    return form_page(request, template="library/form.html", form=form, title="上传文件",
-                     call=lambda **data: services.document_create(by=user, **data),
-                     redirect_to=lambda d: reverse("library:document_detail", args=[d.pk]),
-                     cancel_url=reverse("library:document_list"))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def document_edit(request, pk):
-    user = request.user
-    document = get_object_or_404(Document.objects.visible_to(user), pk=pk)
-    require(services.can_write(user, document), "您无权修改该文件。")
-    form = DocumentForm(post_data(request), request.FILES or None, user=user, instance=document)
-    return form_page(request, template="library/form.html", form=form, title=f"修改文件：{document}",
-                     call=lambda **data: services.document_update(by=user, document=document, **data),
-                     redirect_to=lambda d: reverse("library:document_detail", args=[d.pk]),
-                     cancel_url=reverse("library:document_detail", args=[document.pk]))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def document_delete(request, pk):
-    user = request.user
-    document = get_object_or_404(Document.objects.visible_to(user), pk=pk)
-    require(services.can_write(user, document), "您无权删除该文件。")
-    return delete_page(request, obj=document, what="文件", success_url=reverse("library:document_list"),
-                       cancel_url=reverse("library:document_detail", args=[document.pk]),
-                       call=lambda: services.document_delete(by=user, document=document))

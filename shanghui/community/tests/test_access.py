@@ -173,3 +173,15 @@ def test_api_lists_and_totals_are_scoped(rows):
 
 
 URL_NAMES: set[str] = set(WEB_CASES) | set(API_CASES)
+
+
+def test_a_contributions_pages_lead_back_to_its_project(rows):
+    cast, out = rows
+    worker = client_for(cast, "worker_a")
+    project_page = reverse("community:project_detail", args=[out["a"]["project"].pk])
+    data = {"project": out["a"]["project"].pk, "enterprise": cast.enterprise_a.pk, "kind": "money", "amount": "7",
+            "date": "2018-01-01"}
+    assert worker.post(reverse("community:contribution_create"), data)["Location"] == project_page
+    edit = worker.get(reverse("community:contribution_edit", args=[out["a"]["contribution"].pk])).content.decode()
+    assert f'href="{project_page}">取消' in edit
+    assert worker.post(reverse("community:contribution_delete", args=[out["a"]["spare"].pk]))["Location"] == project_page

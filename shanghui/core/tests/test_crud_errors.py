@@ -6,7 +6,7 @@ from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 
-from shanghui.core.crud import apply_errors, refuse, run_action
+from shanghui.core.crud import apply_errors, refuse, step
 
 
 class NameForm(forms.Form):
@@ -55,12 +55,12 @@ def test_a_refusal_is_one_message():
 def test_an_action_says_what_it_did_or_why_not_and_goes_back():
     done = []
     request = _request()
-    response = run_action(request, call=lambda: done.append(1), success_message="已停用", redirect_to="/back/")
+    response = step(request, call=lambda: done.append(1), done="已停用", redirect_to="/back/")
     assert done == [1] and response.status_code == 302 and response["Location"] == "/back/"
 
     def refused():
         raise ValidationError("已处理过")
 
-    response = run_action(request, call=refused, success_message="已停用", redirect_to="/back/")
+    response = step(request, call=refused, done="已停用", redirect_to="/back/")
     assert response["Location"] == "/back/"
     assert [(m.level_tag, m.message) for m in get_messages(request)] == [("success", "已停用"), ("error", "已处理过")]
