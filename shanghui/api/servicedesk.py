@@ -189,25 +189,23 @@ class TransitionIn(InSchema):
 def transition_service_request(request, request_id: int, action: ActionCode, payload: TransitionIn):
     user = request.auth_user
     req = visible_or_404(ServiceRequest, user, request_id)
-    d = payload.dict()
+    data = payload.dict()
     if action == "assign":
-        department = Department.objects.filter(pk=d["department"]).first() if d["department"] else None
-        if department is None:
-            raise ValidationError({"department": ["请指定存在的承办部门。"]})
-        handler = None
-        if d["handler"]:
-            handler = User.objects.filter(pk=d["handler"], role=Role.DEPARTMENT_HANDLER).first()
-            if handler is None:
-                raise ValidationError({"handler": [f"编号为{d['handler']}的职能部门人员不存在。"]})
-        return services.request_assign(by=user, request=req, department=department, handler=handler, note=d["note"])
-    if action == "rate":
-        return services.request_rate(by=user, request=req, satisfaction=d["satisfaction"], comment=d["comment"])
-    call = {"accept": lambda: services.request_accept(by=user, request=req, note=d["note"]),
-            "reject": lambda: services.request_reject(by=user, request=req, reason=d["reason"]),
-            "resolve": lambda: services.request_resolve(by=user, request=req, resolution=d["resolution"]),
-            "close": lambda: services.request_close(by=user, request=req, note=d["note"]),
-            "reopen": lambda: services.request_reopen(by=user, request=req, reason=d["reason"])}[action]
-    return call()
+        data.update(_assignees(data))
+    return services.request_transition(by=user, service_request=req, action=action, **data)
+
+
+def _assignees(data: dict) -> dict:
+    """The department and handler an assignment names by id, as rows."""
+    department = Department.objects.filter(pk=data["department"]).first() if data["department"] else None
+    if department is None:
+        raise ValidationError({"department": ["请指定存在的承办部门。"]})
+    handler = None
+    if data["handler"]:
+        handler = User.objects.filter(pk=data["handler"], role=Role.DEPARTMENT_HANDLER).first()
+        if handler is None:
+            raise ValidationError({"handler": [f"编号为{data['handler']}的职能部门人员不存在。"]})
+    return {"department": department, "handler": handler}
 
 
 class CategoryOut(Schema):

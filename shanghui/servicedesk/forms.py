@@ -57,11 +57,12 @@ class AssignForm(forms.Form):
                                      empty_label="（由部门安排）")
     note = forms.CharField(label="交办说明", required=False, max_length=500)
 
-    def __init__(self, *args, request_obj: ServiceRequest, **kwargs):
-        kwargs.setdefault("initial", {"department": request_obj.department_id or request_obj.category.department_id,
-                                      "handler": request_obj.handler_id})
+    def __init__(self, *args, service_request: ServiceRequest, **kwargs):
+        kwargs.setdefault("initial", {"department": service_request.department_id
+                                      or service_request.category.department_id,
+                                      "handler": service_request.handler_id})
         super().__init__(*args, **kwargs)
-        street = request_obj.enterprise.region
+        street = service_request.enterprise.region
         ancestors = [street.path[:i + 1] for i, ch in enumerate(street.path) if ch == "/" and i > 0]
         self.fields["handler"].queryset = User.objects.filter(
             is_active=True, role=Role.DEPARTMENT_HANDLER, region__path__in=ancestors).select_related("department")
@@ -73,7 +74,7 @@ class AssignForm(forms.Form):
 class ActionForm(forms.Form):
     """The small form of one action on the detail page, styled like every other form."""
 
-    def __init__(self, *args, request_obj=None, **kwargs):
+    def __init__(self, *args, service_request=None, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field.widget, forms.RadioSelect):

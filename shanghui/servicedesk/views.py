@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -119,24 +119,11 @@ def request_detail(request, pk):
     user = request.user
     req = get_object_or_404(visible_requests(user), pk=pk)
     actions = services.allowed_actions(user, req)
-    forms = {a: ACTION_FORMS[a](request_obj=req) if a == "assign" else ACTION_FORMS[a]() for a in actions}
+    forms = {a: ACTION_FORMS[a](service_request=req) for a in actions}
     return render(request, "servicedesk/detail.html", {
         "req": req, "events": req.events.select_related("by"), "attachments": req.attachments.all(),
         "actions": [(a, services.ACTION_LABELS[a], forms[a]) for a in actions],
         "can_attach": services.can_attach(user, req), "overdue": req.is_overdue()})
-
-
-ACTION_CALLS = {
-    "accept": lambda by, req, d: services.request_accept(by=by, request=req, note=d["note"]),
-    "assign": lambda by, req, d: services.request_assign(by=by, request=req, department=d["department"],
-                                                         handler=d["handler"], note=d["note"]),
-    "reject": lambda by, req, d: services.request_reject(by=by, request=req, reason=d["reason"]),
-    "resolve": lambda by, req, d: services.request_resolve(by=by, request=req, resolution=d["resolution"]),
-    "close": lambda by, req, d: services.request_close(by=by, request=req, note=d["note"]),
-    "reopen": lambda by, req, d: services.request_reopen(by=by, request=req, reason=d["reason"]),
-    "rate": lambda by, req, d: services.request_rate(by=by, request=req, satisfaction=d["satisfaction"],
-                                                     comment=d["comment"]),
-}
 
 
 @login_required
@@ -144,20 +131,17 @@ ACTION_CALLS = {
 def request_act(request, pk, action):
     """One transition. Not visible: 404; not allowed for this user: 403; not now (state, window): message."""
     user = request.user
-    if action not in ACTION_CALLS:
+    if action not in ACTION_FORMS:
         raise Http404
     req = get_object_or_404(visible_requests(user), pk=pk)
-    who, _ = services.RULES[action]
-    if not who(user, req):
-        raise PermissionDenied(f"您无权{services.ACTION_LABELS[action]}该诉求。")
-    form_class = ACTION_FORMS[action]
-    form = form_class(request.POST, request_obj=req) if action == "assign" else form_class(request.POST)
+    services.require_actor(user, req, action)
+    form = ACTION_FORMS[action](request.POST, service_request=req)
     if not form.is_valid():
         errors = [f"{form.fields[k].label if k in form.fields else ''}：{m}" for k, ms in form.errors.items() for m in ms]
         messages.error(request, "；".join(errors))
         return redirect("servicedesk:detail", pk=req.pk)
     try:
-        ACTION_CALLS[action](user, req, form.cleaned_data)
+        services.request_transition(by=user, service_request=req, action=action, **form.cleaned_data)
     except ValidationError as e:
         messages.error(request, "；".join(e.messages))
     else:
@@ -179,7 +163,7 @@ def attachment_add(request, pk):
         messages.error(request, "请选择要上传的文件。")
     try:
         for upload in uploads:
-            services.attachment_add(by=user, request=req, upload=upload)
+            services.attachment_add(by=user, service_request=req, upload=upload)
     except ValidationError as e:
         messages.error(request, "；".join(e.messages))
     else:
