@@ -9,16 +9,13 @@ import datetime as dt
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from shanghui.accounts.models import User
 from shanghui.core.roles import Role
 from shanghui.directory.models import Enterprise
-from shanghui.orgs.forms import streets_in_scope
 from shanghui.orgs.models import Department
-from shanghui.party.kpis import Period
-from shanghui.servicedesk import conf, kpis, services
+from shanghui.servicedesk import kpis, services
 from shanghui.servicedesk.models import Category, Channel, ContactPreference, ServiceRequest, State
 
 from .common import Id, InSchema, paginated, region_by_code, visible_or_404
@@ -116,22 +113,10 @@ def _requests(user):
 @router.get("/service-requests", response=list[RequestOut], summary="诉求列表")
 @paginated
 def list_service_requests(request, filters: Query[RequestFilter]):
-    qs = _requests(request.auth_user)
-    if filters.q:
-        qs = qs.search(filters.q)
-    for name in ("state", "category", "department"):
-        if getattr(filters, name) is not None:
-            qs = qs.filter(**{name: getattr(filters, name)})
+    values = filters.dict(exclude_none=True)
     if filters.street:
-        qs = qs.filter(enterprise__region__path__startswith=region_by_code(filters.street, "street").path)
-    today = timezone.localdate()
-    if filters.view == "open":
-        qs = qs.open()
-    elif filters.view == "overdue":
-        qs = qs.overdue(today)
-    elif filters.view == "due_soon":
-        qs = qs.due_soon(today, conf.due_soon_days())
-    return qs
+        values["street"] = region_by_code(filters.street, "street")
+    return _requests(request.auth_user).matching(**values)
 
 
 @router.get("/service-requests/{int:request_id}", response={200: RequestDetailOut, **READ_ERRORS},
@@ -231,17 +216,8 @@ class KpiQuery(Schema):
 
 
 def _kpi_scope(user, q: KpiQuery):
-    today = timezone.localdate()
-    start, end = q.start or dt.date(today.year, 1, 1), q.end or today
-    if end < start:
-        raise ValidationError({"end": ["截止日期不能早于起始日期。"]})
-    scope = user
-    if q.street:
-        street = region_by_code(q.street, "street")
-        if not streets_in_scope(user).filter(pk=street.pk).exists():
-            raise ValidationError({"street": [f"街道“{street}”不在您的管辖范围内。"]})
-        scope = street if user.role != Role.DEPARTMENT_HANDLER else user
-    return scope, Period(start, end)
+    street = region_by_code(q.street, "street") if q.street else None
+    return kpis.kpi_scope(user, start=q.start, end=q.end, street=street)
 
 
 class SummaryOut(Schema):
@@ -288,7 +264,6 @@ def service_request_kpi_rows(request, figure: FigureCode, q: Query[DrillQuery]):
     user = request.auth_user
     scope, period = _kpi_scope(user, q)
     try:
-        qs = kpis.drilldown(scope, period, figure, q.group or "", q.key or "")
+        return kpis.visible_drilldown(user, scope, period, figure, q.group or "", q.key or "")
     except KeyError:
         raise ValidationError({"key": ["分组编号有误。"]}) from None
-    return qs.filter(pk__in=ServiceRequest.objects.visible_to(user).values("pk"))

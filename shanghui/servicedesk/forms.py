@@ -115,7 +115,6 @@ class RequestFilter(ListFilter):
     department = forms.ModelChoiceField(label="承办部门", queryset=Department.objects.all(), empty_label="全部")
     street = forms.ModelChoiceField(label="街道", queryset=Region.objects.none(), empty_label="全部",
                                     to_field_name="code")
-    lookups = {"state": "state", "category": "category", "department": "department"}
 
     def setup(self):
         streets = streets_in_scope(self.user)
@@ -126,22 +125,8 @@ class RequestFilter(ListFilter):
         if self.user.role in (Role.ENTERPRISE_USER, Role.DEPARTMENT_HANDLER):
             del self.fields["department"]
 
-    def filter_street(self, queryset, street):
-        return queryset.filter(enterprise__region__path__startswith=street.path)
-
-    def filter_view(self, queryset, view):
-        from django.utils import timezone
-
-        from . import conf
-
-        today = timezone.localdate()
-        if view == "open":
-            return queryset.open()
-        if view == "overdue":
-            return queryset.overdue(today)
-        if view == "due_soon":
-            return queryset.due_soon(today, conf.due_soon_days())
-        return queryset
+    def apply(self, queryset):
+        return queryset.matching(**self.values())
 
 
 class KpiForm(forms.Form):

@@ -18,7 +18,6 @@ from shanghui.core.crud import delete_page, export_page, form_page, list_page, p
 from shanghui.core.exporting import Column, export_response
 from shanghui.core.files import file_download
 from shanghui.core.roles import Role
-from shanghui.party.kpis import Period
 
 from . import conf, kpis, services
 from .forms import ACTION_FORMS, CategoryForm, FileForm, HolidayForm, KpiForm, RequestFilter
@@ -212,12 +211,7 @@ def _kpi_scope(request):
     today = timezone.localdate()
     data = request.GET if "start" in request.GET else None
     form = KpiForm(data, user=user, initial={"start": dt.date(today.year, 1, 1), "end": today})
-    period, scope = Period(dt.date(today.year, 1, 1), max(today, dt.date(today.year, 1, 1))), user
-    if form.is_bound and form.is_valid():
-        period = Period(form.cleaned_data["start"], form.cleaned_data["end"])
-        street = form.cleaned_data.get("street")
-        if street is not None:
-            scope = street if user.role != Role.DEPARTMENT_HANDLER else user
+    scope, period = kpis.kpi_scope(user, **(form.cleaned_data if form.is_bound and form.is_valid() else {}))
     return scope, period, form
 
 
@@ -236,12 +230,10 @@ def kpi_page(request):
 def _drilldown(request, figure):
     scope, period, _ = _kpi_scope(request)
     try:
-        qs = kpis.drilldown(scope, period, figure, request.GET.get("group", ""), request.GET.get("key", ""))
+        qs = kpis.visible_drilldown(request.user, scope, period, figure, request.GET.get("group", ""),
+                                    request.GET.get("key", ""))
     except KeyError:
         raise Http404 from None
-    if scope is not request.user:
-        # A street picked in the form: still only what the user may see.
-        qs = qs.filter(pk__in=ServiceRequest.objects.visible_to(request.user).values("pk"))
     return qs, period
 
 
