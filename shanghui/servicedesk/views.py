@@ -245,9 +245,13 @@ def kpi_list(request, figure):
 
     qs, period = _drilldown(request, figure)
     page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "servicedesk/kpi_list.html", {
-        "title": kpis.FIGURES[figure], "figure": figure, "period": period, "page": page, "objects": page.object_list,
-        "columns": COLUMNS, "query": request.GET.urlencode()})
+    query = request.GET.copy()
+    for name in ("page", "fmt"):
+        query.pop(name, None)
+    return render(request, "shanghui/kpi_list.html", {
+        "section": "诉求办理统计", "section_url": reverse("servicedesk:kpis"), "heading": kpis.FIGURES[figure],
+        "figure": None, "key": figure, "export_url": "servicedesk:kpi_export", "row_url": "servicedesk:detail",
+        "period": period, "page": page, "objects": page.object_list, "columns": COLUMNS, "query": query.urlencode()})
 
 
 @login_required
