@@ -23,7 +23,7 @@ from django.db.models import Avg, Count, F, Q, QuerySet
 from django.utils import timezone
 
 from shanghui.core.roles import Role
-from shanghui.orgs.models import Region
+from shanghui.orgs.models import Department, Region
 from shanghui.party.kpis import Period, scope_streets
 
 from .models import Category, ServiceRequest
@@ -142,8 +142,6 @@ EMPTY = {"filed": 0, "resolved": 0, "resolved_on_time": 0, "on_time_rate": None,
 
 
 def by_department(scope, period) -> list[Row]:
-    from shanghui.orgs.models import Department
-
     groups = _grouped(scope, period, "department")
     rows = [Row(**groups.get(d.pk, EMPTY), key=str(d.pk), label=d.name) for d in Department.objects.order_by("code")]
     if None in groups:

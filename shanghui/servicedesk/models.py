@@ -29,6 +29,8 @@ from shanghui.core.scoping import ScopedQuerySet
 from shanghui.directory.models import Enterprise
 from shanghui.orgs.models import Department
 
+from . import conf
+
 
 class State(models.TextChoices):
     SUBMITTED = "submitted", "已提交"
@@ -144,8 +146,6 @@ class RequestQuerySet(ScopedQuerySet):
 
     def in_view(self, view: str, today: dt.date | None = None):
         """The list's 范围: "open", "overdue", "due_soon" (as the settings define it), anything else all."""
-        from . import conf
-
         today = today or timezone.localdate()
         if view == "open":
             return self.open()

@@ -4,9 +4,11 @@ federation admin's category and holiday pages."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +21,7 @@ from shanghui.core.exporting import Column, export_response
 from shanghui.core.files import file_download
 from shanghui.core.roles import Role
 
-from . import conf, kpis, services
+from . import kpis, services
 from .forms import ACTION_FORMS, CategoryForm, FileForm, HolidayForm, KpiForm, RequestFilter
 from .models import Attachment, Category, Holiday, Notification, ServiceRequest
 
@@ -75,8 +77,7 @@ def request_list(request):
                      filter_form=RequestFilter(request.GET, user=user), columns=COLUMNS[:9], mine=mine,
                      create_url=reverse("servicedesk:file"), export_url=reverse("servicedesk:export"),
                      can_create=can_file(user), today=today,
-                     counts={"open": qs.open().count(), "overdue": qs.overdue(today).count(),
-                             "due_soon": qs.due_soon(today, conf.due_soon_days()).count()},
+                     counts={view: qs.in_view(view, today).count() for view in ("open", "overdue", "due_soon")},
                      **nav_context(user))
 
 
@@ -184,9 +185,6 @@ def attachment_download(request, pk):
 @login_required
 @require_GET
 def notifications(request):
-    from django.conf import settings
-    from django.core.paginator import Paginator
-
     qs = Notification.objects.visible_to(request.user).select_related("request")
     page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "servicedesk/notifications.html", {"page": page, "objects": page.object_list,
@@ -240,9 +238,6 @@ def _drilldown(request, figure):
 @login_required
 @require_GET
 def kpi_list(request, figure):
-    from django.conf import settings
-    from django.core.paginator import Paginator
-
     qs, period = _drilldown(request, figure)
     page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -7,6 +7,8 @@ The day a request is filed is not counted: filed on Monday with a limit of 1, du
 import datetime as dt
 from collections.abc import Collection
 
+from .models import Holiday
+
 ONE_DAY = dt.timedelta(days=1)
 
 
@@ -43,8 +45,6 @@ def workdays_between(start: dt.date, end: dt.date, holidays: Collection[dt.date]
 
 def calendar(start: dt.date, end: dt.date) -> tuple[set[dt.date], set[dt.date]]:
     """(holidays, make-up working days) recorded between start and end."""
-    from .models import Holiday
-
     rows = Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", "kind")
     holidays = {d for d, kind in rows if kind == Holiday.Kind.HOLIDAY}
     return holidays, {d for d, kind in rows if kind == Holiday.Kind.WORKDAY}
