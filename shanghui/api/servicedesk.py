@@ -114,8 +114,7 @@ def _requests(user):
 @paginated
 def list_service_requests(request, filters: Query[RequestFilter]):
     values = filters.dict(exclude_none=True)
-    if filters.street:
-        values["street"] = region_by_code(filters.street, "street")
+    values["street"] = region_by_code(filters.street, "street") if filters.street else None
     return _requests(request.auth_user).matching(**values)
 
 

@@ -140,3 +140,16 @@ def test_the_list_filter_is_one_queryset_method(desk):
     assert qs.matching(department=desk.justice.pk).get() == qs.matching(department=desk.justice).get()
     form = RequestFilter({"state": "closed", "street": c.street_a.code}, user=c.admin)
     assert form.apply(qs).count() == qs.matching(state="closed", street=c.street_a).count() == 2
+
+
+def test_the_api_list_takes_the_same_filters(desk):
+    from shanghui.accounts.models import ApiToken
+
+    world(desk)
+    key = ApiToken.issue(user=desk.cast.admin)[1]
+
+    def count(**query):
+        return Client().get("/api/v1/service-requests", query, HTTP_AUTHORIZATION=f"Bearer {key}").json()["count"]
+
+    assert count() == 5 and count(street="") == 5 and count(street=desk.cast.street_b.code) == 1
+    assert count(view="open") == 1 and count(state="closed", department=desk.cast.market.pk) == 2
