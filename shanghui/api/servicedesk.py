@@ -9,16 +9,13 @@ import datetime as dt
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from shanghui.accounts.models import User
-from shanghui.core.kpis import Period
 from shanghui.core.roles import Role
 from shanghui.directory.models import Enterprise
-from shanghui.orgs.forms import streets_in_scope
 from shanghui.orgs.models import Department
-from shanghui.servicedesk import conf, kpis, services
+from shanghui.servicedesk import kpis, services
 from shanghui.servicedesk.models import Category, Channel, ContactPreference, ServiceRequest, State
 
 from .common import Id, InSchema, paginated, region_by_code, visible_or_404
@@ -116,22 +113,9 @@ def _requests(user):
 @router.get("/service-requests", response=list[RequestOut], summary="诉求列表")
 @paginated
 def list_service_requests(request, filters: Query[RequestFilter]):
-    qs = _requests(request.auth_user)
-    if filters.q:
-        qs = qs.search(filters.q)
-    for name in ("state", "category", "department"):
-        if getattr(filters, name) is not None:
-            qs = qs.filter(**{name: getattr(filters, name)})
-    if filters.street:
-        qs = qs.filter(enterprise__region__path__startswith=region_by_code(filters.street, "street").path)
-    today = timezone.localdate()
-    if filters.view == "open":
-        qs = qs.open()
-    elif filters.view == "overdue":
-        qs = qs.overdue(today)
-    elif filters.view == "due_soon":
-        qs = qs.due_soon(today, conf.due_soon_days())
-    return qs
+    values = filters.dict(exclude_none=True)
+    values["street"] = region_by_code(filters.street, "street") if filters.street else None
+    return _requests(request.auth_user).matching(**values)
 
 
 @router.get("/service-requests/{int:request_id}", response={200: RequestDetailOut, **READ_ERRORS},
@@ -189,25 +173,23 @@ class TransitionIn(InSchema):
 def transition_service_request(request, request_id: int, action: ActionCode, payload: TransitionIn):
     user = request.auth_user
     req = visible_or_404(ServiceRequest, user, request_id)
-    d = payload.dict()
+    data = payload.dict()
     if action == "assign":
-        department = Department.objects.filter(pk=d["department"]).first() if d["department"] else None
-        if department is None:
-            raise ValidationError({"department": ["请指定存在的承办部门。"]})
-        handler = None
-        if d["handler"]:
-            handler = User.objects.filter(pk=d["handler"], role=Role.DEPARTMENT_HANDLER).first()
-            if handler is None:
-                raise ValidationError({"handler": [f"编号为{d['handler']}的职能部门人员不存在。"]})
-        return services.request_assign(by=user, request=req, department=department, handler=handler, note=d["note"])
-    if action == "rate":
-        return services.request_rate(by=user, request=req, satisfaction=d["satisfaction"], comment=d["comment"])
-    call = {"accept": lambda: services.request_accept(by=user, request=req, note=d["note"]),
-            "reject": lambda: services.request_reject(by=user, request=req, reason=d["reason"]),
-            "resolve": lambda: services.request_resolve(by=user, request=req, resolution=d["resolution"]),
-            "close": lambda: services.request_close(by=user, request=req, note=d["note"]),
-            "reopen": lambda: services.request_reopen(by=user, request=req, reason=d["reason"])}[action]
-    return call()
+        data.update(_assignees(data))
+    return services.request_transition(by=user, service_request=req, action=action, **data)
+
+
+def _assignees(data: dict) -> dict:
+    """The department and handler an assignment names by id, as rows."""
+    department = Department.objects.filter(pk=data["department"]).first() if data["department"] else None
+    if department is None:
+        raise ValidationError({"department": ["请指定存在的承办部门。"]})
+    handler = None
+    if data["handler"]:
+        handler = User.objects.filter(pk=data["handler"], role=Role.DEPARTMENT_HANDLER).first()
+        if handler is None:
+            raise ValidationError({"handler": [f"编号为{data['handler']}的职能部门人员不存在。"]})
+    return {"department": department, "handler": handler}
 
 
 class CategoryOut(Schema):
@@ -233,17 +215,8 @@ class KpiQuery(Schema):
 
 
 def _kpi_scope(user, q: KpiQuery):
-    today = timezone.localdate()
-    start, end = q.start or dt.date(today.year, 1, 1), q.end or today
-    if end < start:
-        raise ValidationError({"end": ["截止日期不能早于起始日期。"]})
-    scope = user
-    if q.street:
-        street = region_by_code(q.street, "street")
-        if not streets_in_scope(user).filter(pk=street.pk).exists():
-            raise ValidationError({"street": [f"街道“{street}”不在您的管辖范围内。"]})
-        scope = street if user.role != Role.DEPARTMENT_HANDLER else user
-    return scope, Period(start, end)
+    street = region_by_code(q.street, "street") if q.street else None
+    return kpis.kpi_scope(user, start=q.start, end=q.end, street=street)
 
 
 class SummaryOut(Schema):
@@ -290,7 +263,6 @@ def service_request_kpi_rows(request, figure: FigureCode, q: Query[DrillQuery]):
     user = request.auth_user
     scope, period = _kpi_scope(user, q)
     try:
-        qs = kpis.drilldown(scope, period, figure, q.group or "", q.key or "")
+        return kpis.visible_drilldown(user, scope, period, figure, q.group or "", q.key or "")
     except KeyError:
         raise ValidationError({"key": ["分组编号有误。"]}) from None
-    return qs.filter(pk__in=ServiceRequest.objects.visible_to(user).values("pk"))

@@ -37,9 +37,5 @@ def webhook_url() -> str:
     return str(_get("SHANGHUI_WEBHOOK_URL", "")).strip()
 
 
-def webhook_format() -> str:
-    return str(_get("SHANGHUI_WEBHOOK_FORMAT", "wecom")).strip() or "wecom"
-
-
 def max_attachment_bytes() -> int:
     return int(_get("SHANGHUI_SERVICEDESK_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024))

@@ -8,7 +8,6 @@ from shanghui.directory.forms import _autocomplete, enterprise_label, visible_en
 from shanghui.orgs.forms import streets_in_scope
 from shanghui.orgs.models import Department, Region
 
-from . import conf
 from .models import Category, Channel, ContactPreference, Holiday, ServiceRequest, State
 
 
@@ -58,11 +57,12 @@ class AssignForm(forms.Form):
                                      empty_label="（由部门安排）")
     note = forms.CharField(label="交办说明", required=False, max_length=500)
 
-    def __init__(self, *args, request_obj: ServiceRequest, **kwargs):
-        kwargs.setdefault("initial", {"department": request_obj.department_id or request_obj.category.department_id,
-                                      "handler": request_obj.handler_id})
+    def __init__(self, *args, service_request: ServiceRequest, **kwargs):
+        kwargs.setdefault("initial", {"department": service_request.department_id
+                                      or service_request.category.department_id,
+                                      "handler": service_request.handler_id})
         super().__init__(*args, **kwargs)
-        street = request_obj.enterprise.region
+        street = service_request.enterprise.region
         ancestors = [street.path[:i + 1] for i, ch in enumerate(street.path) if ch == "/" and i > 0]
         self.fields["handler"].queryset = User.objects.filter(
             is_active=True, role=Role.DEPARTMENT_HANDLER, region__path__in=ancestors).select_related("department")
@@ -74,7 +74,7 @@ class AssignForm(forms.Form):
 class ActionForm(forms.Form):
     """The small form of one action on the detail page, styled like every other form."""
 
-    def __init__(self, *args, request_obj=None, **kwargs):
+    def __init__(self, *args, service_request=None, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field.widget, forms.RadioSelect):
@@ -115,7 +115,6 @@ class RequestFilter(ListFilter):
     department = forms.ModelChoiceField(label="承办部门", queryset=Department.objects.all(), empty_label="全部")
     street = forms.ModelChoiceField(label="街道", queryset=Region.objects.none(), empty_label="全部",
                                     to_field_name="code")
-    lookups = {"state": "state", "category": "category", "department": "department"}
 
     def setup(self):
         streets = streets_in_scope(self.user)
@@ -126,21 +125,8 @@ class RequestFilter(ListFilter):
         if self.user.role in (Role.ENTERPRISE_USER, Role.DEPARTMENT_HANDLER):
             del self.fields["department"]
 
-    def filter_street(self, queryset, street):
-        return queryset.filter(enterprise__region__path__startswith=street.path)
-
-    def filter_view(self, queryset, view):
-        from django.utils import timezone
-
-
-        today = timezone.localdate()
-        if view == "open":
-            return queryset.open()
-        if view == "overdue":
-            return queryset.overdue(today)
-        if view == "due_soon":
-            return queryset.due_soon(today, conf.due_soon_days())
-        return queryset
+    def apply(self, queryset):
+        return queryset.matching(**self.values())
 
 
 class KpiForm(forms.Form):

@@ -13,16 +13,39 @@ handler counts only his department's requests — or a Region subtree) and a `Pe
 Each figure has a drill-down (`drilldown`): the requests behind it, for the lists and exports.
 """
 
+import datetime as dt
 import statistics
 from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, F, Q, QuerySet
+from django.utils import timezone
 
 from shanghui.core.kpis import Period, local_bounds, percent
+from shanghui.core.roles import Role
 from shanghui.directory.kpis import scope_streets
+from shanghui.orgs.models import Department, Region
 
 from .models import Category, ServiceRequest
+
+
+def kpi_scope(user, *, start: dt.date | None = None, end: dt.date | None = None,
+              street: Region | None = None) -> tuple:
+    """(scope, period) of the KPI page and the API: the year to date and the user's own rows by default.
+
+    A street the user picked narrows the scope to it, except for a department handler, whose
+    figures stay his own rows (his department's) whichever street he looks at.
+    """
+    today = timezone.localdate()
+    start, end = start or dt.date(today.year, 1, 1), end or today
+    if end < start:
+        raise ValidationError({"end": ["截止日期不能早于起始日期。"]})
+    if street is None:
+        return user, Period(start, end)
+    if not scope_streets(user).filter(pk=street.pk).exists():
+        raise ValidationError({"street": [f"街道“{street}”不在您的管辖范围内。"]})
+    return (user if user.role == Role.DEPARTMENT_HANDLER else street), Period(start, end)
 
 
 def _bounds(period):
@@ -110,8 +133,6 @@ EMPTY = {"filed": 0, "resolved": 0, "resolved_on_time": 0, "on_time_rate": None,
 
 
 def by_department(scope, period) -> list[Row]:
-    from shanghui.orgs.models import Department
-
     groups = _grouped(scope, period, "department")
     rows = [Row(**groups.get(d.pk, EMPTY), key=str(d.pk), label=d.name) for d in Department.objects.order_by("code")]
     if None in groups:
@@ -164,3 +185,9 @@ def drilldown(scope, period, figure: str, group: str = "", key: str = "") -> Que
         else:
             qs = qs.filter(**{GROUPS[group]: key})
     return qs.select_related("enterprise__region", "category", "department").order_by("-filed_at", "-id")
+
+
+def visible_drilldown(user, scope, period, figure: str, group: str = "", key: str = "") -> QuerySet:
+    """`drilldown` for a scope `kpi_scope` gave `user`: never a row he may not see."""
+    qs = drilldown(scope, period, figure, group, key)
+    return qs if scope is user else qs.filter(pk__in=ServiceRequest.objects.visible_to(user).values("pk"))

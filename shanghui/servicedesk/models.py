@@ -29,6 +29,8 @@ from shanghui.core.scoping import ScopedQuerySet
 from shanghui.directory.models import Enterprise
 from shanghui.orgs.models import Department
 
+from . import conf
+
 
 class State(models.TextChoices):
     SUBMITTED = "submitted", "已提交"
@@ -141,6 +143,29 @@ class RequestQuerySet(ScopedQuerySet):
 
     def due_soon(self, today: dt.date, days: int):
         return self.open().filter(deadline__gte=today, deadline__lte=today + dt.timedelta(days=days))
+
+    def in_view(self, view: str, today: dt.date | None = None):
+        """The list's 范围: "open", "overdue", "due_soon" (as the settings define it), anything else all."""
+        today = today or timezone.localdate()
+        if view == "open":
+            return self.open()
+        if view == "overdue":
+            return self.overdue(today)
+        if view == "due_soon":
+            return self.due_soon(today, conf.due_soon_days())
+        return self
+
+    def matching(self, *, q: str = "", view: str = "", state: str | None = None, category=None, department=None,
+                 street=None):
+        """The request list's filters, for the page and the API alike: search text, 范围 (`in_view`), state,
+        category and department (rows or ids), and a street (Region) whose requests to keep."""
+        qs = self.search(q) if q else self
+        for name, value in (("state", state), ("category", category), ("department", department)):
+            if value not in (None, ""):
+                qs = qs.filter(**{name: value})
+        if street is not None:
+            qs = qs.in_scope(street)
+        return qs.in_view(view) if view else qs
 
 
 class ServiceRequest(models.Model):

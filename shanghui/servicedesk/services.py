@@ -111,6 +111,13 @@ def allowed_actions(user, req: ServiceRequest) -> list[str]:
     return [action for action in RULES if may(user, req, action, now)]
 
 
+def require_actor(by, service_request: ServiceRequest, action: str) -> None:
+    """PermissionDenied unless `by`'s role lets him do `action` on this request at all (whatever its state)."""
+    who, _ = RULES[action]
+    if not who(by, service_request):
+        raise PermissionDenied(f"您无权{ACTION_LABELS[action]}该诉求。")
+
+
 def _check(by, req: ServiceRequest, action: str) -> ServiceRequest:
     # Lock the row so two people acting at once do not both move it.
     locked = ServiceRequest.objects.select_for_update().filter(pk=req.pk)
@@ -119,9 +126,8 @@ def _check(by, req: ServiceRequest, action: str) -> ServiceRequest:
     req.refresh_from_db()
     if not ServiceRequest.objects.visible_to(by).filter(pk=req.pk).exists():
         raise PermissionDenied("该诉求不在您的管辖范围内。")
-    who, states = RULES[action]
-    if not who(by, req):
-        raise PermissionDenied(f"您无权{ACTION_LABELS[action]}该诉求。")
+    require_actor(by, req, action)
+    _, states = RULES[action]
     if req.state not in states:
         raise ValidationError(f"诉求当前状态为“{req.get_state_display()}”，不能{ACTION_LABELS[action]}。")
     error = _window_error(by, req, action, timezone.now())
@@ -231,17 +237,17 @@ def request_file(*, by, enterprise: Enterprise, category: Category, title: str, 
 
 
 @transaction.atomic
-def request_accept(*, by, request: ServiceRequest, note: str = "") -> ServiceRequest:
-    req = _check(by, request, "accept")
+def request_accept(*, by, service_request: ServiceRequest, note: str = "") -> ServiceRequest:
+    req = _check(by, service_request, "accept")
     return _move(by=by, req=req, action="accept", to_state=State.ACCEPTED, note=_text(note, "说明", required=False),
                  accepted_at=req.accepted_at or timezone.now())
 
 
 @transaction.atomic
-def request_assign(*, by, request: ServiceRequest, department: Department, handler: User | None = None,
+def request_assign(*, by, service_request: ServiceRequest, department: Department, handler: User | None = None,
                    note: str = "") -> ServiceRequest:
     """Hand the request to a department (and, optionally, one of its handlers for the request's street)."""
-    req = _check(by, request, "assign")
+    req = _check(by, service_request, "assign")
     if department is None:
         raise ValidationError({"department": "请选择承办部门。"})
     if handler is not None:
@@ -255,25 +261,25 @@ def request_assign(*, by, request: ServiceRequest, department: Department, handl
 
 
 @transaction.atomic
-def request_reject(*, by, request: ServiceRequest, reason: str) -> ServiceRequest:
-    req = _check(by, request, "reject")
+def request_reject(*, by, service_request: ServiceRequest, reason: str) -> ServiceRequest:
+    req = _check(by, service_request, "reject")
     reason = _text(reason, "不予受理的理由", required=True)
     return _move(by=by, req=req, action="reject", to_state=State.REJECTED, note=reason, reject_reason=reason,
                  closed_at=timezone.now())
 
 
 @transaction.atomic
-def request_resolve(*, by, request: ServiceRequest, resolution: str) -> ServiceRequest:
-    req = _check(by, request, "resolve")
+def request_resolve(*, by, service_request: ServiceRequest, resolution: str) -> ServiceRequest:
+    req = _check(by, service_request, "resolve")
     resolution = _text(resolution, "办理结果", required=True, max_length=5000)
     return _move(by=by, req=req, action="resolve", to_state=State.RESOLVED, note=resolution, resolution=resolution,
                  resolved_at=timezone.now(), handler=req.handler or by)
 
 
 @transaction.atomic
-def request_close(*, by, request: ServiceRequest, note: str = "") -> ServiceRequest:
+def request_close(*, by, service_request: ServiceRequest, note: str = "") -> ServiceRequest:
     """The enterprise confirms a resolved request; staff close one left unrated past the waiting period."""
-    req = _check(by, request, "close")
+    req = _check(by, service_request, "close")
     if not note and not is_owner(by, req):
         note = "企业逾期未评价，由工作人员关闭。"
     return _move(by=by, req=req, action="close", to_state=State.CLOSED, note=_text(note, "说明", required=False),
@@ -281,8 +287,8 @@ def request_close(*, by, request: ServiceRequest, note: str = "") -> ServiceRequ
 
 
 @transaction.atomic
-def request_reopen(*, by, request: ServiceRequest, reason: str) -> ServiceRequest:
-    req = _check(by, request, "reopen")
+def request_reopen(*, by, service_request: ServiceRequest, reason: str) -> ServiceRequest:
+    req = _check(by, service_request, "reopen")
     reason = _text(reason, "重新打开的理由", required=True)
     today = timezone.localdate()
     return _move(by=by, req=req, action="reopen", to_state=State.REOPENED, note=reason, resolved_at=None,
@@ -291,9 +297,9 @@ def request_reopen(*, by, request: ServiceRequest, reason: str) -> ServiceReques
 
 
 @transaction.atomic
-def request_rate(*, by, request: ServiceRequest, satisfaction: int, comment: str = "") -> ServiceRequest:
+def request_rate(*, by, service_request: ServiceRequest, satisfaction: int, comment: str = "") -> ServiceRequest:
     """The enterprise rates (1–5) a resolved request, which closes it, or a closed one not yet rated."""
-    req = _check(by, request, "rate")
+    req = _check(by, service_request, "rate")
     try:
         score = int(satisfaction)
     except (TypeError, ValueError):
@@ -306,6 +312,28 @@ def request_rate(*, by, request: ServiceRequest, satisfaction: int, comment: str
         changes["closed_at"] = timezone.now()
     return _move(by=by, req=req, action="rate", to_state=State.CLOSED, note=f"满意度{score}分。{comment}".strip(),
                  **changes)
+
+
+# action → (its service, the data it takes). Pages and the API both go through `request_transition`.
+TRANSITIONS = {
+    "accept": (request_accept, ("note",)),
+    "assign": (request_assign, ("department", "handler", "note")),
+    "reject": (request_reject, ("reason",)),
+    "resolve": (request_resolve, ("resolution",)),
+    "close": (request_close, ("note",)),
+    "reopen": (request_reopen, ("reason",)),
+    "rate": (request_rate, ("satisfaction", "comment")),
+}
+
+
+def request_transition(*, by, service_request: ServiceRequest, action: str, **data) -> ServiceRequest:
+    """Do `action` on the request with the part of `data` that action takes (the rest is ignored,
+    so a caller may pass one form or payload for every action)."""
+    if action not in TRANSITIONS:
+        choices = "、".join(f"{a}（{ACTION_LABELS[a]}）" for a in TRANSITIONS)
+        raise ValidationError({"action": f"未知的操作“{action}”，可选：{choices}。"})
+    service, names = TRANSITIONS[action]
+    return service(by=by, service_request=service_request, **{name: data[name] for name in names if name in data})
 
 
 # --- attachments --------------------------------------------------------------------------
@@ -331,12 +359,12 @@ def can_attach(user, req: ServiceRequest) -> bool:
 
 
 @transaction.atomic
-def attachment_add(*, by, request: ServiceRequest, upload) -> Attachment:
-    if not ServiceRequest.objects.visible_to(by).filter(pk=request.pk).exists():
+def attachment_add(*, by, service_request: ServiceRequest, upload) -> Attachment:
+    if not ServiceRequest.objects.visible_to(by).filter(pk=service_request.pk).exists():
         raise PermissionDenied("该诉求不在您的管辖范围内。")
-    if not can_attach(by, request):
+    if not can_attach(by, service_request):
         raise PermissionDenied("您无权为该诉求上传附件（已关闭或不予受理的诉求不能再上传）。")
-    return _attach(by=by, req=request, upload=upload)
+    return _attach(by=by, req=service_request, upload=upload)
 
 
 # --- notifications ---------------------------------------------------------------------------

@@ -4,9 +4,11 @@ federation admin's category and holiday pages."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,11 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require
 from shanghui.core.exporting import Column, export_format, export_response
 from shanghui.core.files import file_download
-from shanghui.core.kpis import Period
 from shanghui.core.roles import Role
 from shanghui.orgs.scope import writable_regions
 
-from . import conf, kpis, services
+from . import kpis, services
 from .forms import ACTION_FORMS, CategoryForm, FileForm, HolidayForm, KpiForm, RequestFilter
 from .models import Attachment, Category, Holiday, Notification, ServiceRequest
 
@@ -76,8 +77,7 @@ def request_list(request):
                      filter_form=RequestFilter(request.GET, user=user), columns=COLUMNS[:9], mine=mine,
                      create_url=reverse("servicedesk:file"), export_url=reverse("servicedesk:export"),
                      can_create=can_file(user), today=today,
-                     counts={"open": qs.open().count(), "overdue": qs.overdue(today).count(),
-                             "due_soon": qs.due_soon(today, conf.due_soon_days()).count()},
+                     counts={view: qs.in_view(view, today).count() for view in ("open", "overdue", "due_soon")},
                      **nav_context(user))
 
 
@@ -119,24 +119,11 @@ def request_detail(request, pk):
     user = request.user
     req = get_object_or_404(visible_requests(user), pk=pk)
     actions = services.allowed_actions(user, req)
-    forms = {a: ACTION_FORMS[a](request_obj=req) if a == "assign" else ACTION_FORMS[a]() for a in actions}
+    forms = {a: ACTION_FORMS[a](service_request=req) for a in actions}
     return render(request, "servicedesk/detail.html", {
         "req": req, "events": req.events.select_related("by"), "attachments": req.attachments.all(),
         "actions": [(a, services.ACTION_LABELS[a], forms[a]) for a in actions],
         "can_attach": services.can_attach(user, req), "overdue": req.is_overdue()})
-
-
-ACTION_CALLS = {
-    "accept": lambda by, req, d: services.request_accept(by=by, request=req, note=d["note"]),
-    "assign": lambda by, req, d: services.request_assign(by=by, request=req, department=d["department"],
-                                                         handler=d["handler"], note=d["note"]),
-    "reject": lambda by, req, d: services.request_reject(by=by, request=req, reason=d["reason"]),
-    "resolve": lambda by, req, d: services.request_resolve(by=by, request=req, resolution=d["resolution"]),
-    "close": lambda by, req, d: services.request_close(by=by, request=req, note=d["note"]),
-    "reopen": lambda by, req, d: services.request_reopen(by=by, request=req, reason=d["reason"]),
-    "rate": lambda by, req, d: services.request_rate(by=by, request=req, satisfaction=d["satisfaction"],
-                                                     comment=d["comment"]),
-}
 
 
 @login_required
@@ -144,20 +131,17 @@ ACTION_CALLS = {
 def request_act(request, pk, action):
     """One transition. Not visible: 404; not allowed for this user: 403; not now (state, window): message."""
     user = request.user
-    if action not in ACTION_CALLS:
+    if action not in ACTION_FORMS:
         raise Http404
     req = get_object_or_404(visible_requests(user), pk=pk)
-    who, _ = services.RULES[action]
-    if not who(user, req):
-        raise PermissionDenied(f"您无权{services.ACTION_LABELS[action]}该诉求。")
-    form_class = ACTION_FORMS[action]
-    form = form_class(request.POST, request_obj=req) if action == "assign" else form_class(request.POST)
+    services.require_actor(user, req, action)
+    form = ACTION_FORMS[action](request.POST, service_request=req)
     if not form.is_valid():
         errors = [f"{form.fields[k].label if k in form.fields else ''}：{m}" for k, ms in form.errors.items() for m in ms]
         messages.error(request, "；".join(errors))
         return redirect("servicedesk:detail", pk=req.pk)
     try:
-        ACTION_CALLS[action](user, req, form.cleaned_data)
+        services.request_transition(by=user, service_request=req, action=action, **form.cleaned_data)
     except ValidationError as e:
         messages.error(request, "；".join(e.messages))
     else:
@@ -179,7 +163,7 @@ def attachment_add(request, pk):
         messages.error(request, "请选择要上传的文件。")
     try:
         for upload in uploads:
-            services.attachment_add(by=user, request=req, upload=upload)
+            services.attachment_add(by=user, service_request=req, upload=upload)
     except ValidationError as e:
         messages.error(request, "；".join(e.messages))
     else:
@@ -201,9 +185,6 @@ def attachment_download(request, pk):
 @login_required
 @require_GET
 def notifications(request):
-    from django.conf import settings
-    from django.core.paginator import Paginator
-
     qs = Notification.objects.visible_to(request.user).select_related("request")
     page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "servicedesk/notifications.html", {"page": page, "objects": page.object_list,
@@ -228,12 +209,7 @@ def _kpi_scope(request):
     today = timezone.localdate()
     data = request.GET if "start" in request.GET else None
     form = KpiForm(data, user=user, initial={"start": dt.date(today.year, 1, 1), "end": today})
-    period, scope = Period(dt.date(today.year, 1, 1), max(today, dt.date(today.year, 1, 1))), user
-    if form.is_bound and form.is_valid():
-        period = Period(form.cleaned_data["start"], form.cleaned_data["end"])
-        street = form.cleaned_data.get("street")
-        if street is not None:
-            scope = street if user.role != Role.DEPARTMENT_HANDLER else user
+    scope, period = kpis.kpi_scope(user, **(form.cleaned_data if form.is_bound and form.is_valid() else {}))
     return scope, period, form
 
 
@@ -252,26 +228,25 @@ def kpi_page(request):
 def _drilldown(request, figure):
     scope, period, _ = _kpi_scope(request)
     try:
-        qs = kpis.drilldown(scope, period, figure, request.GET.get("group", ""), request.GET.get("key", ""))
+        qs = kpis.visible_drilldown(request.user, scope, period, figure, request.GET.get("group", ""),
+                                    request.GET.get("key", ""))
     except KeyError:
         raise Http404 from None
-    if scope is not request.user:
-        # A street picked in the form: still only what the user may see.
-        qs = qs.filter(pk__in=ServiceRequest.objects.visible_to(request.user).values("pk"))
     return qs, period
 
 
 @login_required
 @require_GET
 def kpi_list(request, figure):
-    from django.conf import settings
-    from django.core.paginator import Paginator
-
     qs, period = _drilldown(request, figure)
     page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "servicedesk/kpi_list.html", {
-        "title": kpis.FIGURES[figure], "figure": figure, "period": period, "page": page, "objects": page.object_list,
-        "columns": COLUMNS, "query": request.GET.urlencode()})
+    query = request.GET.copy()
+    for name in ("page", "fmt"):
+        query.pop(name, None)
+    return render(request, "shanghui/kpi_list.html", {
+        "section": "诉求办理统计", "section_url": reverse("servicedesk:kpis"), "heading": kpis.FIGURES[figure],
+        "figure": None, "key": figure, "export_url": "servicedesk:kpi_export", "row_url": "servicedesk:detail",
+        "period": period, "page": page, "objects": page.object_list, "columns": COLUMNS, "query": query.urlencode()})
 
 
 @login_required

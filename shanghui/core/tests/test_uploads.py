@@ -227,11 +227,11 @@ def test_a_web_page_named_pdf_is_refused_and_a_real_pdf_accepted(world, case):
 def test_attachments_are_judged_by_content(world, name, content, message):
     upload = SimpleUploadedFile(name, content)
     if message is None:
-        assert desk_services.attachment_add(by=world["cast"].enterprise_user_a, request=world["request"],
+        assert desk_services.attachment_add(by=world["cast"].enterprise_user_a, service_request=world["request"],
                                             upload=upload).size == len(content)
         return
     with pytest.raises(Exception, match=message):
-        desk_services.attachment_add(by=world["cast"].enterprise_user_a, request=world["request"], upload=upload)
+        desk_services.attachment_add(by=world["cast"].enterprise_user_a, service_request=world["request"], upload=upload)
     assert not Attachment.objects.exists()
 
 
@@ -312,7 +312,7 @@ def test_a_docx_attachment_bomb_is_refused_before_inflating(world, inflations):
         for i in range(40):
             z.writestr(f"word/media/part{i}.xml", bytes(MB))
     with pytest.raises(Exception, match="压缩炸弹"):
-        desk_services.attachment_add(by=world["cast"].enterprise_user_a, request=world["request"],
+        desk_services.attachment_add(by=world["cast"].enterprise_user_a, service_request=world["request"],
                                      upload=SimpleUploadedFile("报告.docx", buffer.getvalue()))
     assert inflations == []
 

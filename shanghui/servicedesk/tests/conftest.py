@@ -35,22 +35,22 @@ class Desk:
         if state == "submitted":
             return req
         if state == "rejected":
-            return services.request_reject(by=c.worker_a, request=req, reason="不属于受理范围")
-        services.request_accept(by=c.worker_a, request=req)
+            return services.request_reject(by=c.worker_a, service_request=req, reason="不属于受理范围")
+        services.request_accept(by=c.worker_a, service_request=req)
         if state == "accepted":
             return req
-        services.request_assign(by=c.worker_a, request=req, department=c.market, handler=c.handler_a)
+        services.request_assign(by=c.worker_a, service_request=req, department=c.market, handler=c.handler_a)
         if state == "assigned":
             return req
-        services.request_resolve(by=c.handler_a, request=req, resolution="已指导企业办理变更登记。")
+        services.request_resolve(by=c.handler_a, service_request=req, resolution="已指导企业办理变更登记。")
         if state == "resolved":
             return req
         if state == "closed":
-            return services.request_close(by=c.enterprise_user_a, request=req)
+            return services.request_close(by=c.enterprise_user_a, service_request=req)
         if state == "rated":
-            return services.request_rate(by=c.enterprise_user_a, request=req, satisfaction=5, comment="很满意")
+            return services.request_rate(by=c.enterprise_user_a, service_request=req, satisfaction=5, comment="很满意")
         if state == "reopened":
-            return services.request_reopen(by=c.enterprise_user_a, request=req, reason="问题没有解决")
+            return services.request_reopen(by=c.enterprise_user_a, service_request=req, reason="问题没有解决")
         raise ValueError(state)
 
 

@@ -28,7 +28,7 @@ def rows(desk, settings, tmp_path):
         req = desk.file(enterprise_user=user, title=f"诉求{side}",
                         attachments=[SimpleUploadedFile(f"材料{side}.pdf", b"%PDF-1.4 test", "application/pdf")])
         out[side] = {"request": req, "attachment": req.attachments.get()}
-    services.request_assign(by=c.worker_a, request=out["a"]["request"], department=c.market, handler=c.handler_a)
+    services.request_assign(by=c.worker_a, service_request=out["a"]["request"], department=c.market, handler=c.handler_a)
     out["a"]["notification"] = Notification.objects.filter(user=c.enterprise_user_a).first()
     out["b"]["notification"] = Notification.objects.filter(user=c.worker_b).first()
     holiday = Holiday.objects.create(date=dt.date(2026, 10, 1), name="国庆节")

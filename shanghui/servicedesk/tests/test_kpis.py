@@ -1,12 +1,15 @@
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from shanghui.core.kpis import Period
 from shanghui.servicedesk import kpis
+from shanghui.servicedesk.forms import RequestFilter
 from shanghui.servicedesk.models import ServiceRequest
 
 
@@ -115,3 +118,38 @@ def test_api_kpis_match(desk):
                         HTTP_AUTHORIZATION=f"Bearer {key}").json()
     assert rows["count"] == 1
 
+
+
+def test_one_kpi_scope_for_the_page_and_the_api(desk):
+    c, today = desk.cast, timezone.localdate()
+    assert kpis.kpi_scope(c.admin) == (c.admin, Period(dt.date(today.year, 1, 1), today))
+    assert kpis.kpi_scope(c.admin, street=c.street_b)[0] == c.street_b
+    # A department handler's figures stay his own rows whichever street he picks.
+    assert kpis.kpi_scope(c.handler_a, street=c.street_a)[0] == c.handler_a
+    with pytest.raises(ValidationError, match="不在您的管辖范围内"):
+        kpis.kpi_scope(c.worker_a, street=c.street_b)
+    with pytest.raises(ValidationError, match="截止日期不能早于起始日期"):
+        kpis.kpi_scope(c.admin, start=dt.date(2024, 2, 1), end=dt.date(2024, 1, 1))
+
+
+def test_the_list_filter_is_one_queryset_method(desk):
+    world(desk)
+    c = desk.cast
+    qs = ServiceRequest.objects.visible_to(c.admin)
+    assert qs.matching(view="open").count() == 1 and qs.matching(street=c.street_b).count() == 1
+    assert qs.matching(department=desk.justice.pk).get() == qs.matching(department=desk.justice).get()
+    form = RequestFilter({"state": "closed", "street": c.street_a.code}, user=c.admin)
+    assert form.apply(qs).count() == qs.matching(state="closed", street=c.street_a).count() == 2
+
+
+def test_the_api_list_takes_the_same_filters(desk):
+    from shanghui.accounts.models import ApiToken
+
+    world(desk)
+    key = ApiToken.issue(user=desk.cast.admin)[1]
+
+    def count(**query):
+        return Client().get("/api/v1/service-requests", query, HTTP_AUTHORIZATION=f"Bearer {key}").json()["count"]
+
+    assert count() == 5 and count(street="") == 5 and count(street=desk.cast.street_b.code) == 1
+    assert count(view="open") == 1 and count(state="closed", department=desk.cast.market.pk) == 2

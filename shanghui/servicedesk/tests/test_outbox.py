@@ -117,7 +117,7 @@ def test_a_number_in_a_request_title_is_masked_in_notifications_and_the_outbox(d
     settings.SHANGHUI_WEBHOOK_URL = "http://127.0.0.1:9/robot"
     mobile = "13912345678"
     req = desk.file(title=f"请回电 {mobile}")
-    services.request_accept(by=desk.cast.worker_a, request=req)
+    services.request_accept(by=desk.cast.worker_a, service_request=req)
     texts = [m.payload["text"]["content"] for m in OutboxMessage.objects.all()]
     texts += list(req.notifications.values_list("text", flat=True))
     assert texts and all("139****5678" in t and mobile not in t for t in texts)

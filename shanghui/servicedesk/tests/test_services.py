@@ -53,15 +53,35 @@ def test_bad_input_is_refused_in_chinese_and_writes_nothing(desk):
     req, resolved = desk.in_state("assigned"), desk.in_state("resolved")
     events, audits = req.events.count(), AuditEvent.objects.count()
     with pytest.raises(ValidationError, match="办理结果"):
-        services.request_resolve(by=c.handler_a, request=req, resolution="  ")
+        services.request_resolve(by=c.handler_a, service_request=req, resolution="  ")
     with pytest.raises(ValidationError, match="当前状态为“办理中”，不能受理"):
-        services.request_accept(by=c.worker_a, request=req)
+        services.request_accept(by=c.worker_a, service_request=req)
     with pytest.raises(ValidationError, match="1至5分"):
-        services.request_rate(by=c.enterprise_user_a, request=resolved, satisfaction=9)
+        services.request_rate(by=c.enterprise_user_a, service_request=resolved, satisfaction=9)
     with pytest.raises(ValidationError, match="承办人"):
-        services.request_assign(by=c.worker_a, request=req, department=desk.justice, handler=c.handler_a)
+        services.request_assign(by=c.worker_a, service_request=req, department=desk.justice, handler=c.handler_a)
     assert req.events.count() == events and AuditEvent.objects.count() == audits
     assert ServiceRequest.objects.get(pk=req.pk).department == c.market
+
+
+def test_one_transition_service_dispatches_every_action(desk):
+    c = desk.cast
+    req = desk.in_state("submitted")
+    # Data another action takes is ignored, so one form or payload serves every action.
+    services.request_transition(by=c.worker_a, service_request=req, action="accept", note="已受理", resolution="x")
+    assert ServiceRequest.objects.get(pk=req.pk).state == State.ACCEPTED
+    assert AuditEvent.objects.filter(extra__transition="accept").count() == 1
+    with pytest.raises(PermissionDenied, match="您无权办结该诉求"):
+        services.request_transition(by=c.worker_a, service_request=req, action="resolve", resolution="已办理")
+    assert set(services.TRANSITIONS) == set(services.RULES)
+
+
+def test_an_unknown_action_is_refused_in_chinese(desk):
+    req = desk.in_state("submitted")
+    with pytest.raises(ValidationError, match="未知的操作“fly”") as e:
+        services.request_transition(by=desk.cast.worker_a, service_request=req, action="fly")
+    assert list(e.value.message_dict) == ["action"]
+    assert req.events.count() == 1
 
 
 def test_the_people_involved_are_notified(desk):
@@ -70,12 +90,12 @@ def test_the_people_involved_are_notified(desk):
     # Filed: street A's worker hears of it, not street B's, not the filer himself.
     assert Notification.objects.filter(user=c.worker_a, request=req).count() == 1
     assert not Notification.objects.filter(user__in=[c.worker_b, c.enterprise_user_a]).exists()
-    services.request_assign(by=c.worker_a, request=req, department=c.market)
+    services.request_assign(by=c.worker_a, service_request=req, department=c.market)
     # Assigned to the department without a handler: its handlers for the street and the enterprise hear.
     assert Notification.objects.filter(user=c.handler_a, request=req).exists()
     assert not Notification.objects.filter(user=desk.handler_other).exists()
     assert Notification.objects.filter(user=c.enterprise_user_a, request=req).count() == 1
-    services.request_resolve(by=c.handler_a, request=req, resolution="已办理")
+    services.request_resolve(by=c.handler_a, service_request=req, resolution="已办理")
     assert Notification.objects.filter(user=c.enterprise_user_a, request=req).count() == 2
     assert "已办结" in Notification.objects.filter(user=c.enterprise_user_a).first().text
     assert services.notifications_mark_read(by=c.enterprise_user_a) == 2
@@ -91,11 +111,11 @@ def test_attachments_are_limited_by_type_and_size(desk, settings, tmp_path):
     assert attachment.name == "营业执照.jpg" and attachment.size == 52
     assert (tmp_path / attachment.file.name).exists() and "营业执照" not in attachment.file.name
     with pytest.raises(ValidationError, match="类型不支持"):
-        services.attachment_add(by=c.enterprise_user_a, request=req, upload=SimpleUploadedFile("x.exe", b"MZ"))
+        services.attachment_add(by=c.enterprise_user_a, service_request=req, upload=SimpleUploadedFile("x.exe", b"MZ"))
     with pytest.raises(ValidationError, match="超过"):
-        services.attachment_add(by=c.enterprise_user_a, request=req, upload=SimpleUploadedFile("大.pdf", b"0" * 101))
+        services.attachment_add(by=c.enterprise_user_a, service_request=req, upload=SimpleUploadedFile("大.pdf", b"0" * 101))
     with pytest.raises(PermissionDenied):
-        services.attachment_add(by=desk.enterprise_user_b, request=req, upload=SimpleUploadedFile("a.pdf", b"1"))
+        services.attachment_add(by=desk.enterprise_user_b, service_request=req, upload=SimpleUploadedFile("a.pdf", b"1"))
     # A bad file while filing: no request at all.
     before = ServiceRequest.objects.count()
     with pytest.raises(ValidationError):

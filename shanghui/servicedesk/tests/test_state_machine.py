@@ -102,14 +102,14 @@ def test_staff_may_close_an_unrated_request_after_the_waiting_period(desk, setti
     settings.SHANGHUI_SERVICEDESK_CLOSE_AFTER_DAYS = 5
     req = desk.in_state("resolved")
     with pytest.raises(Exception, match="5天内"):
-        services.request_close(by=desk.cast.worker_a, request=req)
+        services.request_close(by=desk.cast.worker_a, service_request=req)
     ServiceRequest.objects.filter(pk=req.pk).update(resolved_at=timezone.now() - dt.timedelta(days=6))
-    services.request_close(by=desk.cast.worker_a, request=req)
+    services.request_close(by=desk.cast.worker_a, service_request=req)
     req.refresh_from_db()
     assert req.state == State.CLOSED and req.satisfaction is None
     assert "逾期未评价" in req.events.last().note
     # The enterprise can still rate it afterwards; the state stays closed.
-    services.request_rate(by=desk.cast.enterprise_user_a, request=req, satisfaction=3)
+    services.request_rate(by=desk.cast.enterprise_user_a, service_request=req, satisfaction=3)
     req.refresh_from_db()
     assert (req.state, req.satisfaction) == (State.CLOSED, 3)
 
@@ -119,21 +119,21 @@ def test_reopening_is_refused_after_the_window(desk, settings):
     req = desk.in_state("rated")
     ServiceRequest.objects.filter(pk=req.pk).update(resolved_at=timezone.now() - dt.timedelta(days=8))
     with pytest.raises(Exception, match="超过7天"):
-        services.request_reopen(by=desk.cast.enterprise_user_a, request=req, reason="又出问题了")
+        services.request_reopen(by=desk.cast.enterprise_user_a, service_request=req, reason="又出问题了")
     assert ServiceRequest.objects.get(pk=req.pk).state == State.CLOSED
 
 
 def test_a_reopened_request_loses_its_rating_and_gets_a_new_deadline(desk):
     req = desk.in_state("rated")
     ServiceRequest.objects.filter(pk=req.pk).update(deadline=dt.date(2000, 1, 3))
-    services.request_reopen(by=desk.cast.enterprise_user_a, request=req, reason="问题没有解决")
+    services.request_reopen(by=desk.cast.enterprise_user_a, service_request=req, reason="问题没有解决")
     req.refresh_from_db()
     assert req.state == State.REOPENED
     assert req.satisfaction is None and req.resolved_at is None and req.closed_at is None
     assert req.deadline > timezone.localdate()
     # Back to the department: accept, then the handler (still assigned) resolves again.
-    services.request_assign(by=desk.cast.worker_a, request=req, department=desk.cast.market)
-    services.request_resolve(by=desk.cast.handler_a, request=req, resolution="再次上门指导，已解决。")
+    services.request_assign(by=desk.cast.worker_a, service_request=req, department=desk.cast.market)
+    services.request_resolve(by=desk.cast.handler_a, service_request=req, resolution="再次上门指导，已解决。")
     req.refresh_from_db()
     assert req.state == State.RESOLVED and req.handler == desk.cast.handler_a
 
