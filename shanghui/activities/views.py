@@ -63,9 +63,7 @@ SERIES = Register(
         Column("所属区域", lambda s: s.region.name, 12),
         Column("首次举办年份", lambda s: s.first_year, 12),
     ],
-    create=lambda by, **data: services.series_create(by=by, **data),
-    update=lambda by, obj, **data: services.series_update(by=by, series=obj, **data),
-    delete=lambda by, obj: services.series_delete(by=by, series=obj),
+    create=services.series_create, update=services.series_update, delete=services.series_delete, row="series",
     can_write=lambda user, obj: services.can_write_region(user, obj.region), has_detail=True,
 )
 
@@ -87,9 +85,7 @@ ACTIVITY = Register(
         Column("结束时间", lambda a: _dt(a.end), 16),
         Column("容量（人）", lambda a: a.capacity, 10),
     ],
-    create=lambda by, **data: services.activity_create(by=by, **data),
-    update=lambda by, obj, **data: services.activity_update(by=by, activity=obj, **data),
-    delete=lambda by, obj: services.activity_delete(by=by, activity=obj),
+    create=services.activity_create, update=services.activity_update, delete=services.activity_delete, row="activity",
     can_write=services.can_write_activity, has_detail=True, table_columns=7, preselect=("series",),
     list_context=lambda request: {"link_column": 2},  # its title, not its start time, links to the activity
 )

@@ -86,9 +86,7 @@ PROJECT = Register(
         Column("结束日期", lambda p: p.end, 12),
         Column("牵头商会", lambda p: p.organiser.name if p.organiser_id else "", 24),
     ],
-    create=lambda by, **data: services.project_create(by=by, **data),
-    update=lambda by, obj, **data: services.project_update(by=by, project=obj, **data),
-    delete=lambda by, obj: services.project_delete(by=by, project=obj),
+    create=services.project_create, update=services.project_update, delete=services.project_delete, row="project",
     can_write=services.can_write_project,
 )
 
@@ -109,9 +107,7 @@ CONTRIBUTION = Register(
         Column("单位", lambda c: c.unit, 10),
         Column("说明", lambda c: c.note, 30),
     ],
-    create=lambda by, **data: services.contribution_create(by=by, **data),
-    update=lambda by, obj, **data: services.contribution_update(by=by, contribution=obj, **data),
-    delete=lambda by, obj: services.contribution_delete(by=by, contribution=obj),
+    create=services.contribution_create, update=services.contribution_update, delete=services.contribution_delete, row="contribution",
     can_write=_writes_project_of,
 )
 
@@ -130,9 +126,7 @@ AID = Register(
         Column("资助日期", lambda a: a.date, 12),
         Column("项目", lambda a: a.project.title, 30),
     ],
-    create=lambda by, **data: services.aid_create(by=by, **data),
-    update=lambda by, obj, **data: services.aid_update(by=by, record=obj, **data),
-    delete=lambda by, obj: services.aid_delete(by=by, record=obj),
+    create=services.aid_create, update=services.aid_update, delete=services.aid_delete, row="record",
     can_write=_writes_project_of,
 )
 

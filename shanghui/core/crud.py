@@ -290,15 +290,6 @@ def today() -> dt.date:
 # --- registers -----------------------------------------------------------------
 
 
-def service_calls(*, create: Callable, update: Callable, delete: Callable, row: str) -> dict:
-    """A register's `create`, `update` and `delete` from three keyword-only services that take the row as `row=`."""
-    return {
-        "create": lambda by, **data: create(by=by, **data),
-        "update": lambda by, obj, **data: update(by=by, **{row: obj}, **data),
-        "delete": lambda by, obj: delete(by=by, **{row: obj}),
-    }
-
-
 @dataclasses.dataclass
 class Register:
     """One register's list, export, create, edit and delete pages, declared once.
@@ -318,9 +309,12 @@ class Register:
     filter_form: type[ListFilter]
     form: type[ServiceForm]
     columns: list  # the export's Columns; the list page shows the first `table_columns`
-    create: Callable  # (by, **data) → row
-    update: Callable  # (by, obj, **data) → row
-    delete: Callable  # (by, obj)
+    # The register's three services, keyword-only as every service: create(by=, **data),
+    # update(by=, <row>=obj, **data), delete(by=, <row>=obj).
+    create: Callable
+    update: Callable
+    delete: Callable
+    row: str  # the services' keyword for the row: "project" in project_update(by=, project=, …)
     can_write: Callable  # (user, obj) → bool
     can_create: Callable = writes_some_region  # user → bool
     can_delete: Callable | None = None  # (user, obj) → bool; defaults to can_write
@@ -430,7 +424,7 @@ class Register:
         initial = {k: request.GET[k] for k in self.preselect if request.GET.get(k, "").isdigit()}
         return self._form_page(request, form=self._form(request, initial=initial),
                                title=self.create_title or f"新增{self.title}",
-                               call=lambda **data: self.create(user, **data), cancel_url=self.list_url())
+                               call=lambda **data: self.create(by=user, **data), cancel_url=self.list_url())
 
     def _edit(self, request, pk):
         user = request.user
@@ -438,7 +432,7 @@ class Register:
         require(self.can_write(user, obj), f"您无权修改该{self.what}。")
         title = self.edit_title(obj) if self.edit_title else f"修改{self.what}：{obj}"
         return self._form_page(request, form=self._form(request, instance=obj), title=title, obj=obj,
-                               call=lambda **data: self.update(user, obj, **data),
+                               call=lambda **data: self.update(by=user, **{self.row: obj}, **data),
                                cancel_url=self._back_url(obj))
 
     def _delete(self, request, pk):
@@ -447,4 +441,4 @@ class Register:
         require(self._may_delete(user, obj), f"您无权删除该{self.what}。")
         return delete_page(request, obj=obj, what=self.what,
                            success_url=self.parent_url(obj) if self.parent_url else self.list_url(),
-                           cancel_url=self._back_url(obj), call=lambda: self.delete(user, obj))
+                           cancel_url=self._back_url(obj), call=lambda: self.delete(by=user, **{self.row: obj}))

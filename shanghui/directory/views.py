@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from shanghui.accounts import unmask
 from shanghui.accounts.scope import can_edit_enterprise, can_write_region
-from shanghui.core.crud import Register, service_calls
+from shanghui.core.crud import Register
 from shanghui.core.exporting import Column
 from shanghui.core.roles import Role
 
@@ -73,8 +73,7 @@ ENTERPRISE = _register(
         Column("地址", lambda e: e.address, 30),
         Column("主要负责人", lambda e: e.principal.name if e.principal_id else "", 12),
     ],
-    **service_calls(create=services.enterprise_create, update=services.enterprise_update,
-                    delete=services.enterprise_delete, row="enterprise"),
+    create=services.enterprise_create, update=services.enterprise_update, delete=services.enterprise_delete, row="enterprise",
     # An enterprise's own user may correct his enterprise; only the region's writers may delete it.
     can_write=can_edit_enterprise, can_delete=lambda user, obj: can_write_region(user, obj.region),
     can_create=_can_create_in_a_street, intro=_enterprise_intro,
@@ -133,8 +132,7 @@ PERSON = _register(
         Column("所在企业", lambda p: p.enterprise.name if p.enterprise_id else "", 30),
         Column("职务", lambda p: p.position, 14),
     ],
-    **service_calls(create=services.person_create, update=services.person_update,
-                    delete=services.person_delete, row="person"),
+    create=services.person_create, update=services.person_update, delete=services.person_delete, row="person",
     can_write=lambda user, obj: can_write_region(user, obj.region), can_create=_can_create_in_a_street,
     intro=lambda user, person: "身份证号码和手机号码加密保存，页面和导出中只显示部分号码。",
 )
@@ -199,8 +197,7 @@ MEMBERSHIP = _register(
         Column("退会日期", lambda m: m.left, 12),
         Column("在会", lambda m: m.is_active, 8),
     ],
-    **service_calls(create=services.membership_create, update=services.membership_update,
-                    delete=services.membership_delete, row="membership"),
+    create=services.membership_create, update=services.membership_update, delete=services.membership_delete, row="membership",
     can_write=lambda user, obj: can_write_region(user, obj.chamber.region),
     can_create=lambda user: writable_chambers(user).exists(),
     # Coming from a chamber's or member's page.

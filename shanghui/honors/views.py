@@ -97,9 +97,7 @@ HONOR = Register(
         Column("类别", lambda h: h.category, 16),
         Column("来源", lambda h: h.nomination.category.campaign.title if h.nomination_id else "", 30),
     ],
-    create=lambda by, **data: services.honor_create(by=by, **data),
-    update=lambda by, obj, **data: services.honor_update(by=by, honor=obj, **data),
-    delete=lambda by, obj: services.honor_delete(by=by, honor=obj),
+    create=services.honor_create, update=services.honor_update, delete=services.honor_delete, row="honor",
     can_write=services.can_write_honor,
 )
 

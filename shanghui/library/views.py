@@ -37,9 +37,7 @@ DOCUMENT = Register(
         Column("原文件名", lambda d: d.filename, 30),
         Column("向企业公开", lambda d: d.is_public, 10),
     ],
-    create=lambda by, **data: services.document_create(by=by, **data),
-    update=lambda by, obj, **data: services.document_update(by=by, document=obj, **data),
-    delete=lambda by, obj: services.document_delete(by=by, document=obj),
+    create=services.document_create, update=services.document_update, delete=services.document_delete, row="document",
     can_write=services.can_write, can_create=_can_create,
 )
 

@@ -3,7 +3,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
 from shanghui.accounts.scope import can_write_region
-from shanghui.core.crud import Register, service_calls, today
+from shanghui.core.crud import Register, today
 from shanghui.core.exporting import Column
 
 from . import services
@@ -38,8 +38,7 @@ CHAMBER = Register(
         Column("联系电话", lambda c: c.phone, 16),
         Column("有效", lambda c: c.is_active, 8),
     ],
-    **service_calls(create=services.chamber_create, update=services.chamber_update,
-                    delete=services.chamber_delete, row="chamber"),
+    create=services.chamber_create, update=services.chamber_update, delete=services.chamber_delete, row="chamber",
     can_write=lambda user, obj: can_write_region(user, obj.region),
 )
 

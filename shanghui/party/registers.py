@@ -48,9 +48,7 @@ ORGANIZATION = _register(
         Column("书记", lambda o: o.secretary, 10),
         Column("撤销日期", lambda o: o.dissolved, 12),
     ],
-    create=lambda by, **data: services.organization_create(by=by, **data),
-    update=lambda by, obj, **data: services.organization_update(by=by, organization=obj, **data),
-    delete=lambda by, obj: services.organization_delete(by=by, organization=obj),
+    create=services.organization_create, update=services.organization_update, delete=services.organization_delete, row="organization",
     can_write=services.can_write_organization, table_columns=7, has_detail=True,
 )
 
@@ -67,9 +65,7 @@ COVERAGE = _register(
         Column("起始日期", lambda c: c.start, 12),
         Column("截止日期", lambda c: _until(c.end), 12),
     ],
-    create=lambda by, **data: services.coverage_add(by=by, **data),
-    update=lambda by, obj, **data: services.coverage_update(by=by, coverage=obj, **data),
-    delete=lambda by, obj: services.coverage_delete(by=by, coverage=obj),
+    create=services.coverage_add, update=services.coverage_update, delete=services.coverage_delete, row="coverage",
     can_write=_org_region_writer, preselect=("organization", "enterprise"),
 )
 
@@ -88,9 +84,7 @@ MEMBER = _register(
         Column("转出日期", lambda m: m.left, 12),
         Column("流动党员", lambda m: m.flowing, 8),
     ],
-    create=lambda by, **data: services.member_create(by=by, **data),
-    update=lambda by, obj, **data: services.member_update(by=by, member=obj, **data),
-    delete=lambda by, obj: services.member_delete(by=by, member=obj),
+    create=services.member_create, update=services.member_update, delete=services.member_delete, row="member",
     can_write=_org_region_writer, table_columns=7, has_detail=True, preselect=("organization", "person"),
 )
 
@@ -107,9 +101,7 @@ ASSIGNMENT = _register(
         Column("起始日期", lambda a: a.start, 12),
         Column("截止日期", lambda a: _until(a.end), 12),
     ],
-    create=lambda by, **data: services.assignment_create(by=by, **data),
-    update=lambda by, obj, **data: services.assignment_update(by=by, assignment=obj, **data),
-    delete=lambda by, obj: services.assignment_delete(by=by, assignment=obj),
+    create=services.assignment_create, update=services.assignment_update, delete=services.assignment_delete, row="assignment",
     can_write=lambda user, obj: can_write_region(user, obj.enterprise.region), has_detail=True,
     preselect=("enterprise", "instructor"),
 )
@@ -134,9 +126,7 @@ VISIT = _register(
         Column("走访内容", lambda v: v.topics, 40),
         Column("后续事项", lambda v: v.follow_ups, 30),
     ],
-    create=lambda by, **data: services.visit_create(by=by, **data),
-    update=lambda by, obj, **data: services.visit_update(by=by, visit=obj, **data),
-    delete=lambda by, obj: services.visit_delete(by=by, visit=obj),
+    create=services.visit_create, update=services.visit_update, delete=services.visit_delete, row="visit",
     can_write=lambda user, obj: services.can_record_visit(user, obj.assignment),
     can_create=_can_create_visit, preselect=("assignment",),
 )
@@ -153,9 +143,7 @@ ORGLIFE = _register(
         Column("出席人数", lambda r: r.attendance, 10),
         Column("会议记录", lambda r: "有" if r.minutes else "", 8),
     ],
-    create=lambda by, **data: services.orglife_create(by=by, **data),
-    update=lambda by, obj, **data: services.orglife_update(by=by, entry=obj, **data),
-    delete=lambda by, obj: services.orglife_delete(by=by, entry=obj),
+    create=services.orglife_create, update=services.orglife_update, delete=services.orglife_delete, row="entry",
     can_write=_org_region_writer, preselect=("organization",),
 )
 
