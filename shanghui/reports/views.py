@@ -1,5 +1,5 @@
 """The home page (each role lands on its own page), the dashboard (the home page of federation
-admins, leaders, street workers and instructors), its per-street export and the old "街道概况"
+admins, leaders, street workers and instructors), its per-street export and the "街道概况"
 page. Reads only: figures come from dashboard.py."""
 
 from django.contrib.auth.decorators import login_required

@@ -1,4 +1,4 @@
-"""The default request categories (issue 7), each with its default department and time limit."""
+"""The default request categories, each with its default department and time limit."""
 
 from shanghui.orgs.models import Department
 from shanghui.orgs.seed import load_departments

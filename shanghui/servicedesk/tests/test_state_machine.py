@@ -1,6 +1,6 @@
 """The state machine as a matrix: every state × every action × every role, each cell asserted.
 
-The expected cell comes from the rules of issue 7 written out here, independently of services.py:
+The expected cell comes from the service desk's rules (docs/servicedesk.md) written out here, independently of services.py:
 - who sees the request (else 404): the district and street A's staff, the instructor and leader of
   its region, the market handler once it is assigned to market, enterprise A's user;
 - who may do the action (else 403): staff (federation admin, street A's worker, the superuser)
