@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from shanghui.accounts.models import ApiToken
+from shanghui.testing import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -35,13 +36,6 @@ API_CASES = {
 DASHBOARD_URL_NAMES = set(WEB_CASES) | set(API_CASES)
 
 
-def _client(cast, who) -> Client:
-    client = Client()
-    if who != "anonymous":
-        client.force_login(getattr(cast, who))
-    return client
-
-
 def _street(cast, side):
     return {"own": cast.street_a, "other": cast.street_b}.get(side)
 
@@ -51,7 +45,7 @@ def test_web_access(cast, name, case):
     who, side, expected = case
     street = _street(cast, side)
     url = reverse(name) + (f"?street={street.pk}&fmt=csv" if street else "?fmt=csv")
-    response = _client(cast, who).get(url)
+    response = client_for(cast, who).get(url)
     assert response.status_code == expected, (name, who, side)
     if expected == 302:
         assert reverse("accounts:login") in response["Location"]
@@ -75,7 +69,7 @@ def test_api_access(cast, name, case):
 
 
 def test_a_street_worker_asking_for_another_street_still_sees_only_hers(cast):
-    response = _client(cast, "worker_a").get(reverse("reports:dashboard"), {"street": cast.street_b.pk})
+    response = client_for(cast, "worker_a").get(reverse("reports:dashboard"), {"street": cast.street_b.pk})
     assert response.status_code == 200
     assert response.context["region"] == cast.street_a
     assert [r["street_name"] for r in response.context["rows"]] == ["东华门街道"]
@@ -84,6 +78,6 @@ def test_a_street_worker_asking_for_another_street_still_sees_only_hers(cast):
 
 def test_home_sends_dashboard_roles_to_the_dashboard(cast):
     for who in ("admin", "leader", "worker_a", "instructor_a"):
-        assert _client(cast, who).get(reverse("home"))["Location"] == reverse("reports:dashboard"), who
-    assert _client(cast, "handler_a").get(reverse("home"))["Location"] == reverse("servicedesk:index")
-    assert _client(cast, "superuser").get(reverse("home")).status_code == 200  # the streets overview
+        assert client_for(cast, who).get(reverse("home"))["Location"] == reverse("reports:dashboard"), who
+    assert client_for(cast, "handler_a").get(reverse("home"))["Location"] == reverse("servicedesk:index")
+    assert client_for(cast, "superuser").get(reverse("home")).status_code == 200  # the streets overview
