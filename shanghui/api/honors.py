@@ -11,13 +11,16 @@ from ninja import Field, Query, Router, Schema, Status
 from shanghui.honors import kpis, services
 from shanghui.honors.models import Campaign, CampaignCategory, Honor, Level, Nomination, RecipientKind
 
-from .common import Id, InSchema, paginated, visible_or_404
+from .common import Id, InSchema, Resource, filtered, paginated
 from .errors import READ_ERRORS, WRITE_ERRORS
 
 router = Router(tags=["荣誉与表彰"])
 
 LevelCode = Literal[tuple(Level.values)]
 RecipientCode = Literal[tuple(RecipientKind.values)]
+
+HONORS = Resource(Honor, "honor")
+CAMPAIGNS = Resource(Campaign, "campaign")
 
 
 class HonorOut(Schema):
@@ -60,12 +63,8 @@ def _honors(user):
 @router.get("/honors", response=list[HonorOut], summary="荣誉列表")
 @paginated
 def list_honors(request, filters: Query[HonorFilter]):
-    qs = _honors(request.auth_user)
-    for name in ("level", "year", "recipient_kind"):
-        value = getattr(filters, name)
-        if value is not None:
-            qs = qs.filter(**{name: value})
-    return qs
+    return filtered(_honors(request.auth_user), filters,
+                    level="level", year="year", recipient_kind="recipient_kind")
 
 
 class YearLevelCount(Schema):
@@ -95,7 +94,7 @@ def honor_counts(request, query: Query[CountsQuery]):
 
 @router.get("/honors/{int:honor_id}", response={200: HonorOut, **READ_ERRORS}, summary="荣誉详情")
 def get_honor(request, honor_id: int):
-    return visible_or_404(Honor, request.auth_user, honor_id)
+    return HONORS.get(request, honor_id)
 
 
 # --- campaigns ----------------------------------------------------------------------------
@@ -148,7 +147,7 @@ def list_campaigns(request):
 
 @router.get("/honors/campaigns/{int:campaign_id}", response={200: CampaignOut, **READ_ERRORS}, summary="评选表彰详情")
 def get_campaign(request, campaign_id: int):
-    return visible_or_404(Campaign, request.auth_user, campaign_id)
+    return CAMPAIGNS.get(request, campaign_id)
 
 
 class NominationOut(Schema):
@@ -171,8 +170,7 @@ class NominationOut(Schema):
             summary="评选表彰的推荐（您范围内的）")
 @paginated
 def list_nominations(request, campaign_id: int):
-    campaign = visible_or_404(Campaign, request.auth_user, campaign_id)
-    return (Nomination.objects.visible_to(request.auth_user).filter(category__campaign=campaign)
+    return (CAMPAIGNS.related(request, campaign_id, Nomination, "category__campaign")
             .select_related("nominee_chamber", "party_organization", "enterprise", "person").order_by("id"))
 
 
@@ -196,7 +194,7 @@ def create_nomination(request, campaign_id: int, payload: NominationIn):
     from shanghui.orgs.models import Chamber
 
     user = request.auth_user
-    campaign = visible_or_404(Campaign, user, campaign_id)
+    campaign = CAMPAIGNS.get(request, campaign_id)
     category = CampaignCategory.objects.filter(campaign=campaign, pk=payload.category).first()
     if category is None:
         raise ValidationError({"category": [f"该评选表彰没有编号为{payload.category}的类别。"]})
