@@ -19,17 +19,7 @@ from shanghui.directory.models import Enterprise, Person
 from shanghui.orgs.models import Chamber, Region
 from shanghui.party.kpis import Period
 
-from .common import (
-    Id,
-    InSchema,
-    Resource,
-    filtered,
-    paginated,
-    partial,
-    region_code_of,
-    region_filter,
-    region_name_of,
-)
+from .common import Id, InSchema, Resource, filtered, follow, paginated, partial, region_filter
 from .errors import READ_ERRORS, WRITE_ERRORS
 
 router = Router(tags=["活动与培训"])
@@ -83,12 +73,9 @@ class ActivityOut(Schema):
     signin_minutes: int
     attendance: int = Field(description="出席人数")
 
-    @staticmethod
-    def resolve_themes(obj) -> list[str]:
-        return obj.theme_list
-
-    resolve_region = staticmethod(region_code_of)
-    resolve_region_name = staticmethod(region_name_of)
+    resolve_themes = follow("theme_list")
+    resolve_region = follow("region.code")
+    resolve_region_name = follow("region.name")
 
     @staticmethod
     def resolve_organisers(obj) -> list[int]:
@@ -192,15 +179,9 @@ class AttendanceOut(Schema):
     source: str = Field(description="qr 扫码签到，manual 手工登记，import 表格导入")
     created: dt.datetime
 
-    @staticmethod
-    def resolve_person_name(obj) -> str:
-        return obj.person.name
-
-    @staticmethod
-    def resolve_enterprise_name(obj) -> str | None:
-        return obj.enterprise.name if obj.enterprise_id else None
-
-    resolve_region = staticmethod(region_code_of)
+    resolve_person_name = follow("person.name")
+    resolve_enterprise_name = follow("enterprise.name")
+    resolve_region = follow("region.code")
 
 
 @router.get("/activities/{int:activity_id}/attendances", response={200: list[AttendanceOut], **READ_ERRORS},
@@ -249,7 +230,7 @@ class ActivitySeriesOut(Schema):
     first_year: int | None
     description: str
 
-    resolve_region = staticmethod(region_code_of)
+    resolve_region = follow("region.code")
 
 
 @router.get("/activity-series", response=list[ActivitySeriesOut], summary="活动系列列表")

@@ -7,7 +7,7 @@ from ninja import Field, Query, Router, Schema
 from shanghui.orgs import services
 from shanghui.orgs.models import Chamber, Region
 
-from .common import InSchema, RegionRef, Resource, filtered, paginated, partial, region_filter
+from .common import InSchema, RegionRef, Resource, display, filtered, paginated, partial, region_filter
 from .errors import READ_ERRORS, WRITE_ERRORS
 
 router = Router(tags=["商会"])
@@ -49,9 +49,7 @@ class ChamberOut(RegionRef):
     phone: str
     is_active: bool
 
-    @staticmethod
-    def resolve_kind_label(obj) -> str:
-        return obj.get_kind_display()
+    resolve_kind_label = display("kind")
 
 
 class ChamberFilter(Schema):

@@ -180,12 +180,24 @@ class Resource:
         return self.clean(user, data) if self.clean else data
 
 
-def region_code_of(obj) -> str:
-    return obj.region.code
+def follow(path: str) -> staticmethod:
+    """An output schema's resolver that reads `path` ("assignment.enterprise.name") from the row;
+    None where a relation on the way is empty."""
+    names = path.split(".")
+
+    def resolver(obj):
+        for name in names:
+            if obj is None:
+                return None
+            obj = getattr(obj, name)
+        return obj
+
+    return staticmethod(resolver)
 
 
-def region_name_of(obj) -> str:
-    return obj.region.name
+def display(field: str) -> staticmethod:
+    """An output schema's resolver for the label of a choice field (`get_<field>_display`)."""
+    return staticmethod(lambda obj: getattr(obj, f"get_{field}_display")())
 
 
 class RegionRef(Schema):
@@ -194,5 +206,5 @@ class RegionRef(Schema):
     region: str = Field(description="行政区划代码")
     region_name: str = Field(description="行政区划名称")
 
-    resolve_region = staticmethod(region_code_of)
-    resolve_region_name = staticmethod(region_name_of)
+    resolve_region = follow("region.code")
+    resolve_region_name = follow("region.name")

@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema
 from shanghui.community import kpis
 from shanghui.community.models import AidRecord, Contribution, Project, sees_aid_records
 
-from .common import Id, Resource, filtered, paginated, region_code_of, region_name_of
+from .common import Id, Resource, filtered, follow, paginated
 from .errors import READ_ERRORS, ErrorOut
 
 router = Router(tags=["社会服务与公益"])
@@ -34,8 +34,8 @@ class ProjectOut(Schema):
     organiser: int | None = Field(alias="organiser_id")
     description: str
 
-    resolve_region = staticmethod(region_code_of)
-    resolve_region_name = staticmethod(region_name_of)
+    resolve_region = follow("region.code")
+    resolve_region_name = follow("region.name")
 
 
 class ContributionOut(Schema):

@@ -10,7 +10,7 @@ from shanghui.directory.choices import Status as EnterpriseStatus
 from shanghui.directory.models import Enterprise, Person
 from shanghui.orgs.models import Region
 
-from .common import Id, InSchema, RegionRef, Resource, filtered, paginated, partial, region_filter
+from .common import Id, InSchema, RegionRef, Resource, filtered, follow, paginated, partial, region_filter
 from .errors import READ_ERRORS, WRITE_ERRORS
 
 router = Router(tags=["企业"])
@@ -54,9 +54,7 @@ class EnterpriseOut(RegionRef):
     principal_name: str | None = Field(description="主要负责人姓名")
     created: dt.datetime = Field(description="登记时间")
 
-    @staticmethod
-    def resolve_principal_name(obj) -> str | None:
-        return obj.principal.name if obj.principal_id else None
+    resolve_principal_name = follow("principal.name")
 
 
 class EnterpriseFilter(Schema):

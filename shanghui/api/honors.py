@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from shanghui.honors import kpis, services
 from shanghui.honors.models import Campaign, CampaignCategory, Honor, Level, Nomination, RecipientKind
 
-from .common import Id, InSchema, Resource, filtered, paginated
+from .common import Id, InSchema, Resource, display, filtered, follow, paginated
 from .errors import READ_ERRORS, WRITE_ERRORS
 
 router = Router(tags=["荣誉与表彰"])
@@ -40,9 +40,7 @@ class HonorOut(Schema):
     def resolve_recipient_id(obj) -> int | None:
         return getattr(obj.recipient, "pk", None)
 
-    @staticmethod
-    def resolve_campaign(obj) -> int | None:
-        return obj.nomination.category.campaign_id if obj.nomination_id else None
+    resolve_campaign = follow("nomination.category.campaign_id")
 
     @staticmethod
     def resolve_has_evidence(obj) -> bool:
@@ -107,9 +105,7 @@ class CategoryOut(Schema):
     quota: int
     approved: int = Field(description="已通过的推荐数：仅计调用者可见的推荐（街道用户为本街道的）")
 
-    @staticmethod
-    def resolve_label(obj) -> str:
-        return obj.get_kind_display()
+    resolve_label = display("kind")
 
     @staticmethod
     def resolve_approved(obj, context) -> int:
@@ -161,9 +157,7 @@ class NominationOut(Schema):
     state: str = Field(description="submitted 已推荐，approved 已通过，rejected 未通过")
     reject_reason: str
 
-    @staticmethod
-    def resolve_nominee_id(obj) -> int:
-        return obj.nominee.pk
+    resolve_nominee_id = follow("nominee.pk")
 
 
 @router.get("/honors/campaigns/{int:campaign_id}/nominations", response={200: list[NominationOut], **READ_ERRORS},

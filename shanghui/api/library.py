@@ -8,7 +8,7 @@ from ninja import Field, Query, Router, Schema
 from shanghui.core.files import file_download
 from shanghui.library.models import Document, DocumentKind
 
-from .common import Resource, filtered, paginated
+from .common import Resource, filtered, follow, paginated
 from .errors import READ_ERRORS
 
 router = Router(tags=["文件资料"])
@@ -31,13 +31,8 @@ class DocumentOut(Schema):
     content_type: str
     size: int
 
-    @staticmethod
-    def resolve_tags(obj) -> list[str]:
-        return obj.tag_list
-
-    @staticmethod
-    def resolve_region(obj) -> str | None:
-        return obj.region.code if obj.region_id else None
+    resolve_tags = follow("tag_list")
+    resolve_region = follow("region.code")
 
 
 class DocumentFilter(Schema):

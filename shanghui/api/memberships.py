@@ -9,7 +9,7 @@ from shanghui.directory.choices import MemberRole
 from shanghui.directory.models import Enterprise, Membership, Person
 from shanghui.orgs.models import Chamber
 
-from .common import Id, InSchema, Resource, filtered, paginated, partial
+from .common import Id, InSchema, Resource, display, filtered, follow, paginated, partial
 from .errors import READ_ERRORS, WRITE_ERRORS
 
 router = Router(tags=["会员关系"])
@@ -43,29 +43,16 @@ class MembershipOut(Schema):
     left: dt.date | None = Field(description="退会日期")
     is_active: bool = Field(description="今天是否在会")
 
-    @staticmethod
-    def resolve_chamber(obj) -> int:
-        return obj.chamber_id
-
-    @staticmethod
-    def resolve_chamber_name(obj) -> str:
-        return obj.chamber.name
-
-    @staticmethod
-    def resolve_enterprise(obj) -> int | None:
-        return obj.enterprise_id
-
-    @staticmethod
-    def resolve_person(obj) -> int | None:
-        return obj.person_id
+    resolve_chamber = follow("chamber_id")
+    resolve_chamber_name = follow("chamber.name")
+    resolve_enterprise = follow("enterprise_id")
+    resolve_person = follow("person_id")
 
     @staticmethod
     def resolve_member_name(obj) -> str:
         return str(obj.member)
 
-    @staticmethod
-    def resolve_role_label(obj) -> str:
-        return obj.get_role_display()
+    resolve_role_label = display("role")
 
 
 class MembershipFilter(Schema):

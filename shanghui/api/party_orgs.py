@@ -15,7 +15,18 @@ from shanghui.orgs.models import Chamber
 from shanghui.party import services
 from shanghui.party.models import Form, Level, PartyCoverage, PartyMember, PartyOrganization
 
-from .common import Id, InSchema, Resource, filtered, paginated, partial, region_by_code, resolve
+from .common import (
+    Id,
+    InSchema,
+    Resource,
+    display,
+    filtered,
+    follow,
+    paginated,
+    partial,
+    region_by_code,
+    resolve,
+)
 from .errors import READ_ERRORS, WRITE_ERRORS
 
 router = Router(tags=["党建：党组织与党员"])
@@ -62,17 +73,9 @@ class OrganizationOut(Schema):
     term_end: dt.date | None
     dissolved: dt.date | None
 
-    @staticmethod
-    def resolve_level_label(obj) -> str:
-        return obj.get_level_display()
-
-    @staticmethod
-    def resolve_form_label(obj) -> str:
-        return obj.get_form_display()
-
-    @staticmethod
-    def resolve_region(obj) -> str | None:
-        return obj.region.code if obj.region else None
+    resolve_level_label = display("level")
+    resolve_form_label = display("form")
+    resolve_region = follow("region.code")
 
 
 class OrganizationFilter(Schema):
@@ -150,13 +153,8 @@ class CoverageOut(Schema):
     start: dt.date
     end: dt.date | None
 
-    @staticmethod
-    def resolve_organization_name(obj) -> str:
-        return obj.organization.name
-
-    @staticmethod
-    def resolve_enterprise_name(obj) -> str:
-        return obj.enterprise.name
+    resolve_organization_name = follow("organization.name")
+    resolve_enterprise_name = follow("enterprise.name")
 
 
 class CoverageFilter(Schema):
@@ -240,21 +238,10 @@ class MemberOut(Schema):
     left: dt.date | None
     flowing: bool
 
-    @staticmethod
-    def resolve_person_name(obj) -> str:
-        return obj.person.name
-
-    @staticmethod
-    def resolve_enterprise(obj) -> int | None:
-        return obj.person.enterprise_id
-
-    @staticmethod
-    def resolve_organization_name(obj) -> str:
-        return obj.organization.name
-
-    @staticmethod
-    def resolve_category_label(obj) -> str:
-        return obj.get_category_display()
+    resolve_person_name = follow("person.name")
+    resolve_enterprise = follow("person.enterprise_id")
+    resolve_organization_name = follow("organization.name")
+    resolve_category_label = display("category")
 
 
 class MemberFilter(Schema):

@@ -17,7 +17,7 @@ from shanghui.party.models import (
     PartyOrganization,
 )
 
-from .common import Id, InSchema, Resource, filtered, paginated, partial
+from .common import Id, InSchema, Resource, display, filtered, follow, paginated, partial
 from .errors import READ_ERRORS, WRITE_ERRORS
 
 router = Router(tags=["党建：指导员与组织生活"])
@@ -48,13 +48,8 @@ class AssignmentOut(Schema):
     start: dt.date
     end: dt.date | None
 
-    @staticmethod
-    def resolve_instructor_name(obj) -> str:
-        return obj.instructor.name
-
-    @staticmethod
-    def resolve_enterprise_name(obj) -> str:
-        return obj.enterprise.name
+    resolve_instructor_name = follow("instructor.name")
+    resolve_enterprise_name = follow("enterprise.name")
 
 
 class AssignmentFilter(Schema):
@@ -118,17 +113,9 @@ class VisitOut(Schema):
     topics: str
     follow_ups: str
 
-    @staticmethod
-    def resolve_enterprise(obj) -> int:
-        return obj.assignment.enterprise_id
-
-    @staticmethod
-    def resolve_enterprise_name(obj) -> str:
-        return obj.assignment.enterprise.name
-
-    @staticmethod
-    def resolve_instructor_name(obj) -> str:
-        return obj.assignment.instructor.name
+    resolve_enterprise = follow("assignment.enterprise_id")
+    resolve_enterprise_name = follow("assignment.enterprise.name")
+    resolve_instructor_name = follow("assignment.instructor.name")
 
 
 class VisitFilter(Schema):
@@ -195,13 +182,8 @@ class OrgLifeOut(Schema):
     attendance: int
     has_minutes: bool = Field(description="是否上传了会议记录（在网页中下载）")
 
-    @staticmethod
-    def resolve_organization_name(obj) -> str:
-        return obj.organization.name
-
-    @staticmethod
-    def resolve_kind_label(obj) -> str:
-        return obj.get_kind_display()
+    resolve_organization_name = follow("organization.name")
+    resolve_kind_label = display("kind")
 
     @staticmethod
     def resolve_has_minutes(obj) -> bool:

@@ -16,7 +16,7 @@ from shanghui.directory.choices import Gender, PoliticalStatus
 from shanghui.directory.models import Enterprise, Person
 from shanghui.orgs.models import Region
 
-from .common import Id, InSchema, RegionRef, Resource, filtered, paginated, partial, region_filter
+from .common import Id, InSchema, RegionRef, Resource, filtered, follow, paginated, partial, region_filter
 from .errors import READ_ERRORS, WRITE_ERRORS
 
 router = Router(tags=["人员"])
@@ -53,9 +53,7 @@ class PersonOut(RegionRef):
     mobile_masked: str = Field(description="脱敏的手机号码，如 138****8000")
     created: dt.datetime = Field(description="登记时间")
 
-    @staticmethod
-    def resolve_enterprise_name(obj) -> str | None:
-        return obj.enterprise.name if obj.enterprise_id else None
+    resolve_enterprise_name = follow("enterprise.name")
 
 
 class PlainOut(Schema):
