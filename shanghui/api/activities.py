@@ -9,7 +9,7 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema
 
 from shanghui.activities import services
 from shanghui.activities.kpis import in_period
@@ -19,7 +19,7 @@ from shanghui.core.kpis import Period
 from shanghui.directory.models import Enterprise, Person
 from shanghui.orgs.models import Chamber, Region
 
-from .common import Id, InSchema, paginated, partial, patch_data, region_filter, resolve, visible_or_404
+from .common import Id, InSchema, Resource, filtered, follow, paginated, partial, region_filter
 from .errors import READ_ERRORS, WRITE_ERRORS
 
 router = Router(tags=["活动与培训"])
@@ -30,8 +30,6 @@ ActivityKind = Literal[tuple(Kind.values)]
 ThemeCode = Literal[tuple(Theme.values)]
 StatusCode = Literal[tuple(ActivityStatus.values)]
 SeriesKindCode = Literal[tuple(ActivitySeries.SeriesKind.values)]
-
-ACTIVITY_REFS = {"series": (ActivitySeries, "活动系列"), "region": (Region, "行政区划")}
 
 
 class ActivityIn(InSchema):
@@ -75,17 +73,9 @@ class ActivityOut(Schema):
     signin_minutes: int
     attendance: int = Field(description="出席人数")
 
-    @staticmethod
-    def resolve_themes(obj) -> list[str]:
-        return obj.theme_list
-
-    @staticmethod
-    def resolve_region(obj) -> str:
-        return obj.region.code
-
-    @staticmethod
-    def resolve_region_name(obj) -> str:
-        return obj.region.name
+    resolve_themes = follow("theme_list")
+    resolve_region = follow("region.code")
+    resolve_region_name = follow("region.name")
 
     @staticmethod
     def resolve_organisers(obj) -> list[int]:
@@ -104,7 +94,6 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
 
 
 def _activity_data(user, data: dict) -> dict:
-    data = resolve(user, data, ACTIVITY_REFS)
     for key in ("start", "end"):
         if key in data:
             data[key] = _aware(data[key])
@@ -117,6 +106,10 @@ def _activity_data(user, data: dict) -> dict:
     if "themes" in data:
         data["themes"] = [str(t) for t in data["themes"] or []]
     return data
+
+
+ACTIVITIES = Resource(Activity, "activity", refs={"series": (ActivitySeries, "活动系列"), "region": (Region, "行政区划")},
+                      clean=_activity_data)
 
 
 class ActivityListFilter(Schema):
@@ -138,48 +131,36 @@ def _activities(user):
 @paginated
 def list_activities(request, filters: Query[ActivityListFilter]):
     qs = _activities(request.auth_user).order_by("-start", "id")
-    if filters.kind:
-        qs = qs.filter(kind=filters.kind)
+    qs = filtered(qs, filters, kind="kind", series="series_id", status="status")
     if filters.year:
         qs = qs.filter(in_period(Period.year(filters.year)))
-    if filters.series:
-        qs = qs.filter(series_id=filters.series)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.region:
-        qs = region_filter(qs, filters.region)
-    return qs
+    return region_filter(qs, filters.region)
 
 
 @router.get("/activities/{int:activity_id}", response={200: ActivityOut, **READ_ERRORS}, summary="活动详情")
 def get_activity(request, activity_id: int):
-    return visible_or_404(Activity, request.auth_user, activity_id)
+    return ACTIVITIES.get(request, activity_id)
 
 
 @router.post("/activities", response={201: ActivityOut, **WRITE_ERRORS}, summary="新增活动")
 def create_activity(request, payload: ActivityIn):
-    data = _activity_data(request.auth_user, payload.dict())
-    return Status(201, services.activity_create(by=request.auth_user, **data))
+    return ACTIVITIES.create(request, payload, services.activity_create)
 
 
 @router.patch("/activities/{int:activity_id}", response={200: ActivityOut, **WRITE_ERRORS}, summary="修改活动")
 def update_activity(request, activity_id: int, payload: ActivityPatch):
-    activity = visible_or_404(Activity, request.auth_user, activity_id)
-    data = _activity_data(request.auth_user, patch_data(payload))
-    return services.activity_update(by=request.auth_user, activity=activity, **data)
+    return ACTIVITIES.update(request, activity_id, payload, services.activity_update)
 
 
 @router.delete("/activities/{int:activity_id}", response={204: None, **WRITE_ERRORS}, summary="删除活动",
                description="已有出席记录的活动不能删除（422）；取消的活动请把状态改为 cancelled。")
 def delete_activity(request, activity_id: int):
-    activity = visible_or_404(Activity, request.auth_user, activity_id)
-    services.activity_delete(by=request.auth_user, activity=activity)
-    return Status(204, None)
+    return ACTIVITIES.delete(request, activity_id, services.activity_delete)
 
 
 # --- attendance ----------------------------------------------------------------------
 
-ATTENDANCE_REFS = {"person": (Person, "人员"), "enterprise": (Enterprise, "企业")}
+ATTENDANCES = Resource(Attendance, "attendance", refs={"person": (Person, "人员"), "enterprise": (Enterprise, "企业")})
 
 
 class AttendanceIn(InSchema):
@@ -198,46 +179,34 @@ class AttendanceOut(Schema):
     source: str = Field(description="qr 扫码签到，manual 手工登记，import 表格导入")
     created: dt.datetime
 
-    @staticmethod
-    def resolve_person_name(obj) -> str:
-        return obj.person.name
-
-    @staticmethod
-    def resolve_enterprise_name(obj) -> str | None:
-        return obj.enterprise.name if obj.enterprise_id else None
-
-    @staticmethod
-    def resolve_region(obj) -> str:
-        return obj.region.code
+    resolve_person_name = follow("person.name")
+    resolve_enterprise_name = follow("enterprise.name")
+    resolve_region = follow("region.code")
 
 
 @router.get("/activities/{int:activity_id}/attendances", response={200: list[AttendanceOut], **READ_ERRORS},
             summary="活动的出席名单")
 @paginated
 def list_attendances(request, activity_id: int):
-    activity = visible_or_404(Activity, request.auth_user, activity_id)
-    return (Attendance.objects.visible_to(request.auth_user).filter(activity=activity)
+    return (ACTIVITIES.related(request, activity_id, Attendance, "activity")
             .select_related("person", "enterprise", "region").order_by("id"))
 
 
 @router.post("/activities/{int:activity_id}/attendances", response={201: AttendanceOut, **WRITE_ERRORS},
              summary="登记出席", description="同一人员在同一活动只能登记一次；重复登记返回 422。")
 def create_attendance(request, activity_id: int, payload: AttendanceIn):
-    activity = visible_or_404(Activity, request.auth_user, activity_id)
-    data = resolve(request.auth_user, payload.dict(), ATTENDANCE_REFS)
-    return Status(201, services.attendance_add(by=request.auth_user, activity=activity, **data))
+    activity = ACTIVITIES.get(request, activity_id)
+    return ATTENDANCES.create(request, payload, services.attendance_add, activity=activity)
 
 
 @router.delete("/attendances/{int:attendance_id}", response={204: None, **WRITE_ERRORS}, summary="删除出席记录")
 def delete_attendance(request, attendance_id: int):
-    attendance = visible_or_404(Attendance, request.auth_user, attendance_id)
-    services.attendance_remove(by=request.auth_user, attendance=attendance)
-    return Status(204, None)
+    return ATTENDANCES.delete(request, attendance_id, services.attendance_remove)
 
 
 # --- series ----------------------------------------------------------------------------
 
-SERIES_REFS = {"chamber": (Chamber, "商会"), "region": (Region, "行政区划")}
+SERIES = Resource(ActivitySeries, "series", refs={"chamber": (Chamber, "商会"), "region": (Region, "行政区划")})
 
 
 class ActivitySeriesIn(InSchema):
@@ -261,9 +230,7 @@ class ActivitySeriesOut(Schema):
     first_year: int | None
     description: str
 
-    @staticmethod
-    def resolve_region(obj) -> str:
-        return obj.region.code
+    resolve_region = follow("region.code")
 
 
 @router.get("/activity-series", response=list[ActivitySeriesOut], summary="活动系列列表")
@@ -275,24 +242,19 @@ def list_activity_series(request):
 
 @router.get("/activity-series/{int:series_id}", response={200: ActivitySeriesOut, **READ_ERRORS}, summary="活动系列详情")
 def get_activity_series(request, series_id: int):
-    return visible_or_404(ActivitySeries, request.auth_user, series_id)
+    return SERIES.get(request, series_id)
 
 
 @router.post("/activity-series", response={201: ActivitySeriesOut, **WRITE_ERRORS}, summary="新增活动系列")
 def create_activity_series(request, payload: ActivitySeriesIn):
-    data = resolve(request.auth_user, payload.dict(), SERIES_REFS)
-    return Status(201, services.series_create(by=request.auth_user, **data))
+    return SERIES.create(request, payload, services.series_create)
 
 
 @router.patch("/activity-series/{int:series_id}", response={200: ActivitySeriesOut, **WRITE_ERRORS}, summary="修改活动系列")
 def update_activity_series(request, series_id: int, payload: ActivitySeriesPatch):
-    series = visible_or_404(ActivitySeries, request.auth_user, series_id)
-    data = resolve(request.auth_user, patch_data(payload), SERIES_REFS)
-    return services.series_update(by=request.auth_user, series=series, **data)
+    return SERIES.update(request, series_id, payload, services.series_update)
 
 
 @router.delete("/activity-series/{int:series_id}", response={204: None, **WRITE_ERRORS}, summary="删除活动系列")
 def delete_activity_series(request, series_id: int):
-    series = visible_or_404(ActivitySeries, request.auth_user, series_id)
-    services.series_delete(by=request.auth_user, series=series)
-    return Status(204, None)
+    return SERIES.delete(request, series_id, services.series_delete)

@@ -2,26 +2,17 @@
 
 import datetime as dt
 
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema
 
 from shanghui.orgs import services
 from shanghui.orgs.models import Chamber, Region
 
-from .common import (
-    InSchema,
-    RegionRef,
-    paginated,
-    partial,
-    patch_data,
-    region_filter,
-    resolve,
-    visible_or_404,
-)
+from .common import InSchema, RegionRef, Resource, display, filtered, paginated, partial, region_filter
 from .errors import READ_ERRORS, WRITE_ERRORS
 
 router = Router(tags=["商会"])
 
-REFS = {"region": (Region, "行政区划")}
+CHAMBERS = Resource(Chamber, "chamber", refs={"region": (Region, "行政区划")})
 
 
 class ChamberIn(InSchema):
@@ -58,9 +49,7 @@ class ChamberOut(RegionRef):
     phone: str
     is_active: bool
 
-    @staticmethod
-    def resolve_kind_label(obj) -> str:
-        return obj.get_kind_display()
+    resolve_kind_label = display("kind")
 
 
 class ChamberFilter(Schema):
@@ -73,30 +62,24 @@ class ChamberFilter(Schema):
 @paginated
 def list_chambers(request, filters: Query[ChamberFilter]):
     qs = Chamber.objects.visible_to(request.auth_user).select_related("region").search(filters.q)
-    if filters.kind:
-        qs = qs.filter(kind=filters.kind)
-    return region_filter(qs, filters.region)
+    return region_filter(filtered(qs, filters, kind="kind"), filters.region)
 
 
 @router.get("/{chamber_id}", response={200: ChamberOut, **READ_ERRORS}, summary="商会详情")
 def get_chamber(request, chamber_id: int):
-    return visible_or_404(Chamber, request.auth_user, chamber_id)
+    return CHAMBERS.get(request, chamber_id)
 
 
 @router.post("/", response={201: ChamberOut, **WRITE_ERRORS}, summary="新增商会")
 def create_chamber(request, payload: ChamberIn):
-    data = resolve(request.auth_user, payload.dict(), REFS)
-    return Status(201, services.chamber_create(by=request.auth_user, **data))
+    return CHAMBERS.create(request, payload, services.chamber_create)
 
 
 @router.patch("/{chamber_id}", response={200: ChamberOut, **WRITE_ERRORS}, summary="修改商会")
 def update_chamber(request, chamber_id: int, payload: ChamberPatch):
-    chamber = visible_or_404(Chamber, request.auth_user, chamber_id)
-    data = resolve(request.auth_user, patch_data(payload), REFS)
-    return services.chamber_update(by=request.auth_user, chamber=chamber, **data)
+    return CHAMBERS.update(request, chamber_id, payload, services.chamber_update)
 
 
 @router.delete("/{chamber_id}", response={204: None, **WRITE_ERRORS}, summary="删除商会")
 def delete_chamber(request, chamber_id: int):
-    services.chamber_delete(by=request.auth_user, chamber=visible_or_404(Chamber, request.auth_user, chamber_id))
-    return Status(204, None)
+    return CHAMBERS.delete(request, chamber_id, services.chamber_delete)

@@ -1,18 +1,22 @@
 """What every resource module shares: scoped lookups, turning input ids and codes into
-rows, and partial (PATCH) schemas.
+rows, partial (PATCH) schemas, and the bodies of the detail, create, update and delete
+endpoints (Resource).
 
 Relations in input and output are ids, except regions, which are given by their
 administrative division code (e.g. "110101001" for 东华门街道): codes are the same
 in every deployment and are what the register and the spreadsheets use.
 """
 
+import dataclasses
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, Schema
+from ninja import Field, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import ConfigDict, create_model
 from pydantic.fields import FieldInfo
@@ -124,16 +128,90 @@ def region_filter(qs, code: str | None, path: str = "region"):
     return qs.filter(**{f"{path}__path__startswith": region_by_code(code).path})
 
 
+def filtered(qs: QuerySet, filters: Schema, **lookups: str) -> QuerySet:
+    """`qs` narrowed by each named filter that was given; `lookups` maps a filter to the field
+    lookup it sets, e.g. filtered(qs, filters, enterprise="person__enterprise_id")."""
+    for name, lookup in lookups.items():
+        value = getattr(filters, name)
+        if value is not None:
+            qs = qs.filter(**{lookup: value})
+    return qs
+
+
+@dataclasses.dataclass(frozen=True)
+class Resource:
+    """The bodies of one model's detail, create, update and delete endpoints.
+
+    The row an endpoint names is looked up in what the user may see (404 otherwise), the ids in
+    the payload become rows the user may see (`refs`, see resolve), and the app's service does
+    the rest, rules and audit event included. The services take the row by a keyword of their
+    own (`enterprise=`, `entry=`): that is `name`.
+    """
+
+    model: type[Model]
+    name: str
+    refs: dict[str, tuple] = dataclasses.field(default_factory=dict)
+    # Choice fields the model keeps as "" rather than NULL when not given: null in, "" stored.
+    blank: tuple[str, ...] = ()
+    # (user, data) → data: the resource's own conversions, after the ids are resolved.
+    clean: Callable[[Any, dict], dict] | None = None
+
+    def get(self, request, pk: int):
+        return visible_or_404(self.model, request.auth_user, pk)
+
+    def create(self, request, payload: InSchema, service: Callable, **extra) -> Status:
+        """201 with the service's new row; `extra` goes to the service over the payload's fields."""
+        data = self._data(request.auth_user, payload.dict())
+        return Status(201, service(by=request.auth_user, **{**data, **extra}))
+
+    def update(self, request, pk: int, payload: InSchema, service: Callable):
+        """Only the fields sent change (patch_data); answers the updated row."""
+        row = self.get(request, pk)
+        data = self._data(request.auth_user, patch_data(payload))
+        return service(by=request.auth_user, **{self.name: row}, **data)
+
+    def delete(self, request, pk: int, service: Callable) -> Status:
+        service(by=request.auth_user, **{self.name: self.get(request, pk)})
+        return Status(204, None)
+
+    def related(self, request, pk: int, model: type[Model], path: str) -> QuerySet:
+        """The visible rows of `model` that belong (by `path`) to this resource's row `pk`."""
+        row = self.get(request, pk)
+        return model.objects.visible_to(request.auth_user).filter(**{path: row})
+
+    def _data(self, user, data: dict) -> dict:
+        data = resolve(user, data, self.refs)
+        for name in self.blank:
+            if name in data and data[name] is None:
+                data[name] = ""
+        return self.clean(user, data) if self.clean else data
+
+
+def follow(path: str) -> staticmethod:
+    """An output schema's resolver that reads `path` ("assignment.enterprise.name") from the row;
+    None where a relation on the way is empty."""
+    names = path.split(".")
+
+    def resolver(obj):
+        for name in names:
+            if obj is None:
+                return None
+            obj = getattr(obj, name)
+        return obj
+
+    return staticmethod(resolver)
+
+
+def display(field: str) -> staticmethod:
+    """An output schema's resolver for the label of a choice field (`get_<field>_display`)."""
+    return staticmethod(lambda obj: getattr(obj, f"get_{field}_display")())
+
+
 class RegionRef(Schema):
     """Mixin for output schemas with a `region` relation: its code and name."""
 
     region: str = Field(description="行政区划代码")
     region_name: str = Field(description="行政区划名称")
 
-    @staticmethod
-    def resolve_region(obj) -> str:
-        return obj.region.code
-
-    @staticmethod
-    def resolve_region_name(obj) -> str:
-        return obj.region.name
+    resolve_region = follow("region.code")
+    resolve_region_name = follow("region.name")

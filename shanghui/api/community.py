@@ -14,10 +14,12 @@ from ninja import Field, Query, Router, Schema
 from shanghui.community import kpis
 from shanghui.community.models import AidRecord, Contribution, Project, sees_aid_records
 
-from .common import Id, paginated, visible_or_404
+from .common import Id, Resource, filtered, follow, paginated
 from .errors import READ_ERRORS, ErrorOut
 
 router = Router(tags=["社会服务与公益"])
+
+PROJECTS = Resource(Project, "project")
 
 
 class ProjectOut(Schema):
@@ -32,13 +34,8 @@ class ProjectOut(Schema):
     organiser: int | None = Field(alias="organiser_id")
     description: str
 
-    @staticmethod
-    def resolve_region(obj) -> str:
-        return obj.region.code
-
-    @staticmethod
-    def resolve_region_name(obj) -> str:
-        return obj.region.name
+    resolve_region = follow("region.code")
+    resolve_region_name = follow("region.name")
 
 
 class ContributionOut(Schema):
@@ -122,18 +119,14 @@ def list_projects(request):
 
 @router.get("/projects/{int:project_id}", response={200: ProjectOut, **READ_ERRORS}, summary="项目详情")
 def get_project(request, project_id: int):
-    return visible_or_404(Project, request.auth_user, project_id)
+    return PROJECTS.get(request, project_id)
 
 
 @router.get("/contributions", response=list[ContributionOut], summary="项目贡献列表")
 @paginated
 def list_contributions(request, filters: Query[ContributionFilter]):
     qs = Contribution.objects.visible_to(request.auth_user).select_related("enterprise", "chamber", "person")
-    if filters.project:
-        qs = qs.filter(project_id=filters.project)
-    if filters.year:
-        qs = qs.filter(date__year=filters.year)
-    return qs.order_by("-date", "-id")
+    return filtered(qs, filters, project="project_id", year="date__year").order_by("-date", "-id")
 
 
 @router.get("/totals", response=TotalsOut, summary="贡献合计（按类型）与助学合计")
@@ -149,9 +142,7 @@ def list_aid_records(request, filters: Query[YearQuery]):
     if not sees_aid_records(user):
         raise PermissionDenied("助学记录涉及未成年人信息，只有工商联和商会工作人员可以查看。")
     qs = AidRecord.objects.visible_to(user).select_related("region")
-    if filters.year:
-        qs = qs.filter(date__year=filters.year)
-    return qs.order_by("-date", "code")
+    return filtered(qs, filters, year="date__year").order_by("-date", "code")
 
 
 @router.get("/youth", response=YouthOut, summary="青创会会员增长与年龄结构")

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema
 
 from shanghui.directory import services
 from shanghui.directory.choices import Industry, Size
@@ -10,22 +10,13 @@ from shanghui.directory.choices import Status as EnterpriseStatus
 from shanghui.directory.models import Enterprise, Person
 from shanghui.orgs.models import Region
 
-from .common import (
-    Id,
-    InSchema,
-    RegionRef,
-    paginated,
-    partial,
-    patch_data,
-    region_filter,
-    resolve,
-    visible_or_404,
-)
+from .common import Id, InSchema, RegionRef, Resource, filtered, follow, paginated, partial, region_filter
 from .errors import READ_ERRORS, WRITE_ERRORS
 
 router = Router(tags=["企业"])
 
-REFS = {"region": (Region, "行政区划"), "principal": (Person, "人员")}
+ENTERPRISES = Resource(Enterprise, "enterprise", refs={"region": (Region, "行政区划"), "principal": (Person, "人员")},
+                       blank=("industry", "size"))
 
 
 class EnterpriseIn(InSchema):
@@ -63,9 +54,7 @@ class EnterpriseOut(RegionRef):
     principal_name: str | None = Field(description="主要负责人姓名")
     created: dt.datetime = Field(description="登记时间")
 
-    @staticmethod
-    def resolve_principal_name(obj) -> str | None:
-        return obj.principal.name if obj.principal_id else None
+    resolve_principal_name = follow("principal.name")
 
 
 class EnterpriseFilter(Schema):
@@ -75,47 +64,30 @@ class EnterpriseFilter(Schema):
     status: EnterpriseStatus | None = Field(None, description="经营状态")
 
 
-def _fields(data: dict) -> dict:
-    # The model keeps "not given" choices as "" rather than NULL.
-    for name in ("industry", "size"):
-        if name in data and data[name] is None:
-            data[name] = ""
-    return data
-
-
 @router.get("/", response=list[EnterpriseOut], summary="企业列表")
 @paginated
 def list_enterprises(request, filters: Query[EnterpriseFilter]):
     qs = Enterprise.objects.visible_to(request.auth_user).select_related("region", "principal")
     qs = region_filter(qs.search(filters.q), filters.region)
-    if filters.industry:
-        qs = qs.filter(industry=filters.industry)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    return qs
+    return filtered(qs, filters, industry="industry", status="status")
 
 
 @router.get("/{enterprise_id}", response={200: EnterpriseOut, **READ_ERRORS}, summary="企业详情")
 def get_enterprise(request, enterprise_id: int):
-    return visible_or_404(Enterprise, request.auth_user, enterprise_id)
+    return ENTERPRISES.get(request, enterprise_id)
 
 
 @router.post("/", response={201: EnterpriseOut, **WRITE_ERRORS}, summary="新增企业")
 def create_enterprise(request, payload: EnterpriseIn):
-    data = _fields(resolve(request.auth_user, payload.dict(), REFS))
-    return Status(201, services.enterprise_create(by=request.auth_user, **data))
+    return ENTERPRISES.create(request, payload, services.enterprise_create)
 
 
 @router.patch("/{enterprise_id}", response={200: EnterpriseOut, **WRITE_ERRORS}, summary="修改企业",
               description="企业用户只能修改本企业的地址、从业人数、规模和行业。")
 def update_enterprise(request, enterprise_id: int, payload: EnterprisePatch):
-    enterprise = visible_or_404(Enterprise, request.auth_user, enterprise_id)
-    data = _fields(resolve(request.auth_user, patch_data(payload), REFS))
-    return services.enterprise_update(by=request.auth_user, enterprise=enterprise, **data)
+    return ENTERPRISES.update(request, enterprise_id, payload, services.enterprise_update)
 
 
 @router.delete("/{enterprise_id}", response={204: None, **WRITE_ERRORS}, summary="删除企业")
 def delete_enterprise(request, enterprise_id: int):
-    enterprise = visible_or_404(Enterprise, request.auth_user, enterprise_id)
-    services.enterprise_delete(by=request.auth_user, enterprise=enterprise)
-    return Status(204, None)
+    return ENTERPRISES.delete(request, enterprise_id, services.enterprise_delete)

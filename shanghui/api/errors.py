@@ -90,6 +90,13 @@ def _messages(exc: ValidationError) -> dict[str, list[str]]:
     return {NON_FIELD_ERRORS: list(exc.messages)}
 
 
+def _schema_errors(exc: SchemaError) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        errors.setdefault(_schema_field(tuple(error.get("loc", ()))), []).append(_schema_message(error))
+    return errors
+
+
 def _detail(errors: dict[str, list[str]]) -> str:
     messages = [m for ms in errors.values() for m in ms]
     return messages[0] if len(messages) == 1 else INVALID
@@ -101,41 +108,28 @@ def install(api) -> None:
     def respond(request, status: int, detail: str, errors: dict | None = None):
         return api.create_response(request, {"detail": detail, "errors": errors or {}}, status=status)
 
-    @api.exception_handler(ValidationError)
-    def validation_error(request, exc):
-        errors = _messages(exc)
+    def invalid(request, errors: dict[str, list[str]]):
         return respond(request, 422, _detail(errors), errors)
 
-    @api.exception_handler(SchemaError)
-    def schema_error(request, exc):
-        errors: dict[str, list[str]] = {}
-        for error in exc.errors:
-            errors.setdefault(_schema_field(tuple(error.get("loc", ()))), []).append(_schema_message(error))
-        return respond(request, 422, _detail(errors), errors)
+    def fixed(status: int, detail: str):
+        """A handler whose answer does not depend on the exception."""
+        return lambda request, exc: respond(request, status, detail)
+
+    api.add_exception_handler(ValidationError, lambda request, exc: invalid(request, _messages(exc)))
+    api.add_exception_handler(SchemaError, lambda request, exc: invalid(request, _schema_errors(exc)))
 
     @api.exception_handler(PermissionDenied)
     def permission_denied(request, exc):
         return respond(request, 403, str(exc) or FORBIDDEN)
 
-    @api.exception_handler(Http404)
-    def not_found(request, exc):
-        # Never the exception text: it could tell "exists but not yours" from "missing".
-        return respond(request, 404, NOT_FOUND)
-
-    @api.exception_handler(IntegrityError)
-    def conflict(request, exc):
-        return respond(request, 409, CONFLICT)
-
+    # Never the exception text: it could tell "exists but not yours" from "missing".
+    api.add_exception_handler(Http404, fixed(404, NOT_FOUND))
+    api.add_exception_handler(IntegrityError, fixed(409, CONFLICT))
     # Defence in depth: schemas bound ids and numbers, but a value the database cannot hold
     # is still the client's mistake, not a server error.
-    @api.exception_handler(DataError)
-    @api.exception_handler(OverflowError)
-    def out_of_range(request, exc):
-        return respond(request, 422, OUT_OF_RANGE)
-
-    @api.exception_handler(AuthenticationError)
-    def unauthorized(request, exc):
-        return respond(request, 401, UNAUTHORIZED)
+    api.add_exception_handler(DataError, fixed(422, OUT_OF_RANGE))
+    api.add_exception_handler(OverflowError, fixed(422, OUT_OF_RANGE))
+    api.add_exception_handler(AuthenticationError, fixed(401, UNAUTHORIZED))
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):

@@ -14,13 +14,16 @@ from shanghui.honors import kpis, services
 from shanghui.honors.models import Campaign, CampaignCategory, Honor, Level, Nomination, RecipientKind
 from shanghui.orgs.models import Chamber
 
-from .common import Id, InSchema, paginated, visible_or_404
+from .common import Id, InSchema, Resource, display, filtered, follow, paginated
 from .errors import READ_ERRORS, WRITE_ERRORS
 
 router = Router(tags=["荣誉与表彰"])
 
 LevelCode = Literal[tuple(Level.values)]
 RecipientCode = Literal[tuple(RecipientKind.values)]
+
+HONORS = Resource(Honor, "honor")
+CAMPAIGNS = Resource(Campaign, "campaign")
 
 
 class HonorOut(Schema):
@@ -40,9 +43,7 @@ class HonorOut(Schema):
     def resolve_recipient_id(obj) -> int | None:
         return getattr(obj.recipient, "pk", None)
 
-    @staticmethod
-    def resolve_campaign(obj) -> int | None:
-        return obj.nomination.category.campaign_id if obj.nomination_id else None
+    resolve_campaign = follow("nomination.category.campaign_id")
 
     @staticmethod
     def resolve_has_evidence(obj) -> bool:
@@ -63,12 +64,8 @@ def _honors(user):
 @router.get("/honors", response=list[HonorOut], summary="荣誉列表")
 @paginated
 def list_honors(request, filters: Query[HonorFilter]):
-    qs = _honors(request.auth_user)
-    for name in ("level", "year", "recipient_kind"):
-        value = getattr(filters, name)
-        if value is not None:
-            qs = qs.filter(**{name: value})
-    return qs
+    return filtered(_honors(request.auth_user), filters,
+                    level="level", year="year", recipient_kind="recipient_kind")
 
 
 class YearLevelCount(Schema):
@@ -98,7 +95,7 @@ def honor_counts(request, query: Query[CountsQuery]):
 
 @router.get("/honors/{int:honor_id}", response={200: HonorOut, **READ_ERRORS}, summary="荣誉详情")
 def get_honor(request, honor_id: int):
-    return visible_or_404(Honor, request.auth_user, honor_id)
+    return HONORS.get(request, honor_id)
 
 
 # --- campaigns ----------------------------------------------------------------------------
@@ -111,9 +108,7 @@ class CategoryOut(Schema):
     quota: int
     approved: int = Field(description="已通过的推荐数：仅计调用者可见的推荐（街道用户为本街道的）")
 
-    @staticmethod
-    def resolve_label(obj) -> str:
-        return obj.get_kind_display()
+    resolve_label = display("kind")
 
     @staticmethod
     def resolve_approved(obj, context) -> int:
@@ -151,7 +146,7 @@ def list_campaigns(request):
 
 @router.get("/honors/campaigns/{int:campaign_id}", response={200: CampaignOut, **READ_ERRORS}, summary="评选表彰详情")
 def get_campaign(request, campaign_id: int):
-    return visible_or_404(Campaign, request.auth_user, campaign_id)
+    return CAMPAIGNS.get(request, campaign_id)
 
 
 class NominationOut(Schema):
@@ -165,17 +160,14 @@ class NominationOut(Schema):
     state: str = Field(description="submitted 已推荐，approved 已通过，rejected 未通过")
     reject_reason: str
 
-    @staticmethod
-    def resolve_nominee_id(obj) -> int:
-        return obj.nominee.pk
+    resolve_nominee_id = follow("nominee.pk")
 
 
 @router.get("/honors/campaigns/{int:campaign_id}/nominations", response={200: list[NominationOut], **READ_ERRORS},
             summary="评选表彰的推荐（您范围内的）")
 @paginated
 def list_nominations(request, campaign_id: int):
-    campaign = visible_or_404(Campaign, request.auth_user, campaign_id)
-    return (Nomination.objects.visible_to(request.auth_user).filter(category__campaign=campaign)
+    return (CAMPAIGNS.related(request, campaign_id, Nomination, "category__campaign")
             .select_related("nominee_chamber", "party_organization", "enterprise", "person").order_by("id"))
 
 
@@ -194,7 +186,7 @@ NOMINEE_MODELS = {RecipientKind.PARTY_ORGANIZATION: "party.PartyOrganization", R
              summary="推荐", description="推荐商会须在您的管辖范围内，被推荐对象须在推荐商会的范围内。")
 def create_nomination(request, campaign_id: int, payload: NominationIn):
     user = request.auth_user
-    campaign = visible_or_404(Campaign, user, campaign_id)
+    campaign = CAMPAIGNS.get(request, campaign_id)
     category = CampaignCategory.objects.filter(campaign=campaign, pk=payload.category).first()
     if category is None:
         raise ValidationError({"category": [f"该评选表彰没有编号为{payload.category}的类别。"]})

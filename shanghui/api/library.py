@@ -8,12 +8,14 @@ from ninja import Field, Query, Router, Schema
 from shanghui.core.files import file_download
 from shanghui.library.models import Document, DocumentKind
 
-from .common import paginated, visible_or_404
+from .common import Resource, filtered, follow, paginated
 from .errors import READ_ERRORS
 
 router = Router(tags=["文件资料"])
 
 DocumentKindCode = Literal[tuple(DocumentKind.values)]
+
+DOCUMENTS = Resource(Document, "document")
 
 
 class DocumentOut(Schema):
@@ -29,13 +31,8 @@ class DocumentOut(Schema):
     content_type: str
     size: int
 
-    @staticmethod
-    def resolve_tags(obj) -> list[str]:
-        return obj.tag_list
-
-    @staticmethod
-    def resolve_region(obj) -> str | None:
-        return obj.region.code if obj.region_id else None
+    resolve_tags = follow("tag_list")
+    resolve_region = follow("region.code")
 
 
 class DocumentFilter(Schema):
@@ -50,20 +47,16 @@ def list_documents(request, filters: Query[DocumentFilter]):
     qs = Document.objects.visible_to(request.auth_user).select_related("region").defer("text")
     if filters.q:
         qs = qs.search(filters.q)
-    if filters.kind:
-        qs = qs.filter(kind=filters.kind)
-    if filters.year:
-        qs = qs.filter(date__year=filters.year)
-    return qs.order_by("-date", "-id")
+    return filtered(qs, filters, kind="kind", year="date__year").order_by("-date", "-id")
 
 
 @router.get("/documents/{int:document_id}", response={200: DocumentOut, **READ_ERRORS}, summary="文件详情")
 def get_document(request, document_id: int):
-    return visible_or_404(Document, request.auth_user, document_id)
+    return DOCUMENTS.get(request, document_id)
 
 
 @router.get("/documents/{int:document_id}/file", response={200: None, **READ_ERRORS}, summary="下载文件（记入审计日志）")
 def download_document(request, document_id: int):
-    document = visible_or_404(Document, request.auth_user, document_id)
+    document = DOCUMENTS.get(request, document_id)
     return file_download(by=request.auth_user, obj=document, field="file", title="下载文件",
                          filename=document.filename, content_type=document.content_type)

@@ -2,19 +2,20 @@
 
 import datetime as dt
 
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema
 
 from shanghui.directory import services
 from shanghui.directory.choices import MemberRole
 from shanghui.directory.models import Enterprise, Membership, Person
 from shanghui.orgs.models import Chamber
 
-from .common import Id, InSchema, paginated, partial, patch_data, resolve, visible_or_404
+from .common import Id, InSchema, Resource, display, filtered, follow, paginated, partial
 from .errors import READ_ERRORS, WRITE_ERRORS
 
 router = Router(tags=["会员关系"])
 
-REFS = {"chamber": (Chamber, "商会"), "enterprise": (Enterprise, "企业"), "person": (Person, "人员")}
+MEMBERSHIPS = Resource(Membership, "membership",
+                       refs={"chamber": (Chamber, "商会"), "enterprise": (Enterprise, "企业"), "person": (Person, "人员")})
 
 
 class MembershipIn(InSchema):
@@ -42,29 +43,16 @@ class MembershipOut(Schema):
     left: dt.date | None = Field(description="退会日期")
     is_active: bool = Field(description="今天是否在会")
 
-    @staticmethod
-    def resolve_chamber(obj) -> int:
-        return obj.chamber_id
-
-    @staticmethod
-    def resolve_chamber_name(obj) -> str:
-        return obj.chamber.name
-
-    @staticmethod
-    def resolve_enterprise(obj) -> int | None:
-        return obj.enterprise_id
-
-    @staticmethod
-    def resolve_person(obj) -> int | None:
-        return obj.person_id
+    resolve_chamber = follow("chamber_id")
+    resolve_chamber_name = follow("chamber.name")
+    resolve_enterprise = follow("enterprise_id")
+    resolve_person = follow("person_id")
 
     @staticmethod
     def resolve_member_name(obj) -> str:
         return str(obj.member)
 
-    @staticmethod
-    def resolve_role_label(obj) -> str:
-        return obj.get_role_display()
+    resolve_role_label = display("role")
 
 
 class MembershipFilter(Schema):
@@ -78,9 +66,7 @@ class MembershipFilter(Schema):
 @paginated
 def list_memberships(request, filters: Query[MembershipFilter]):
     qs = Membership.objects.visible_to(request.auth_user).select_related("chamber", "enterprise", "person")
-    for name in ("chamber", "enterprise", "person"):
-        if getattr(filters, name) is not None:
-            qs = qs.filter(**{f"{name}_id": getattr(filters, name)})
+    qs = filtered(qs, filters, chamber="chamber_id", enterprise="enterprise_id", person="person_id")
     if filters.active_on:
         qs = qs.active_on(filters.active_on)
     return qs
@@ -88,24 +74,19 @@ def list_memberships(request, filters: Query[MembershipFilter]):
 
 @router.get("/{membership_id}", response={200: MembershipOut, **READ_ERRORS}, summary="会员关系详情")
 def get_membership(request, membership_id: int):
-    return visible_or_404(Membership, request.auth_user, membership_id)
+    return MEMBERSHIPS.get(request, membership_id)
 
 
 @router.post("/", response={201: MembershipOut, **WRITE_ERRORS}, summary="新增会员关系")
 def create_membership(request, payload: MembershipIn):
-    data = resolve(request.auth_user, payload.dict(), REFS)
-    return Status(201, services.membership_create(by=request.auth_user, **data))
+    return MEMBERSHIPS.create(request, payload, services.membership_create)
 
 
 @router.patch("/{membership_id}", response={200: MembershipOut, **WRITE_ERRORS}, summary="修改会员关系")
 def update_membership(request, membership_id: int, payload: MembershipPatch):
-    membership = visible_or_404(Membership, request.auth_user, membership_id)
-    data = resolve(request.auth_user, patch_data(payload), REFS)
-    return services.membership_update(by=request.auth_user, membership=membership, **data)
+    return MEMBERSHIPS.update(request, membership_id, payload, services.membership_update)
 
 
 @router.delete("/{membership_id}", response={204: None, **WRITE_ERRORS}, summary="删除会员关系")
 def delete_membership(request, membership_id: int):
-    membership = visible_or_404(Membership, request.auth_user, membership_id)
-    services.membership_delete(by=request.auth_user, membership=membership)
-    return Status(204, None)
+    return MEMBERSHIPS.delete(request, membership_id, services.membership_delete)

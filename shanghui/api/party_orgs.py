@@ -15,7 +15,18 @@ from shanghui.orgs.models import Chamber
 from shanghui.party import services
 from shanghui.party.models import Form, Level, PartyCoverage, PartyMember, PartyOrganization
 
-from .common import Id, InSchema, paginated, partial, patch_data, region_by_code, resolve, visible_or_404
+from .common import (
+    Id,
+    InSchema,
+    Resource,
+    display,
+    filtered,
+    follow,
+    paginated,
+    partial,
+    region_by_code,
+    resolve,
+)
 from .errors import READ_ERRORS, WRITE_ERRORS
 
 router = Router(tags=["党建：党组织与党员"])
@@ -23,8 +34,9 @@ router = Router(tags=["党建：党组织与党员"])
 
 # --- organisations -------------------------------------------------------------
 
-ORG_REFS = {"parent": (PartyOrganization, "党组织"), "host_chamber": (Chamber, "商会"),
-            "enterprise": (Enterprise, "企业")}
+ORGANIZATIONS = Resource(PartyOrganization, "organization",
+                         refs={"parent": (PartyOrganization, "党组织"), "host_chamber": (Chamber, "商会"),
+                               "enterprise": (Enterprise, "企业")})
 
 
 class OrganizationIn(InSchema):
@@ -61,17 +73,9 @@ class OrganizationOut(Schema):
     term_end: dt.date | None
     dissolved: dt.date | None
 
-    @staticmethod
-    def resolve_level_label(obj) -> str:
-        return obj.get_level_display()
-
-    @staticmethod
-    def resolve_form_label(obj) -> str:
-        return obj.get_form_display()
-
-    @staticmethod
-    def resolve_region(obj) -> str | None:
-        return obj.region.code if obj.region else None
+    resolve_level_label = display("level")
+    resolve_form_label = display("form")
+    resolve_region = follow("region.code")
 
 
 class OrganizationFilter(Schema):
@@ -89,11 +93,7 @@ def _orgs(user):
 @router.get("/organizations", response=list[OrganizationOut], summary="党组织列表")
 @paginated
 def list_party_organizations(request, filters: Query[OrganizationFilter]):
-    qs = _orgs(request.auth_user).search(filters.q)
-    if filters.level:
-        qs = qs.filter(level=filters.level)
-    if filters.form:
-        qs = qs.filter(form=filters.form)
+    qs = filtered(_orgs(request.auth_user).search(filters.q), filters, level="level", form="form")
     if filters.region:
         path = region_by_code(filters.region).path
         qs = qs.filter(Q(host_chamber__region__path__startswith=path) | Q(enterprise__region__path__startswith=path))
@@ -104,32 +104,28 @@ def list_party_organizations(request, filters: Query[OrganizationFilter]):
 
 @router.get("/organizations/{int:org_id}", response={200: OrganizationOut, **READ_ERRORS}, summary="党组织详情")
 def get_party_organization(request, org_id: int):
-    return visible_or_404(PartyOrganization, request.auth_user, org_id)
+    return ORGANIZATIONS.get(request, org_id)
 
 
 @router.post("/organizations", response={201: OrganizationOut, **WRITE_ERRORS}, summary="新增党组织")
 def create_party_organization(request, payload: OrganizationIn):
-    data = resolve(request.auth_user, payload.dict(), ORG_REFS)
-    return Status(201, services.organization_create(by=request.auth_user, **data))
+    return ORGANIZATIONS.create(request, payload, services.organization_create)
 
 
 @router.patch("/organizations/{int:org_id}", response={200: OrganizationOut, **WRITE_ERRORS}, summary="修改党组织")
 def update_party_organization(request, org_id: int, payload: OrganizationPatch):
-    org = visible_or_404(PartyOrganization, request.auth_user, org_id)
-    data = resolve(request.auth_user, patch_data(payload), ORG_REFS)
-    return services.organization_update(by=request.auth_user, organization=org, **data)
+    return ORGANIZATIONS.update(request, org_id, payload, services.organization_update)
 
 
 @router.delete("/organizations/{int:org_id}", response={204: None, **WRITE_ERRORS}, summary="删除党组织")
 def delete_party_organization(request, org_id: int):
-    org = visible_or_404(PartyOrganization, request.auth_user, org_id)
-    services.organization_delete(by=request.auth_user, organization=org)
-    return Status(204, None)
+    return ORGANIZATIONS.delete(request, org_id, services.organization_delete)
 
 
 # --- coverage ------------------------------------------------------------------
 
-COVERAGE_REFS = {"organization": (PartyOrganization, "党组织"), "enterprise": (Enterprise, "企业")}
+COVERAGES = Resource(PartyCoverage, "coverage",
+                     refs={"organization": (PartyOrganization, "党组织"), "enterprise": (Enterprise, "企业")})
 
 
 class CoverageIn(InSchema):
@@ -157,13 +153,8 @@ class CoverageOut(Schema):
     start: dt.date
     end: dt.date | None
 
-    @staticmethod
-    def resolve_organization_name(obj) -> str:
-        return obj.organization.name
-
-    @staticmethod
-    def resolve_enterprise_name(obj) -> str:
-        return obj.enterprise.name
+    resolve_organization_name = follow("organization.name")
+    resolve_enterprise_name = follow("enterprise.name")
 
 
 class CoverageFilter(Schema):
@@ -176,10 +167,7 @@ class CoverageFilter(Schema):
 @paginated
 def list_party_coverages(request, filters: Query[CoverageFilter]):
     qs = PartyCoverage.objects.visible_to(request.auth_user).select_related("organization", "enterprise")
-    if filters.organization:
-        qs = qs.filter(organization_id=filters.organization)
-    if filters.enterprise:
-        qs = qs.filter(enterprise_id=filters.enterprise)
+    qs = filtered(qs, filters, organization="organization_id", enterprise="enterprise_id")
     if filters.active_on:
         qs = qs.active_on(filters.active_on)
     return qs
@@ -187,39 +175,34 @@ def list_party_coverages(request, filters: Query[CoverageFilter]):
 
 @router.get("/coverages/{int:coverage_id}", response={200: CoverageOut, **READ_ERRORS}, summary="覆盖记录详情")
 def get_party_coverage(request, coverage_id: int):
-    return visible_or_404(PartyCoverage, request.auth_user, coverage_id)
+    return COVERAGES.get(request, coverage_id)
 
 
 @router.post("/coverages", response={201: CoverageOut, **WRITE_ERRORS}, summary="新增覆盖企业",
              description="该企业同一时间已由其他党组织覆盖时拒绝；转由其他组织覆盖请用 /party/coverages/move。")
 def create_party_coverage(request, payload: CoverageIn):
-    data = resolve(request.auth_user, payload.dict(), COVERAGE_REFS)
-    return Status(201, services.coverage_add(by=request.auth_user, **data))
+    return COVERAGES.create(request, payload, services.coverage_add)
 
 
 @router.post("/coverages/move", response={201: CoverageOut, **WRITE_ERRORS}, summary="转移覆盖")
 def move_party_coverage(request, payload: CoverageMoveIn):
-    data = resolve(request.auth_user, payload.dict(), COVERAGE_REFS)
-    return Status(201, services.coverage_move(by=request.auth_user, **data))
+    return COVERAGES.create(request, payload, services.coverage_move)
 
 
 @router.patch("/coverages/{int:coverage_id}", response={200: CoverageOut, **WRITE_ERRORS}, summary="修改覆盖记录")
 def update_party_coverage(request, coverage_id: int, payload: CoveragePatch):
-    coverage = visible_or_404(PartyCoverage, request.auth_user, coverage_id)
-    data = resolve(request.auth_user, patch_data(payload), COVERAGE_REFS)
-    return services.coverage_update(by=request.auth_user, coverage=coverage, **data)
+    return COVERAGES.update(request, coverage_id, payload, services.coverage_update)
 
 
 @router.delete("/coverages/{int:coverage_id}", response={204: None, **WRITE_ERRORS}, summary="删除覆盖记录")
 def delete_party_coverage(request, coverage_id: int):
-    coverage = visible_or_404(PartyCoverage, request.auth_user, coverage_id)
-    services.coverage_delete(by=request.auth_user, coverage=coverage)
-    return Status(204, None)
+    return COVERAGES.delete(request, coverage_id, services.coverage_delete)
 
 
 # --- members -------------------------------------------------------------------
 
-MEMBER_REFS = {"person": (Person, "人员"), "organization": (PartyOrganization, "党组织")}
+MEMBERS = Resource(PartyMember, "member",
+                   refs={"person": (Person, "人员"), "organization": (PartyOrganization, "党组织")})
 
 
 class MemberIn(InSchema):
@@ -255,21 +238,10 @@ class MemberOut(Schema):
     left: dt.date | None
     flowing: bool
 
-    @staticmethod
-    def resolve_person_name(obj) -> str:
-        return obj.person.name
-
-    @staticmethod
-    def resolve_enterprise(obj) -> int | None:
-        return obj.person.enterprise_id
-
-    @staticmethod
-    def resolve_organization_name(obj) -> str:
-        return obj.organization.name
-
-    @staticmethod
-    def resolve_category_label(obj) -> str:
-        return obj.get_category_display()
+    resolve_person_name = follow("person.name")
+    resolve_enterprise = follow("person.enterprise_id")
+    resolve_organization_name = follow("organization.name")
+    resolve_category_label = display("category")
 
 
 class MemberFilter(Schema):
@@ -283,12 +255,7 @@ class MemberFilter(Schema):
 @paginated
 def list_party_members(request, filters: Query[MemberFilter]):
     qs = PartyMember.objects.visible_to(request.auth_user).select_related("person", "organization")
-    if filters.organization:
-        qs = qs.filter(organization_id=filters.organization)
-    if filters.person:
-        qs = qs.filter(person_id=filters.person)
-    if filters.enterprise:
-        qs = qs.filter(person__enterprise_id=filters.enterprise)
+    qs = filtered(qs, filters, organization="organization_id", person="person_id", enterprise="person__enterprise_id")
     if filters.active_on:
         qs = qs.active_on(filters.active_on)
     return qs
@@ -296,32 +263,27 @@ def list_party_members(request, filters: Query[MemberFilter]):
 
 @router.get("/members/{int:member_id}", response={200: MemberOut, **READ_ERRORS}, summary="党员详情")
 def get_party_member(request, member_id: int):
-    return visible_or_404(PartyMember, request.auth_user, member_id)
+    return MEMBERS.get(request, member_id)
 
 
 @router.post("/members", response={201: MemberOut, **WRITE_ERRORS}, summary="新增党员")
 def create_party_member(request, payload: MemberIn):
-    data = resolve(request.auth_user, payload.dict(), MEMBER_REFS)
-    return Status(201, services.member_create(by=request.auth_user, **data))
+    return MEMBERS.create(request, payload, services.member_create)
 
 
 @router.post("/members/{int:member_id}/transfer", response={201: MemberOut, **WRITE_ERRORS}, summary="组织关系转接",
              description="原组织关系截至转接日前一日，自转接日起在转入组织新建一条记录；答复为新记录。")
 def transfer_party_member(request, member_id: int, payload: TransferIn):
-    member = visible_or_404(PartyMember, request.auth_user, member_id)
+    member = MEMBERS.get(request, member_id)
     data = resolve(request.auth_user, payload.dict(), {"to": (PartyOrganization, "党组织")})
     return Status(201, services.member_transfer(by=request.auth_user, member=member, **data))
 
 
 @router.patch("/members/{int:member_id}", response={200: MemberOut, **WRITE_ERRORS}, summary="修改党员")
 def update_party_member(request, member_id: int, payload: MemberPatch):
-    member = visible_or_404(PartyMember, request.auth_user, member_id)
-    data = resolve(request.auth_user, patch_data(payload), MEMBER_REFS)
-    return services.member_update(by=request.auth_user, member=member, **data)
+    return MEMBERS.update(request, member_id, payload, services.member_update)
 
 
 @router.delete("/members/{int:member_id}", response={204: None, **WRITE_ERRORS}, summary="删除党员")
 def delete_party_member(request, member_id: int):
-    member = visible_or_404(PartyMember, request.auth_user, member_id)
-    services.member_delete(by=request.auth_user, member=member)
-    return Status(204, None)
+    return MEMBERS.delete(request, member_id, services.member_delete)

@@ -4,7 +4,7 @@ uploaded through the web page; the API says whether there is one."""
 
 import datetime as dt
 
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema
 
 from shanghui.directory.models import Enterprise
 from shanghui.orgs.models import StaffAssignment
@@ -17,7 +17,7 @@ from shanghui.party.models import (
     PartyOrganization,
 )
 
-from .common import Id, InSchema, paginated, partial, patch_data, resolve, visible_or_404
+from .common import Id, InSchema, Resource, display, filtered, follow, paginated, partial
 from .errors import READ_ERRORS, WRITE_ERRORS
 
 router = Router(tags=["党建：指导员与组织生活"])
@@ -25,7 +25,8 @@ router = Router(tags=["党建：指导员与组织生活"])
 
 # --- instructor assignments ----------------------------------------------------------
 
-ASSIGNMENT_REFS = {"instructor": (StaffAssignment, "党建指导员"), "enterprise": (Enterprise, "企业")}
+ASSIGNMENTS = Resource(InstructorAssignment, "assignment",
+                       refs={"instructor": (StaffAssignment, "党建指导员"), "enterprise": (Enterprise, "企业")})
 
 
 class AssignmentIn(InSchema):
@@ -47,13 +48,8 @@ class AssignmentOut(Schema):
     start: dt.date
     end: dt.date | None
 
-    @staticmethod
-    def resolve_instructor_name(obj) -> str:
-        return obj.instructor.name
-
-    @staticmethod
-    def resolve_enterprise_name(obj) -> str:
-        return obj.enterprise.name
+    resolve_instructor_name = follow("instructor.name")
+    resolve_enterprise_name = follow("enterprise.name")
 
 
 class AssignmentFilter(Schema):
@@ -66,10 +62,7 @@ class AssignmentFilter(Schema):
 @paginated
 def list_instructor_assignments(request, filters: Query[AssignmentFilter]):
     qs = InstructorAssignment.objects.visible_to(request.auth_user).select_related("instructor", "enterprise")
-    if filters.instructor:
-        qs = qs.filter(instructor_id=filters.instructor)
-    if filters.enterprise:
-        qs = qs.filter(enterprise_id=filters.enterprise)
+    qs = filtered(qs, filters, instructor="instructor_id", enterprise="enterprise_id")
     if filters.active_on:
         qs = qs.overlapping(filters.active_on, filters.active_on)
     return qs
@@ -77,32 +70,27 @@ def list_instructor_assignments(request, filters: Query[AssignmentFilter]):
 
 @router.get("/assignments/{int:assignment_id}", response={200: AssignmentOut, **READ_ERRORS}, summary="联系关系详情")
 def get_instructor_assignment(request, assignment_id: int):
-    return visible_or_404(InstructorAssignment, request.auth_user, assignment_id)
+    return ASSIGNMENTS.get(request, assignment_id)
 
 
 @router.post("/assignments", response={201: AssignmentOut, **WRITE_ERRORS}, summary="新增指导员联系企业")
 def create_instructor_assignment(request, payload: AssignmentIn):
-    data = resolve(request.auth_user, payload.dict(), ASSIGNMENT_REFS)
-    return Status(201, services.assignment_create(by=request.auth_user, **data))
+    return ASSIGNMENTS.create(request, payload, services.assignment_create)
 
 
 @router.patch("/assignments/{int:assignment_id}", response={200: AssignmentOut, **WRITE_ERRORS}, summary="修改联系关系")
 def update_instructor_assignment(request, assignment_id: int, payload: AssignmentPatch):
-    assignment = visible_or_404(InstructorAssignment, request.auth_user, assignment_id)
-    data = resolve(request.auth_user, patch_data(payload), ASSIGNMENT_REFS)
-    return services.assignment_update(by=request.auth_user, assignment=assignment, **data)
+    return ASSIGNMENTS.update(request, assignment_id, payload, services.assignment_update)
 
 
 @router.delete("/assignments/{int:assignment_id}", response={204: None, **WRITE_ERRORS}, summary="删除联系关系")
 def delete_instructor_assignment(request, assignment_id: int):
-    assignment = visible_or_404(InstructorAssignment, request.auth_user, assignment_id)
-    services.assignment_delete(by=request.auth_user, assignment=assignment)
-    return Status(204, None)
+    return ASSIGNMENTS.delete(request, assignment_id, services.assignment_delete)
 
 
 # --- visits --------------------------------------------------------------------
 
-VISIT_REFS = {"assignment": (InstructorAssignment, "联系关系")}
+VISITS = Resource(InstructorVisit, "visit", refs={"assignment": (InstructorAssignment, "联系关系")})
 
 
 class VisitIn(InSchema):
@@ -125,17 +113,9 @@ class VisitOut(Schema):
     topics: str
     follow_ups: str
 
-    @staticmethod
-    def resolve_enterprise(obj) -> int:
-        return obj.assignment.enterprise_id
-
-    @staticmethod
-    def resolve_enterprise_name(obj) -> str:
-        return obj.assignment.enterprise.name
-
-    @staticmethod
-    def resolve_instructor_name(obj) -> str:
-        return obj.assignment.instructor.name
+    resolve_enterprise = follow("assignment.enterprise_id")
+    resolve_enterprise_name = follow("assignment.enterprise.name")
+    resolve_instructor_name = follow("assignment.instructor.name")
 
 
 class VisitFilter(Schema):
@@ -149,44 +129,35 @@ class VisitFilter(Schema):
 def list_instructor_visits(request, filters: Query[VisitFilter]):
     qs = InstructorVisit.objects.visible_to(request.auth_user).select_related(
         "assignment__enterprise", "assignment__instructor")
-    if filters.assignment:
-        qs = qs.filter(assignment_id=filters.assignment)
-    if filters.enterprise:
-        qs = qs.filter(assignment__enterprise_id=filters.enterprise)
-    if filters.year:
-        qs = qs.filter(date__year=filters.year)
-    return qs
+    return filtered(qs, filters, assignment="assignment_id", enterprise="assignment__enterprise_id",
+                    year="date__year")
 
 
 @router.get("/visits/{int:visit_id}", response={200: VisitOut, **READ_ERRORS}, summary="走访记录详情")
 def get_instructor_visit(request, visit_id: int):
-    return visible_or_404(InstructorVisit, request.auth_user, visit_id)
+    return VISITS.get(request, visit_id)
 
 
 @router.post("/visits", response={201: VisitOut, **WRITE_ERRORS}, summary="新增走访记录",
              description="街道工作人员可为本街道的联系关系登记；党建指导员可为自己联系的企业登记。")
 def create_instructor_visit(request, payload: VisitIn):
-    data = resolve(request.auth_user, payload.dict(), VISIT_REFS)
-    return Status(201, services.visit_create(by=request.auth_user, **data))
+    return VISITS.create(request, payload, services.visit_create)
 
 
 @router.patch("/visits/{int:visit_id}", response={200: VisitOut, **WRITE_ERRORS}, summary="修改走访记录")
 def update_instructor_visit(request, visit_id: int, payload: VisitPatch):
-    visit = visible_or_404(InstructorVisit, request.auth_user, visit_id)
-    data = resolve(request.auth_user, patch_data(payload), VISIT_REFS)
-    return services.visit_update(by=request.auth_user, visit=visit, **data)
+    return VISITS.update(request, visit_id, payload, services.visit_update)
 
 
 @router.delete("/visits/{int:visit_id}", response={204: None, **WRITE_ERRORS}, summary="删除走访记录")
 def delete_instructor_visit(request, visit_id: int):
-    visit = visible_or_404(InstructorVisit, request.auth_user, visit_id)
-    services.visit_delete(by=request.auth_user, visit=visit)
-    return Status(204, None)
+    return VISITS.delete(request, visit_id, services.visit_delete)
 
 
 # --- organisational life ---------------------------------------------------------------
 
-ORGLIFE_REFS = {"organization": (PartyOrganization, "党组织")}
+# The services call a record an entry.
+ORGLIFE = Resource(OrgLifeRecord, "entry", refs={"organization": (PartyOrganization, "党组织")})
 
 
 class OrgLifeIn(InSchema):
@@ -211,13 +182,8 @@ class OrgLifeOut(Schema):
     attendance: int
     has_minutes: bool = Field(description="是否上传了会议记录（在网页中下载）")
 
-    @staticmethod
-    def resolve_organization_name(obj) -> str:
-        return obj.organization.name
-
-    @staticmethod
-    def resolve_kind_label(obj) -> str:
-        return obj.get_kind_display()
+    resolve_organization_name = follow("organization.name")
+    resolve_kind_label = display("kind")
 
     @staticmethod
     def resolve_has_minutes(obj) -> bool:
@@ -234,35 +200,24 @@ class OrgLifeFilter(Schema):
 @paginated
 def list_orglife_records(request, filters: Query[OrgLifeFilter]):
     qs = OrgLifeRecord.objects.visible_to(request.auth_user).select_related("organization")
-    if filters.organization:
-        qs = qs.filter(organization_id=filters.organization)
-    if filters.kind:
-        qs = qs.filter(kind=filters.kind)
-    if filters.year:
-        qs = qs.filter(date__year=filters.year)
-    return qs
+    return filtered(qs, filters, organization="organization_id", kind="kind", year="date__year")
 
 
 @router.get("/orglife/{int:record_id}", response={200: OrgLifeOut, **READ_ERRORS}, summary="组织生活记录详情")
 def get_orglife_record(request, record_id: int):
-    return visible_or_404(OrgLifeRecord, request.auth_user, record_id)
+    return ORGLIFE.get(request, record_id)
 
 
 @router.post("/orglife", response={201: OrgLifeOut, **WRITE_ERRORS}, summary="新增组织生活记录")
 def create_orglife_record(request, payload: OrgLifeIn):
-    data = resolve(request.auth_user, payload.dict(), ORGLIFE_REFS)
-    return Status(201, services.orglife_create(by=request.auth_user, **data))
+    return ORGLIFE.create(request, payload, services.orglife_create)
 
 
 @router.patch("/orglife/{int:record_id}", response={200: OrgLifeOut, **WRITE_ERRORS}, summary="修改组织生活记录")
 def update_orglife_record(request, record_id: int, payload: OrgLifePatch):
-    entry = visible_or_404(OrgLifeRecord, request.auth_user, record_id)
-    data = resolve(request.auth_user, patch_data(payload), ORGLIFE_REFS)
-    return services.orglife_update(by=request.auth_user, entry=entry, **data)
+    return ORGLIFE.update(request, record_id, payload, services.orglife_update)
 
 
 @router.delete("/orglife/{int:record_id}", response={204: None, **WRITE_ERRORS}, summary="删除组织生活记录")
 def delete_orglife_record(request, record_id: int):
-    entry = visible_or_404(OrgLifeRecord, request.auth_user, record_id)
-    services.orglife_delete(by=request.auth_user, entry=entry)
-    return Status(204, None)
+    return ORGLIFE.delete(request, record_id, services.orglife_delete)

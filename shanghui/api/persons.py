@@ -9,29 +9,20 @@ digits, so giving the birth date beside it would give away the whole number.
 import datetime as dt
 
 from django.http import HttpResponse
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema
 
 from shanghui.directory import services
 from shanghui.directory.choices import Gender, PoliticalStatus
 from shanghui.directory.models import Enterprise, Person
 from shanghui.orgs.models import Region
 
-from .common import (
-    Id,
-    InSchema,
-    RegionRef,
-    paginated,
-    partial,
-    patch_data,
-    region_filter,
-    resolve,
-    visible_or_404,
-)
+from .common import Id, InSchema, RegionRef, Resource, filtered, follow, paginated, partial, region_filter
 from .errors import READ_ERRORS, WRITE_ERRORS
 
 router = Router(tags=["人员"])
 
-REFS = {"region": (Region, "行政区划"), "enterprise": (Enterprise, "企业")}
+PERSONS = Resource(Person, "person", refs={"region": (Region, "行政区划"), "enterprise": (Enterprise, "企业")},
+                   blank=("gender", "political_status"))
 
 
 class PersonIn(InSchema):
@@ -62,9 +53,7 @@ class PersonOut(RegionRef):
     mobile_masked: str = Field(description="脱敏的手机号码，如 138****8000")
     created: dt.datetime = Field(description="登记时间")
 
-    @staticmethod
-    def resolve_enterprise_name(obj) -> str | None:
-        return obj.enterprise.name if obj.enterprise_id else None
+    resolve_enterprise_name = follow("enterprise.name")
 
 
 class PlainOut(Schema):
@@ -78,47 +67,33 @@ class PersonFilter(Schema):
     enterprise: Id | None = Field(None, description="所在企业编号")
 
 
-def _fields(data: dict) -> dict:
-    for name in ("gender", "political_status"):
-        if name in data and data[name] is None:
-            data[name] = ""
-    return data
-
-
 @router.get("/", response=list[PersonOut], summary="人员列表")
 @paginated
 def list_persons(request, filters: Query[PersonFilter]):
     qs = Person.objects.visible_to(request.auth_user).select_related("region", "enterprise")
     qs = region_filter(qs.search(filters.q), filters.region)
-    if filters.enterprise is not None:
-        qs = qs.filter(enterprise_id=filters.enterprise)
-    return qs
+    return filtered(qs, filters, enterprise="enterprise_id")
 
 
 @router.get("/{person_id}", response={200: PersonOut, **READ_ERRORS}, summary="人员详情")
 def get_person(request, person_id: int):
-    return visible_or_404(Person, request.auth_user, person_id)
+    return PERSONS.get(request, person_id)
 
 
 @router.post("/", response={201: PersonOut, **WRITE_ERRORS}, summary="新增人员")
 def create_person(request, payload: PersonIn):
-    data = _fields(resolve(request.auth_user, payload.dict(), REFS))
-    data["id_number"] = data["id_number"] or ""
-    data["mobile"] = data["mobile"] or ""
-    return Status(201, services.person_create(by=request.auth_user, **data))
+    return PERSONS.create(request, payload, services.person_create,
+                          id_number=payload.id_number or "", mobile=payload.mobile or "")
 
 
 @router.patch("/{person_id}", response={200: PersonOut, **WRITE_ERRORS}, summary="修改人员")
 def update_person(request, person_id: int, payload: PersonPatch):
-    person = visible_or_404(Person, request.auth_user, person_id)
-    data = _fields(resolve(request.auth_user, patch_data(payload), REFS))
-    return services.person_update(by=request.auth_user, person=person, **data)
+    return PERSONS.update(request, person_id, payload, services.person_update)
 
 
 @router.delete("/{person_id}", response={204: None, **WRITE_ERRORS}, summary="删除人员")
 def delete_person(request, person_id: int):
-    services.person_delete(by=request.auth_user, person=visible_or_404(Person, request.auth_user, person_id))
-    return Status(204, None)
+    return PERSONS.delete(request, person_id, services.person_delete)
 
 
 @router.post("/{person_id}/unmask", response={200: PlainOut, **WRITE_ERRORS}, summary="查看身份证号码和手机号码明文",

@@ -4,6 +4,8 @@ from ninja import Field, Query, Router, Schema
 
 from shanghui.orgs.models import Department, Region
 
+from .common import display, follow
+
 router = Router(tags=["基础数据"])
 
 
@@ -16,17 +18,9 @@ class RegionOut(Schema):
     parent: str | None = Field(description="上级区划代码")
     parent_name: str | None = Field(description="上级区划名称")
 
-    @staticmethod
-    def resolve_level_label(obj) -> str:
-        return obj.get_level_display()
-
-    @staticmethod
-    def resolve_parent(obj) -> str | None:
-        return obj.parent.code if obj.parent_id else None
-
-    @staticmethod
-    def resolve_parent_name(obj) -> str | None:
-        return obj.parent.name if obj.parent_id else None
+    resolve_level_label = display("level")
+    resolve_parent = follow("parent.code")
+    resolve_parent_name = follow("parent.name")
 
 
 class RegionFilter(Schema):
