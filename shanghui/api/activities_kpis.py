@@ -12,7 +12,7 @@ from shanghui.activities.models import ActivitySeries
 from shanghui.core.kpis import Period, percent
 from shanghui.orgs.forms import streets_in_scope
 
-from .common import paginated, region_by_code
+from .common import EnterpriseRow, follow, paginated, region_by_code
 from .errors import READ_ERRORS
 
 router = Router(tags=["活动与培训：参与率与培训人次"])
@@ -104,15 +104,8 @@ def activity_kpis(request, q: Query[ActivityYearQuery]):
     }
 
 
-class ParticipationEnterpriseRow(Schema):
-    id: int
-    name: str
-    uscc: str
-    region: str
-
-    @staticmethod
-    def resolve_region(obj) -> str:
-        return obj.region.code
+class ParticipationEnterpriseRow(EnterpriseRow):
+    pass
 
 
 @router.get("/kpis/{key}/{which}", response={200: list[ParticipationEnterpriseRow], **READ_ERRORS},
@@ -160,9 +153,7 @@ class TrainingAttendanceRow(Schema):
     def resolve_enterprise(obj) -> int | None:
         return obj.enterprise_id
 
-    @staticmethod
-    def resolve_region(obj) -> str:
-        return obj.region.code
+    resolve_region = follow("region.code")
 
 
 @router.get("/kpis/training", response={200: list[TrainingAttendanceRow], **READ_ERRORS}, summary="培训人次明细（该年度的出席记录）")

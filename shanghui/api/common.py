@@ -215,3 +215,14 @@ class RegionRef(Schema):
 
     resolve_region = follow("region.code")
     resolve_region_name = follow("region.name")
+
+
+class EnterpriseRow(Schema):
+    """An enterprise in a KPI list: who it is and its street's code."""
+
+    id: int
+    name: str
+    uscc: str
+    region: str
+
+    resolve_region = follow("region.code")

@@ -14,7 +14,7 @@ from shanghui.party import compliance as rules
 from shanghui.party import kpis
 from shanghui.party.forms import visible_organizations
 
-from .common import Pagination, page_of, paginated, region_by_code
+from .common import EnterpriseRow, Pagination, page_of, paginated, region_by_code
 from .errors import READ_ERRORS
 
 router = Router(tags=["党建：两个覆盖与组织生活"])
@@ -159,16 +159,8 @@ def _compliance_row(row) -> dict:
     }
 
 
-class ShouldFormOwnOut(Schema):
-    id: int
-    name: str
-    uscc: str
-    region: str
+class ShouldFormOwnOut(EnterpriseRow):
     full_members: int
-
-    @staticmethod
-    def resolve_region(obj) -> str:
-        return obj.region.code
 
 
 @router.get("/should-form-own", response={200: list[ShouldFormOwnOut], **READ_ERRORS},
