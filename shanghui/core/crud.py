@@ -331,7 +331,6 @@ class Register:
     list_context: Callable | None = None  # request → extra context of the list page
     form_kwargs: Callable | None = None  # request → extra keyword arguments of the form
     intro: Callable | None = None  # (user, obj) → a note above the form; obj is None on create
-    multipart: bool = False
     # obj → the page that shows a row which has none of its own (a contribution on its project's
     # page): where saving and deleting lead, and where the edit and delete pages' cancel goes.
     parent_url: Callable | None = None
@@ -394,7 +393,7 @@ class Register:
                          redirect_to=self._after_save,
                          cancel_url=cancel_url, reg=self,
                          crumbs=[*(self.crumbs() if self.crumbs else []), (self.title, self.list_url())],
-                         object=obj, multipart=self.multipart, intro=self.intro(user, obj) if self.intro else "",
+                         object=obj, intro=self.intro(user, obj) if self.intro else "",
                          delete_url=self.url("delete", obj.pk) if obj is not None and self._may_delete(user, obj)
                          else "")
 
