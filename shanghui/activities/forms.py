@@ -2,6 +2,7 @@ from django import forms
 from django.urls import reverse_lazy
 
 from shanghui.core.crud import ListFilter, ServiceForm, _style
+from shanghui.core.kpis import Period
 from shanghui.directory.forms import (
     _autocomplete,
     enterprise_label,
@@ -13,6 +14,7 @@ from shanghui.orgs.forms import streets_in_scope
 from shanghui.orgs.models import Chamber, Region
 from shanghui.orgs.scope import writable_regions
 
+from .kpis import default_year, in_period
 from .models import Activity, ActivitySeries, Kind, Status, Theme
 
 
@@ -80,10 +82,6 @@ class ActivityFilter(ListFilter):
         self.fields["series"].queryset = visible_series(self.user)
 
     def filter_year(self, queryset, year):
-        from shanghui.core.kpis import Period
-
-        from .kpis import in_period
-
         return queryset.filter(in_period(Period.year(year)))
 
 
@@ -160,16 +158,12 @@ class KpiForm(forms.Form):
         self.user = user
         self.fields["street"].queryset = streets_in_scope(user)
         if data is None:  # show the year the page falls back to, not an empty box
-            from .kpis import default_year
-
             self.initial["year"] = default_year(user)
         for field in self.fields.values():
             _style(field)
 
     def values(self):
         """(year, scope, street or None)."""
-        from .kpis import default_year
-
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         street = data.get("street")

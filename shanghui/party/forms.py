@@ -4,6 +4,7 @@ from django import forms
 from django.urls import reverse_lazy
 
 from shanghui.core.crud import DateInput, ListFilter, ServiceForm, _style, today
+from shanghui.core.kpis import Period
 from shanghui.directory.forms import (
     _autocomplete,
     enterprise_label,
@@ -287,8 +288,6 @@ class PeriodForm(forms.Form):
 
     def values(self):
         """(Period, street or None), whatever was typed."""
-        from shanghui.core.kpis import Period
-
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         end = data.get("end") or today()

@@ -27,7 +27,7 @@ from shanghui.core.kpis import Figure, Period, counted, percent
 from shanghui.directory.kpis import active_enterprises, scope_streets
 from shanghui.orgs.models import Chamber, Region
 
-from .models import Form, InstructorAssignment, PartyCoverage, PartyOrganization, overlaps
+from .models import Form, InstructorAssignment, PartyCoverage, PartyMember, PartyOrganization, overlaps
 
 
 def _covered(period: Period, **extra) -> Exists:
@@ -141,8 +141,6 @@ SHOULD_FORM_OWN_MIN = 3
 
 def full_member_counts(day: dt.date):
     """(enterprise id, number of full members) of enterprises whose people are full members on `day`."""
-    from .models import PartyMember
-
     return (PartyMember.objects.active_on(day).filter(category=PartyMember.Category.FULL,
                                                       person__enterprise__isnull=False)
             .order_by().values("person__enterprise").annotate(n=Count("person", distinct=True)))
