@@ -1,4 +1,4 @@
-"""The small cast of users and records that tests share (DESIGN §7).
+"""The small cast of users and records that tests share (docs/design.md §7).
 
 Two streets, A (东华门) and B (景山), each with a street chamber, an enterprise,
 its principal and a membership; the district youth association with a person

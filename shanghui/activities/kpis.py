@@ -1,4 +1,4 @@
-"""The participation and training KPIs of DESIGN §5, computed from attendance, never stored.
+"""The participation and training KPIs of docs/design.md §5, computed from attendance, never stored.
 
 Scope and period work as in every KPI module (core/kpis.py):
 a scope is a user (his `visible_to` scope) or a Region; a period is a `Period` (usually

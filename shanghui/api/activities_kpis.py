@@ -1,4 +1,4 @@
-"""Participation and training figures (DESIGN §5) with their drill-downs, and the invitation list.
+"""Participation and training figures (docs/design.md §5) with their drill-downs, and the invitation list.
 All in the caller's scope, for a year (default: the latest year with activities)."""
 
 import datetime as dt

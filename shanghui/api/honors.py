@@ -112,7 +112,7 @@ class CategoryOut(Schema):
 
     @staticmethod
     def resolve_approved(obj, context) -> int:
-        # Over the nominations the caller sees, as on the campaign page (DESIGN §4).
+        # Over the nominations the caller sees, as on the campaign page (docs/design.md §4).
         return kpis.approved_by_category(context["request"].auth_user, obj.campaign).get(obj.pk, 0)
 
 

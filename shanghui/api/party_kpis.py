@@ -1,4 +1,4 @@
-"""Party-building figures: the two coverages (DESIGN §5) with their drill-downs, organisational-life
+"""Party-building figures: the two coverages (docs/design.md §5) with their drill-downs, organisational-life
 compliance, and the should-form-own list. All in the caller's scope."""
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""The dashboard's figures (DESIGN §5) as JSON: the same cached figure set the page shows.
+"""The dashboard's figures (docs/design.md §5) as JSON: the same cached figure set the page shows.
 
 Scope: the caller's region, or one street of it (`street`, a division code). Enterprise users
 and auditors have no dashboard (403)."""

@@ -144,7 +144,7 @@ def youth_memberships(scope) -> QuerySet:
 
 
 def youth_size(scope, day: dt.date) -> int:
-    """Individual members of the youth association on `day` (DESIGN §5, association size)."""
+    """Individual members of the youth association on `day` (docs/design.md §5, association size)."""
     return youth_memberships(scope).active_on(day).values("person").distinct().count()
 
 

@@ -1,4 +1,4 @@
-"""The admin reads through the same scope as every other page (DESIGN §4)."""
+"""The admin reads through the same scope as every other page (docs/design.md §4)."""
 
 from django.contrib import admin
 

@@ -1,4 +1,4 @@
-"""Backups and restores, checked by a checksum and per-table row counts (DESIGN §8).
+"""Backups and restores, checked by a checksum and per-table row counts (docs/design.md §8).
 
 `backup()` writes the dump (SQLite: the online backup API, a consistent copy while the
 site runs; PostgreSQL: pg_dump -Fc inside an exported snapshot, so the row counts come

@@ -1,4 +1,4 @@
-"""Uniqueness and overlap messages that never name a record outside the user's scope (DESIGN §4).
+"""Uniqueness and overlap messages that never name a record outside the user's scope (docs/design.md §4).
 
 A clash with a record the user may see is named, so that it can be found and corrected. A clash
 with a record outside the user's scope gets one neutral sentence that names nothing of it (no

@@ -1,4 +1,4 @@
-"""What every KPI module of DESIGN §5 shares: the period, the figure, the rounding and local day bounds.
+"""What every KPI module of docs/design.md §5 shares: the period, the figure, the rounding and local day bounds.
 
 A KPI takes a scope and a period:
 - scope: a user (his `visible_to` scope) or a Region (a subtree of the district tree), told

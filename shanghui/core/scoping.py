@@ -1,4 +1,4 @@
-"""The one place that decides which rows a user may see (DESIGN §4).
+"""The one place that decides which rows a user may see (docs/design.md §4).
 
 Every scoped model's manager is built from `ScopedQuerySet`; the model's
 QuerySet subclass names the lookup paths from the row to its region (and, for

@@ -1,6 +1,6 @@
 """The denominators the KPI modules of the feature apps share: the streets and the active enterprises of a scope.
 
-"Active during the period" (DESIGN §5): founded on or before the end (or founding date unknown),
+"Active during the period" (docs/design.md §5): founded on or before the end (or founding date unknown),
 and either still active or closed/moved after the start (`Enterprise.status_changed` is the first
 inactive day; closed/moved without a date counts as inactive throughout).
 """

@@ -1,4 +1,4 @@
-"""Honour counts (DESIGN §5: "Honours = count by level and year; commendations = honours from a
+"""Honour counts (docs/design.md §5: "Honours = count by level and year; commendations = honours from a
 campaign"), computed from the records.
 
 Scope, as in core/kpis.py: a user (what `visible_to(user)` shows him, which for a street user
@@ -41,7 +41,7 @@ def years(scope) -> list[int]:
 
 def approved_by_category(user, campaign) -> dict[int, int]:
     """{category id: approved nominations} of `campaign`, counted over the nominations `user` sees:
-    a street worker's figure is her street's, never the district's (DESIGN §4)."""
+    a street worker's figure is her street's, never the district's (docs/design.md §4)."""
     rows = (Nomination.objects.visible_to(user).filter(category__campaign=campaign,
                                                         state=Nomination.State.APPROVED)
             .order_by().values_list("category").annotate(n=Count("id")))

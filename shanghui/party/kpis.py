@@ -1,8 +1,8 @@
-"""The coverage KPIs of DESIGN §5, computed from the records, never stored.
+"""The coverage KPIs of docs/design.md §5, computed from the records, never stored.
 
 Every KPI takes a scope and a period (core/kpis.py).
 
-"Active during the period" (DESIGN §5):
+"Active during the period" (docs/design.md §5):
 - an enterprise: see directory/kpis.py `active_enterprises`;
 - an organisation: founded on or before the end, not dissolved on or before the start;
 - a coverage or instructor assignment: its [start, end] meets the period.

@@ -1,4 +1,4 @@
-"""The dashboard's own figures (DESIGN §5): every rate KPI per street, and the counters behind the KPIs.
+"""The dashboard's own figures (docs/design.md §5): every rate KPI per street, and the counters behind the KPIs.
 
 The KPIs are the feature apps' functions, one per KPI (party/kpis.py, activities/kpis.py), called
 here with a Region or a user and a year. For a Region over a whole year those functions read the

@@ -1,6 +1,6 @@
 """Per-street, per-year enterprise counts for the rate KPIs, kept up to date on write.
 
-Every rate KPI of DESIGN §5 counts, per street and year, the active enterprises that have some
+Every rate KPI of docs/design.md §5 counts, per street and year, the active enterprises that have some
 property (a membership, an education attendance, a party coverage, an instructor). Counting that
 live means scanning every enterprise of the district with EXISTS probes: seconds at a million
 enterprises. Here each enterprise's contribution is stored as year bitmasks (`EnterpriseState`,

@@ -1,4 +1,4 @@
-"""Service KPIs (DESIGN §5 "Service"), computed from the requests, never stored.
+"""Service KPIs (docs/design.md §5 "Service"), computed from the requests, never stored.
 
 Same convention as every KPI module (core/kpis.py): a scope (a user — his `visible_to` rows, so a department
 handler counts only his department's requests — or a Region subtree) and a `Period`.

@@ -1,4 +1,4 @@
-"""A uniqueness message names a clashing record only if the user may see it (DESIGN §4).
+"""A uniqueness message names a clashing record only if the user may see it (docs/design.md §4).
 
 A street worker who types an ID number registered in another street gets one neutral sentence
 on every path (form, API, import), without the other person's name or id, and the refusal is

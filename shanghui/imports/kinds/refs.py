@@ -3,7 +3,7 @@
 Every reference of every import kind is looked up among the rows the importer may see
 (`visible(model, by)`, which starts from `Model.objects.visible_to(by)`), and a region
 among the regions he may write: a row outside the importer's scope is not found, with
-the same message as a row that does not exist (DESIGN §4). Lookups are built once per
+the same message as a row that does not exist (docs/design.md §4). Lookups are built once per
 import (17 streets, a few dozen chambers) or per batch (enterprises by USCC, persons by
 ID digest), never per row. The lookups of each app's rows live with the app: regions and
 chambers in orgs/importing.py, enterprises and persons in directory/importing/refs.py.

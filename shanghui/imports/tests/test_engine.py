@@ -123,7 +123,7 @@ def test_street_worker_cannot_import_rows_for_another_street(cast, tmp_path):
     result = engine.run(ENTERPRISES, csv_file(tmp_path, [ENTERPRISE_HEADER, *rows]), by=cast.worker_a,
                         dry_run=False)
     assert not result.committed
-    # Another street reads as one that does not exist (DESIGN §4).
+    # Another street reads as one that does not exist (docs/design.md §4).
     assert result.errors == [(3, "所在街道", "找不到街道“景山街道”（或不在您的管辖范围内），请填写街道全称或12位区划代码。")]
     assert not Enterprise.objects.filter(uscc__in=[r[0] for r in rows]).exists()
 

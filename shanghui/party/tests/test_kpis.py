@@ -1,4 +1,4 @@
-"""The coverage KPIs of DESIGN §5 on the hand-built world of conftest.py; answers worked out by hand."""
+"""The coverage KPIs of docs/design.md §5 on the hand-built world of conftest.py; answers worked out by hand."""
 
 import datetime as dt
 

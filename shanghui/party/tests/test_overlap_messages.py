@@ -1,4 +1,4 @@
-"""A party-membership overlap names the other organisation only if the user may see it (DESIGN §4).
+"""A party-membership overlap names the other organisation only if the user may see it (docs/design.md §4).
 
 The cast's 王东华 (street A) is recorded, by the federation, as a member of 景山's joint committee.
 A street A worker who adds him to her own joint committee for the same time learns nothing of
