@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from shanghui.core import crypto
 from shanghui.core.roles import REGION_ROLES, Role
+from shanghui.core.scoping import PrivateQuerySet
 
 from .unmask import unmask_kinds
 
@@ -177,11 +178,6 @@ class LoginLock(models.Model):
         return self.user.username if self.user_id else UNKNOWN_ACCOUNT
 
 
-class ApiTokenQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(user=user) if user.is_authenticated else self.none()
-
-
 class ApiToken(models.Model):
     """A bearer token for /api/v1/. Only its SHA-256 is stored; the key is shown once."""
 
@@ -192,7 +188,7 @@ class ApiToken(models.Model):
     created = models.DateTimeField("创建时间", auto_now_add=True)
     last_used = models.DateTimeField("最近使用", null=True, blank=True)
 
-    objects = ApiTokenQuerySet.as_manager()
+    objects = PrivateQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "API 令牌"

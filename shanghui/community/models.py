@@ -209,8 +209,8 @@ class AidRecordQuerySet(ScopedQuerySet):
     # The programme's project, or the street the student lives in.
     region_paths = ("project__region", "region")
 
-    def visible_to(self, user):
-        return super().visible_to(user) if sees_aid_records(user) else self.none()
+    def visibility(self, user):
+        return super().visibility(user) if sees_aid_records(user) else None
 
     def search(self, q: str):
         q = (q or "").strip()

@@ -18,7 +18,6 @@ from django.db import models
 from django.db.models import Q
 
 from shanghui.core import files
-from shanghui.core.roles import REGION_ROLES
 from shanghui.core.scoping import ScopedQuerySet
 from shanghui.directory.models import Enterprise, Person
 from shanghui.orgs.models import Chamber, Region
@@ -46,18 +45,6 @@ def check_file(errors: dict, name: str, value) -> None:
 def file_validators():
     return [FileExtensionValidator(FILE_EXTENSIONS, message="只能上传 PDF、Word（doc/docx）或图片（jpg/png）文件。"),
             validate_file_size]
-
-
-def ancestor_paths(path: str) -> list[str]:
-    """'/110000/110101/110101001/' → ['/110000/', '/110000/110101/', '/110000/110101/110101001/']."""
-    parts = [p for p in path.split("/") if p]
-    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
-
-
-def _region_user(user) -> bool:
-    """A signed-in business user whose scope is a region (not an enterprise, not the auditor)."""
-    return (user is not None and user.is_authenticated and user.is_active and not user.is_superuser
-            and user.role in REGION_ROLES and bool(user.region_id))
 
 
 class Level(models.TextChoices):
@@ -103,20 +90,8 @@ class HonorQuerySet(ScopedQuerySet):
                     "party_organization__enterprise__region", "enterprise__region", "person__region",
                     "person__enterprise__region")
     enterprise_paths = ("enterprise", "person__enterprise", "party_organization__enterprise")
-
-    def visible_to(self, user):
-        scoped = super().visible_to(user)
-        if not _region_user(user):
-            return scoped
-        # The federation's own honours are district-wide: a street user sees his district's too.
-        return scoped | self.filter(federation__path__in=ancestor_paths(user.region_path))
-
-    def in_region(self, region: Region):
-        """Honours whose recipient lies in `region`'s subtree (for KPIs by region)."""
-        cond = Q()
-        for path in self.region_paths:
-            cond |= Q(**{f"{path}__path__startswith": region.path})
-        return self.filter(cond)
+    # The federation's own honours are district-wide: a street user sees his district's too.
+    shared_down_paths = ("federation",)
 
     def commendations(self):
         return self.filter(nomination__isnull=False)
@@ -210,14 +185,8 @@ def recipient_region(kind: str, recipient) -> Region | None:
 
 
 class CampaignQuerySet(ScopedQuerySet):
-    region_paths = ("region",)
-
-    def visible_to(self, user):
-        scoped = super().visible_to(user)
-        if not _region_user(user):
-            return scoped
-        # A district campaign is open to every street of the district (chambers nominate into it).
-        return scoped | self.filter(region__path__in=ancestor_paths(user.region_path))
+    # A district campaign is open to every street of the district (chambers nominate into it).
+    shared_down_paths = ("region",)
 
 
 class Campaign(models.Model):

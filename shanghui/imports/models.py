@@ -3,15 +3,14 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from shanghui.core.scoping import PrivateQuerySet
+
 from .kinds import KINDS
 
 
-class ImportJobQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ImportJobQuerySet":
-        # An upload is its uploader's business (it may hold personal data); superusers see all.
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        return self.all() if user.is_superuser else self.filter(user=user)
+class ImportJobQuerySet(PrivateQuerySet):
+    # An upload is its uploader's business (it may hold personal data); superusers see all.
+    superuser_sees_all = True
 
 
 class ImportJob(models.Model):

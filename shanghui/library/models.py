@@ -29,16 +29,13 @@ class DocumentKind(models.TextChoices):
 class DocumentQuerySet(ScopedQuerySet):
     region_paths = ("region",)
 
-    def visible_to(self, user):
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
+    def visibility(self, user):
+        # Enterprise users read the public documents; staff also read the district-wide ones
+        # (no region) besides their own region's.
         if user.role == Role.ENTERPRISE_USER:
-            return self.filter(is_public=True) if user.enterprise_id else self.none()
-        if user.role == Role.AUDITOR or not user.region_path:
-            return self.none()
-        return self.filter(Q(region__isnull=True) | Q(region__path__startswith=user.region_path))
+            return Q(is_public=True) if user.enterprise_id else None
+        cond = super().visibility(user)
+        return None if cond is None else cond | Q(region__isnull=True)
 
     def search(self, q: str):
         # Plain icontains (LIKE / ILIKE '%商会%'): no tokenizer needed for Chinese words, and

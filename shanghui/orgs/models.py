@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 from shanghui.core.pinyin import initials
-from shanghui.core.scoping import ScopedQuerySet
+from shanghui.core.scoping import ReferenceQuerySet, ScopedQuerySet
 
 
 class InitialsMixin(models.Model):
@@ -22,13 +22,8 @@ class InitialsMixin(models.Model):
         super().save(*args, **kwargs)
 
 
-class RegionQuerySet(ScopedQuerySet):
-    region_paths = ("self",)
-
-    def visible_to(self, user):
-        # Regions are reference data: every signed-in user may see the whole tree
-        # (forms and filters name streets), but nothing outside a login.
-        return self.all() if user is not None and user.is_authenticated and user.is_active else self.none()
+class RegionQuerySet(ReferenceQuerySet):
+    region_paths = ("",)
 
     def streets(self):
         return self.filter(level=Region.Level.STREET)
@@ -131,18 +126,13 @@ class Chamber(InitialsMixin):
         return sum([self.has_office, self.has_service_functions, self.has_staff, self.has_funding])
 
 
-class DepartmentQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.all() if user is not None and user.is_authenticated and user.is_active else self.none()
-
-
 class Department(models.Model):
     """A functional department whose services are stationed at chambers (市场监管、司法、食药…)."""
 
     code = models.SlugField("代码", max_length=30, unique=True)
     name = models.CharField("名称", max_length=60, unique=True)
 
-    objects = DepartmentQuerySet.as_manager()
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "职能部门"

@@ -4,6 +4,7 @@ from django.urls import reverse_lazy
 from shanghui.accounts.models import User
 from shanghui.core.crud import DateInput, ListFilter, ServiceForm, _style
 from shanghui.core.roles import Role
+from shanghui.core.scoping import ancestor_paths
 from shanghui.directory.forms import _autocomplete, enterprise_label, visible_enterprises
 from shanghui.orgs.forms import streets_in_scope
 from shanghui.orgs.models import Department, Region
@@ -62,10 +63,10 @@ class AssignForm(forms.Form):
                                       or service_request.category.department_id,
                                       "handler": service_request.handler_id})
         super().__init__(*args, **kwargs)
-        street = service_request.enterprise.region
-        ancestors = [street.path[:i + 1] for i, ch in enumerate(street.path) if ch == "/" and i > 0]
+        # Handlers of the street's department, or of the district's (a district department serves every street).
         self.fields["handler"].queryset = User.objects.filter(
-            is_active=True, role=Role.DEPARTMENT_HANDLER, region__path__in=ancestors).select_related("department")
+            is_active=True, role=Role.DEPARTMENT_HANDLER,
+            region__path__in=ancestor_paths(service_request.enterprise.region.path)).select_related("department")
         self.fields["handler"].label_from_instance = lambda u: f"{u}（{u.department}）"
         for field in self.fields.values():
             _style(field)

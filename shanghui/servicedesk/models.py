@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from shanghui.core import files
 from shanghui.core.roles import Role
-from shanghui.core.scoping import ScopedQuerySet
+from shanghui.core.scoping import PrivateQuerySet, ReferenceQuerySet, ScopedQuerySet
 from shanghui.directory.models import Enterprise
 from shanghui.orgs.models import Department
 
@@ -59,12 +59,6 @@ class ContactPreference(models.TextChoices):
 
 
 # --- reference data ------------------------------------------------------------------
-
-
-class ReferenceQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        # Categories and holidays are reference data: every signed-in user sees them.
-        return self.all() if user is not None and user.is_authenticated and user.is_active else self.none()
 
 
 class Category(models.Model):
@@ -117,14 +111,12 @@ class RequestQuerySet(ScopedQuerySet):
     # Path from a row of this queryset to its ServiceRequest ("" for ServiceRequest itself).
     request_prefix = ""
 
-    def visible_to(self, user):
-        qs = super().visible_to(user)
-        if user is not None and user.is_authenticated and not user.is_superuser \
-                and user.role == Role.DEPARTMENT_HANDLER:
-            # Within his region, only what is assigned to his department.
-            qs = qs.filter(**{f"{self.request_prefix}department_id": user.department_id}) \
-                if user.department_id else qs.none()
-        return qs
+    def visibility(self, user):
+        cond = super().visibility(user)
+        if cond is None or user.role != Role.DEPARTMENT_HANDLER:
+            return cond
+        # Within his region, only what is assigned to his department.
+        return cond & Q(**{f"{self.request_prefix}department_id": user.department_id}) if user.department_id else None
 
     def search(self, q: str):
         q = (q or "").strip()
@@ -290,10 +282,7 @@ class Attachment(models.Model):
         return self.name
 
 
-class NotificationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        # A notification is its recipient's alone.
-        return self.filter(user=user) if user is not None and user.is_authenticated else self.none()
+class NotificationQuerySet(PrivateQuerySet):
 
     def unread(self):
         return self.filter(read_at__isnull=True)

@@ -28,6 +28,7 @@ from shanghui.core import services as base
 from shanghui.core.files import check_upload
 from shanghui.core.redact import scrub, scrub_filename
 from shanghui.core.roles import Role
+from shanghui.core.scoping import ancestor_paths
 from shanghui.directory.models import Enterprise
 from shanghui.orgs.models import Department
 
@@ -144,13 +145,12 @@ def involved(req: ServiceRequest) -> list[User]:
     (or, while no handler is named, the department's handlers for that street)."""
     users = list(User.objects.filter(is_active=True, role=Role.ENTERPRISE_USER, enterprise_id=req.enterprise_id))
     street = req.enterprise.region
-    ancestors = [street.path[:i + 1] for i, ch in enumerate(street.path) if ch == "/" and i > 0]
     users += User.objects.filter(is_active=True, role=Role.STREET_WORKER, region__path=street.path)
     if req.handler_id:
         users.append(req.handler)
     elif req.department_id:
         users += User.objects.filter(is_active=True, role=Role.DEPARTMENT_HANDLER, department_id=req.department_id,
-                                     region__path__in=ancestors)
+                                     region__path__in=ancestor_paths(street.path))
     seen, out = set(), []
     for user in users:
         if user.pk not in seen:
