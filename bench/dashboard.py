@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark: the dashboard's KPIs and page against hand-written SQL (issue 9).
+"""Benchmark: the dashboard's KPIs and page against hand-written SQL.
 
     bench/dashboard.py [--scale 1.0] [--only sqlite|postgresql] [--year 2018] [--reuse]
 

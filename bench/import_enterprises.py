@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark: `shanghui import enterprises` against a raw executemany insert (issue 3).
+"""Benchmark: `shanghui import enterprises` against a raw executemany insert.
 
     bench/import_enterprises.py N [--only sqlite|postgresql] [--keep-files]
 

@@ -1,4 +1,4 @@
-"""Activities (DESIGN §3 `activities`): series, activities, attendance and QR sign-in.
+"""Activities (docs/design.md §3 `activities`): series, activities, attendance and QR sign-in.
 
 - `ActivitySeries`: a chamber's flagship series (品牌活动) or the district's yearly training
   class (培训班), held year after year.

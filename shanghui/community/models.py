@@ -1,4 +1,4 @@
-"""Community projects (DESIGN §3 `community`): projects, contributions and student-aid records.
+"""Community projects (docs/design.md §3 `community`): projects, contributions and student-aid records.
 
 - `Project`: a city-governance, environment, counterpart-assistance or charity project. It belongs
   to a region: a street, or the district itself for district-wide projects and for counterpart

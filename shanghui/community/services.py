@@ -9,7 +9,7 @@ Its contributions and aid records are written by whoever may write the project. 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from shanghui.accounts.scope import can_write_region, require_region, require_visible
+from shanghui.accounts.scope import can_write_region, require_region, require_region_change, require_visible
 from shanghui.core import services as base
 
 from .models import AidRecord, Contribution, Project, mask_name
@@ -31,9 +31,7 @@ def project_create(*, by, kind: str, title: str, region, start, **fields) -> Pro
 
 @transaction.atomic
 def project_update(*, by, project: Project, **changes) -> Project:
-    require_region(by, project.region)
-    if "region" in changes:
-        require_region(by, changes["region"])
+    require_region_change(by, project.region, changes)
     require_visible(by, changes.get("organiser"), "牵头商会")
     base.save_changes(by=by, obj=project, changes=changes)
     return project

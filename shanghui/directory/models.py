@@ -127,7 +127,7 @@ class PersonQuerySet(ScopedQuerySet):
 class Person(InitialsMixin):
     """A natural person: an enterprise's principal, a member of an association, an attendee.
 
-    ID and mobile numbers are personal data (DESIGN §6): stored encrypted, with a
+    ID and mobile numbers are personal data (docs/design.md §6): stored encrypted, with a
     keyed digest beside each for exact lookup, and shown masked.
     """
 
@@ -176,7 +176,7 @@ class Person(InitialsMixin):
 
     @property
     def birth_date(self) -> dt.date | None:
-        """Derived from the ID number, never stored twice (DESIGN §6). For computations such as
+        """Derived from the ID number, never stored twice (docs/design.md §6). For computations such as
         age statistics only: the masked number hides exactly these eight digits, so a birth date,
         a birth year or a narrow age band shown beside it would give the number back."""
         return id_birth_date(self.id_number) if self.id_number_cipher else None

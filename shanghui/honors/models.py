@@ -1,4 +1,4 @@
-"""Honours and commendation campaigns (DESIGN §3 `honors`).
+"""Honours and commendation campaigns (docs/design.md §3 `honors`).
 
 An `Honor` goes to exactly one recipient: the federation itself (a district `Region`), a
 chamber, a party organisation, an enterprise or a person; `recipient_kind` names which and a

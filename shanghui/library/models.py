@@ -1,4 +1,4 @@
-"""The document library (DESIGN §3 `library`): research reports, guidelines, books, cases, minutes, notices.
+"""The document library (docs/design.md §3 `library`): research reports, guidelines, books, cases, minutes, notices.
 
 Who sees a document (docs/access.md):
 - a street's document (`region` a street): that street's users and district users;

@@ -1,4 +1,4 @@
-"""Party building (DESIGN §3 `party`): organisations, what they cover, members, instructors, meetings.
+"""Party building (docs/design.md §3 `party`): organisations, what they cover, members, instructors, meetings.
 
 Dates are inclusive ranges: a coverage, membership or assignment with `end` (or `left`)
 set runs up to and including that day; an open end means "to this day". A party

@@ -1,4 +1,4 @@
-"""Counters the dashboard reads instead of scanning ten million attendance rows (issue 9).
+"""Counters the dashboard reads instead of scanning ten million attendance rows.
 
 They are maintained by database triggers (see counters.py), so every way attendance gets
 written — the services, QR sign-in, the attendance import, the demo generator's bulk_create,
@@ -109,7 +109,7 @@ class EnterpriseState(models.Model):
 
 
 class StreetYear(models.Model):
-    """Per region (street) and year, the enterprise counts behind the rate KPIs (DESIGN §5):
+    """Per region (street) and year, the enterprise counts behind the rate KPIs (docs/design.md §5):
     active enterprises, members, members and all with an education attendance, and those covered
     by an organisation, their own organisation, or party work. Kept by `streetyears.settle()`."""
 

@@ -1,4 +1,4 @@
-"""Service requests (DESIGN §3 `servicedesk`): enterprises' problems, routed to departments.
+"""Service requests (docs/design.md §3 `servicedesk`): enterprises' problems, routed to departments.
 
 - `Category`: configurable kinds of request, each with a default department and a time limit
   in working days.
