@@ -22,6 +22,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from shanghui.core.constraints import ends_after
 from shanghui.core.roles import REGION_WRITERS
 from shanghui.core.scoping import ScopedQuerySet
 from shanghui.directory.models import Enterprise, Person
@@ -86,8 +87,7 @@ class Project(models.Model):
         verbose_name = verbose_name_plural = "社会服务项目"
         ordering = ["-start", "title"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
-                                   name="community_project_end_after_start"),
+            ends_after("end", "start", name="community_project_end_after_start"),
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from shanghui.core import crypto
+from shanghui.core.constraints import ends_after
 from shanghui.core.duplicates import Clash
 from shanghui.core.scoping import ScopedQuerySet
 from shanghui.core.validators import (
@@ -238,8 +239,7 @@ class Membership(models.Model):
                 condition=Q(enterprise__isnull=False, person__isnull=True) | Q(enterprise__isnull=True, person__isnull=False),
                 name="membership_one_member",
             ),
-            models.CheckConstraint(condition=Q(left__isnull=True) | Q(left__gte=models.F("joined")),
-                                   name="membership_left_after_joined"),
+            ends_after("left", "joined", name="membership_left_after_joined"),
         ]
         indexes = [models.Index(fields=["chamber", "joined"]), models.Index(fields=["enterprise", "joined"])]
 

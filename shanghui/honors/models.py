@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 
 from shanghui.core import files
+from shanghui.core.constraints import ends_after
 from shanghui.core.scoping import ScopedQuerySet
 from shanghui.directory.models import Enterprise, Person
 from shanghui.orgs.models import Chamber, Region
@@ -214,8 +215,7 @@ class Campaign(models.Model):
         verbose_name = verbose_name_plural = "评选表彰"
         ordering = ["-year", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(notice_end__isnull=True) | Q(notice_end__gte=models.F("notice_start")),
-                                   name="campaign_notice_end_after_start"),
+            ends_after("notice_end", "notice_start", name="campaign_notice_end_after_start"),
         ]
 
     def __str__(self) -> str:

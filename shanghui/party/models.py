@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from shanghui.core import files
+from shanghui.core.constraints import ends_after
 from shanghui.core.duplicates import Clash
 from shanghui.core.scoping import ScopedQuerySet
 from shanghui.directory.models import Enterprise, Person
@@ -108,10 +109,8 @@ class PartyOrganization(InitialsMixin):
                 | Q(form="own", enterprise__isnull=False),
                 name="party_org_form_fields",
             ),
-            models.CheckConstraint(condition=Q(term_end__isnull=True) | Q(term_end__gte=models.F("founded")),
-                                   name="party_org_term_after_founding"),
-            models.CheckConstraint(condition=Q(dissolved__isnull=True) | Q(dissolved__gt=models.F("founded")),
-                                   name="party_org_dissolved_after_founding"),
+            ends_after("term_end", "founded", name="party_org_term_after_founding"),
+            ends_after("dissolved", "founded", name="party_org_dissolved_after_founding", strictly=True),
         ]
 
     def __str__(self) -> str:
@@ -208,8 +207,7 @@ class PartyCoverage(models.Model):
         verbose_name = verbose_name_plural = "党组织覆盖"
         ordering = ["enterprise", "-start"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
-                                   name="party_coverage_end_after_start"),
+            ends_after("end", "start", name="party_coverage_end_after_start"),
             # At most one current coverage per enterprise; clean() checks the whole history.
             models.UniqueConstraint(fields=["enterprise"], condition=Q(end__isnull=True),
                                     name="party_coverage_one_open_per_enterprise"),
@@ -288,8 +286,7 @@ class PartyMember(models.Model):
         verbose_name = verbose_name_plural = "党员"
         ordering = ["organization", "person__name_initials", "-joined_org"]
         constraints = [
-            models.CheckConstraint(condition=Q(left__isnull=True) | Q(left__gte=models.F("joined_org")),
-                                   name="party_member_left_after_joined"),
+            ends_after("left", "joined_org", name="party_member_left_after_joined"),
             models.UniqueConstraint(fields=["person"], condition=Q(left__isnull=True),
                                     name="party_member_one_open_per_person"),
         ]
@@ -352,8 +349,7 @@ class InstructorAssignment(models.Model):
         verbose_name = verbose_name_plural = "党建指导员联系企业"
         ordering = ["enterprise", "-start"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
-                                   name="instructor_assignment_end_after_start"),
+            ends_after("end", "start", name="instructor_assignment_end_after_start"),
         ]
         indexes = [models.Index(fields=["enterprise", "start"])]
 
