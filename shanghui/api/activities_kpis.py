@@ -4,13 +4,12 @@ All in the caller's scope, for a year (default: the latest year with activities)
 import datetime as dt
 from typing import Literal
 
-from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema
 
 from shanghui.activities import kpis
 from shanghui.activities.models import ActivitySeries
 from shanghui.core.kpis import Period, percent
-from shanghui.orgs.forms import streets_in_scope
+from shanghui.orgs.scope import require_street
 
 from .common import EnterpriseRow, follow, paginated, region_by_code
 from .errors import READ_ERRORS
@@ -26,9 +25,7 @@ class ActivityYearQuery(Schema):
 def _scope(user, q: ActivityYearQuery):
     scope = user
     if q.street:
-        street = region_by_code(q.street, "street")
-        if not streets_in_scope(user).filter(pk=street.pk).exists():
-            raise ValidationError({"street": [f"街道“{street}”不在您的管辖范围内。"]})
+        street = require_street(user, region_by_code(q.street, "street"))
         scope = street
     return (q.year or kpis.default_year(scope)), scope
 

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema
 
 from shanghui.core.kpis import Period
-from shanghui.orgs.forms import streets_in_scope
 from shanghui.orgs.models import Region
+from shanghui.orgs.scope import require_street
 from shanghui.party import compliance as rules
 from shanghui.party import kpis
 from shanghui.party.forms import visible_organizations
@@ -35,9 +35,7 @@ def _period_scope(user, q: PeriodQuery):
         raise ValidationError({"start": ["统计期起不能晚于截至日期。"]})
     scope = user
     if q.street:
-        street = region_by_code(q.street, "street")
-        if not streets_in_scope(user).filter(pk=street.pk).exists():
-            raise ValidationError({"street": [f"街道“{street}”不在您的管辖范围内。"]})
+        street = require_street(user, region_by_code(q.street, "street"))
         scope = street
     return Period(start, end), scope
 

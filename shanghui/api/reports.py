@@ -3,11 +3,11 @@
 Scope: the caller's region, or one street of it (`street`, a division code). Enterprise users
 and auditors have no dashboard (403)."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from ninja import Field, Query, Router, Schema
 
 from shanghui.activities.kpis import default_year
-from shanghui.orgs.forms import streets_in_scope
+from shanghui.orgs.scope import require_street
 from shanghui.reports import dashboard, kpis
 
 from .common import region_by_code
@@ -89,9 +89,7 @@ def reports_dashboard(request, q: Query[DashboardQuery]):
     if region is None:
         raise PermissionDenied("统计看板只对区、街道工作人员和领导开放。")
     if q.street:
-        street = region_by_code(q.street, "street")
-        if not streets_in_scope(user).filter(pk=street.pk).exists():
-            raise ValidationError({"street": [f"街道“{street}”不在您的管辖范围内。"]})
+        street = require_street(user, region_by_code(q.street, "street"))
         region = street
     year = q.year or default_year(region)
     data = dashboard.figure_set(region, year)

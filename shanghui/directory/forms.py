@@ -4,9 +4,8 @@ from django.urls import reverse_lazy
 
 from shanghui.core.crud import AutocompleteSelect, ListFilter, ServiceForm, limit_widget_choices, today
 from shanghui.core.validators import normalize_uscc
-from shanghui.orgs.forms import streets_in_scope
 from shanghui.orgs.models import Chamber, Region
-from shanghui.orgs.scope import writable_regions
+from shanghui.orgs.scope import streets_in_scope, writable_regions
 
 from .choices import Industry, MemberRole, PoliticalStatus, Size, Status
 from .models import Enterprise, Membership, Person

@@ -8,8 +8,8 @@ inactive day; closed/moved without a date counts as inactive throughout).
 from django.db.models import Q, QuerySet
 
 from shanghui.core.kpis import Period
-from shanghui.orgs.forms import streets_in_scope
 from shanghui.orgs.models import Region
+from shanghui.orgs.scope import streets_in_scope
 
 from .choices import Status
 from .models import Enterprise

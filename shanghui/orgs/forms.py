@@ -28,11 +28,3 @@ class ChamberFilter(ListFilter):
         if not self.user.is_superuser:
             self.fields["region"].queryset = self.fields["region"].queryset.filter(
                 path__startswith=self.user.region_path or "-")
-
-
-def streets_in_scope(user):
-    """The streets a user's lists can be filtered by: those of his region (all, for a superuser)."""
-    streets = Region.objects.visible_to(user).streets()
-    if user.is_superuser:
-        return streets
-    return streets.filter(path__startswith=user.region_path) if user.region_path else streets.none()

@@ -12,9 +12,8 @@ from shanghui.directory.forms import (
     visible_enterprises,
     visible_persons,
 )
-from shanghui.orgs.forms import streets_in_scope
 from shanghui.orgs.models import Chamber, Region, StaffAssignment
-from shanghui.orgs.scope import writable_regions
+from shanghui.orgs.scope import streets_in_scope, writable_regions
 
 from .models import (
     Form,

@@ -17,8 +17,8 @@ from shanghui.activities.kpis import default_year
 from shanghui.audit import record
 from shanghui.core.exporting import _disposition
 from shanghui.core.roles import REGION_ROLES
-from shanghui.orgs.forms import streets_in_scope
 from shanghui.orgs.models import Region
+from shanghui.orgs.scope import streets_in_scope
 
 from . import annual, annual_xlsx, statistics
 

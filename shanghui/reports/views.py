@@ -13,8 +13,8 @@ from shanghui.core.crud import today
 from shanghui.core.exporting import Column, export_format, export_response
 from shanghui.core.roles import Role
 from shanghui.directory.models import Enterprise
-from shanghui.orgs.forms import streets_in_scope
 from shanghui.orgs.models import Chamber
+from shanghui.orgs.scope import streets_in_scope
 
 from . import dashboard as figures
 from . import kpis

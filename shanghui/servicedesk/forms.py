@@ -6,8 +6,8 @@ from shanghui.core.crud import DateInput, ListFilter, ServiceForm, _style
 from shanghui.core.roles import Role
 from shanghui.core.scoping import ancestor_paths
 from shanghui.directory.forms import _autocomplete, enterprise_label, visible_enterprises
-from shanghui.orgs.forms import streets_in_scope
 from shanghui.orgs.models import Department, Region
+from shanghui.orgs.scope import streets_in_scope
 
 from .models import Category, Channel, ContactPreference, Holiday, ServiceRequest, State
 

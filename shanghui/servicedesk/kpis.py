@@ -26,6 +26,7 @@ from shanghui.core.kpis import Period, local_bounds, percent
 from shanghui.core.roles import Role
 from shanghui.directory.kpis import scope_streets
 from shanghui.orgs.models import Department, Region
+from shanghui.orgs.scope import require_street
 
 from .models import Category, ServiceRequest
 
@@ -43,8 +44,7 @@ def kpi_scope(user, *, start: dt.date | None = None, end: dt.date | None = None,
         raise ValidationError({"end": ["截止日期不能早于起始日期。"]})
     if street is None:
         return user, Period(start, end)
-    if not scope_streets(user).filter(pk=street.pk).exists():
-        raise ValidationError({"street": [f"街道“{street}”不在您的管辖范围内。"]})
+    require_street(user, street)
     return (user if user.role == Role.DEPARTMENT_HANDLER else street), Period(start, end)
 
 
