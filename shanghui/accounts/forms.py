@@ -3,7 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
-from shanghui.core.crud import AutocompleteSelect, ListFilter, ServiceForm, _style, limit_widget_choices
+from shanghui.core.crud import AutocompleteSelect, ListFilter, ServiceForm, limit_widget_choices, style_field
 from shanghui.core.roles import Role
 
 from . import lockout
@@ -38,7 +38,7 @@ class PasswordForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            _style(field)
+            style_field(field)
 
     def clean(self):
         data = super().clean()
@@ -54,7 +54,7 @@ class CodeForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self.fields["code"])
+        style_field(self.fields["code"])
 
 
 class UserForm(ServiceForm):

@@ -1,10 +1,10 @@
 from django import forms
 from django.urls import reverse_lazy
 
-from shanghui.core.crud import ListFilter, ServiceForm, _style
+from shanghui.core.crud import ListFilter, ServiceForm, style_field
 from shanghui.core.kpis import Period
 from shanghui.directory.forms import (
-    _autocomplete,
+    autocomplete_field,
     enterprise_label,
     person_label,
     visible_enterprises,
@@ -97,12 +97,12 @@ class AttendanceForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        _autocomplete(self, "person", visible_persons(user), reverse_lazy("directory:person_autocomplete"),
+        autocomplete_field(self, "person", visible_persons(user), reverse_lazy("directory:person_autocomplete"),
                       person_label)
-        _autocomplete(self, "enterprise", visible_enterprises(user),
+        autocomplete_field(self, "enterprise", visible_enterprises(user),
                       reverse_lazy("directory:enterprise_autocomplete"), enterprise_label)
         for field in self.fields.values():
-            _style(field)
+            style_field(field)
 
 
 class ConfirmForm(forms.Form):
@@ -116,13 +116,13 @@ class ConfirmForm(forms.Form):
     def __init__(self, *args, user, candidates=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        _autocomplete(self, "person", visible_persons(user), reverse_lazy("directory:person_autocomplete"),
+        autocomplete_field(self, "person", visible_persons(user), reverse_lazy("directory:person_autocomplete"),
                       person_label, first=candidates)
-        _autocomplete(self, "enterprise", visible_enterprises(user),
+        autocomplete_field(self, "enterprise", visible_enterprises(user),
                       reverse_lazy("directory:enterprise_autocomplete"), enterprise_label)
         self.fields["region"].queryset = writable_regions(user).filter(level=Region.Level.STREET)
         for field in self.fields.values():
-            _style(field)
+            style_field(field)
 
     def clean(self):
         data = super().clean()
@@ -141,7 +141,7 @@ class SignInForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            _style(field)
+            style_field(field)
             field.widget.attrs["class"] += " form-control-lg"
 
 
@@ -159,7 +159,7 @@ class KpiForm(forms.Form):
         if data is None:  # show the year the page falls back to, not an empty box
             self.initial["year"] = default_year(user)
         for field in self.fields.values():
-            _style(field)
+            style_field(field)
 
     def values(self):
         """(year, scope, street or None)."""

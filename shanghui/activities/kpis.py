@@ -86,7 +86,7 @@ def _attended(period: Period) -> Exists:
                                             activity__kind=Kind.EDUCATION, activity__status=Status.NORMAL))
 
 
-def _member(period: Period) -> Exists:
+def member_in(period: Period) -> Exists:
     return Exists(Membership.objects.filter(enterprise=OuterRef("pk")).active_between(period.start, period.end))
 
 
@@ -94,7 +94,7 @@ def _participation(key: str, scope, period) -> Figure:
     p = Period.of(period)
     base = active_enterprises(scope, p)
     if key == "member":
-        base = base.filter(_member(p))
+        base = base.filter(member_in(p))
     base = base.annotate(hit=_attended(p))
     return Figure.of_hits(key, LABELS[key], base, counted(key, scope, p))
 
@@ -235,7 +235,7 @@ def by_street(scope, period) -> list[StreetRow]:
     """Participation (num, den) and training person-times per street: one grouped query each."""
     p = Period.of(period)
     streets = list(scope_streets(scope).order_by("code"))
-    grouped = (active_enterprises(scope, p).annotate(member=_member(p), hit=_attended(p)).order_by()
+    grouped = (active_enterprises(scope, p).annotate(member=member_in(p), hit=_attended(p)).order_by()
                .values("region").annotate(den=Count("pk"), num=Count("pk", filter=Q(hit=True)),
                                           mden=Count("pk", filter=Q(member=True)),
                                           mnum=Count("pk", filter=Q(member=True, hit=True))))

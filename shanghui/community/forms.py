@@ -3,7 +3,7 @@ from django.urls import reverse_lazy
 
 from shanghui.core.crud import ListFilter, ServiceForm, today
 from shanghui.directory.forms import (
-    _autocomplete,
+    autocomplete_field,
     enterprise_label,
     person_label,
     visible_enterprises,
@@ -36,9 +36,9 @@ class ContributionForm(ServiceForm):
     def setup(self):
         self.fields["project"].queryset = writable_projects(self.user)
         self.fields["chamber"].queryset = Chamber.objects.visible_to(self.user)
-        _autocomplete(self, "enterprise", visible_enterprises(self.user),
+        autocomplete_field(self, "enterprise", visible_enterprises(self.user),
                       reverse_lazy("directory:enterprise_autocomplete"), enterprise_label)
-        _autocomplete(self, "person", visible_persons(self.user), reverse_lazy("directory:person_autocomplete"),
+        autocomplete_field(self, "person", visible_persons(self.user), reverse_lazy("directory:person_autocomplete"),
                       person_label)
         for name in ("enterprise", "chamber", "person"):
             self.fields[name].required = False

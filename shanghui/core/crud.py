@@ -28,7 +28,7 @@ from shanghui.core.exporting import export_format, export_response
 # --- forms -------------------------------------------------------------------
 
 
-def _style(field: forms.Field) -> None:
+def style_field(field: forms.Field) -> None:
     """Bootstrap classes by widget kind, so templates can render any form the same way."""
     widget = field.widget
     if isinstance(widget, forms.CheckboxInput):
@@ -107,7 +107,7 @@ class ServiceForm(forms.Form):
         self.order_fields(self.field_names)
         self.setup()
         for field in self.fields.values():
-            _style(field)
+            style_field(field)
 
     def _is_date(self, name: str) -> bool:
         from django.db.models import DateField, DateTimeField
@@ -181,7 +181,7 @@ class ListFilter(forms.Form):
         self.setup()
         for field in self.fields.values():
             field.required = False
-            _style(field)
+            style_field(field)
 
     def setup(self) -> None:
         pass

@@ -113,7 +113,7 @@ def _filename(title: str, ext: str) -> str:
     return f"{title}_{dt.date.today():%Y%m%d}.{ext}"
 
 
-def _disposition(name: str) -> str:
+def content_disposition(name: str) -> str:
     # RFC 6266 / 5987: ASCII fallback plus the UTF-8 Chinese name that browsers show.
     return f"attachment; filename=\"export.{name.rsplit('.', 1)[-1]}\"; filename*=UTF-8''{quote(name)}"
 
@@ -155,7 +155,7 @@ def export_response(*, by, title: str, rows: Iterable, columns: list[Column], fm
         audit(count)
         tmp.seek(0)
         response = FileResponse(tmp, content_type=content_type)
-    response["Content-Disposition"] = _disposition(_filename(title, fmt))
+    response["Content-Disposition"] = content_disposition(_filename(title, fmt))
     return response
 
 

@@ -23,7 +23,7 @@ import math
 
 from django.utils import timezone
 
-from shanghui.activities.kpis import _member
+from shanghui.activities.kpis import member_in
 from shanghui.activities.models import Activity, ActivitySeries, Attendance, Kind, Source, Status
 from shanghui.core.kpis import Period
 from shanghui.core.pinyin import initials
@@ -176,7 +176,7 @@ class _ActivityGenerator:
         g, rng = self.gen, self.rng
         period = Period.year(PARTICIPATION_YEAR)
         active = active_enterprises(g.district, period).order_by("pk")
-        members = set(active.filter(_member(period)).values_list("pk", flat=True))
+        members = set(active.filter(member_in(period)).values_list("pk", flat=True))
         rows = list(active.values_list("pk", "region_id", "principal_id", "founded"))
         others = [r for r in rows if r[0] not in members]
         extra = max(0, round(DISTRICT_SHARE * len(rows)) - len(members))

@@ -36,7 +36,7 @@ def writable_chambers(user):
     return Chamber.objects.visible_to(user).filter(region__in=writable_regions(user))
 
 
-def _autocomplete(form, name: str, queryset, url, label, first=None) -> None:
+def autocomplete_field(form, name: str, queryset, url, label, first=None) -> None:
     """Make `name` an htmx search-and-pick field over `queryset` (what the user may see)."""
     field = form.fields[name]
     field.queryset = queryset
@@ -61,7 +61,7 @@ class EnterpriseForm(ServiceForm):
         people = Person.objects.none()
         if self.instance is not None:  # the enterprise's own people first
             people = visible_persons(self.user).filter(enterprise=self.instance)
-        _autocomplete(self, "principal", visible_persons(self.user), reverse_lazy("directory:person_autocomplete"),
+        autocomplete_field(self, "principal", visible_persons(self.user), reverse_lazy("directory:person_autocomplete"),
                       person_label, first=people if self.instance is not None else None)
 
     def clean_uscc(self):
@@ -100,7 +100,7 @@ class PersonForm(ServiceForm):
     def setup(self):
         self.fields["region"].queryset = writable_streets(self.user)
         self.fields["gender"].help_text = "填写身份证号码后按号码自动确定。"
-        _autocomplete(self, "enterprise", visible_enterprises(self.user),
+        autocomplete_field(self, "enterprise", visible_enterprises(self.user),
                       reverse_lazy("directory:enterprise_autocomplete"), enterprise_label)
         if self.instance is not None:
             # Personal data is never put back into the page: the edit form shows the masked value
@@ -146,9 +146,9 @@ class MembershipForm(ServiceForm):
 
     def setup(self):
         self.fields["chamber"].queryset = writable_chambers(self.user).select_related("region")
-        _autocomplete(self, "enterprise", visible_enterprises(self.user),
+        autocomplete_field(self, "enterprise", visible_enterprises(self.user),
                       reverse_lazy("directory:enterprise_autocomplete"), enterprise_label)
-        _autocomplete(self, "person", visible_persons(self.user),
+        autocomplete_field(self, "person", visible_persons(self.user),
                       reverse_lazy("directory:person_autocomplete"), person_label)
         self.fields["enterprise"].help_text = "企业会员制商会选择企业。"
         self.fields["person"].help_text = "个人会员制协会（如青创会）选择个人。"

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_POST
 
-from shanghui.core.crud import _style, require
+from shanghui.core.crud import require, style_field
 
 from . import services
 from .models import Person
@@ -41,7 +41,7 @@ def _forms(data=None, which=""):
     for form in (export_form, erase_form):
         for name, field in form.fields.items():
             if name != "mode":
-                _style(field)
+                style_field(field)
     return export_form, erase_form
 
 

@@ -1,9 +1,9 @@
 from django import forms
 from django.urls import reverse_lazy
 
-from shanghui.core.crud import DateInput, ListFilter, ServiceForm, _style
+from shanghui.core.crud import DateInput, ListFilter, ServiceForm, style_field
 from shanghui.directory.forms import (
-    _autocomplete,
+    autocomplete_field,
     enterprise_label,
     person_label,
     visible_enterprises,
@@ -38,9 +38,9 @@ class HonorForm(ServiceForm):
         self.fields["federation"].help_text = "获得者为区工商联时选择所在的区。"
         self.fields["chamber"].queryset = _chambers(user)
         self.fields["party_organization"].queryset = _party_orgs(self)
-        _autocomplete(self, "enterprise", visible_enterprises(user), reverse_lazy("directory:enterprise_autocomplete"),
+        autocomplete_field(self, "enterprise", visible_enterprises(user), reverse_lazy("directory:enterprise_autocomplete"),
                       enterprise_label)
-        _autocomplete(self, "person", visible_persons(user), reverse_lazy("directory:person_autocomplete"),
+        autocomplete_field(self, "person", visible_persons(user), reverse_lazy("directory:person_autocomplete"),
                       person_label)
         self.fields["evidence"].help_text = FILE_HELP
         self.fields["recipient_kind"].help_text = "按类型在下方选择一个获得者，其余留空。"
@@ -73,7 +73,7 @@ class CampaignForm(forms.Form):
             self.fields[f"quota_{kind.value}"] = forms.IntegerField(label=f"名额：{kind.label}", required=False,
                                                                     min_value=0, max_value=1000)
         for field in self.fields.values():
-            _style(field)
+            style_field(field)
 
     def categories(self) -> list[tuple[str, int]]:
         return [(kind.value, self.cleaned_data[f"quota_{kind.value}"]) for kind in CategoryKind
@@ -91,7 +91,7 @@ class NoticeForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            _style(field)
+            style_field(field)
 
 
 class NominationForm(ServiceForm):
@@ -110,9 +110,9 @@ class NominationForm(ServiceForm):
         self.fields["chamber"].queryset = _chambers(user).filter(region__in=writable_regions(user), is_active=True)
         self.fields["nominee_chamber"].queryset = _chambers(user)
         self.fields["party_organization"].queryset = _party_orgs(self)
-        _autocomplete(self, "enterprise", visible_enterprises(user), reverse_lazy("directory:enterprise_autocomplete"),
+        autocomplete_field(self, "enterprise", visible_enterprises(user), reverse_lazy("directory:enterprise_autocomplete"),
                       enterprise_label)
-        _autocomplete(self, "person", visible_persons(user), reverse_lazy("directory:person_autocomplete"),
+        autocomplete_field(self, "person", visible_persons(user), reverse_lazy("directory:person_autocomplete"),
                       person_label)
         for name in ("nominee_chamber", "party_organization", "enterprise", "person"):
             self.fields[name].required = False
@@ -127,7 +127,7 @@ class RejectForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self.fields["reason"])
+        style_field(self.fields["reason"])
 
 
 class ObjectionForm(forms.Form):
@@ -135,7 +135,7 @@ class ObjectionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self.fields["text"])
+        style_field(self.fields["text"])
 
 
 class ResolveForm(forms.Form):
@@ -145,4 +145,4 @@ class ResolveForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            _style(field)
+            style_field(field)

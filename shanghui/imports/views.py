@@ -13,8 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shanghui.accounts import unmask
-from shanghui.core.crud import _style
-from shanghui.core.exporting import _disposition
+from shanghui.core.crud import style_field
+from shanghui.core.exporting import content_disposition
 from shanghui.core.redact import scrub_filename
 from shanghui.core.sealed import open_plain
 
@@ -130,7 +130,7 @@ def job_errors(request, pk):
     if not path.exists():
         raise Http404
     response = FileResponse(open_plain(path), content_type=XLSX)
-    response["Content-Disposition"] = _disposition(f"错误报告_{job.filename.rsplit('.', 1)[0]}.xlsx")
+    response["Content-Disposition"] = content_disposition(f"错误报告_{job.filename.rsplit('.', 1)[0]}.xlsx")
     return response
 
 
@@ -140,7 +140,7 @@ def template(request, kind):
     if not engine.can_import(request.user):
         raise PermissionDenied("您无权导入数据。")
     response = HttpResponse(build_template(spec, request.user), content_type=XLSX)
-    response["Content-Disposition"] = _disposition(f"{spec.label}导入模板.xlsx")
+    response["Content-Disposition"] = content_disposition(f"{spec.label}导入模板.xlsx")
     return response
 
 
@@ -161,7 +161,7 @@ class PlainExportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            _style(field)
+            style_field(field)
 
     def clean_reason(self):
         try:

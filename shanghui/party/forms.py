@@ -3,10 +3,10 @@ import datetime as dt
 from django import forms
 from django.urls import reverse_lazy
 
-from shanghui.core.crud import DateInput, ListFilter, ServiceForm, _style, today
+from shanghui.core.crud import DateInput, ListFilter, ServiceForm, style_field, today
 from shanghui.core.kpis import Period
 from shanghui.directory.forms import (
-    _autocomplete,
+    autocomplete_field,
     enterprise_label,
     person_label,
     visible_enterprises,
@@ -51,7 +51,7 @@ def instructor_label(s: StaffAssignment) -> str:
 
 
 def _enterprise_picker(form, name: str = "enterprise") -> None:
-    _autocomplete(form, name, visible_enterprises(form.user), reverse_lazy("directory:enterprise_autocomplete"),
+    autocomplete_field(form, name, visible_enterprises(form.user), reverse_lazy("directory:enterprise_autocomplete"),
                   enterprise_label)
 
 
@@ -117,7 +117,7 @@ class CoverageMoveForm(forms.Form):
         self.user = user
         self.fields["organization"].queryset = writable_organizations(user)
         for field in self.fields.values():
-            _style(field)
+            style_field(field)
 
 
 class CoverageFilter(ListFilter):
@@ -149,7 +149,7 @@ class MemberForm(ServiceForm):
 
     def setup(self):
         self.fields["organization"].queryset = writable_organizations(self.user)
-        _autocomplete(self, "person", visible_persons(self.user), reverse_lazy("directory:person_autocomplete"),
+        autocomplete_field(self, "person", visible_persons(self.user), reverse_lazy("directory:person_autocomplete"),
                       person_label)
         self.fields["left"].help_text = "转到本区其他党组织请用“转接”，保留转接记录。"
 
@@ -163,7 +163,7 @@ class TransferForm(forms.Form):
         super().__init__(*args, initial={"flowing": member.flowing, "on": today()}, **kwargs)
         self.fields["to"].queryset = writable_organizations(user).exclude(pk=member.organization_id)
         for field in self.fields.values():
-            _style(field)
+            style_field(field)
 
 
 class MemberFilter(ListFilter):
@@ -283,7 +283,7 @@ class PeriodForm(forms.Form):
         super().__init__(data)
         self.fields["street"].queryset = streets_in_scope(user)
         for field in self.fields.values():
-            _style(field)
+            style_field(field)
 
     def values(self):
         """(Period, street or None), whatever was typed."""
@@ -315,7 +315,7 @@ class YearForm(forms.Form):
         super().__init__(data)
         self.fields["region"].queryset = streets_in_scope(user)
         for field in self.fields.values():
-            _style(field)
+            style_field(field)
 
     def values(self):
         self.is_valid()

@@ -30,21 +30,21 @@ from shanghui.orgs.models import Chamber, Region
 from .models import Form, InstructorAssignment, PartyCoverage, PartyMember, PartyOrganization, overlaps
 
 
-def _covered(period: Period, **extra) -> Exists:
+def covered_in(period: Period, **extra) -> Exists:
     rows = PartyCoverage.objects.filter(enterprise=OuterRef("pk"), **extra).filter(
         overlaps("start", "end", period.start, period.end))
     return Exists(rows)
 
 
-def _instructed(period: Period) -> Exists:
+def instructed_in(period: Period) -> Exists:
     return Exists(InstructorAssignment.objects.filter(enterprise=OuterRef("pk")).filter(
         overlaps("start", "end", period.start, period.end)))
 
 
 CONDITIONS = {
-    "organisation": lambda p: _covered(p),
-    "own": lambda p: _covered(p, organization__form=Form.OWN),
-    "work": lambda p: _covered(p) | _instructed(p),
+    "organisation": lambda p: covered_in(p),
+    "own": lambda p: covered_in(p, organization__form=Form.OWN),
+    "work": lambda p: covered_in(p) | instructed_in(p),
 }
 LABELS = {
     "joint_committee": "联合党委街道覆盖率",

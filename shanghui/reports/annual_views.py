@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from shanghui.activities.kpis import default_year
 from shanghui.audit import record
-from shanghui.core.exporting import _disposition
+from shanghui.core.exporting import content_disposition
 from shanghui.core.roles import REGION_ROLES
 from shanghui.orgs.models import Region
 from shanghui.orgs.scope import streets_in_scope
@@ -69,7 +69,7 @@ def _params(request):
 def _download(handle, name: str, content_type: str) -> FileResponse:
     handle.seek(0)
     response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = _disposition(name)
+    response["Content-Disposition"] = content_disposition(name)
     return response
 
 

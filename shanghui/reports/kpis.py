@@ -154,7 +154,7 @@ def participation_by_street(scope, year: int, rows=_UNREAD) -> dict[int, dict]:
     # Live: one query grouped by (street, member?, participated?) and folded here: each EXISTS is
     # then evaluated once per enterprise, where COUNT(... FILTER) per figure repeats it.
     p = Period.year(year)
-    rows = (active_enterprises(scope, p).annotate(member=activity_kpis._member(p), hit=_educated(year))
+    rows = (active_enterprises(scope, p).annotate(member=activity_kpis.member_in(p), hit=_educated(year))
             .order_by().values("region", "member", "hit").annotate(n=Count("pk")))
     out: dict[int, dict] = {}
     for row in rows:

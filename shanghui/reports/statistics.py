@@ -58,9 +58,9 @@ def table(scope: Region, period: Period) -> tuple[list[Row], Row]:
     """(one row per street of the scope [+ the district-level organisations' row], the totals row)."""
     p = Period.of(period)
     conditions = {
-        "own": kpis._covered(p, organization__form=Form.OWN),
-        "joint": kpis._covered(p, organization__form=Form.JOINT),
-        "instructor": kpis._instructed(p),
+        "own": kpis.covered_in(p, organization__form=Form.OWN),
+        "joint": kpis.covered_in(p, organization__form=Form.JOINT),
+        "instructor": kpis.instructed_in(p),
     }
     grouped = (active_enterprises(scope, p).annotate(**{f"hit_{k}": c for k, c in conditions.items()})
                .order_by().values("region")

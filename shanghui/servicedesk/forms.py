@@ -2,10 +2,10 @@ from django import forms
 from django.urls import reverse_lazy
 
 from shanghui.accounts.models import User
-from shanghui.core.crud import DateInput, ListFilter, ServiceForm, _style
+from shanghui.core.crud import DateInput, ListFilter, ServiceForm, style_field
 from shanghui.core.roles import Role
 from shanghui.core.scoping import ancestor_paths
-from shanghui.directory.forms import _autocomplete, enterprise_label, visible_enterprises
+from shanghui.directory.forms import autocomplete_field, enterprise_label, visible_enterprises
 from shanghui.orgs.models import Department, Region
 from shanghui.orgs.scope import streets_in_scope
 
@@ -46,10 +46,10 @@ class FileForm(forms.Form):
         if user.role == Role.ENTERPRISE_USER:
             del self.fields["enterprise"], self.fields["channel"]
         else:
-            _autocomplete(self, "enterprise", visible_enterprises(user),
+            autocomplete_field(self, "enterprise", visible_enterprises(user),
                           reverse_lazy("directory:enterprise_autocomplete"), enterprise_label)
         for field in self.fields.values():
-            _style(field)
+            style_field(field)
 
 
 class AssignForm(forms.Form):
@@ -69,7 +69,7 @@ class AssignForm(forms.Form):
             region__path__in=ancestor_paths(service_request.enterprise.region.path)).select_related("department")
         self.fields["handler"].label_from_instance = lambda u: f"{u}（{u.department}）"
         for field in self.fields.values():
-            _style(field)
+            style_field(field)
 
 
 class ActionForm(forms.Form):
@@ -81,7 +81,7 @@ class ActionForm(forms.Form):
             if isinstance(field.widget, forms.RadioSelect):
                 field.widget.attrs["class"] = "form-check-input"
             else:
-                _style(field)
+                style_field(field)
 
 
 class NoteForm(ActionForm):
@@ -144,7 +144,7 @@ class KpiForm(forms.Form):
         else:
             del self.fields["street"]
         for field in self.fields.values():
-            _style(field)
+            style_field(field)
 
     def clean(self):
         data = super().clean()
