@@ -68,10 +68,44 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+def _new_page(browser, **screen):
+    context = browser.new_context(**screen, locale="zh-CN", timezone_id="Asia/Shanghai")
     page = context.new_page()
     page.set_default_timeout(15000)
+    return page
+
+
+@pytest.fixture
+def page(browser):
+    page = _new_page(browser)
     yield page
-    context.close()
+    page.context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A page on a phone-sized screen."""
+    from shanghui.browser import PHONE
+
+    page = _new_page(browser, **PHONE)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def login(live_server):
+    """`login(page, user)` signs `user` in through the login form, as a person does; whoever
+    was signed in on that page before is signed out first."""
+    from django.urls import reverse
+
+    from shanghui.testing import PASSWORD
+
+    def sign_in(page, user):
+        page.context.clear_cookies()
+        page.goto(live_server.url + reverse("accounts:login"))
+        page.fill("input[name=username]", user.username)
+        page.fill("input[name=password]", PASSWORD)
+        page.locator("form button[type=submit]").first.click()
+        page.wait_for_url(lambda url: "/accounts/login" not in url)
+
+    return sign_in

@@ -4,13 +4,22 @@ Two streets, A (东华门) and B (景山), each with a street chamber, an enterp
 its principal and a membership; the district youth association with a person
 member; and one user per role. `make_cast()` builds it; the `cast` fixture in
 conftest.py hands it to tests. `client_for` and `api_headers` sign a test in as one of them.
+
+The access tests share one harness: a table {url name: [case, ...]} becomes one test per case
+(`access_params`, with `by_role` to write a row of roles briefly), `fill_url`/`fill_path` put the
+ids of a test's rows into a URL, and `assert_access`/`assert_api` check the status a user gets.
 """
 
 import datetime as dt
+import json
 import random
+import re
 from dataclasses import dataclass
 
-from django.test import Client
+import pytest
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.test import Client, RequestFactory
+from django.urls import reverse
 
 from shanghui.accounts.models import ApiToken, User
 from shanghui.core.roles import Role
@@ -86,6 +95,67 @@ def api_headers(cast, who: str) -> dict:
     if who == "anonymous":
         return {}
     return {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=cast.user(who))[1]}"}
+
+
+def access_params(table: dict) -> list:
+    """The cases of a {url name: [case, ...]} table as pytest params ("name", "case"), one test per case."""
+    return [pytest.param(name, case, id="-".join(map(str, (name, *case))))
+            for name, cases in table.items() for case in cases]
+
+
+def by_role(target=None, method: str = "get", **statuses: int) -> list[tuple]:
+    """(who, method, target, status) cases: one user per keyword, all asking the same URL."""
+    return [(who, method, target, status) for who, status in statuses.items()]
+
+
+def _row(rows, ref):
+    # (group, noun) names rows[group][noun]; a plain name names rows[name].
+    return rows[ref[0]][ref[1]] if isinstance(ref, tuple) else rows[ref]
+
+
+def fill_url(name: str, target=None, rows=None) -> str:
+    """reverse(name) with the pk of the row `target` names (see _row), or with a dict of URL kwargs
+    whose row references are replaced by their pk. None: a URL without arguments."""
+    if target is None:
+        return reverse(name)
+    if isinstance(target, dict):
+        return reverse(name, kwargs={k: _row(rows, v).pk if isinstance(v, tuple) else v for k, v in target.items()})
+    return reverse(name, args=[_row(rows, target).pk])
+
+
+def fill_path(path: str, rows) -> str:
+    """An API path with each "{group.noun}" replaced by the pk of rows[group][noun]."""
+    return re.sub(r"\{(\w+)\.(\w+)\}", lambda m: str(rows[m[1]][m[2]].pk), path)
+
+
+def assert_access(cast, who: str, method: str, url: str, expected: int, data=None):
+    """`who` (signed in with a session) asks `url`; the answer has status `expected`. Returns the response."""
+    client = client_for(cast, who)
+    response = getattr(client, method)(url) if data is None else getattr(client, method)(url, data)
+    assert response.status_code == expected, f"{who} {method.upper()} {url}"
+    return response
+
+
+def assert_api(cast, who: str, method: str, url: str, expected: int, body=None):
+    """`who` (with an API token) asks `url`, sending `body` as JSON; the answer has status `expected`."""
+    kwargs = {"content_type": "application/json", "data": json.dumps(body)} if body is not None else {}
+    response = getattr(Client(), method)(url, **kwargs, **api_headers(cast, who))
+    assert response.status_code == expected, f"{who} {method.upper()} {url}: {response.content[:300]!r}"
+    return response
+
+
+def assert_row(title: str, columns: list[str], expected: list[str], actual: list[str]) -> None:
+    """One row of an access matrix: every column as expected, else one message naming each mismatch."""
+    mismatches = [f"{c}: expected {e}, got {a}" for c, e, a in zip(columns, expected, actual, strict=True) if e != a]
+    assert not mismatches, f"{title}: " + "; ".join(mismatches)
+
+
+def message_request():
+    """A POST request that views can add messages to, without the middleware."""
+    request = RequestFactory().post("/")
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    return request
 
 
 def _user(username: str, role: str = "", **fields) -> User:

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from shanghui.directory.models import Enterprise, Membership, Person
 from shanghui.orgs.models import Chamber, Region
-from shanghui.testing import make_id_number, make_uscc
+from shanghui.testing import assert_row, make_id_number, make_uscc
 
 RESOURCES = {"chamber": ("orgs", Chamber), "enterprise": ("directory", Enterprise),
              "person": ("directory", Person), "membership": ("directory", Membership)}
@@ -117,8 +117,7 @@ def test_access_matrix(world, role, resource):
     actual = [str(a) for a in actual]
     columns = ["list own", "list other", "detail own", "detail other", "create", "edit own", "edit other",
                "delete own", "delete other", "export own", "export other"]
-    mismatches = [f"{c}: expected {e}, got {a}" for c, e, a in zip(columns, expected, actual, strict=True) if e != a]
-    assert not mismatches, f"{role} × {resource}: " + "; ".join(mismatches)
+    assert_row(f"{role} × {resource}", columns, expected, actual)
 
     # A refused delete, posted anyway, answers the same and deletes nothing.
     for obj, code in ((own, expected[7]), (other, expected[8])):

@@ -8,7 +8,6 @@ Own rows are in street A (东华门), other rows in street B (景山), both insi
 """
 
 import datetime as dt
-import json
 
 import pytest
 from django.test import Client
@@ -17,7 +16,16 @@ from django.utils import timezone
 
 from shanghui.activities import qr, services
 from shanghui.activities.models import Activity, Attendance
-from shanghui.testing import api_headers, client_for
+from shanghui.testing import (
+    access_params,
+    api_headers,
+    assert_access,
+    assert_api,
+    by_role,
+    client_for,
+    fill_path,
+    fill_url,
+)
 
 ROLES = ["admin", "worker_a", "leader", "instructor_a", "handler_a", "enterprise_user_a", "auditor", "anonymous"]
 
@@ -45,113 +53,96 @@ def rows(cast):
 
 # name → [(who, method, target, expected)]; target: None, (side, noun) whose pk goes in the URL,
 # or a dict of URL kwargs (with (side, noun) values replaced by the pk).
-def pk(side, noun):
-    return (side, noun)
-
-
 KPI = {"key": "member", "which": "missing"}
 WEB_CASES = {
-    "activities:dashboard": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200),
-                             ("admin", "get", None, 200), ("leader", "get", None, 200),
-                             ("auditor", "get", None, 200), ("enterprise_user_a", "get", None, 200)],
-    "activities:activity_list": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200),
-                                 ("auditor", "get", None, 200)],
-    "activities:activity_export": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200)],
-    "activities:activity_create": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200),
-                                   ("admin", "get", None, 200), ("leader", "get", None, 403),
-                                   ("instructor_a", "get", None, 403), ("enterprise_user_a", "get", None, 403),
-                                   ("auditor", "get", None, 403)],
-    "activities:activity_detail": [("anonymous", "get", pk("a", "activity"), 302),
-                                   ("worker_a", "get", pk("a", "activity"), 200),
-                                   ("worker_a", "get", pk("b", "activity"), 404),
-                                   ("leader", "get", pk("b", "activity"), 200),
-                                   ("instructor_a", "get", pk("a", "activity"), 200),
-                                   ("enterprise_user_a", "get", pk("a", "activity"), 404),
-                                   ("auditor", "get", pk("a", "activity"), 404)],
-    "activities:activity_edit": [("anonymous", "get", pk("a", "activity"), 302),
-                                 ("worker_a", "get", pk("a", "activity"), 200),
-                                 ("worker_a", "get", pk("b", "activity"), 404),
-                                 ("leader", "get", pk("a", "activity"), 403),
-                                 ("auditor", "get", pk("a", "activity"), 404)],
-    "activities:activity_delete": [("anonymous", "get", pk("a", "activity"), 302),
-                                   ("worker_a", "get", pk("a", "activity"), 200),
-                                   ("worker_a", "get", pk("b", "activity"), 404),
-                                   ("leader", "get", pk("a", "activity"), 403),
-                                   ("worker_a", "post", pk("a", "empty"), 302),
-                                   ("worker_a", "post", pk("b", "empty"), 404)],
-    "activities:attendance_add": [("anonymous", "get", pk("a", "activity"), 302),
-                                  ("worker_a", "get", pk("a", "activity"), 200),
-                                  ("worker_a", "get", pk("b", "activity"), 404),
-                                  ("leader", "get", pk("a", "activity"), 403)],
-    "activities:attendance_export": [("anonymous", "get", pk("a", "activity"), 302),
-                                     ("worker_a", "get", pk("a", "activity"), 200),
-                                     ("worker_a", "get", pk("b", "activity"), 404),
-                                     ("leader", "get", pk("b", "activity"), 200)],
-    "activities:activity_qr": [("anonymous", "get", {"pk": pk("a", "activity"), "fmt": "png"}, 302),
-                               ("worker_a", "get", {"pk": pk("a", "activity"), "fmt": "png"}, 200),
-                               ("worker_a", "get", {"pk": pk("a", "activity"), "fmt": "svg"}, 200),
-                               ("worker_a", "get", {"pk": pk("a", "activity"), "fmt": "gif"}, 404),
-                               ("worker_a", "get", {"pk": pk("b", "activity"), "fmt": "png"}, 404)],
-    "activities:activity_poster": [("anonymous", "get", pk("a", "activity"), 302),
-                                   ("worker_a", "get", pk("a", "activity"), 200),
-                                   ("worker_a", "get", pk("b", "activity"), 404)],
-    "activities:attendance_delete": [("anonymous", "get", pk("a", "attendance"), 302),
-                                     ("worker_a", "get", pk("a", "attendance"), 200),
-                                     ("worker_a", "get", pk("b", "attendance"), 404),
-                                     ("leader", "get", pk("a", "attendance"), 403),
-                                     ("enterprise_user_a", "get", pk("a", "attendance"), 403)],
-    "activities:pending_confirm": [("anonymous", "get", pk("a", "pending"), 302),
-                                   ("worker_a", "get", pk("a", "pending"), 200),
-                                   ("worker_a", "get", pk("b", "pending"), 404),
-                                   ("leader", "get", pk("a", "pending"), 403)],
-    "activities:pending_reject": [("anonymous", "post", pk("a", "pending"), 302),
-                                  ("worker_a", "post", pk("a", "pending"), 302),
-                                  ("worker_a", "post", pk("b", "pending"), 404),
-                                  ("leader", "post", pk("a", "pending"), 403),
-                                  ("worker_a", "get", pk("a", "pending"), 405)],
-    "activities:series_list": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200)],
-    "activities:series_export": [("anonymous", "get", None, 302), ("leader", "get", None, 200)],
-    "activities:series_create": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200),
-                                 ("leader", "get", None, 403)],
-    "activities:series_detail": [("anonymous", "get", pk("a", "series"), 302),
-                                 ("worker_a", "get", pk("a", "series"), 200),
-                                 ("worker_a", "get", pk("b", "series"), 404),
-                                 ("auditor", "get", pk("a", "series"), 404)],
-    "activities:series_edit": [("worker_a", "get", pk("a", "series"), 200),
-                               ("worker_a", "get", pk("b", "series"), 404),
-                               ("leader", "get", pk("a", "series"), 403)],
-    "activities:series_delete": [("worker_a", "get", pk("a", "series"), 200),
-                                 ("worker_a", "post", pk("a", "empty_series"), 302),
-                                 ("worker_a", "post", pk("b", "empty_series"), 404),
-                                 ("leader", "get", pk("a", "series"), 403)],
-    "activities:kpi_list": [("anonymous", "get", KPI, 302), ("worker_a", "get", KPI, 200),
-                            ("leader", "get", {"key": "training", "which": "covered"}, 200),
-                            ("worker_a", "get", {"key": "training", "which": "missing"}, 404),
-                            ("worker_a", "get", {"key": "nope", "which": "missing"}, 404)],
-    "activities:kpi_export": [("anonymous", "get", KPI, 302), ("worker_a", "get", KPI, 200),
-                              ("worker_a", "get", {"key": "district", "which": "nope"}, 404)],
-    "activities:invitations": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200),
-                               ("auditor", "get", None, 200)],
+    "activities:dashboard":
+        by_role(anonymous=302, worker_a=200, admin=200, leader=200, auditor=200, enterprise_user_a=200),
+    "activities:activity_list": by_role(anonymous=302, worker_a=200, auditor=200),
+    "activities:activity_export": by_role(anonymous=302, worker_a=200),
+    "activities:activity_create":
+        by_role(anonymous=302, worker_a=200, admin=200, leader=403, instructor_a=403, enterprise_user_a=403,
+                auditor=403),
+    "activities:activity_detail": [
+        *by_role(("a", "activity"), anonymous=302, worker_a=200, instructor_a=200, enterprise_user_a=404,
+                 auditor=404),
+        *by_role(("b", "activity"), worker_a=404, leader=200),
+    ],
+    "activities:activity_edit": [
+        *by_role(("a", "activity"), anonymous=302, worker_a=200, leader=403, auditor=404),
+        *by_role(("b", "activity"), worker_a=404),
+    ],
+    "activities:activity_delete": [
+        *by_role(("a", "activity"), anonymous=302, worker_a=200, leader=403),
+        *by_role(("b", "activity"), worker_a=404),
+        *by_role(("a", "empty"), method="post", worker_a=302),
+        *by_role(("b", "empty"), method="post", worker_a=404),
+    ],
+    "activities:attendance_add": [
+        *by_role(("a", "activity"), anonymous=302, worker_a=200, leader=403),
+        *by_role(("b", "activity"), worker_a=404),
+    ],
+    "activities:attendance_export": [
+        *by_role(("a", "activity"), anonymous=302, worker_a=200),
+        *by_role(("b", "activity"), worker_a=404, leader=200),
+    ],
+    "activities:activity_qr": [
+        *by_role({"pk": ("a", "activity"), "fmt": "png"}, anonymous=302, worker_a=200),
+        *by_role({"pk": ("a", "activity"), "fmt": "svg"}, worker_a=200),
+        *by_role({"pk": ("a", "activity"), "fmt": "gif"}, worker_a=404),
+        *by_role({"pk": ("b", "activity"), "fmt": "png"}, worker_a=404),
+    ],
+    "activities:activity_poster": [
+        *by_role(("a", "activity"), anonymous=302, worker_a=200),
+        *by_role(("b", "activity"), worker_a=404),
+    ],
+    "activities:attendance_delete": [
+        *by_role(("a", "attendance"), anonymous=302, worker_a=200, leader=403, enterprise_user_a=403),
+        *by_role(("b", "attendance"), worker_a=404),
+    ],
+    "activities:pending_confirm": [
+        *by_role(("a", "pending"), anonymous=302, worker_a=200, leader=403),
+        *by_role(("b", "pending"), worker_a=404),
+    ],
+    "activities:pending_reject": [
+        *by_role(("a", "pending"), method="post", anonymous=302, worker_a=302, leader=403),
+        *by_role(("b", "pending"), method="post", worker_a=404),
+        *by_role(("a", "pending"), worker_a=405),
+    ],
+    "activities:series_list": by_role(anonymous=302, worker_a=200),
+    "activities:series_export": by_role(anonymous=302, leader=200),
+    "activities:series_create": by_role(anonymous=302, worker_a=200, leader=403),
+    "activities:series_detail": [
+        *by_role(("a", "series"), anonymous=302, worker_a=200, auditor=404),
+        *by_role(("b", "series"), worker_a=404),
+    ],
+    "activities:series_edit": [
+        *by_role(("a", "series"), worker_a=200, leader=403),
+        *by_role(("b", "series"), worker_a=404),
+    ],
+    "activities:series_delete": [
+        *by_role(("a", "series"), worker_a=200, leader=403),
+        *by_role(("a", "empty_series"), method="post", worker_a=302),
+        *by_role(("b", "empty_series"), method="post", worker_a=404),
+    ],
+    "activities:kpi_list": [
+        *by_role(KPI, anonymous=302, worker_a=200),
+        *by_role({"key": "training", "which": "covered"}, leader=200),
+        *by_role({"key": "training", "which": "missing"}, worker_a=404),
+        *by_role({"key": "nope", "which": "missing"}, worker_a=404),
+    ],
+    "activities:kpi_export": [
+        *by_role(KPI, anonymous=302, worker_a=200),
+        *by_role({"key": "district", "which": "nope"}, worker_a=404),
+    ],
+    "activities:invitations": by_role(anonymous=302, worker_a=200, auditor=200),
 }
 
 
-def _url(name, target, out):
-    if target is None:
-        return reverse(name)
-    if isinstance(target, dict):
-        kwargs = {k: out[v[0]][v[1]].pk if isinstance(v, tuple) else v for k, v in target.items()}
-        return reverse(name, kwargs=kwargs)
-    return reverse(name, args=[out[target[0]][target[1]].pk])
-
-
-@pytest.mark.parametrize(("name", "case"), [(n, c) for n, cases in WEB_CASES.items() for c in cases],
-                         ids=lambda v: v if isinstance(v, str) else "-".join(map(str, v)))
+@pytest.mark.parametrize(("name", "case"), access_params(WEB_CASES))
 def test_web_page_access(rows, name, case):
     cast, out = rows
     who, method, target, expected = case
-    url = _url(name, target, out)
-    response = getattr(client_for(cast, who), method)(url)
-    assert response.status_code == expected, f"{who} {method.upper()} {url}"
+    assert_access(cast, who, method, fill_url(name, target, out), expected)
 
 
 def test_lists_and_exports_show_only_the_users_rows(rows):
@@ -278,17 +269,11 @@ def _body(cast, name):
     }[name]
 
 
-@pytest.mark.parametrize(("name", "case"), [(n, c) for n, cases in API_CASES.items() for c in cases],
-                         ids=lambda v: v if isinstance(v, str) else "-".join(map(str, v[:3])))
+@pytest.mark.parametrize(("name", "case"), access_params(API_CASES))
 def test_api_case(rows, name, case):
     cast, out = rows
     who, method, url, body, expected = case
-    for side in ("a", "b"):
-        for noun, obj in out[side].items():
-            url = url.replace(f"{{{side}.{noun}}}", str(obj.pk))
-    kwargs = {"content_type": "application/json", "data": json.dumps(_body(cast, body))} if body else {}
-    response = getattr(Client(), method)(url, **kwargs, **api_headers(cast, who))
-    assert response.status_code == expected, f"{who} {method.upper()} {url}: {response.content[:300]!r}"
+    assert_api(cast, who, method, fill_path(url, out), expected, _body(cast, body) if body else None)
 
 
 def test_api_lists_are_scoped_and_kpis_add_up(rows):

@@ -8,18 +8,8 @@ from django.utils import timezone
 
 from shanghui.activities import qr, services
 from shanghui.activities.models import Attendance, PendingAttendee
-from shanghui.browser import PHONE
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(**PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
 
 
 def test_phone_signs_in_once_and_a_bad_url_is_refused(cast, phone, live_server, settings):

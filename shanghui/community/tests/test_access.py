@@ -12,73 +12,77 @@ from django.test import Client
 from django.urls import reverse
 
 from shanghui.community.models import AidRecord, Contribution
-from shanghui.testing import api_headers, client_for
+from shanghui.testing import (
+    access_params,
+    api_headers,
+    assert_access,
+    assert_api,
+    by_role,
+    client_for,
+    fill_url,
+)
 
 WEB_CASES = {
-    "community:index": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200), ("leader", "get", None, 200),
-                        ("enterprise_user_a", "get", None, 200), ("auditor", "get", None, 200)],
-    "community:project_list": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200),
-                               ("auditor", "get", None, 200)],
-    "community:project_export": [("anonymous", "get", None, 302), ("leader", "get", None, 200)],
-    "community:project_create": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200),
-                                 ("admin", "get", None, 200), ("leader", "get", None, 403),
-                                 ("enterprise_user_a", "get", None, 403), ("auditor", "get", None, 403)],
-    "community:project_detail": [("anonymous", "get", ("a", "project"), 302),
-                                 ("worker_a", "get", ("a", "project"), 200),
-                                 ("worker_a", "get", ("b", "project"), 404),
-                                 ("worker_a", "get", ("district", "project"), 404),
-                                 ("admin", "get", ("district", "project"), 200),
-                                 ("leader", "get", ("b", "project"), 200),
-                                 ("enterprise_user_a", "get", ("a", "project"), 404),
-                                 ("auditor", "get", ("a", "project"), 404)],
-    "community:project_edit": [("worker_a", "get", ("a", "project"), 200), ("worker_a", "get", ("b", "project"), 404),
-                               ("leader", "get", ("a", "project"), 403), ("anonymous", "get", ("a", "project"), 302)],
-    "community:project_delete": [("worker_a", "get", ("a", "project"), 200),
-                                 ("worker_a", "post", ("a", "empty"), 302),
-                                 ("worker_a", "post", ("b", "empty"), 404),
-                                 ("leader", "post", ("a", "empty"), 403)],
-    "community:contribution_list": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200),
-                                    ("leader", "get", None, 200)],
-    "community:contribution_export": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200)],
-    "community:contribution_create": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200),
-                                      ("leader", "get", None, 403), ("enterprise_user_a", "get", None, 403)],
-    "community:contribution_edit": [("worker_a", "get", ("a", "contribution"), 200),
-                                    ("worker_a", "get", ("b", "contribution"), 404),
-                                    ("leader", "get", ("a", "contribution"), 403),
-                                    ("anonymous", "get", ("a", "contribution"), 302)],
-    "community:contribution_delete": [("worker_a", "get", ("a", "contribution"), 200),
-                                      ("worker_a", "post", ("a", "spare"), 302),
-                                      ("worker_a", "post", ("b", "spare"), 404),
-                                      ("leader", "post", ("a", "spare"), 403)],
-    "community:aid_list": [("anonymous", "get", None, 302), ("admin", "get", None, 200), ("worker_a", "get", None, 200),
-                           ("leader", "get", None, 403), ("instructor_a", "get", None, 403),
-                           ("enterprise_user_a", "get", None, 403), ("auditor", "get", None, 403)],
-    "community:aid_export": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200),
-                             ("leader", "get", None, 403)],
-    "community:aid_create": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200),
-                             ("leader", "get", None, 403)],
-    "community:aid_detail": [("anonymous", "get", ("a", "aid"), 302), ("worker_a", "get", ("a", "aid"), 200),
-                             ("worker_a", "get", ("b", "aid"), 404), ("admin", "get", ("b", "aid"), 200),
-                             ("leader", "get", ("a", "aid"), 404), ("instructor_a", "get", ("a", "aid"), 404),
-                             ("enterprise_user_a", "get", ("a", "aid"), 404)],
-    "community:aid_edit": [("worker_a", "get", ("a", "aid"), 200), ("worker_a", "get", ("b", "aid"), 404),
-                           ("leader", "get", ("a", "aid"), 404)],
-    "community:aid_delete": [("worker_a", "get", ("a", "aid"), 200), ("worker_a", "post", ("b", "aid"), 404),
-                             ("worker_a", "post", ("a", "aid"), 302)],
-    "community:youth": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200), ("leader", "get", None, 200),
-                        ("auditor", "get", None, 200)],
-    "community:youth_export": [("anonymous", "get", None, 302), ("leader", "get", None, 200)],
+    "community:index": by_role(anonymous=302, worker_a=200, leader=200, enterprise_user_a=200, auditor=200),
+    "community:project_list": by_role(anonymous=302, worker_a=200, auditor=200),
+    "community:project_export": by_role(anonymous=302, leader=200),
+    "community:project_create":
+        by_role(anonymous=302, worker_a=200, admin=200, leader=403, enterprise_user_a=403, auditor=403),
+    "community:project_detail": [
+        *by_role(("a", "project"), anonymous=302, worker_a=200, enterprise_user_a=404, auditor=404),
+        *by_role(("b", "project"), worker_a=404, leader=200),
+        *by_role(("district", "project"), worker_a=404, admin=200),
+    ],
+    "community:project_edit": [
+        *by_role(("a", "project"), worker_a=200, leader=403, anonymous=302),
+        *by_role(("b", "project"), worker_a=404),
+    ],
+    "community:project_delete": [
+        *by_role(("a", "project"), worker_a=200),
+        *by_role(("a", "empty"), method="post", worker_a=302, leader=403),
+        *by_role(("b", "empty"), method="post", worker_a=404),
+    ],
+    "community:contribution_list": by_role(anonymous=302, worker_a=200, leader=200),
+    "community:contribution_export": by_role(anonymous=302, worker_a=200),
+    "community:contribution_create": by_role(anonymous=302, worker_a=200, leader=403, enterprise_user_a=403),
+    "community:contribution_edit": [
+        *by_role(("a", "contribution"), worker_a=200, leader=403, anonymous=302),
+        *by_role(("b", "contribution"), worker_a=404),
+    ],
+    "community:contribution_delete": [
+        *by_role(("a", "contribution"), worker_a=200),
+        *by_role(("a", "spare"), method="post", worker_a=302, leader=403),
+        *by_role(("b", "spare"), method="post", worker_a=404),
+    ],
+    "community:aid_list":
+        by_role(anonymous=302, admin=200, worker_a=200, leader=403, instructor_a=403, enterprise_user_a=403,
+                auditor=403),
+    "community:aid_export": by_role(anonymous=302, worker_a=200, leader=403),
+    "community:aid_create": by_role(anonymous=302, worker_a=200, leader=403),
+    "community:aid_detail": [
+        *by_role(("a", "aid"), anonymous=302, worker_a=200, leader=404, instructor_a=404,
+                 enterprise_user_a=404),
+        *by_role(("b", "aid"), worker_a=404, admin=200),
+    ],
+    "community:aid_edit": [
+        *by_role(("a", "aid"), worker_a=200, leader=404),
+        *by_role(("b", "aid"), worker_a=404),
+    ],
+    "community:aid_delete": [
+        *by_role(("a", "aid"), worker_a=200),
+        *by_role(("b", "aid"), method="post", worker_a=404),
+        *by_role(("a", "aid"), method="post", worker_a=302),
+    ],
+    "community:youth": by_role(anonymous=302, worker_a=200, leader=200, auditor=200),
+    "community:youth_export": by_role(anonymous=302, leader=200),
 }
 
 
-@pytest.mark.parametrize(("name", "case"), [(n, c) for n, cases in WEB_CASES.items() for c in cases],
-                         ids=lambda v: v if isinstance(v, str) else "-".join(map(str, v)))
+@pytest.mark.parametrize(("name", "case"), access_params(WEB_CASES))
 def test_web_page_access(rows, name, case):
     cast, out = rows
     who, method, target, expected = case
-    url = reverse(name, args=[out[target[0]][target[1]].pk]) if target else reverse(name)
-    response = getattr(client_for(cast, who), method)(url)
-    assert response.status_code == expected, f"{who} {method.upper()} {url}"
+    assert_access(cast, who, method, fill_url(name, target, out), expected)
 
 
 def test_a_street_worker_sees_no_contribution_outside_her_street(rows):
@@ -150,15 +154,11 @@ API_CASES = {
 }
 
 
-@pytest.mark.parametrize(("name", "case"), [(n, c) for n, cases in API_CASES.items() for c in cases],
-                         ids=lambda v: v if isinstance(v, str) else "-".join(map(str, v)))
+@pytest.mark.parametrize(("name", "case"), access_params(API_CASES))
 def test_api_case(rows, name, case):
     cast, out = rows
     who, url, target, expected = case
-    if target:
-        url = url.format(out[target[0]][target[1]].pk)
-    response = Client().get(url, **api_headers(cast, who))
-    assert response.status_code == expected, f"{who} {url}: {response.content[:300]!r}"
+    assert_api(cast, who, "get", url.format(out[target[0]][target[1]].pk) if target else url, expected)
 
 
 def test_api_lists_and_totals_are_scoped(rows):

@@ -2,11 +2,10 @@
 
 from django import forms
 from django.contrib.messages import get_messages
-from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core.exceptions import ValidationError
-from django.test import RequestFactory
 
 from shanghui.core.crud import apply_errors, refuse, step
+from shanghui.testing import message_request
 
 
 class NameForm(forms.Form):
@@ -39,22 +38,15 @@ def test_a_plain_error_stands_on_top():
     assert form.non_field_errors() == ["一", "二"] and "name" not in form.errors
 
 
-def _request():
-    request = RequestFactory().post("/")
-    request.session = {}
-    request._messages = FallbackStorage(request)
-    return request
-
-
 def test_a_refusal_is_one_message():
-    request = _request()
+    request = message_request()
     refuse(request, ValidationError(["已截止", "不能修改"]))
     assert [m.message for m in get_messages(request)] == ["已截止；不能修改"]
 
 
 def test_an_action_says_what_it_did_or_why_not_and_goes_back():
     done = []
-    request = _request()
+    request = message_request()
     response = step(request, call=lambda: done.append(1), done="已停用", redirect_to="/back/")
     assert done == [1] and response.status_code == 302 and response["Location"] == "/back/"
 

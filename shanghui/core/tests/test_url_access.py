@@ -22,7 +22,17 @@ from shanghui.library.tests.test_access import URL_NAMES as LIBRARY_URL_NAMES
 from shanghui.party.tests.test_access import PARTY_URL_NAMES
 from shanghui.reports.tests.test_access import URL_NAMES as REPORTS_URL_NAMES
 from shanghui.servicedesk.tests.test_access import URL_NAMES as SERVICEDESK_URL_NAMES
-from shanghui.testing import api_headers, client_for, make_uscc
+from shanghui.testing import (
+    access_params,
+    api_headers,
+    assert_access,
+    assert_api,
+    assert_row,
+    by_role,
+    client_for,
+    fill_url,
+    make_uscc,
+)
 
 MATRIX_ACTIONS = ("list", "export", "create", "detail", "edit", "delete")
 
@@ -46,68 +56,72 @@ def matrix_names() -> set[str]:
 # goes into the URL (or None). API cases call with a bearer token.
 CASES = {
     # Admins, leaders, street workers and instructors land on the dashboard (reports:dashboard).
-    "home": [("anonymous", "get", None, 302), ("worker_a", "get", None, 302), ("admin", "get", None, 302),
-             ("handler_a", "get", None, 302), ("superuser", "get", None, 200),
-             ("enterprise_user_a", "get", None, 302), ("auditor", "get", None, 302)],
-    "accounts:login": [("anonymous", "get", None, 200)],
+    "home":
+        by_role(anonymous=302, worker_a=302, admin=302, handler_a=302, superuser=200, enterprise_user_a=302,
+                auditor=302),
+    "accounts:login": by_role(anonymous=200),
     # For monitors: no login (its 503 answers: core/tests/test_health.py).
-    "healthz": [("anonymous", "get", None, 200), ("worker_a", "get", None, 200)],
-    "accounts:logout": [("anonymous", "post", None, 302), ("worker_a", "post", None, 302)],
-    "accounts:password_change": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200)],
-    "directory:enterprise_autocomplete": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200)],
-    "directory:person_autocomplete": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200)],
+    "healthz": by_role(anonymous=200, worker_a=200),
+    "accounts:logout": by_role(method="post", anonymous=302, worker_a=302),
+    "accounts:password_change": by_role(anonymous=302, worker_a=200),
+    "directory:enterprise_autocomplete": by_role(anonymous=302, worker_a=200),
+    "directory:person_autocomplete": by_role(anonymous=302, worker_a=200),
     # Unmask grants (accounts/unmask.py): the federation admin both numbers, a street worker the
     # mobiles of her street, the superuser and the other roles nothing.
     "directory:person_unmask": [
-        ("anonymous", "post", "person_a", 302), ("admin", "post", "person_a", 200),
-        ("worker_a", "post", "person_a", 200), ("worker_a", "post", "person_b", 404),
-        ("superuser", "post", "person_a", 403), ("leader", "post", "person_a", 403),
-        ("enterprise_user_a", "post", "person_a", 403), ("auditor", "post", "person_a", 404)],
-    "accounts:totp_setup": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200)],
-    "accounts:totp_verify": [("anonymous", "get", None, 302), ("worker_a", "get", None, 302)],
-    "accounts:totp_disable": [("anonymous", "post", None, 302), ("worker_a", "post", None, 302)],
+        *by_role("person_a", method="post", anonymous=302, admin=200, worker_a=200, superuser=403,
+                 leader=403, enterprise_user_a=403, auditor=404),
+        *by_role("person_b", method="post", worker_a=404),
+    ],
+    "accounts:totp_setup": by_role(anonymous=302, worker_a=200),
+    "accounts:totp_verify": by_role(anonymous=302, worker_a=302),
+    "accounts:totp_disable": by_role(method="post", anonymous=302, worker_a=302),
     # User management: the federation admin (and the superuser), for business accounts in his region.
-    "accounts:user_list": [("anonymous", "get", None, 302), ("admin", "get", None, 200),
-                           ("superuser", "get", None, 200), ("worker_a", "get", None, 403),
-                           ("leader", "get", None, 403), ("auditor", "get", None, 403),
-                           ("enterprise_user_a", "get", None, 403)],
-    "accounts:user_create": [("anonymous", "get", None, 302), ("admin", "get", None, 200),
-                             ("worker_a", "get", None, 403), ("auditor", "get", None, 403)],
-    "accounts:user_edit": [("anonymous", "get", "worker_a", 302), ("admin", "get", "worker_a", 200),
-                           ("admin", "get", "admin", 403), ("admin", "get", "auditor", 404),
-                           ("admin", "get", "superuser", 404), ("worker_b", "get", "worker_a", 403),
-                           ("auditor", "get", "worker_a", 403)],
-    "accounts:user_set_active": [("anonymous", "post", "worker_a", 302), ("admin", "post", "worker_a", 302),
-                                 ("admin", "post", "auditor", 404), ("worker_b", "post", "worker_a", 403)],
-    "accounts:user_reset_password": [("anonymous", "post", "worker_a", 302), ("admin", "post", "worker_a", 200),
-                                     ("admin", "post", "superuser", 404), ("worker_b", "post", "worker_a", 403)],
-    "accounts:user_reset_2fa": [("anonymous", "post", "worker_a", 302), ("admin", "post", "worker_a", 302),
-                                ("worker_b", "post", "worker_a", 403), ("auditor", "post", "worker_a", 403)],
+    "accounts:user_list":
+        by_role(anonymous=302, admin=200, superuser=200, worker_a=403, leader=403, auditor=403,
+                enterprise_user_a=403),
+    "accounts:user_create": by_role(anonymous=302, admin=200, worker_a=403, auditor=403),
+    "accounts:user_edit": [
+        *by_role("worker_a", anonymous=302, admin=200, worker_b=403, auditor=403),
+        *by_role("admin", admin=403),
+        *by_role("auditor", admin=404),
+        *by_role("superuser", admin=404),
+    ],
+    "accounts:user_set_active": [
+        *by_role("worker_a", method="post", anonymous=302, admin=302, worker_b=403),
+        *by_role("auditor", method="post", admin=404),
+    ],
+    "accounts:user_reset_password": [
+        *by_role("worker_a", method="post", anonymous=302, admin=200, worker_b=403),
+        *by_role("superuser", method="post", admin=404),
+    ],
+    "accounts:user_reset_2fa":
+        by_role("worker_a", method="post", anonymous=302, admin=302, worker_b=403, auditor=403),
     # A person's data rights: only users granted the ID-number unmask, with write access to the person's street.
-    "directory:person_rights": [("anonymous", "get", "person_a", 302), ("admin", "get", "person_a", 200),
-                                ("superuser", "get", "person_a", 403), ("worker_a", "get", "person_a", 403),
-                                ("worker_a", "get", "person_b", 404), ("leader", "get", "person_a", 403),
-                                ("auditor", "get", "person_a", 404)],
-    "directory:person_rights_export": [("anonymous", "post", "person_a", 302), ("admin", "post", "person_a", 200),
-                                       ("worker_a", "post", "person_a", 403), ("auditor", "post", "person_a", 404)],
-    "directory:person_rights_erase": [("anonymous", "post", "person_a", 302), ("admin", "post", "person_a", 200),
-                                      ("worker_a", "post", "person_a", 403), ("auditor", "post", "person_a", 404)],
-    "audit:event_list": [("anonymous", "get", None, 302), ("admin", "get", None, 200), ("auditor", "get", None, 200),
-                         ("superuser", "get", None, 200), ("worker_a", "get", None, 403),
-                         ("leader", "get", None, 403), ("enterprise_user_a", "get", None, 403)],
-    "audit:event_export": [("anonymous", "get", None, 302), ("admin", "get", None, 200),
-                           ("auditor", "get", None, 200), ("superuser", "get", None, 200),
-                           ("worker_a", "get", None, 403), ("leader", "get", None, 403),
-                           ("enterprise_user_a", "get", None, 403)],
-    "api:api-root": [("anonymous", "get", None, 404)],
-    "api:openapi-json": [("anonymous", "get", None, 200)],
-    "api:openapi-view": [("anonymous", "get", None, 200)],
-    "api:list_regions": [("anonymous", "get", None, 401), ("worker_a", "get", None, 200),
-                         ("auditor", "get", None, 200)],
-    "api:list_departments": [("anonymous", "get", None, 401), ("worker_a", "get", None, 200)],
-    "api:unmask_person": [("anonymous", "post", "person_a", 401), ("admin", "post", "person_a", 200),
-                          ("worker_a", "post", "person_a", 200), ("worker_a", "post", "person_b", 404),
-                          ("superuser", "post", "person_a", 403), ("enterprise_user_a", "post", "person_a", 403)],
+    "directory:person_rights": [
+        *by_role("person_a", anonymous=302, admin=200, superuser=403, worker_a=403, leader=403, auditor=404),
+        *by_role("person_b", worker_a=404),
+    ],
+    "directory:person_rights_export":
+        by_role("person_a", method="post", anonymous=302, admin=200, worker_a=403, auditor=404),
+    "directory:person_rights_erase":
+        by_role("person_a", method="post", anonymous=302, admin=200, worker_a=403, auditor=404),
+    "audit:event_list":
+        by_role(anonymous=302, admin=200, auditor=200, superuser=200, worker_a=403, leader=403,
+                enterprise_user_a=403),
+    "audit:event_export":
+        by_role(anonymous=302, admin=200, auditor=200, superuser=200, worker_a=403, leader=403,
+                enterprise_user_a=403),
+    "api:api-root": by_role(anonymous=404),
+    "api:openapi-json": by_role(anonymous=200),
+    "api:openapi-view": by_role(anonymous=200),
+    "api:list_regions": by_role(anonymous=401, worker_a=200, auditor=200),
+    "api:list_departments": by_role(anonymous=401, worker_a=200),
+    "api:unmask_person": [
+        *by_role("person_a", method="post", anonymous=401, admin=200, worker_a=200, superuser=403,
+                 enterprise_user_a=403),
+        *by_role("person_b", method="post", worker_a=404),
+    ],
 }
 
 API = {"chamber": ("chambers", "chamber"), "enterprise": ("enterprises", "enterprise"),
@@ -146,17 +160,11 @@ def test_every_url_has_an_access_test():
     assert not stale, f"access tests for URL names that no longer exist: {stale}"
 
 
-@pytest.mark.parametrize(("name", "case"), [(n, c) for n, cases in CASES.items() for c in cases],
-                         ids=lambda v: v if isinstance(v, str) else "-".join(map(str, v)))
+@pytest.mark.parametrize(("name", "case"), access_params(CASES))
 def test_url_case(cast, name, case):
     who, method, target, expected = case
-    args = [getattr(cast, target).pk] if target else []
-    url = reverse(name, args=args)
-    if name.startswith("api:"):
-        response = getattr(Client(), method)(url, **api_headers(cast, who))
-    else:
-        response = getattr(client_for(cast, who), method)(url)
-    assert response.status_code == expected, f"{who} {method.upper()} {url}"
+    url = fill_url(name, target, vars(cast))
+    (assert_api if name.startswith("api:") else assert_access)(cast, who, method, url, expected)
     if name == "directory:enterprise_autocomplete" and expected == 200:
         response = client_for(cast, who).get(url, {"q": "有限公司"})
         assert cast.enterprise_a.name in response.content.decode()
@@ -210,8 +218,7 @@ def test_api_access_matrix(cast, who, resource):
     expected = API_EXPECTED[who][resource].split()
     columns = ["list own", "list other", "get own", "get other", "create", "update own", "update other",
                "delete other"]
-    mismatches = [f"{c}: expected {e}, got {a}" for c, e, a in zip(columns, expected, actual, strict=True) if e != a]
-    assert not mismatches, f"API {who} × {resource}: " + "; ".join(mismatches)
+    assert_row(f"API {who} × {resource}", columns, expected, actual)
     type(other).objects.filter(pk=other.pk).exists() or expected[7] == "204" or pytest.fail("deleted by refusal")
 
 
@@ -265,33 +272,30 @@ def test_garbage_posted_to_forms_changes_nothing_and_never_errors(cast, resource
 # Import pages: jobs are their uploader's (another user's job is 404); templates and
 # uploads need a role that may import; exports show what the user may see.
 IMPORT_CASES = {
-    "imports:index": [("anonymous", "get", 302), ("worker_a", "get", 200), ("admin", "get", 200),
-                      ("leader", "get", 403), ("auditor", "get", 403), ("enterprise_user_a", "get", 403)],
-    "imports:template": [("anonymous", "get", 302), ("worker_a", "get", 200), ("leader", "get", 403),
-                         ("auditor", "get", 403)],
-    "imports:export": [("anonymous", "get", 302), ("worker_a", "get", 200), ("leader", "get", 200)],
+    "imports:index":
+        by_role(anonymous=302, worker_a=200, admin=200, leader=403, auditor=403, enterprise_user_a=403),
+    "imports:template": by_role(anonymous=302, worker_a=200, leader=403, auditor=403),
+    "imports:export": by_role(anonymous=302, worker_a=200, leader=200),
     # The plaintext export form: only users granted the unmask of every number in the file.
-    "imports:export_plain": [("anonymous", "get", 302), ("admin", "get", 200), ("worker_a", "get", 403),
-                             ("superuser", "get", 403), ("leader", "get", 403), ("auditor", "get", 403),
-                             ("enterprise_user_a", "get", 403), ("worker_a", "post", 403),
-                             ("superuser", "post", 403)],
-    "imports:job": [("anonymous", "get", 302), ("worker_a", "get", 200), ("worker_b", "get", 404),
-                    ("admin", "get", 404)],
-    "imports:job_state": [("anonymous", "get", 302), ("worker_a", "get", 200), ("worker_b", "get", 404)],
-    "imports:job_errors": [("anonymous", "get", 302), ("worker_b", "get", 404)],
-    "imports:job_commit": [("anonymous", "post", 302), ("worker_b", "post", 404)],
-    "imports:job_cancel": [("anonymous", "post", 302), ("worker_b", "post", 404), ("worker_a", "post", 302)],
+    "imports:export_plain": [
+        *by_role(anonymous=302, admin=200, worker_a=403, superuser=403, leader=403, auditor=403,
+                 enterprise_user_a=403),
+        *by_role(method="post", worker_a=403, superuser=403),
+    ],
+    "imports:job": by_role(anonymous=302, worker_a=200, worker_b=404, admin=404),
+    "imports:job_state": by_role(anonymous=302, worker_a=200, worker_b=404),
+    "imports:job_errors": by_role(anonymous=302, worker_b=404),
+    "imports:job_commit": by_role(method="post", anonymous=302, worker_b=404),
+    "imports:job_cancel": by_role(method="post", anonymous=302, worker_b=404, worker_a=302),
 }
 
 
-@pytest.mark.parametrize(("name", "case"), [(n, c) for n, cases in IMPORT_CASES.items() for c in cases],
-                         ids=lambda v: v if isinstance(v, str) else "-".join(map(str, v)))
+@pytest.mark.parametrize(("name", "case"), access_params(IMPORT_CASES))
 def test_import_url_case(cast, name, case):
     from shanghui.imports.models import ImportJob
 
-    who, method, expected = case
+    who, method, _, expected = case
     job = ImportJob.objects.create(user=cast.worker_a, kind="enterprises", filename="企业.xlsx", size=10)
     args = {"imports:template": ["enterprises"], "imports:export": ["enterprises"],
             "imports:export_plain": ["persons"], "imports:index": []}.get(name, [job.pk])
-    response = getattr(client_for(cast, who), method)(reverse(name, args=args))
-    assert response.status_code == expected, f"{who} {method.upper()} {name}"
+    assert_access(cast, who, method, reverse(name, args=args), expected)

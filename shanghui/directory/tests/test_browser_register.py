@@ -3,21 +3,11 @@
 import pytest
 from django.urls import reverse
 
-from shanghui.testing import PASSWORD
-
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def login(page, live_server, username):
-    page.goto(live_server.url + reverse("accounts:login"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/accounts/login" not in url)
-
-
-def test_street_worker_finds_enterprise_by_pinyin_and_cannot_open_another_streets(cast, page, live_server):
-    login(page, live_server, cast.worker_a.username)
+def test_street_worker_finds_enterprise_by_pinyin_and_cannot_open_another_streets(cast, page, live_server, login):
+    login(page, cast.worker_a)
     page.goto(live_server.url + reverse("directory:enterprise_list"))
     # 东华门文化传媒有限公司 → initials dhmwhcmyxgs
     page.fill("input[name=q]", "dhmwh")

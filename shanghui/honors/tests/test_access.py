@@ -9,7 +9,6 @@ belongs to the district and is seen by every region user of it.
 """
 
 import datetime as dt
-import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,7 +17,16 @@ from django.urls import reverse
 
 from shanghui.honors import services
 from shanghui.honors.models import CategoryKind, Honor, Nomination, Objection
-from shanghui.testing import api_headers, client_for
+from shanghui.testing import (
+    access_params,
+    api_headers,
+    assert_access,
+    assert_api,
+    by_role,
+    client_for,
+    fill_path,
+    fill_url,
+)
 
 from .conftest import nominate
 
@@ -63,95 +71,87 @@ def rows(world, settings, tmp_path):
     return world, out
 
 
-def pk(side, noun):
-    return (side, noun)
-
-
-OPEN, NOTICED = pk("campaign", "open"), pk("campaign", "noticed")
+# name → [(who, method, target, expected)]; target: None or (side, noun) whose pk goes in the URL.
+OPEN, NOTICED = ("campaign", "open"), ("campaign", "noticed")
 WEB_CASES = {
-    "honors:index": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200), ("leader", "get", None, 200),
-                     ("auditor", "get", None, 200), ("enterprise_user_a", "get", None, 200)],
-    "honors:honor_list": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200),
-                          ("auditor", "get", None, 200)],
-    "honors:honor_export": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200),
-                            ("leader", "get", None, 200)],
-    "honors:honor_create": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200), ("admin", "get", None, 200),
-                            ("leader", "get", None, 403), ("instructor_a", "get", None, 403),
-                            ("enterprise_user_a", "get", None, 403), ("auditor", "get", None, 403)],
-    "honors:honor_detail": [("anonymous", "get", pk("a", "honor"), 302), ("worker_a", "get", pk("a", "honor"), 200),
-                            ("worker_a", "get", pk("b", "honor"), 404), ("worker_a", "get", pk("fed", "honor"), 200),
-                            ("leader", "get", pk("b", "honor"), 200),
-                            ("enterprise_user_a", "get", pk("a", "honor"), 200),
-                            ("enterprise_user_a", "get", pk("fed", "honor"), 404),
-                            ("auditor", "get", pk("a", "honor"), 404)],
-    "honors:honor_edit": [("anonymous", "get", pk("a", "honor"), 302), ("worker_a", "get", pk("a", "honor"), 200),
-                          ("worker_a", "get", pk("b", "honor"), 404), ("worker_a", "get", pk("fed", "honor"), 403),
-                          ("admin", "get", pk("fed", "honor"), 200), ("leader", "get", pk("a", "honor"), 403),
-                          ("enterprise_user_a", "get", pk("a", "honor"), 403)],
-    "honors:honor_delete": [("anonymous", "get", pk("a", "spare"), 302), ("worker_a", "get", pk("a", "spare"), 200),
-                            ("worker_a", "post", pk("a", "spare"), 302), ("worker_a", "post", pk("b", "spare"), 404),
-                            ("leader", "post", pk("a", "spare"), 403)],
-    "honors:honor_evidence": [("anonymous", "get", pk("a", "honor"), 302), ("worker_a", "get", pk("a", "honor"), 200),
-                              ("worker_a", "get", pk("b", "honor"), 404),
-                              ("enterprise_user_a", "get", pk("a", "honor"), 200),
-                              ("worker_a", "get", pk("a", "spare"), 404)],
-    "honors:campaign_list": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200),
-                             ("auditor", "get", None, 200)],
-    "honors:campaign_create": [("anonymous", "get", None, 302), ("admin", "get", None, 200),
-                               ("worker_a", "get", None, 403), ("leader", "get", None, 403)],
-    "honors:campaign_detail": [("anonymous", "get", OPEN, 302), ("worker_a", "get", OPEN, 200),
-                               ("worker_b", "get", NOTICED, 200), ("leader", "get", OPEN, 200),
-                               ("admin", "get", NOTICED, 200),
-                               ("enterprise_user_a", "get", OPEN, 404), ("auditor", "get", OPEN, 404)],
-    "honors:campaign_review": [("anonymous", "post", OPEN, 302), ("admin", "post", OPEN, 302),
-                               ("worker_a", "post", OPEN, 403), ("enterprise_user_a", "post", OPEN, 404),
-                               ("admin", "get", OPEN, 405)],
-    "honors:campaign_notice": [("anonymous", "post", OPEN, 302), ("admin", "post", OPEN, 302),
-                               ("worker_a", "post", OPEN, 403), ("leader", "post", OPEN, 403)],
-    "honors:campaign_decide": [("anonymous", "post", NOTICED, 302), ("admin", "post", NOTICED, 302),
-                               ("worker_a", "post", NOTICED, 403), ("leader", "post", NOTICED, 403)],
-    "honors:nomination_create": [("anonymous", "get", OPEN, 302), ("worker_a", "get", OPEN, 200),
-                                 ("admin", "get", OPEN, 200), ("leader", "get", OPEN, 403),
-                                 ("enterprise_user_a", "get", OPEN, 404), ("worker_a", "get", NOTICED, 302)],
-    "honors:nomination_detail": [("anonymous", "get", pk("a", "nomination"), 302),
-                                 ("worker_a", "get", pk("a", "nomination"), 200),
-                                 ("worker_a", "get", pk("b", "nomination"), 404),
-                                 ("worker_a", "get", pk("a", "noticed"), 200),
-                                 ("leader", "get", pk("b", "nomination"), 200),
-                                 ("admin", "get", pk("b", "noticed"), 200),
-                                 ("auditor", "get", pk("a", "nomination"), 404),
-                                 ("enterprise_user_a", "get", pk("a", "nomination"), 404)],
-    "honors:nomination_approve": [("anonymous", "post", pk("a", "nomination"), 302),
-                                  ("admin", "post", pk("a", "nomination"), 302),
-                                  ("worker_a", "post", pk("a", "nomination"), 403),
-                                  ("worker_a", "post", pk("b", "nomination"), 404)],
-    "honors:nomination_reject": [("anonymous", "post", pk("a", "nomination"), 302),
-                                 ("admin", "post", pk("a", "nomination"), 302),
-                                 ("worker_a", "post", pk("a", "nomination"), 403),
-                                 ("worker_a", "post", pk("b", "nomination"), 404)],
-    "honors:nomination_attachment": [("anonymous", "get", pk("a", "nomination"), 302),
-                                     ("worker_a", "get", pk("a", "nomination"), 200),
-                                     ("worker_a", "get", pk("b", "nomination"), 404),
-                                     ("worker_a", "get", pk("a", "noticed"), 404)],
-    "honors:objection_create": [("anonymous", "post", pk("a", "noticed"), 302),
-                                ("worker_a", "post", pk("a", "noticed"), 302),
-                                ("worker_a", "post", pk("b", "noticed"), 404),
-                                ("leader", "post", pk("a", "noticed"), 403)],
-    "honors:objection_resolve": [("anonymous", "post", pk("a", "objection"), 302),
-                                 ("admin", "post", pk("a", "objection"), 302),
-                                 ("worker_a", "post", pk("a", "objection"), 403),
-                                 ("worker_a", "post", pk("b", "objection"), 404)],
+    "honors:index": by_role(anonymous=302, worker_a=200, leader=200, auditor=200, enterprise_user_a=200),
+    "honors:honor_list": by_role(anonymous=302, worker_a=200, auditor=200),
+    "honors:honor_export": by_role(anonymous=302, worker_a=200, leader=200),
+    "honors:honor_create":
+        by_role(anonymous=302, worker_a=200, admin=200, leader=403, instructor_a=403, enterprise_user_a=403,
+                auditor=403),
+    "honors:honor_detail": [
+        *by_role(("a", "honor"), anonymous=302, worker_a=200, enterprise_user_a=200, auditor=404),
+        *by_role(("b", "honor"), worker_a=404, leader=200),
+        *by_role(("fed", "honor"), worker_a=200, enterprise_user_a=404),
+    ],
+    "honors:honor_edit": [
+        *by_role(("a", "honor"), anonymous=302, worker_a=200, leader=403, enterprise_user_a=403),
+        *by_role(("b", "honor"), worker_a=404),
+        *by_role(("fed", "honor"), worker_a=403, admin=200),
+    ],
+    "honors:honor_delete": [
+        *by_role(("a", "spare"), anonymous=302, worker_a=200),
+        *by_role(("a", "spare"), method="post", worker_a=302, leader=403),
+        *by_role(("b", "spare"), method="post", worker_a=404),
+    ],
+    "honors:honor_evidence": [
+        *by_role(("a", "honor"), anonymous=302, worker_a=200, enterprise_user_a=200),
+        *by_role(("b", "honor"), worker_a=404),
+        *by_role(("a", "spare"), worker_a=404),
+    ],
+    "honors:campaign_list": by_role(anonymous=302, worker_a=200, auditor=200),
+    "honors:campaign_create": by_role(anonymous=302, admin=200, worker_a=403, leader=403),
+    "honors:campaign_detail": [
+        *by_role(OPEN, anonymous=302, worker_a=200, leader=200, enterprise_user_a=404, auditor=404),
+        *by_role(NOTICED, worker_b=200, admin=200),
+    ],
+    "honors:campaign_review": [
+        *by_role(OPEN, method="post", anonymous=302, admin=302, worker_a=403, enterprise_user_a=404),
+        *by_role(OPEN, admin=405),
+    ],
+    "honors:campaign_notice": by_role(OPEN, method="post", anonymous=302, admin=302, worker_a=403, leader=403),
+    "honors:campaign_decide":
+        by_role(NOTICED, method="post", anonymous=302, admin=302, worker_a=403, leader=403),
+    "honors:nomination_create": [
+        *by_role(OPEN, anonymous=302, worker_a=200, admin=200, leader=403, enterprise_user_a=404),
+        *by_role(NOTICED, worker_a=302),
+    ],
+    "honors:nomination_detail": [
+        *by_role(("a", "nomination"), anonymous=302, worker_a=200, auditor=404, enterprise_user_a=404),
+        *by_role(("b", "nomination"), worker_a=404, leader=200),
+        *by_role(("a", "noticed"), worker_a=200),
+        *by_role(("b", "noticed"), admin=200),
+    ],
+    "honors:nomination_approve": [
+        *by_role(("a", "nomination"), method="post", anonymous=302, admin=302, worker_a=403),
+        *by_role(("b", "nomination"), method="post", worker_a=404),
+    ],
+    "honors:nomination_reject": [
+        *by_role(("a", "nomination"), method="post", anonymous=302, admin=302, worker_a=403),
+        *by_role(("b", "nomination"), method="post", worker_a=404),
+    ],
+    "honors:nomination_attachment": [
+        *by_role(("a", "nomination"), anonymous=302, worker_a=200),
+        *by_role(("b", "nomination"), worker_a=404),
+        *by_role(("a", "noticed"), worker_a=404),
+    ],
+    "honors:objection_create": [
+        *by_role(("a", "noticed"), method="post", anonymous=302, worker_a=302, leader=403),
+        *by_role(("b", "noticed"), method="post", worker_a=404),
+    ],
+    "honors:objection_resolve": [
+        *by_role(("a", "objection"), method="post", anonymous=302, admin=302, worker_a=403),
+        *by_role(("b", "objection"), method="post", worker_a=404),
+    ],
 }
 
 
-@pytest.mark.parametrize(("name", "case"), [(n, c) for n, cases in WEB_CASES.items() for c in cases],
-                         ids=lambda v: v if isinstance(v, str) else "-".join(map(str, v[:2])))
+@pytest.mark.parametrize(("name", "case"), access_params(WEB_CASES))
 def test_web_page_access(rows, name, case):
     world, out = rows
     who, method, target, expected = case
-    url = reverse(name) if target is None else reverse(name, args=[out[target[0]][target[1]].pk])
-    response = getattr(client_for(world.cast, who), method)(url)
-    assert response.status_code == expected, f"{who} {method.upper()} {url}"
+    response = assert_access(world.cast, who, method, fill_url(name, target, out), expected)
     if expected == 302 and who == "anonymous":
         assert "/login" in response["Location"]
 
@@ -246,17 +246,11 @@ def _body(world, name):
     }[name]
 
 
-@pytest.mark.parametrize(("name", "case"), [(n, c) for n, cases in API_CASES.items() for c in cases],
-                         ids=lambda v: v if isinstance(v, str) else "-".join(map(str, v[:3])))
+@pytest.mark.parametrize(("name", "case"), access_params(API_CASES))
 def test_api_case(rows, name, case):
     world, out = rows
     who, method, url, body, expected = case
-    for side, nouns in out.items():
-        for noun, obj in nouns.items():
-            url = url.replace(f"{{{side}.{noun}}}", str(obj.pk))
-    kwargs = {"content_type": "application/json", "data": json.dumps(_body(world, body))} if body else {}
-    response = getattr(Client(), method)(url, **kwargs, **api_headers(world.cast, who))
-    assert response.status_code == expected, f"{who} {method.upper()} {url}: {response.content[:300]!r}"
+    assert_api(world.cast, who, method, fill_path(url, out), expected, _body(world, body) if body else None)
 
 
 def test_api_lists_are_scoped_and_counts_add_up(rows):

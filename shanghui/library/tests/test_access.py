@@ -13,42 +13,51 @@ from django.urls import reverse
 
 from shanghui.accounts.models import ApiToken
 from shanghui.audit.models import AuditEvent
-from shanghui.testing import api_headers, client_for
+from shanghui.testing import (
+    access_params,
+    assert_access,
+    assert_api,
+    by_role,
+    client_for,
+    fill_url,
+)
 
 WEB_CASES = {
-    "library:document_list": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200),
-                              ("enterprise_user_a", "get", None, 200), ("auditor", "get", None, 200)],
-    "library:document_export": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200),
-                                ("leader", "get", None, 200)],
-    "library:document_create": [("anonymous", "get", None, 302), ("admin", "get", None, 200),
-                                ("worker_a", "get", None, 200), ("leader", "get", None, 403),
-                                ("instructor_a", "get", None, 403), ("enterprise_user_a", "get", None, 403),
-                                ("auditor", "get", None, 403)],
-    "library:document_detail": [("anonymous", "get", "a", 302), ("worker_a", "get", "a", 200),
-                                ("worker_a", "get", "b", 404), ("worker_a", "get", "district", 200),
-                                ("leader", "get", "b", 200), ("instructor_a", "get", "district", 200),
-                                ("enterprise_user_a", "get", "a", 404), ("enterprise_user_a", "get", "public", 200),
-                                ("auditor", "get", "public", 404)],
-    "library:document_download": [("anonymous", "get", "a", 302), ("worker_a", "get", "a", 200),
-                                  ("worker_a", "get", "b", 404), ("worker_b", "get", "b", 200),
-                                  ("handler_a", "get", "district", 200), ("enterprise_user_a", "get", "a", 404),
-                                  ("enterprise_user_a", "get", "public", 200), ("auditor", "get", "a", 404)],
-    "library:document_edit": [("anonymous", "get", "a", 302), ("worker_a", "get", "a", 200),
-                              ("worker_a", "get", "b", 404), ("worker_a", "get", "district", 403),
-                              ("admin", "get", "district", 200), ("leader", "get", "a", 403)],
-    "library:document_delete": [("worker_a", "get", "a", 200), ("worker_a", "post", "b", 404),
-                                ("worker_a", "post", "district", 403), ("leader", "post", "a", 403),
-                                ("worker_a", "post", "a", 302)],
+    "library:document_list": by_role(anonymous=302, worker_a=200, enterprise_user_a=200, auditor=200),
+    "library:document_export": by_role(anonymous=302, worker_a=200, leader=200),
+    "library:document_create":
+        by_role(anonymous=302, admin=200, worker_a=200, leader=403, instructor_a=403, enterprise_user_a=403,
+                auditor=403),
+    "library:document_detail": [
+        *by_role("a", anonymous=302, worker_a=200, enterprise_user_a=404),
+        *by_role("b", worker_a=404, leader=200),
+        *by_role("district", worker_a=200, instructor_a=200),
+        *by_role("public", enterprise_user_a=200, auditor=404),
+    ],
+    "library:document_download": [
+        *by_role("a", anonymous=302, worker_a=200, enterprise_user_a=404, auditor=404),
+        *by_role("b", worker_a=404, worker_b=200),
+        *by_role("district", handler_a=200),
+        *by_role("public", enterprise_user_a=200),
+    ],
+    "library:document_edit": [
+        *by_role("a", anonymous=302, worker_a=200, leader=403),
+        *by_role("b", worker_a=404),
+        *by_role("district", worker_a=403, admin=200),
+    ],
+    "library:document_delete": [
+        *by_role("a", worker_a=200),
+        *by_role("b", method="post", worker_a=404),
+        *by_role("district", method="post", worker_a=403),
+        *by_role("a", method="post", leader=403, worker_a=302),
+    ],
 }
 
 
-@pytest.mark.parametrize(("name", "case"), [(n, c) for n, cases in WEB_CASES.items() for c in cases],
-                         ids=lambda v: v if isinstance(v, str) else "-".join(map(str, v)))
+@pytest.mark.parametrize(("name", "case"), access_params(WEB_CASES))
 def test_web_page_access(cast, docs, name, case):
     who, method, target, expected = case
-    url = reverse(name, args=[docs[target].pk]) if target else reverse(name)
-    response = getattr(client_for(cast, who), method)(url)
-    assert response.status_code == expected, f"{who} {method.upper()} {url}"
+    assert_access(cast, who, method, fill_url(name, target, docs), expected)
 
 
 def test_a_street_worker_cannot_download_another_streets_document_and_nothing_is_audited(cast, docs):
@@ -84,14 +93,10 @@ API_CASES = {
 }
 
 
-@pytest.mark.parametrize(("name", "case"), [(n, c) for n, cases in API_CASES.items() for c in cases],
-                         ids=lambda v: v if isinstance(v, str) else "-".join(map(str, v)))
+@pytest.mark.parametrize(("name", "case"), access_params(API_CASES))
 def test_api_case(cast, docs, name, case):
     who, url, target, expected = case
-    if target:
-        url = url.format(docs[target].pk)
-    response = Client().get(url, **api_headers(cast, who))
-    assert response.status_code == expected, f"{who} {url}: {response.content[:300]!r}"
+    assert_api(cast, who, "get", url.format(docs[target].pk) if target else url, expected)
 
 
 def test_api_search_is_scoped(cast, docs):

@@ -23,7 +23,16 @@ from shanghui.party.models import (
     PartyOrganization,
 )
 from shanghui.party.registers import REGISTERS
-from shanghui.testing import api_headers, client_for
+from shanghui.testing import (
+    access_params,
+    api_headers,
+    assert_access,
+    assert_api,
+    assert_row,
+    by_role,
+    client_for,
+    fill_url,
+)
 
 D = dt.date
 ROLES = ["admin", "worker_a", "leader", "instructor_a", "handler_a", "enterprise_user_a", "auditor", "anonymous"]
@@ -128,8 +137,7 @@ def test_web_register_access(rows, who, noun):
         expected[2] = expected[3] = "·"
     columns = ["list own", "list other", "detail own", "detail other", "create", "edit own", "edit other",
                "delete own", "delete other", "export own", "export other"]
-    mismatches = [f"{c}: expected {e}, got {a}" for c, e, a in zip(columns, expected, actual, strict=True) if e != a]
-    assert not mismatches, f"{who} × {noun}: " + "; ".join(mismatches)
+    assert_row(f"{who} × {noun}", columns, expected, actual)
 
 
 def test_a_refused_post_writes_nothing(rows):
@@ -151,46 +159,41 @@ def test_a_refused_post_writes_nothing(rows):
 # or a dict of URL kwargs.
 KPI = {"key": "organisation", "which": "missing"}
 WEB_CASES = {
-    "party:dashboard": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200), ("admin", "get", None, 200),
-                        ("leader", "get", None, 200), ("auditor", "get", None, 200),
-                        ("enterprise_user_a", "get", None, 200)],
-    "party:kpi_list": [("anonymous", "get", KPI, 302), ("worker_a", "get", KPI, 200), ("leader", "get", KPI, 200),
-                       ("worker_a", "get", {"key": "nope", "which": "missing"}, 404),
-                       ("worker_a", "get", {"key": "own", "which": "nope"}, 404)],
-    "party:kpi_export": [("anonymous", "get", KPI, 302), ("worker_a", "get", KPI, 200), ("leader", "get", KPI, 200),
-                         ("worker_a", "get", {"key": "nope", "which": "covered"}, 404)],
-    "party:compliance": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200),
-                         ("auditor", "get", None, 200)],
-    "party:should_form_own": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200),
-                              ("leader", "get", None, 200)],
-    "party:member_transfer": [("anonymous", "get", ("a", "member"), 302), ("worker_a", "get", ("a", "member"), 200),
-                              ("worker_a", "get", ("b", "member"), 404), ("leader", "get", ("a", "member"), 403),
-                              ("instructor_a", "get", ("a", "member"), 403),
-                              ("enterprise_user_a", "get", ("a", "member"), 404)],
-    "party:coverage_move": [("anonymous", "get", ("a", "coverage"), 302), ("worker_a", "get", ("a", "coverage"), 200),
-                            ("worker_a", "get", ("b", "coverage"), 404), ("leader", "get", ("a", "coverage"), 403),
-                            ("auditor", "get", ("a", "coverage"), 404)],
-    "party:orglife_minutes": [("anonymous", "get", ("a", "orglife"), 302), ("worker_a", "get", ("a", "orglife"), 200),
-                              ("leader", "get", ("a", "orglife"), 200), ("worker_a", "get", ("b", "orglife"), 404),
-                              ("admin", "get", ("b", "orglife"), 404),  # no minutes uploaded
-                              ("enterprise_user_a", "get", ("a", "orglife"), 404),
-                              ("auditor", "get", ("a", "orglife"), 404)],
+    "party:dashboard":
+        by_role(anonymous=302, worker_a=200, admin=200, leader=200, auditor=200, enterprise_user_a=200),
+    "party:kpi_list": [
+        *by_role(KPI, anonymous=302, worker_a=200, leader=200),
+        *by_role({"key": "nope", "which": "missing"}, worker_a=404),
+        *by_role({"key": "own", "which": "nope"}, worker_a=404),
+    ],
+    "party:kpi_export": [
+        *by_role(KPI, anonymous=302, worker_a=200, leader=200),
+        *by_role({"key": "nope", "which": "covered"}, worker_a=404),
+    ],
+    "party:compliance": by_role(anonymous=302, worker_a=200, auditor=200),
+    "party:should_form_own": by_role(anonymous=302, worker_a=200, leader=200),
+    "party:member_transfer": [
+        *by_role(("a", "member"), anonymous=302, worker_a=200, leader=403, instructor_a=403,
+                 enterprise_user_a=404),
+        *by_role(("b", "member"), worker_a=404),
+    ],
+    "party:coverage_move": [
+        *by_role(("a", "coverage"), anonymous=302, worker_a=200, leader=403, auditor=404),
+        *by_role(("b", "coverage"), worker_a=404),
+    ],
+    "party:orglife_minutes": [
+        *by_role(("a", "orglife"), anonymous=302, worker_a=200, leader=200, enterprise_user_a=404,
+                 auditor=404),
+        *by_role(("b", "orglife"), worker_a=404, admin=404),  # admin: no minutes uploaded in B
+    ],
 }
 
 
-@pytest.mark.parametrize(("name", "case"), [(n, c) for n, cases in WEB_CASES.items() for c in cases],
-                         ids=lambda v: v if isinstance(v, str) else "-".join(map(str, v)))
+@pytest.mark.parametrize(("name", "case"), access_params(WEB_CASES))
 def test_web_page_access(rows, name, case):
     world, out = rows
     who, method, target, expected = case
-    if isinstance(target, dict):
-        url = reverse(name, kwargs=target)
-    elif target:
-        url = reverse(name, args=[out[target[0]][target[1]].pk])
-    else:
-        url = reverse(name)
-    response = getattr(client_for(world.cast, who), method)(url)
-    assert response.status_code == expected, f"{who} {method.upper()} {url}"
+    assert_access(world.cast, who, method, fill_url(name, target, out), expected)
 
 
 def test_kpi_drilldown_shows_only_the_users_street(rows):
@@ -280,8 +283,7 @@ def test_api_access(rows, who, noun):
     expected = API_EXPECTED[who][noun].split()
     columns = ["list own", "list other", "get own", "get other", "create", "update own", "update other",
                "delete other"]
-    mismatches = [f"{c}: expected {e}, got {a}" for c, e, a in zip(columns, expected, actual, strict=True) if e != a]
-    assert not mismatches, f"API {who} × {noun}: " + "; ".join(mismatches)
+    assert_row(f"API {who} × {noun}", columns, expected, actual)
 
 
 API_CASES = {
@@ -306,8 +308,7 @@ API_CASES = {
 }
 
 
-@pytest.mark.parametrize(("name", "case"), [(n, c) for n, cases in API_CASES.items() for c in cases],
-                         ids=lambda v: v if isinstance(v, str) else "-".join(map(str, v)))
+@pytest.mark.parametrize(("name", "case"), access_params(API_CASES))
 def test_api_case(rows, name, case):
     world, out = rows
     who, method, url, expected = case
@@ -325,9 +326,7 @@ def test_api_case(rows, name, case):
                                               form="joint", host_chamber=world.cast.chamber_a, parent=world.ja,
                                               founded=D(2024, 1, 1))
         body = {"to": target.pk, "on": "2024-10-01"}
-    kwargs = {"content_type": "application/json", "data": json.dumps(body)} if body is not None else {}
-    response = getattr(Client(), method)(url, **kwargs, **api_headers(world.cast, who))
-    assert response.status_code == expected, f"{who} {method.upper()} {url}: {response.content[:300]!r}"
+    assert_api(world.cast, who, method, url, expected, body)
 
 
 def test_api_kpis_of_a_street_worker_are_her_streets(rows):

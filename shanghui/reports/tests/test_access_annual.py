@@ -5,8 +5,9 @@ scope is a 404; enterprise users and auditors get 403; anonymous users go to the
 """
 
 import pytest
-from django.test import Client
 from django.urls import reverse
+
+from shanghui.testing import assert_access, client_for
 
 A, B = "110101001", "110101002"  # the cast's streets: 东华门 (own), 景山 (other)
 CASES = [
@@ -23,20 +24,14 @@ ANNUAL_URL_NAMES = {"reports:annual_report", "reports:statistics_table"}
 @pytest.mark.parametrize("name", sorted(ANNUAL_URL_NAMES))
 @pytest.mark.parametrize("who,params,expected", CASES)
 def test_download_access(cast, name, who, params, expected):
-    client = Client()
-    if who != "anonymous":
-        client.force_login(getattr(cast, who))
-    response = client.get(reverse(name), {"year": 2018, **params})
-    assert response.status_code == expected
+    response = assert_access(cast, who, "get", reverse(name), expected, {"year": 2018, **params})
     if expected == 302:
         assert "/accounts/login/" in response["Location"]
 
 
 @pytest.mark.parametrize("fmt", ["docx", "xlsx"])
 def test_a_street_worker_gets_her_streets_report_in_both_formats(cast, fmt):
-    client = Client()
-    client.force_login(cast.worker_a)
-    response = client.get(reverse("reports:annual_report"), {"year": 2018, "format": fmt})
+    response = client_for(cast, "worker_a").get(reverse("reports:annual_report"), {"year": 2018, "format": fmt})
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith(f".{fmt}")
     assert "%E4%B8%9C%E5%8D%8E%E9%97%A8" in response["Content-Disposition"]  # 东华门

@@ -5,11 +5,9 @@ name cannot be listed without being tested. Own scope is street A (东华门), o
 """
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from shanghui.accounts.models import ApiToken
-from shanghui.testing import client_for
+from shanghui.testing import access_params, assert_access, assert_api, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -40,25 +38,21 @@ def _street(cast, side):
     return {"own": cast.street_a, "other": cast.street_b}.get(side)
 
 
-@pytest.mark.parametrize(("name", "case"), [(n, c) for n, cases in WEB_CASES.items() for c in cases])
+@pytest.mark.parametrize(("name", "case"), access_params(WEB_CASES))
 def test_web_access(cast, name, case):
     who, side, expected = case
     street = _street(cast, side)
     url = reverse(name) + (f"?street={street.pk}&fmt=csv" if street else "?fmt=csv")
-    response = client_for(cast, who).get(url)
-    assert response.status_code == expected, (name, who, side)
+    response = assert_access(cast, who, "get", url, expected)
     if expected == 302:
         assert reverse("accounts:login") in response["Location"]
 
 
-@pytest.mark.parametrize(("name", "case"), [(n, c) for n, cases in API_CASES.items() for c in cases])
+@pytest.mark.parametrize(("name", "case"), access_params(API_CASES))
 def test_api_access(cast, name, case):
     who, side, expected = case
     street = _street(cast, side)
-    headers = {} if who == "anonymous" else {
-        "HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=getattr(cast, who))[1]}"}
-    response = Client().get(reverse(name), {"street": street.code} if street else {}, **headers)
-    assert response.status_code == expected, (who, side, response.content[:300])
+    response = assert_api(cast, who, "get", reverse(name) + (f"?street={street.code}" if street else ""), expected)
     if expected == 200:
         data = response.json()
         codes = [s["street"] for s in data["streets"]]

@@ -4,26 +4,15 @@ and the export; on a projector-sized and a phone-sized screen."""
 import pytest
 from django.urls import reverse
 
-from shanghui.browser import PHONE
-from shanghui.testing import PASSWORD
-
 from . import world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def login(page, live_server, username):
-    page.goto(live_server.url + reverse("accounts:login"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(lambda url: "/accounts/login" not in url)
-
-
-def test_admin_switches_year_and_street_follows_a_tile_and_downloads_the_export(cast, page, live_server):
+def test_admin_switches_year_and_street_follows_a_tile_and_downloads_the_export(cast, page, live_server, login):
     world.build(cast, 61)
     page.set_viewport_size({"width": 1920, "height": 1080})  # a projector
-    login(page, live_server, cast.admin.username)
+    login(page, cast.admin)
     # Home is the dashboard.
     assert page.url.rstrip("/").endswith(reverse("reports:dashboard").rstrip("/"))
     page.wait_for_selector("#chart-streets canvas")  # ECharts drew from the JSON data, no inline script
@@ -49,20 +38,14 @@ def test_admin_switches_year_and_street_follows_a_tile_and_downloads_the_export(
     assert "会员企业参与率" in page.inner_text("main")
 
 
-def test_a_street_worker_on_a_phone_sees_her_street_stacked(cast, browser, live_server):
+def test_a_street_worker_on_a_phone_sees_her_street_stacked(cast, phone, login):
     world.build(cast, 62)
-    context = browser.new_context(**PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    try:
-        login(page, live_server, cast.worker_a.username)
-        page.wait_for_selector("#chart-streets canvas")
-        assert page.locator("#street-table tbody tr").count() == 1
-        assert "景山街道" not in page.inner_text("main")
-        # Stacked: the tiles are one above the other, nothing wider than the screen.
-        first = page.locator(".dashboard-tile").nth(0).bounding_box()
-        second = page.locator(".dashboard-tile").nth(1).bounding_box()
-        assert second["y"] > first["y"] and abs(second["x"] - first["x"]) < 2
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    finally:
-        context.close()
+    login(phone, cast.worker_a)
+    phone.wait_for_selector("#chart-streets canvas")
+    assert phone.locator("#street-table tbody tr").count() == 1
+    assert "景山街道" not in phone.inner_text("main")
+    # Stacked: the tiles are one above the other, nothing wider than the screen.
+    first = phone.locator(".dashboard-tile").nth(0).bounding_box()
+    second = phone.locator(".dashboard-tile").nth(1).bounding_box()
+    assert second["y"] > first["y"] and abs(second["x"] - first["x"]) < 2
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

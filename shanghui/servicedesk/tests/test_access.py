@@ -7,7 +7,6 @@ The transitions themselves are covered cell by cell in test_state_machine.py.
 """
 
 import datetime as dt
-import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,7 +15,16 @@ from django.urls import reverse
 
 from shanghui.servicedesk import services
 from shanghui.servicedesk.models import Holiday, Notification, ServiceRequest
-from shanghui.testing import api_headers, client_for
+from shanghui.testing import (
+    access_params,
+    api_headers,
+    assert_access,
+    assert_api,
+    by_role,
+    client_for,
+    fill_path,
+    fill_url,
+)
 
 
 @pytest.fixture
@@ -37,102 +45,79 @@ def rows(desk, settings, tmp_path):
     return desk, out
 
 
-def pk(side, noun):
-    return (side, noun)
-
-
+# name → [(who, method, target, expected)]; target: None, (side, noun) whose pk goes in the URL,
+# or a dict of URL kwargs (with (side, noun) values replaced by the pk).
 WEB_CASES = {
-    "servicedesk:index": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200), ("admin", "get", None, 200),
-                          ("handler_a", "get", None, 200), ("enterprise_user_a", "get", None, 200),
-                          ("leader", "get", None, 200), ("auditor", "get", None, 200)],
-    "servicedesk:export": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200),
-                           ("enterprise_user_a", "get", None, 200)],
-    "servicedesk:file": [("anonymous", "get", None, 302), ("enterprise_user_a", "get", None, 200),
-                         ("worker_a", "get", None, 200), ("admin", "get", None, 200), ("leader", "get", None, 403),
-                         ("handler_a", "get", None, 403), ("instructor_a", "get", None, 403),
-                         ("auditor", "get", None, 403)],
-    "servicedesk:detail": [("anonymous", "get", pk("a", "request"), 302),
-                           ("worker_a", "get", pk("a", "request"), 200),
-                           ("worker_a", "get", pk("b", "request"), 404),
-                           ("worker_b", "get", pk("a", "request"), 404),
-                           ("handler_a", "get", pk("a", "request"), 200),
-                           ("handler_other", "get", pk("a", "request"), 404),
-                           ("enterprise_user_a", "get", pk("a", "request"), 200),
-                           ("enterprise_user_a", "get", pk("b", "request"), 404),
-                           ("enterprise_user_b", "get", pk("a", "request"), 404),
-                           ("leader", "get", pk("b", "request"), 200),
-                           ("auditor", "get", pk("a", "request"), 404)],
-    "servicedesk:act": [("anonymous", "post", {"pk": pk("a", "request"), "action": "resolve"}, 302),
-                        ("handler_a", "post", {"pk": pk("a", "request"), "action": "resolve"}, 302),
-                        ("handler_a", "post", {"pk": pk("b", "request"), "action": "resolve"}, 404),
-                        ("leader", "post", {"pk": pk("a", "request"), "action": "accept"}, 403),
-                        ("enterprise_user_a", "post", {"pk": pk("b", "request"), "action": "rate"}, 404),
-                        ("worker_a", "post", {"pk": pk("a", "request"), "action": "nope"}, 404),
-                        ("worker_a", "get", {"pk": pk("a", "request"), "action": "accept"}, 405)],
-    "servicedesk:attachment_add": [("anonymous", "post", pk("a", "request"), 302),
-                                   ("enterprise_user_a", "post", pk("a", "request"), 302),
-                                   ("enterprise_user_a", "post", pk("b", "request"), 404),
-                                   ("leader", "post", pk("a", "request"), 403),
-                                   ("worker_a", "get", pk("a", "request"), 405)],
-    "servicedesk:attachment": [("anonymous", "get", pk("a", "attachment"), 302),
-                               ("enterprise_user_a", "get", pk("a", "attachment"), 200),
-                               ("enterprise_user_a", "get", pk("b", "attachment"), 404),
-                               ("handler_a", "get", pk("a", "attachment"), 200),
-                               ("handler_other", "get", pk("a", "attachment"), 404),
-                               ("worker_b", "get", pk("a", "attachment"), 404),
-                               ("auditor", "get", pk("a", "attachment"), 404)],
-    "servicedesk:notifications": [("anonymous", "get", None, 302), ("enterprise_user_a", "get", None, 200),
-                                  ("auditor", "get", None, 200)],
-    "servicedesk:notifications_read": [("anonymous", "post", None, 302), ("worker_a", "post", None, 302),
-                                       ("worker_a", "get", None, 405)],
-    "servicedesk:kpis": [("anonymous", "get", None, 302), ("worker_a", "get", None, 200), ("leader", "get", None, 200),
-                         ("handler_a", "get", None, 200), ("enterprise_user_a", "get", None, 200)],
-    "servicedesk:kpi_list": [("anonymous", "get", {"figure": "filed"}, 302), ("worker_a", "get", {"figure": "filed"}, 200),
-                             ("worker_a", "get", {"figure": "nope"}, 404)],
-    "servicedesk:kpi_export": [("anonymous", "get", {"figure": "filed"}, 302),
-                               ("leader", "get", {"figure": "resolved"}, 200),
-                               ("leader", "get", {"figure": "nope"}, 404)],
-    "servicedesk:categories": [("anonymous", "get", None, 302), ("admin", "get", None, 200),
-                               ("superuser", "get", None, 200), ("worker_a", "get", None, 403),
-                               ("enterprise_user_a", "get", None, 403), ("auditor", "get", None, 403)],
-    "servicedesk:category_edit": [("anonymous", "get", pk("ref", "category"), 302),
-                                  ("admin", "get", pk("ref", "category"), 200),
-                                  ("worker_a", "get", pk("ref", "category"), 403),
-                                  ("leader", "get", pk("ref", "category"), 403)],
-    "servicedesk:holidays": [("anonymous", "get", None, 302), ("admin", "get", None, 200),
-                             ("worker_a", "get", None, 403), ("leader", "get", None, 403)],
-    "servicedesk:holiday_delete": [("anonymous", "get", pk("ref", "holiday"), 302),
-                                   ("admin", "get", pk("ref", "holiday"), 200),
-                                   ("admin", "post", pk("ref", "holiday2"), 302),
-                                   ("worker_a", "post", pk("ref", "holiday"), 403)],
+    "servicedesk:index":
+        by_role(anonymous=302, worker_a=200, admin=200, handler_a=200, enterprise_user_a=200, leader=200,
+                auditor=200),
+    "servicedesk:export": by_role(anonymous=302, worker_a=200, enterprise_user_a=200),
+    "servicedesk:file":
+        by_role(anonymous=302, enterprise_user_a=200, worker_a=200, admin=200, leader=403, handler_a=403,
+                instructor_a=403, auditor=403),
+    "servicedesk:detail": [
+        *by_role(("a", "request"), anonymous=302, worker_a=200, worker_b=404, handler_a=200,
+                 handler_other=404, enterprise_user_a=200, enterprise_user_b=404, auditor=404),
+        *by_role(("b", "request"), worker_a=404, enterprise_user_a=404, leader=200),
+    ],
+    "servicedesk:act": [
+        *by_role({"pk": ("a", "request"), "action": "resolve"}, method="post", anonymous=302, handler_a=302),
+        *by_role({"pk": ("b", "request"), "action": "resolve"}, method="post", handler_a=404),
+        *by_role({"pk": ("a", "request"), "action": "accept"}, method="post", leader=403),
+        *by_role({"pk": ("b", "request"), "action": "rate"}, method="post", enterprise_user_a=404),
+        *by_role({"pk": ("a", "request"), "action": "nope"}, method="post", worker_a=404),
+        *by_role({"pk": ("a", "request"), "action": "accept"}, worker_a=405),
+    ],
+    "servicedesk:attachment_add": [
+        *by_role(("a", "request"), method="post", anonymous=302, enterprise_user_a=302, leader=403),
+        *by_role(("b", "request"), method="post", enterprise_user_a=404),
+        *by_role(("a", "request"), worker_a=405),
+    ],
+    "servicedesk:attachment": [
+        *by_role(("a", "attachment"), anonymous=302, enterprise_user_a=200, handler_a=200, handler_other=404,
+                 worker_b=404, auditor=404),
+        *by_role(("b", "attachment"), enterprise_user_a=404),
+    ],
+    "servicedesk:notifications": by_role(anonymous=302, enterprise_user_a=200, auditor=200),
+    "servicedesk:notifications_read": [
+        *by_role(method="post", anonymous=302, worker_a=302),
+        *by_role(worker_a=405),
+    ],
+    "servicedesk:kpis": by_role(anonymous=302, worker_a=200, leader=200, handler_a=200, enterprise_user_a=200),
+    "servicedesk:kpi_list": [
+        *by_role({"figure": "filed"}, anonymous=302, worker_a=200),
+        *by_role({"figure": "nope"}, worker_a=404),
+    ],
+    "servicedesk:kpi_export": [
+        *by_role({"figure": "filed"}, anonymous=302),
+        *by_role({"figure": "resolved"}, leader=200),
+        *by_role({"figure": "nope"}, leader=404),
+    ],
+    "servicedesk:categories":
+        by_role(anonymous=302, admin=200, superuser=200, worker_a=403, enterprise_user_a=403, auditor=403),
+    "servicedesk:category_edit":
+        by_role(("ref", "category"), anonymous=302, admin=200, worker_a=403, leader=403),
+    "servicedesk:holidays": by_role(anonymous=302, admin=200, worker_a=403, leader=403),
+    "servicedesk:holiday_delete": [
+        *by_role(("ref", "holiday"), anonymous=302, admin=200),
+        *by_role(("ref", "holiday2"), method="post", admin=302),
+        *by_role(("ref", "holiday"), method="post", worker_a=403),
+    ],
 }
-
-
-def _url(name, target, out):
-    if target is None:
-        return reverse(name)
-    if isinstance(target, dict):
-        kwargs = {k: out[v[0]][v[1]].pk if isinstance(v, tuple) else v for k, v in target.items()}
-        return reverse(name, kwargs=kwargs)
-    return reverse(name, args=[out[target[0]][target[1]].pk])
 
 
 POSTS = {"servicedesk:act": {"resolution": "已办理", "note": "", "satisfaction": "5"},
          "servicedesk:attachment_add": {"file": None}}
 
 
-@pytest.mark.parametrize(("name", "case"), [(n, c) for n, cases in WEB_CASES.items() for c in cases],
-                         ids=lambda v: v if isinstance(v, str) else "-".join(map(str, v)))
+@pytest.mark.parametrize(("name", "case"), access_params(WEB_CASES))
 def test_web_page_access(rows, name, case):
     desk, out = rows
     who, method, target, expected = case
-    url = _url(name, target, out)
     data = dict(POSTS.get(name, {}))
     if "file" in data:
         data["file"] = SimpleUploadedFile("补充.txt", "补充材料".encode(), "text/plain")
-    response = getattr(client_for(desk, who), method)(url, data) if method == "post" else \
-        getattr(client_for(desk, who), method)(url)
-    assert response.status_code == expected, f"{who} {method.upper()} {url}"
+    assert_access(desk, who, method, fill_url(name, target, out), expected, data if method == "post" else None)
 
 
 def test_lists_and_exports_show_only_the_users_rows(rows):
@@ -233,18 +218,11 @@ def _body(desk, name):
     }[name]
 
 
-@pytest.mark.parametrize(("name", "case"), [(n, c) for n, cases in API_CASES.items() for c in cases],
-                         ids=lambda v: v if isinstance(v, str) else "-".join(map(str, v[:3])))
+@pytest.mark.parametrize(("name", "case"), access_params(API_CASES))
 def test_api_case(rows, name, case):
     desk, out = rows
     who, method, url, body, expected = case
-    for side in ("a", "b"):
-        for noun, obj in out[side].items():
-            if obj is not None:
-                url = url.replace(f"{{{side}.{noun}}}", str(obj.pk))
-    kwargs = {"content_type": "application/json", "data": json.dumps(_body(desk, body))} if body else {}
-    response = getattr(Client(), method)(url, **kwargs, **api_headers(desk, who))
-    assert response.status_code == expected, f"{who} {method.upper()} {url}: {response.content[:300]!r}"
+    assert_api(desk, who, method, fill_path(url, out), expected, _body(desk, body) if body else None)
 
 
 def test_api_list_is_scoped_and_detail_has_the_timeline(rows):

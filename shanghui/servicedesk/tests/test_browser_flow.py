@@ -4,39 +4,19 @@ assigns it, the market handler resolves it, and the enterprise rates it (on the 
 import pytest
 from django.urls import reverse
 
-from shanghui.browser import PHONE
 from shanghui.servicedesk.models import ServiceRequest, State
-from shanghui.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(**PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
-
-
-def login(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(live_server.url + reverse("accounts:login"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/accounts/login" not in url)
 
 
 def fits(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_enterprise_files_worker_assigns_handler_resolves_enterprise_rates(desk, phone, page, live_server):
+def test_enterprise_files_worker_assigns_handler_resolves_enterprise_rates(desk, phone, page, live_server, login):
     c = desk.cast
     # 1. The enterprise files from its phone.
-    login(phone, live_server, c.enterprise_user_a.username)
+    login(phone, c.enterprise_user_a)
     phone.goto(live_server.url + reverse("servicedesk:index"))
     assert "我的诉求" in phone.inner_text("h1")
     phone.get_by_role("link", name="新增").click()
@@ -54,7 +34,7 @@ def test_enterprise_files_worker_assigns_handler_resolves_enterprise_rates(desk,
     req = ServiceRequest.objects.get(title="食品经营许可证延续")
 
     # 2. The street worker assigns it to market regulation and its handler.
-    login(page, live_server, c.worker_a.username)
+    login(page, c.worker_a)
     page.goto(live_server.url + reverse("servicedesk:detail", args=[req.pk]))
     page.select_option("#action-assign select[name=department]", label="市场监管")
     page.select_option("#action-assign select[name=handler]", str(c.handler_a.pk))
@@ -65,7 +45,7 @@ def test_enterprise_files_worker_assigns_handler_resolves_enterprise_rates(desk,
     assert "市场监管" in page.inner_text("#request-department")
 
     # 3. The handler resolves it.
-    login(page, live_server, c.handler_a.username)
+    login(page, c.handler_a)
     page.goto(live_server.url + reverse("servicedesk:index"))
     page.get_by_role("link", name="食品经营许可证延续").click()
     page.fill("#action-resolve textarea[name=resolution]", "已告知所需材料，可在线提交延续申请。")
@@ -74,7 +54,7 @@ def test_enterprise_files_worker_assigns_handler_resolves_enterprise_rates(desk,
     assert page.inner_text("#request-state") == "已办结"
 
     # 4. The enterprise rates it on the phone, which closes it.
-    login(phone, live_server, c.enterprise_user_a.username)
+    login(phone, c.enterprise_user_a)
     phone.goto(live_server.url + reverse("servicedesk:notifications"))
     phone.get_by_role("link", name="已办结").first.click()
     phone.check("#action-rate input[name=satisfaction][value='5']")
