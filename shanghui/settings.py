@@ -132,6 +132,7 @@ MIDDLEWARE = [
     "shanghui.accounts.middleware.SessionTimeoutMiddleware",
     "shanghui.accounts.middleware.SecondFactorMiddleware",
     "shanghui.accounts.middleware.PasswordPolicyMiddleware",
+    "shanghui.accounts.middleware.StaffPagesMiddleware",
     # Last, so it sees a view's exception first: a full disk or read-only database gets the Chinese 503 page.
     "shanghui.core.faults.WriteFaultMiddleware",
 ]

@@ -3,6 +3,7 @@
 1. SessionTimeoutMiddleware: idle and absolute session limits (logs out server-side).
 2. SecondFactorMiddleware: a session owing a TOTP code reaches only the 2FA pages.
 3. PasswordPolicyMiddleware: an initial, reset or expired password must be changed first.
+4. StaffPagesMiddleware: an enterprise user reaches only the pages marked for him (accounts/pages.py).
 
 The API (/api/) is left to its own authentication: it answers 401/403 rather than
 redirecting; api/auth.py refuses a session that still owes a second factor, and a
@@ -12,6 +13,7 @@ session or token whose password must be changed (policy.password_change_due).
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -19,6 +21,7 @@ from django.utils.http import urlencode
 from shanghui.audit import record
 
 from . import sessions
+from .pages import STAFF_ONLY_MESSAGE, staff_only
 from .policy import password_change_due
 
 TIMEOUT_MESSAGES = {
@@ -86,3 +89,19 @@ class PasswordPolicyMiddleware:
             messages.warning(request, reason)
             return redirect("accounts:password_change")
         return self.get_response(request)
+
+
+class StaffPagesMiddleware:
+    # The API keeps its own answers (401/403/404 in JSON), and the admin its own staff login.
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if _is_api(request) or request.resolver_match.namespace == "admin":
+            return None
+        if staff_only(request.user, view_func):
+            raise PermissionDenied(STAFF_ONLY_MESSAGE)
+        return None

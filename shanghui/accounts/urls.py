@@ -2,11 +2,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
+from .pages import enterprise_page
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),  # POST only (Django 5)
+    path("login/", enterprise_page(views.LoginView.as_view()), name="login"),
+    path("logout/", enterprise_page(auth_views.LogoutView.as_view()), name="logout"),  # POST only (Django 5)
     path("password/", views.password_change, name="password_change"),
     path("2fa/", views.totp_setup, name="totp_setup"),
     path("2fa/verify/", views.totp_verify, name="totp_verify"),

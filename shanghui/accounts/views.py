@@ -16,6 +16,7 @@ from . import lockout, services, sessions, totp
 from .backends import client_address
 from .forms import CodeForm, LoginForm, PasswordForm, UserFilter, UserForm
 from .models import User
+from .pages import enterprise_page
 
 
 class LoginView(auth_views.LoginView):
@@ -34,6 +35,7 @@ def _locked_out(request):
     return redirect("accounts:login")
 
 
+@enterprise_page
 @login_required
 @require_http_methods(["GET", "POST"])
 def password_change(request):
@@ -77,6 +79,7 @@ def _second_factor_done(request, action: str) -> None:
     record(by=request.user, action=action, obj=request.user)
 
 
+@enterprise_page
 @login_required
 @require_http_methods(["GET", "POST"])
 def totp_verify(request):
@@ -102,6 +105,7 @@ def totp_verify(request):
     return render(request, "accounts/totp_verify.html", {"form": form, "next": request.GET.get("next", "")})
 
 
+@enterprise_page
 @login_required
 @require_http_methods(["GET", "POST"])
 def totp_setup(request):
@@ -131,6 +135,7 @@ def totp_setup(request):
         "pending": sessions.second_factor_pending(request)})
 
 
+@enterprise_page
 @login_required
 @require_POST
 def totp_disable(request):

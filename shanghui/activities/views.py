@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from shanghui.accounts.pages import enterprise_page
 from shanghui.audit.context import source_address
 from shanghui.core.crud import Register, apply_errors, delete_page, post_data, require, step
 from shanghui.core.exporting import Column, export_format, export_response
@@ -263,6 +264,7 @@ def _signin_page(request, context: dict, status: int = 200):
     return render(request, "activities/signin.html", context, status=status)
 
 
+@enterprise_page
 @require_http_methods(["GET", "POST"])
 def signin(request, token):
     """Public (no login): the page a phone opens from the QR code."""

@@ -22,6 +22,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods
 
+from shanghui.accounts.pages import enterprise_page
 from shanghui.accounts.scope import writes_some_region
 from shanghui.core.exporting import export_format, export_response
 
@@ -337,6 +338,9 @@ class Register:
     # user → None, raising PermissionDenied for roles that may not even see the rows: a 403 on
     # the list and the export says so, where an empty list would suggest there is nothing.
     guard: Callable | None = None
+    # The pages of the five ("list", "edit", …) an enterprise user may open; the rest are staff pages
+    # (accounts/pages.py).
+    enterprise_pages: tuple[str, ...] = ()
     list_view: Callable = dataclasses.field(init=False, repr=False)
     export_view: Callable = dataclasses.field(init=False, repr=False)
     create_view: Callable = dataclasses.field(init=False, repr=False)
@@ -350,6 +354,8 @@ class Register:
         self.create_view = login_required(require_http_methods(["GET", "POST"])(self._create))
         self.edit_view = login_required(require_http_methods(["GET", "POST"])(self._edit))
         self.delete_view = login_required(require_http_methods(["GET", "POST"])(self._delete))
+        for page in self.enterprise_pages:
+            enterprise_page(getattr(self, f"{page}_view"))
 
     def urls(self, prefix: str, *, list_path: str | None = None) -> list:
         """The five URL patterns under `prefix`, named `<noun>_list`, `<noun>_export`, `<noun>_create`,

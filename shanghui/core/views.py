@@ -2,9 +2,11 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from shanghui.accounts.pages import enterprise_page
 from shanghui.core import health
 
 
+@enterprise_page
 @never_cache
 @require_GET
 def healthz(request):

@@ -4,6 +4,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from shanghui.accounts import unmask
+from shanghui.accounts.pages import enterprise_page
 from shanghui.accounts.scope import can_edit_enterprise, can_write_region
 from shanghui.core.crud import Register
 from shanghui.core.exporting import Column
@@ -76,10 +77,11 @@ ENTERPRISE = _register(
     create=services.enterprise_create, update=services.enterprise_update, delete=services.enterprise_delete, row="enterprise",
     # An enterprise's own user may correct his enterprise; only the region's writers may delete it.
     can_write=can_edit_enterprise, can_delete=lambda user, obj: can_write_region(user, obj.region),
-    can_create=_can_create_in_a_street, intro=_enterprise_intro,
+    can_create=_can_create_in_a_street, intro=_enterprise_intro, enterprise_pages=("edit",),
 )
 
 
+@enterprise_page
 @login_required
 def enterprise_detail(request, pk):
     user = request.user
@@ -135,6 +137,7 @@ PERSON = _register(
     create=services.person_create, update=services.person_update, delete=services.person_delete, row="person",
     can_write=lambda user, obj: can_write_region(user, obj.region), can_create=_can_create_in_a_street,
     intro=lambda user, person: "身份证号码和手机号码加密保存，页面和导出中只显示部分号码。",
+    enterprise_pages=("list",),
 )
 
 
@@ -159,6 +162,7 @@ def _person_context(user, person, **extra) -> dict:
     }
 
 
+@enterprise_page
 @login_required
 def person_detail(request, pk):
     person = get_object_or_404(visible_persons(request.user), pk=pk)
@@ -201,10 +205,11 @@ MEMBERSHIP = _register(
     can_write=lambda user, obj: can_write_region(user, obj.chamber.region),
     can_create=lambda user: writable_chambers(user).exists(),
     # Coming from a chamber's or member's page.
-    preselect=("chamber", "enterprise", "person"),
+    preselect=("chamber", "enterprise", "person"), enterprise_pages=("list",),
 )
 
 
+@enterprise_page
 @login_required
 def membership_detail(request, pk):
     membership = get_object_or_404(_memberships(request.user), pk=pk)

@@ -15,4 +15,4 @@ def honours_panel(request, obj) -> str:
     if column is None:
         return ""
     honours = Honor.objects.visible_to(request.user).filter(**{column: obj}).order_by("-year", "level", "id")
-    return render_to_string("honors/_honours_for.html", {"honours": list(honours)})
+    return render_to_string("honors/_honours_for.html", {"honours": list(honours)}, request=request)

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from shanghui.accounts.pages import enterprise_page
 from shanghui.accounts.scope import writes_some_region
 from shanghui.core.crud import Register
 from shanghui.core.exporting import Column
@@ -38,10 +39,11 @@ DOCUMENT = Register(
         Column("向企业公开", lambda d: d.is_public, 10),
     ],
     create=services.document_create, update=services.document_update, delete=services.document_delete, row="document",
-    can_write=services.can_write, can_create=_can_create,
+    can_write=services.can_write, can_create=_can_create, enterprise_pages=("list",),
 )
 
 
+@enterprise_page
 @login_required
 @require_GET
 def document_detail(request, pk):
@@ -51,6 +53,7 @@ def document_detail(request, pk):
         "document": document, "excerpt": document.text[:600], "can_edit": services.can_write(user, document)})
 
 
+@enterprise_page
 @login_required
 @require_GET
 def document_download(request, pk):

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from shanghui.accounts.pages import enterprise_page
 from shanghui.activities.forms import KpiForm
 from shanghui.core.crud import today
 from shanghui.core.exporting import Column, export_format, export_response
@@ -23,6 +24,7 @@ from . import kpis
 DASHBOARD_ROLES = (Role.FEDERATION_ADMIN, Role.LEADER, Role.STREET_WORKER, Role.PARTY_INSTRUCTOR)
 
 
+@enterprise_page
 @login_required
 def home(request):
     """Everyone lands on the one page that is his: the dashboard for district and street staff and

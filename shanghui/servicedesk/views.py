@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from shanghui.accounts.pages import enterprise_page
 from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require
 from shanghui.core.exporting import Column, export_format, export_response
 from shanghui.core.files import file_download
@@ -66,6 +67,7 @@ COLUMNS = [
 # --- lists --------------------------------------------------------------------------------
 
 
+@enterprise_page
 @login_required
 @require_GET
 def request_list(request):
@@ -91,6 +93,7 @@ def request_export(request):
 # --- filing -----------------------------------------------------------------------------------
 
 
+@enterprise_page
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_file(request):
@@ -113,6 +116,7 @@ def request_file(request):
 # --- detail and actions ----------------------------------------------------------------------
 
 
+@enterprise_page
 @login_required
 @require_GET
 def request_detail(request, pk):
@@ -126,6 +130,7 @@ def request_detail(request, pk):
         "can_attach": services.can_attach(user, req), "overdue": req.is_overdue()})
 
 
+@enterprise_page
 @login_required
 @require_POST
 def request_act(request, pk, action):
@@ -152,6 +157,7 @@ def request_act(request, pk, action):
 # --- attachments -----------------------------------------------------------------------------
 
 
+@enterprise_page
 @login_required
 @require_POST
 def attachment_add(request, pk):
@@ -172,6 +178,7 @@ def attachment_add(request, pk):
     return redirect("servicedesk:detail", pk=req.pk)
 
 
+@enterprise_page
 @login_required
 @require_GET
 def attachment_download(request, pk):
@@ -182,6 +189,7 @@ def attachment_download(request, pk):
 # --- notifications ---------------------------------------------------------------------------
 
 
+@enterprise_page
 @login_required
 @require_GET
 def notifications(request):
@@ -191,6 +199,7 @@ def notifications(request):
                                                               **nav_context(request.user)})
 
 
+@enterprise_page
 @login_required
 @require_POST
 def notifications_read(request):

@@ -1,9 +1,12 @@
 """Small template helpers for the Bootstrap layout."""
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 from django import forms, template
+from django.urls import resolve
 
+from shanghui.accounts.pages import staff_only
 from shanghui.accounts.scope import writes_some_region
 from shanghui.core import panels
 from shanghui.core.roles import Role
@@ -40,6 +43,13 @@ def sees_register(user) -> bool:
 @register.filter
 def is_enterprise_user(user) -> bool:
     return user.is_authenticated and user.role == Role.ENTERPRISE_USER
+
+
+@register.filter
+def opens(user, url) -> bool:
+    """Whether `user` may open the page at `url`: links to staff pages are not shown to an enterprise user
+    (accounts/pages.py)."""
+    return not staff_only(user, resolve(urlsplit(str(url)).path).func)
 
 
 @register.simple_tag(takes_context=True)

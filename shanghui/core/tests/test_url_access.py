@@ -37,15 +37,20 @@ from shanghui.testing import (
 MATRIX_ACTIONS = ("list", "export", "create", "detail", "edit", "delete")
 
 
-def url_names() -> set[str]:
+def url_patterns() -> dict:
+    """Every URL pattern of the site by its name ("app:name")."""
     def walk(patterns, ns=""):
         for p in patterns:
             if isinstance(p, URLResolver):
                 yield from walk(p.url_patterns, ns + (f"{p.namespace}:" if p.namespace else ""))
             else:
-                yield ns + (p.name or f"<unnamed {p.pattern}>")
+                yield ns + (p.name or f"<unnamed {p.pattern}>"), p
 
-    return set(walk(get_resolver().url_patterns))
+    return dict(walk(get_resolver().url_patterns))
+
+
+def url_names() -> set[str]:
+    return set(url_patterns())
 
 
 def matrix_names() -> set[str]:

@@ -1,0 +1,116 @@
+"""An enterprise user never sees a staff page (accounts/pages.py).
+
+`test_every_staff_page_answers_an_enterprise_user_403` walks every web URL pattern of the site: a
+pattern is either in ENTERPRISE_PAGES (and its view is marked `enterprise_page`) or answers the
+enterprise user 403, to GET and to POST, so a new staff page cannot be forgotten. The API (its own
+access tables) and the admin (its own staff login) are left out. The pages he does see link to no
+staff page (`test_the_enterprise_users_pages_link_to_no_staff_page`).
+"""
+
+import re
+
+import pytest
+from django.urls import resolve, reverse
+from django.urls.converters import IntConverter
+
+from shanghui.accounts.pages import STAFF_ONLY_MESSAGE
+from shanghui.core.tests.test_url_access import url_patterns
+from shanghui.honors import services as honors_services
+from shanghui.library import services as library_services
+from shanghui.library.tests.conftest import docx_upload
+from shanghui.servicedesk import services as servicedesk_services
+from shanghui.servicedesk.seed import load_categories
+from shanghui.testing import client_for
+
+# His enterprise, its people and memberships, his service requests, the library's public documents,
+# his account pages, the QR sign-in and the home page.
+ENTERPRISE_PAGES = {
+    "home", "healthz",
+    "accounts:login", "accounts:logout", "accounts:password_change",
+    "accounts:totp_setup", "accounts:totp_verify", "accounts:totp_disable",
+    "directory:enterprise_detail", "directory:enterprise_edit",
+    "directory:person_list", "directory:person_detail",
+    "directory:membership_list", "directory:membership_detail",
+    "servicedesk:index", "servicedesk:file", "servicedesk:detail", "servicedesk:act",
+    "servicedesk:attachment_add", "servicedesk:attachment",
+    "servicedesk:notifications", "servicedesk:notifications_read",
+    "library:document_list", "library:document_detail", "library:document_download",
+    "activities:signin",
+}
+
+
+def web_patterns() -> dict:
+    return {name: p for name, p in url_patterns().items() if not name.startswith(("api:", "admin:"))}
+
+
+def test_the_allow_list_is_what_the_views_are_marked_with():
+    patterns = web_patterns()
+    assert ENTERPRISE_PAGES <= set(patterns), sorted(ENTERPRISE_PAGES - set(patterns))
+    marked = {name for name, p in patterns.items() if getattr(p.callback, "enterprise_page", False)}
+    assert marked == ENTERPRISE_PAGES
+
+
+def test_every_staff_page_answers_an_enterprise_user_403(cast):
+    client = client_for(cast, "enterprise_user_a")
+    for name, pattern in web_patterns().items():
+        if name in ENTERPRISE_PAGES:
+            continue
+        # The refusal comes before any lookup: whatever row the URL names.
+        kwargs = {k: 1 if isinstance(c, IntConverter) else "x" for k, c in pattern.pattern.converters.items()}
+        url = reverse(name, kwargs=kwargs)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            assert response.status_code == 403, f"{method.upper()} {name} answered {response.status_code}"
+            assert STAFF_ONLY_MESSAGE in response.content.decode(), name
+
+
+def test_staff_still_open_staff_pages(cast):
+    for who in ("worker_a", "leader"):
+        for name in ("activities:dashboard", "party:dashboard", "reports:dashboard", "servicedesk:kpis"):
+            assert client_for(cast, who).get(reverse(name)).status_code == 200, (who, name)
+
+
+LINK = re.compile(r'(?:href|action|hx-get|hx-post)="(/[^"]*)"')
+
+
+@pytest.fixture
+def his_pages(cast, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    user = cast.enterprise_user_a
+    request = servicedesk_services.request_file(by=user, enterprise=cast.enterprise_a, category=load_categories()[0],
+                                                title="营业执照变更咨询", description="公司迁址后营业执照地址如何变更？")
+    document = library_services.document_create(by=cast.admin, kind="report", title="政策汇编", issuer="东城区工商联",
+                                                 date="2018-06-01", region=None, is_public=True, file=docx_upload())
+    honors_services.honor_create(by=cast.admin, title="诚信经营示范单位", level="district", issuer="东城区商务局",
+                                 year=2019, recipient_kind="enterprise", enterprise=cast.enterprise_a)
+    return [
+        reverse("home"),
+        reverse("directory:enterprise_detail", args=[cast.enterprise_a.pk]),
+        reverse("directory:enterprise_edit", args=[cast.enterprise_a.pk]),
+        reverse("directory:person_list"),
+        reverse("directory:person_detail", args=[cast.person_a.pk]),
+        reverse("directory:membership_list"),
+        reverse("directory:membership_detail", args=[cast.membership_a.pk]),
+        reverse("servicedesk:index"),
+        reverse("servicedesk:file"),
+        reverse("servicedesk:detail", args=[request.pk]),
+        reverse("servicedesk:notifications"),
+        reverse("library:document_list"),
+        reverse("library:document_detail", args=[document.pk]),
+        reverse("accounts:password_change"),
+        reverse("accounts:totp_setup"),
+    ]
+
+
+def test_the_enterprise_users_pages_link_to_no_staff_page(cast, his_pages, settings):
+    client = client_for(cast, "enterprise_user_a")
+    staff_links = []
+    for url in his_pages:
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, url
+        for link in sorted(set(LINK.findall(response.content.decode()))):
+            path = link.split("?")[0].split("#")[0]
+            if not path.startswith((settings.STATIC_URL, settings.MEDIA_URL)) \
+                    and not getattr(resolve(path).func, "enterprise_page", False):
+                staff_links.append(f"{url} → {link}")
+    assert not staff_links, "links to staff pages: " + "; ".join(staff_links)
