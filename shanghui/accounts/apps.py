@@ -18,6 +18,7 @@ ACTION_LABELS = {
     "personal_data_export": "导出个人信息",
     "personal_data_anonymise": "个人信息匿名化",
     "personal_data_delete": "个人信息删除",
+    "page_refused": "拒绝访问工作人员页面",
 }
 
 

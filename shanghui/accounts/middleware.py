@@ -103,5 +103,9 @@ class StaffPagesMiddleware:
         if _is_api(request) or request.resolver_match.namespace == "admin":
             return None
         if staff_only(request.user, view_func):
+            # Audited like the refusals of the views it stands in front of (an unmasking, a plaintext
+            # export): a user trying staff URLs shows in the log.
+            record(by=request.user, action="page_refused", success=False,
+                   extra={"page": request.resolver_match.view_name, "method": request.method})
             raise PermissionDenied(STAFF_ONLY_MESSAGE)
         return None

@@ -76,7 +76,9 @@ def request_list(request):
     today = timezone.localdate()
     qs = visible_requests(user)
     return list_page(request, template="servicedesk/request_list.html", queryset=qs,
-                     filter_form=RequestFilter(request.GET, user=user), columns=COLUMNS[:9], mine=mine,
+                     filter_form=RequestFilter(request.GET, user=user), mine=mine,
+                     # An enterprise user's requests are all his enterprise's: no enterprise or street to tell apart.
+                     columns=[*COLUMNS[:2], *COLUMNS[4:9]] if mine else COLUMNS[:9],
                      create_url=reverse("servicedesk:file"), export_url=reverse("servicedesk:export"),
                      can_create=can_file(user), today=today,
                      counts={view: qs.in_view(view, today).count() for view in ("open", "overdue", "due_soon")},

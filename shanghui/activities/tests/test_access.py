@@ -56,14 +56,14 @@ def rows(cast):
 KPI = {"key": "member", "which": "missing"}
 WEB_CASES = {
     "activities:dashboard":
-        by_role(anonymous=302, worker_a=200, admin=200, leader=200, auditor=200, enterprise_user_a=200),
+        by_role(anonymous=302, worker_a=200, admin=200, leader=200, auditor=200, enterprise_user_a=403),
     "activities:activity_list": by_role(anonymous=302, worker_a=200, auditor=200),
     "activities:activity_export": by_role(anonymous=302, worker_a=200),
     "activities:activity_create":
         by_role(anonymous=302, worker_a=200, admin=200, leader=403, instructor_a=403, enterprise_user_a=403,
                 auditor=403),
     "activities:activity_detail": [
-        *by_role(("a", "activity"), anonymous=302, worker_a=200, instructor_a=200, enterprise_user_a=404,
+        *by_role(("a", "activity"), anonymous=302, worker_a=200, instructor_a=200, enterprise_user_a=403,
                  auditor=404),
         *by_role(("b", "activity"), worker_a=404, leader=200),
     ],
@@ -125,13 +125,13 @@ WEB_CASES = {
         *by_role(("b", "empty_series"), method="post", worker_a=404),
     ],
     "activities:kpi_list": [
-        *by_role(KPI, anonymous=302, worker_a=200),
+        *by_role(KPI, anonymous=302, worker_a=200, enterprise_user_a=403),
         *by_role({"key": "training", "which": "covered"}, leader=200),
         *by_role({"key": "training", "which": "missing"}, worker_a=404),
         *by_role({"key": "nope", "which": "missing"}, worker_a=404),
     ],
     "activities:kpi_export": [
-        *by_role(KPI, anonymous=302, worker_a=200),
+        *by_role(KPI, anonymous=302, worker_a=200, enterprise_user_a=403),
         *by_role({"key": "district", "which": "nope"}, worker_a=404),
     ],
     "activities:invitations": by_role(anonymous=302, worker_a=200, auditor=200),

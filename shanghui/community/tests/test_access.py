@@ -23,13 +23,13 @@ from shanghui.testing import (
 )
 
 WEB_CASES = {
-    "community:index": by_role(anonymous=302, worker_a=200, leader=200, enterprise_user_a=200, auditor=200),
+    "community:index": by_role(anonymous=302, worker_a=200, leader=200, enterprise_user_a=403, auditor=200),
     "community:project_list": by_role(anonymous=302, worker_a=200, auditor=200),
     "community:project_export": by_role(anonymous=302, leader=200),
     "community:project_create":
         by_role(anonymous=302, worker_a=200, admin=200, leader=403, enterprise_user_a=403, auditor=403),
     "community:project_detail": [
-        *by_role(("a", "project"), anonymous=302, worker_a=200, enterprise_user_a=404, auditor=404),
+        *by_role(("a", "project"), anonymous=302, worker_a=200, enterprise_user_a=403, auditor=404),
         *by_role(("b", "project"), worker_a=404, leader=200),
         *by_role(("district", "project"), worker_a=404, admin=200),
     ],
@@ -61,7 +61,7 @@ WEB_CASES = {
     "community:aid_create": by_role(anonymous=302, worker_a=200, leader=403),
     "community:aid_detail": [
         *by_role(("a", "aid"), anonymous=302, worker_a=200, leader=404, instructor_a=404,
-                 enterprise_user_a=404),
+                 enterprise_user_a=403),
         *by_role(("b", "aid"), worker_a=404, admin=200),
     ],
     "community:aid_edit": [

@@ -14,6 +14,7 @@ from django.urls import resolve, reverse
 from django.urls.converters import IntConverter
 
 from shanghui.accounts.pages import STAFF_ONLY_MESSAGE
+from shanghui.audit.models import AuditEvent
 from shanghui.core.tests.test_url_access import url_patterns
 from shanghui.honors import services as honors_services
 from shanghui.library import services as library_services
@@ -114,3 +115,21 @@ def test_the_enterprise_users_pages_link_to_no_staff_page(cast, his_pages, setti
                     and not getattr(resolve(path).func, "enterprise_page", False):
                 staff_links.append(f"{url} → {link}")
     assert not staff_links, "links to staff pages: " + "; ".join(staff_links)
+
+
+def test_his_request_list_shows_no_enterprise_or_street_column(cast, his_pages):
+    page = client_for(cast, "enterprise_user_a").get(reverse("servicedesk:index")).content.decode()
+    assert "<th>标题</th>" in page and "<th>企业</th>" not in page and "<th>街道</th>" not in page
+    staff = client_for(cast, "worker_a").get(reverse("servicedesk:index")).content.decode()
+    assert "<th>企业</th>" in staff and "<th>街道</th>" in staff
+
+
+@pytest.mark.parametrize(("name", "args"), [("directory:person_unmask", "person"), ("imports:export_plain", "kind")])
+def test_his_refused_unmasking_and_plaintext_export_are_audited(cast, name, args):
+    url = reverse(name, args=[cast.person_a.pk if args == "person" else "persons"])
+    response = client_for(cast, "enterprise_user_a").post(url, {"reason": "核对身份", "format": "csv"})
+    assert response.status_code == 403 and cast.person_a.mobile not in response.content.decode()
+    event = AuditEvent.objects.get(action="page_refused")
+    assert (event.actor, event.success, event.extra) == (cast.enterprise_user_a, False,
+                                                         {"page": name, "method": "POST"})
+    assert not AuditEvent.objects.filter(action__in=["unmask", "export_plain"]).exists()

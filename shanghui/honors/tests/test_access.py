@@ -74,16 +74,16 @@ def rows(world, settings, tmp_path):
 # name → [(who, method, target, expected)]; target: None or (side, noun) whose pk goes in the URL.
 OPEN, NOTICED = ("campaign", "open"), ("campaign", "noticed")
 WEB_CASES = {
-    "honors:index": by_role(anonymous=302, worker_a=200, leader=200, auditor=200, enterprise_user_a=200),
+    "honors:index": by_role(anonymous=302, worker_a=200, leader=200, auditor=200, enterprise_user_a=403),
     "honors:honor_list": by_role(anonymous=302, worker_a=200, auditor=200),
     "honors:honor_export": by_role(anonymous=302, worker_a=200, leader=200),
     "honors:honor_create":
         by_role(anonymous=302, worker_a=200, admin=200, leader=403, instructor_a=403, enterprise_user_a=403,
                 auditor=403),
     "honors:honor_detail": [
-        *by_role(("a", "honor"), anonymous=302, worker_a=200, enterprise_user_a=200, auditor=404),
+        *by_role(("a", "honor"), anonymous=302, worker_a=200, enterprise_user_a=403, auditor=404),
         *by_role(("b", "honor"), worker_a=404, leader=200),
-        *by_role(("fed", "honor"), worker_a=200, enterprise_user_a=404),
+        *by_role(("fed", "honor"), worker_a=200, enterprise_user_a=403),
     ],
     "honors:honor_edit": [
         *by_role(("a", "honor"), anonymous=302, worker_a=200, leader=403, enterprise_user_a=403),
@@ -96,29 +96,29 @@ WEB_CASES = {
         *by_role(("b", "spare"), method="post", worker_a=404),
     ],
     "honors:honor_evidence": [
-        *by_role(("a", "honor"), anonymous=302, worker_a=200, enterprise_user_a=200),
+        *by_role(("a", "honor"), anonymous=302, worker_a=200, enterprise_user_a=403),
         *by_role(("b", "honor"), worker_a=404),
         *by_role(("a", "spare"), worker_a=404),
     ],
     "honors:campaign_list": by_role(anonymous=302, worker_a=200, auditor=200),
     "honors:campaign_create": by_role(anonymous=302, admin=200, worker_a=403, leader=403),
     "honors:campaign_detail": [
-        *by_role(OPEN, anonymous=302, worker_a=200, leader=200, enterprise_user_a=404, auditor=404),
+        *by_role(OPEN, anonymous=302, worker_a=200, leader=200, enterprise_user_a=403, auditor=404),
         *by_role(NOTICED, worker_b=200, admin=200),
     ],
     "honors:campaign_review": [
-        *by_role(OPEN, method="post", anonymous=302, admin=302, worker_a=403, enterprise_user_a=404),
+        *by_role(OPEN, method="post", anonymous=302, admin=302, worker_a=403, enterprise_user_a=403),
         *by_role(OPEN, admin=405),
     ],
     "honors:campaign_notice": by_role(OPEN, method="post", anonymous=302, admin=302, worker_a=403, leader=403),
     "honors:campaign_decide":
         by_role(NOTICED, method="post", anonymous=302, admin=302, worker_a=403, leader=403),
     "honors:nomination_create": [
-        *by_role(OPEN, anonymous=302, worker_a=200, admin=200, leader=403, enterprise_user_a=404),
+        *by_role(OPEN, anonymous=302, worker_a=200, admin=200, leader=403, enterprise_user_a=403),
         *by_role(NOTICED, worker_a=302),
     ],
     "honors:nomination_detail": [
-        *by_role(("a", "nomination"), anonymous=302, worker_a=200, auditor=404, enterprise_user_a=404),
+        *by_role(("a", "nomination"), anonymous=302, worker_a=200, auditor=404, enterprise_user_a=403),
         *by_role(("b", "nomination"), worker_a=404, leader=200),
         *by_role(("a", "noticed"), worker_a=200),
         *by_role(("b", "noticed"), admin=200),
@@ -166,8 +166,11 @@ def test_lists_and_exports_show_only_the_users_rows(rows):
     assert own in csv and fed in csv and other not in csv
     leader = client_for(world.cast, "leader").get(reverse("honors:honor_list")).content.decode()
     assert own in leader and other in leader
-    enterprise = client_for(world.cast, "enterprise_user_a").get(reverse("honors:honor_list")).content.decode()
-    assert own in enterprise and other not in enterprise and fed not in enterprise
+    # The register is a staff page; an enterprise user sees his honours on his enterprise's page.
+    enterprise = client_for(world.cast, "enterprise_user_a")
+    assert enterprise.get(reverse("honors:honor_list")).status_code == 403
+    page = enterprise.get(reverse("directory:enterprise_detail", args=[world.cast.enterprise_a.pk])).content.decode()
+    assert own in page and other not in page and fed not in page
 
 
 def test_a_street_worker_sees_only_her_streets_nominations_on_the_campaign_page(rows):

@@ -52,8 +52,8 @@ def test_plaintext_export_needs_a_reason(client, cast, reason):
     assert not AuditEvent.objects.filter(action__in=["export", "export_plain"]).exists()
 
 
-@pytest.mark.parametrize("who", ["superuser", "worker_a", "instructor_a", "handler_a", "enterprise_user_a",
-                                 "leader", "auditor"])
+# The enterprise user never reaches the page: test_enterprise_pages.py.
+@pytest.mark.parametrize("who", ["superuser", "worker_a", "instructor_a", "handler_a", "leader", "auditor"])
 def test_plaintext_export_is_refused_to_everyone_else_and_audited(client, cast, who):
     user = getattr(cast, who)
     client.force_login(user)

@@ -86,6 +86,7 @@ WRITER_OWN = "+ - 200 404 200 200 404 200 404 + -"
 READER_BOTH = "+ + 200 200 403 403 403 403 403 + +"
 READER_OWN = "+ - 200 404 403 403 404 403 404 + -"
 NOTHING = "- - 404 404 403 404 404 404 404 - -"
+STAFF_PAGES = "- - 403 403 403 403 403 403 403 403 403"  # an enterprise user's (accounts/pages.py)
 ANON = "- - 302 302 302 302 302 302 302 302 302"
 WEB_EXPECTED = {
     "admin": {n: WRITER_BOTH for n in REGISTERS},
@@ -94,7 +95,7 @@ WEB_EXPECTED = {
     # The instructor reads his street; he records visits to the enterprises assigned to him.
     "instructor_a": {**{n: READER_OWN for n in REGISTERS}, "visit": WRITER_OWN},
     "handler_a": {n: READER_OWN for n in REGISTERS},
-    "enterprise_user_a": {n: NOTHING for n in REGISTERS},
+    "enterprise_user_a": {n: STAFF_PAGES for n in REGISTERS},
     "auditor": {n: NOTHING for n in REGISTERS},
     "anonymous": {n: ANON for n in REGISTERS},
 }
@@ -160,21 +161,21 @@ def test_a_refused_post_writes_nothing(rows):
 KPI = {"key": "organisation", "which": "missing"}
 WEB_CASES = {
     "party:dashboard":
-        by_role(anonymous=302, worker_a=200, admin=200, leader=200, auditor=200, enterprise_user_a=200),
+        by_role(anonymous=302, worker_a=200, admin=200, leader=200, auditor=200, enterprise_user_a=403),
     "party:kpi_list": [
-        *by_role(KPI, anonymous=302, worker_a=200, leader=200),
+        *by_role(KPI, anonymous=302, worker_a=200, leader=200, enterprise_user_a=403),
         *by_role({"key": "nope", "which": "missing"}, worker_a=404),
         *by_role({"key": "own", "which": "nope"}, worker_a=404),
     ],
     "party:kpi_export": [
-        *by_role(KPI, anonymous=302, worker_a=200, leader=200),
+        *by_role(KPI, anonymous=302, worker_a=200, leader=200, enterprise_user_a=403),
         *by_role({"key": "nope", "which": "covered"}, worker_a=404),
     ],
     "party:compliance": by_role(anonymous=302, worker_a=200, auditor=200),
     "party:should_form_own": by_role(anonymous=302, worker_a=200, leader=200),
     "party:member_transfer": [
         *by_role(("a", "member"), anonymous=302, worker_a=200, leader=403, instructor_a=403,
-                 enterprise_user_a=404),
+                 enterprise_user_a=403),
         *by_role(("b", "member"), worker_a=404),
     ],
     "party:coverage_move": [
@@ -182,7 +183,7 @@ WEB_CASES = {
         *by_role(("b", "coverage"), worker_a=404),
     ],
     "party:orglife_minutes": [
-        *by_role(("a", "orglife"), anonymous=302, worker_a=200, leader=200, enterprise_user_a=404,
+        *by_role(("a", "orglife"), anonymous=302, worker_a=200, leader=200, enterprise_user_a=403,
                  auditor=404),
         *by_role(("b", "orglife"), worker_a=404, admin=404),  # admin: no minutes uploaded in B
     ],
