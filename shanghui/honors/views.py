@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from shanghui.accounts.pages import enterprise_page
 from shanghui.accounts.scope import writes_some_region
 from shanghui.core.crud import Register, form_page, post_data, require, step, today
 from shanghui.core.exporting import Column
@@ -102,6 +103,7 @@ HONOR = Register(
 )
 
 
+@enterprise_page  # an enterprise user reads his own honours (visible_to decides which)
 @login_required
 @require_GET
 def honor_detail(request, pk):
@@ -123,7 +125,7 @@ def _file_view(rows, field: str, title: str):
     return view
 
 
-honor_evidence = _file_view(_honors, "evidence", "荣誉证明材料")
+honor_evidence = enterprise_page(_file_view(_honors, "evidence", "荣誉证明材料"))
 
 
 # --- campaigns ----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from django import forms, template
 from django.urls import resolve
 
+from shanghui.accounts import pages
 from shanghui.accounts.pages import staff_only
 from shanghui.accounts.scope import writes_some_region
 from shanghui.core import panels
@@ -40,9 +41,7 @@ def sees_register(user) -> bool:
     return user.is_authenticated and user.role != Role.AUDITOR
 
 
-@register.filter
-def is_enterprise_user(user) -> bool:
-    return user.is_authenticated and user.role == Role.ENTERPRISE_USER
+register.filter("is_enterprise_user", pages.is_enterprise_user)
 
 
 @register.filter

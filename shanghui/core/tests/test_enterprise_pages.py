@@ -24,7 +24,7 @@ from shanghui.servicedesk.seed import load_categories
 from shanghui.testing import client_for
 
 # His enterprise, its people and memberships, his service requests, the library's public documents,
-# his account pages, the QR sign-in and the home page.
+# his own honours, his account pages, the QR sign-in and the home page.
 ENTERPRISE_PAGES = {
     "home", "healthz",
     "accounts:login", "accounts:logout", "accounts:password_change",
@@ -36,6 +36,7 @@ ENTERPRISE_PAGES = {
     "servicedesk:attachment_add", "servicedesk:attachment",
     "servicedesk:notifications", "servicedesk:notifications_read",
     "library:document_list", "library:document_detail", "library:document_download",
+    "honors:honor_detail", "honors:honor_evidence",
     "activities:signin",
 }
 

@@ -81,9 +81,9 @@ WEB_CASES = {
         by_role(anonymous=302, worker_a=200, admin=200, leader=403, instructor_a=403, enterprise_user_a=403,
                 auditor=403),
     "honors:honor_detail": [
-        *by_role(("a", "honor"), anonymous=302, worker_a=200, enterprise_user_a=403, auditor=404),
+        *by_role(("a", "honor"), anonymous=302, worker_a=200, enterprise_user_a=200, auditor=404),
         *by_role(("b", "honor"), worker_a=404, leader=200),
-        *by_role(("fed", "honor"), worker_a=200, enterprise_user_a=403),
+        *by_role(("fed", "honor"), worker_a=200, enterprise_user_a=404),
     ],
     "honors:honor_edit": [
         *by_role(("a", "honor"), anonymous=302, worker_a=200, leader=403, enterprise_user_a=403),
@@ -96,7 +96,7 @@ WEB_CASES = {
         *by_role(("b", "spare"), method="post", worker_a=404),
     ],
     "honors:honor_evidence": [
-        *by_role(("a", "honor"), anonymous=302, worker_a=200, enterprise_user_a=403),
+        *by_role(("a", "honor"), anonymous=302, worker_a=200, enterprise_user_a=200),
         *by_role(("b", "honor"), worker_a=404),
         *by_role(("a", "spare"), worker_a=404),
     ],
