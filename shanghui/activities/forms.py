@@ -49,13 +49,17 @@ class ActivityForm(ServiceForm):
                                  "organisers": list(instance.organisers.values_list("pk", flat=True)),
                                  **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
-        self.fields["themes"].widget.attrs["class"] = "form-check-input"
 
     def setup(self):
         self.fields["region"].queryset = _regions_for_activities(self.user)
         self.fields["series"].queryset = visible_series(self.user)
-        self.fields["organisers"].queryset = Chamber.objects.visible_to(self.user).filter(is_active=True)
+        chambers = Chamber.objects.visible_to(self.user).filter(is_active=True)
+        self.fields["organisers"].queryset = chambers
         self.fields["organisers"].required = False
+        if self.instance is None and not self.is_bound and self.user.region_id and "organisers" not in self.initial:
+            # A street worker's activities are her street chamber's; no organiser means 区工商联.
+            own = chambers.filter(kind=Chamber.Kind.STREET, region=self.user.region_id)
+            self.initial["organisers"] = list(own.values_list("pk", flat=True))
 
 
 class SeriesForm(ServiceForm):
