@@ -78,6 +78,19 @@ def _second_factor_done(request, action: str) -> None:
 
 
 @login_required
+@require_POST
+def stats_year(request):
+    """The site-wide 统计年度 selector: remember the year, then show the page again from it (without its own
+    year or period in the address, which would hide the new year)."""
+    year = request.POST.get("year", "")
+    try:
+        services.user_set_stats_year(by=request.user, year=int(year) if year.isdigit() else 0)
+    except ValidationError as error:
+        refuse(request, error)
+    return redirect(_next_url(request).split("?")[0])
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def totp_verify(request):
     """The step after the password for users with a second factor."""
