@@ -65,8 +65,11 @@ def password_change(request):
 
 
 def _next_url(request) -> str:
+    """The page to go back to: a path on this site ("/…"), else home. A bare word would be taken by
+    redirect() for a view name, a full address could lead off the site."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return reverse("home")
 
