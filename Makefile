@@ -27,6 +27,8 @@ node_modules/.installed: package.json package-lock.json
 system-deps:
 	scripts/ensure-system-deps
 
+# The demo's figures are the article's, of 2018: its statistics pages start there.
+run: export SHANGHUI_DEFAULT_YEAR ?= 2018
 run: setup
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py demo_data --if-empty

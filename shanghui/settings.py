@@ -208,6 +208,9 @@ SHANGHUI_UNMASK_DAILY_LIMIT = int(os.environ.get("SHANGHUI_UNMASK_DAILY_LIMIT", 
 # SQLite: how long a login waits for another writer's lock (a large import copying its rows in)
 # before it is answered 503; other writes wait the busy timeout above (core/busy.py).
 SHANGHUI_LOGIN_WAIT_SECONDS = int(os.environ.get("SHANGHUI_LOGIN_WAIT_SECONDS", 120))
+# The 统计年度 every statistics page starts from until a user picks his own; unset means the current year
+# (the demo sets 2018, the year of its figures).
+SHANGHUI_DEFAULT_YEAR = int(os.environ["SHANGHUI_DEFAULT_YEAR"]) if os.environ.get("SHANGHUI_DEFAULT_YEAR") else None
 # Database sessions whose once-a-minute idle stamp never waits for a held write lock.
 SESSION_ENGINE = "shanghui.accounts.session_store"
 

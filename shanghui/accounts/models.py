@@ -53,6 +53,8 @@ class User(AbstractUser):
         "orgs.Department", verbose_name="所属部门", null=True, blank=True, on_delete=models.PROTECT
     )
     display_name = models.CharField("姓名", max_length=50, blank=True)
+    # The year every statistics page starts from; None: settings.SHANGHUI_DEFAULT_YEAR (core.kpis.stats_year).
+    stats_year = models.PositiveSmallIntegerField("统计年度", null=True, blank=True)
     # Identity controls (docs/security.md, 身份鉴别).
     must_change_password = models.BooleanField(
         "须修改密码", default=False, help_text="初始密码或管理员重置的密码，登录后须先修改。")

@@ -145,6 +145,18 @@ def user_reset_second_factor(*, by, user: User) -> User:
     return user
 
 
+@transaction.atomic
+def user_set_stats_year(*, by, year: int) -> User:
+    """The user's own 统计年度: every statistics page starts from it (core.kpis.stats_year)."""
+    if not 1949 <= year <= 2100:
+        raise ValidationError({"stats_year": ["请选择1949—2100之间的年度。"]})
+    if by.stats_year != year:
+        by.stats_year = year
+        by.save(update_fields=["stats_year"])
+        record(by=by, action="update", obj=by, fields=["stats_year"])
+    return by
+
+
 def password_change(*, by, old_password: str, new_password: str) -> None:
     """The user's own change: old password, the policy (complexity, history), then clear the forced change.
 

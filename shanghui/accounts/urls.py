@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", enterprise_page(views.LoginView.as_view()), name="login"),
     path("logout/", enterprise_page(auth_views.LogoutView.as_view()), name="logout"),  # POST only (Django 5)
     path("password/", views.password_change, name="password_change"),
+    path("stats-year/", views.stats_year, name="stats_year"),
     path("2fa/", views.totp_setup, name="totp_setup"),
     path("2fa/verify/", views.totp_verify, name="totp_verify"),
     path("2fa/disable/", views.totp_disable, name="totp_disable"),

@@ -67,8 +67,11 @@ def password_change(request):
 
 
 def _next_url(request) -> str:
+    """The page to go back to: a path on this site ("/…"), else home. A bare word would be taken by
+    redirect() for a view name, a full address could lead off the site."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return reverse("home")
 
@@ -80,6 +83,19 @@ def _second_factor_done(request, action: str) -> None:
 
 
 @enterprise_page
+@login_required
+@require_POST
+def stats_year(request):
+    """The site-wide 统计年度 selector: remember the year, then show the page again from it (without its own
+    year or period in the address, which would hide the new year)."""
+    year = request.POST.get("year", "")
+    try:
+        services.user_set_stats_year(by=request.user, year=int(year) if year.isdigit() else 0)
+    except ValidationError as error:
+        refuse(request, error)
+    return redirect(_next_url(request).split("?")[0])
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def totp_verify(request):

@@ -2,7 +2,7 @@ from django import forms
 from django.urls import reverse_lazy
 
 from shanghui.core.crud import ListFilter, ServiceForm, style_field
-from shanghui.core.kpis import Period
+from shanghui.core.kpis import Period, stats_year
 from shanghui.directory.forms import (
     autocomplete_field,
     enterprise_label,
@@ -13,7 +13,7 @@ from shanghui.directory.forms import (
 from shanghui.orgs.models import Chamber, Region
 from shanghui.orgs.scope import streets_in_scope, writable_regions
 
-from .kpis import default_year, in_period
+from .kpis import in_period
 from .models import Activity, ActivitySeries, Kind, Status, Theme
 
 
@@ -49,13 +49,17 @@ class ActivityForm(ServiceForm):
                                  "organisers": list(instance.organisers.values_list("pk", flat=True)),
                                  **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
-        self.fields["themes"].widget.attrs["class"] = "form-check-input"
 
     def setup(self):
         self.fields["region"].queryset = _regions_for_activities(self.user)
         self.fields["series"].queryset = visible_series(self.user)
-        self.fields["organisers"].queryset = Chamber.objects.visible_to(self.user).filter(is_active=True)
+        chambers = Chamber.objects.visible_to(self.user).filter(is_active=True)
+        self.fields["organisers"].queryset = chambers
         self.fields["organisers"].required = False
+        if self.instance is None and not self.is_bound and self.user.region_id and "organisers" not in self.initial:
+            # A street worker's activities are her street chamber's; no organiser means 区工商联.
+            own = chambers.filter(kind=Chamber.Kind.STREET, region=self.user.region_id)
+            self.initial["organisers"] = list(own.values_list("pk", flat=True))
 
 
 class SeriesForm(ServiceForm):
@@ -146,7 +150,7 @@ class SignInForm(forms.Form):
 
 
 class KpiForm(forms.Form):
-    """年度 and street of the activity KPIs; bad values fall back to the default year and the whole scope."""
+    """年度 and street of the activity KPIs; bad values fall back to the user's 统计年度 and the whole scope."""
 
     year = forms.IntegerField(label="年度", min_value=1949, max_value=2100, required=False)
     street = forms.ModelChoiceField(label="街道", queryset=Region.objects.none(), required=False,
@@ -157,7 +161,7 @@ class KpiForm(forms.Form):
         self.user = user
         self.fields["street"].queryset = streets_in_scope(user)
         if data is None:  # show the year the page falls back to, not an empty box
-            self.initial["year"] = default_year(user)
+            self.initial["year"] = stats_year(user)
         for field in self.fields.values():
             style_field(field)
 
@@ -167,7 +171,7 @@ class KpiForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         street = data.get("street")
         scope = street if street is not None else self.user
-        return data.get("year") or default_year(scope), scope, street
+        return data.get("year") or stats_year(self.user), scope, street
 
     def query(self, with_street: bool = True) -> str:
         year, _, street = self.values()

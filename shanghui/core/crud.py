@@ -32,7 +32,13 @@ from shanghui.core.exporting import export_format, export_response
 def style_field(field: forms.Field) -> None:
     """Bootstrap classes by widget kind, so templates can render any form the same way."""
     widget = field.widget
-    if isinstance(widget, forms.CheckboxInput):
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        # Django's own template puts the widget's class on the list's wrapper too, which would
+        # shrink it to one box's width: ours puts it on each box, in a form-check row.
+        widget.template_name = "shanghui/widgets/checkbox_list.html"
+        widget.option_template_name = "shanghui/widgets/checkbox_option.html"
+        css = "form-check-input"
+    elif isinstance(widget, forms.CheckboxInput):
         css = "form-check-input"
     elif isinstance(widget, forms.Select | forms.SelectMultiple):
         css = "form-select"
@@ -107,8 +113,9 @@ class ServiceForm(forms.Form):
         self.fields = {**model_fields, **self.fields}
         self.order_fields(self.field_names)
         self.setup()
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             style_field(field)
+            self._preselect_only_region(name, field)
 
     def _is_date(self, name: str) -> bool:
         from django.db.models import DateField, DateTimeField
@@ -118,6 +125,15 @@ class ServiceForm(forms.Form):
 
     def setup(self) -> None:
         """Subclasses narrow choice fields to what the user may see or write."""
+
+    def _preselect_only_region(self, name: str, field: forms.Field) -> None:
+        """A required region the user can only choose one way (a street worker's street) starts chosen."""
+        if (name != "region" or self.is_bound or self.initial.get(name) is not None or not field.required
+                or not isinstance(field, forms.ModelChoiceField)):
+            return
+        only = list(field.queryset[:2])
+        if len(only) == 1:
+            self.initial[name] = only[0].pk
 
     def apply_errors(self, error: ValidationError) -> None:
         """Show a service's ValidationError on the form; a model field not on the form is named in the message."""

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -54,6 +55,17 @@ class Period:
         if self.start == self.end:
             return f"截至{self.end:%Y年%-m月%-d日}"
         return f"{self.start:%Y年%-m月%-d日}至{self.end:%Y年%-m月%-d日}"
+
+
+def stats_year(user) -> int:
+    """The 统计年度 every statistics page starts from: the user's pick, else SHANGHUI_DEFAULT_YEAR, else this year."""
+    return getattr(user, "stats_year", None) or settings.SHANGHUI_DEFAULT_YEAR or timezone.localdate().year
+
+
+def stats_period(user) -> Period:
+    """The start/end pages' default: the 统计年度 from 1 January, to 31 December or, in the current year, today."""
+    year, day = stats_year(user), timezone.localdate()
+    return Period(dt.date(year, 1, 1), day if year == day.year else dt.date(year, 12, 31))
 
 
 def percent(numerator: int, denominator: int) -> Decimal | None:

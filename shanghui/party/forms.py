@@ -4,7 +4,7 @@ from django import forms
 from django.urls import reverse_lazy
 
 from shanghui.core.crud import DateInput, ListFilter, ServiceForm, style_field, today
-from shanghui.core.kpis import Period
+from shanghui.core.kpis import Period, stats_period, stats_year
 from shanghui.directory.forms import (
     autocomplete_field,
     enterprise_label,
@@ -272,7 +272,8 @@ class OrgLifeFilter(ListFilter):
 
 
 class PeriodForm(forms.Form):
-    """截至日期 (as of) and, optionally, the start of a period; a bad value falls back to today."""
+    """截至日期 (as of) and, optionally, the start of a period; without a valid 截至日期 the period is the
+    user's 统计年度 (core.kpis.stats_period)."""
 
     start = forms.DateField(label="统计期起（可选）", required=False, widget=DateInput)
     end = forms.DateField(label="截至日期", required=False, widget=DateInput)
@@ -281,6 +282,9 @@ class PeriodForm(forms.Form):
 
     def __init__(self, data, *, user):
         super().__init__(data)
+        self.default = stats_period(user)
+        if data is None:  # show the period the page falls back to, not empty boxes
+            self.initial.update(start=self.default.start, end=self.default.end)
         self.fields["street"].queryset = streets_in_scope(user)
         for field in self.fields.values():
             style_field(field)
@@ -289,8 +293,8 @@ class PeriodForm(forms.Form):
         """(Period, street or None), whatever was typed."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
-        end = data.get("end") or today()
-        start = data.get("start") or end
+        end = data.get("end") or self.default.end
+        start = data.get("start") or (end if data.get("end") else self.default.start)
         if start > end:
             start = end
         end = min(end, dt.date(2100, 12, 31))
@@ -313,6 +317,9 @@ class YearForm(forms.Form):
 
     def __init__(self, data, *, user):
         super().__init__(data)
+        self.user = user
+        if data is None:
+            self.initial["year"] = stats_year(user)
         self.fields["region"].queryset = streets_in_scope(user)
         for field in self.fields.values():
             style_field(field)
@@ -320,4 +327,4 @@ class YearForm(forms.Form):
     def values(self):
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
-        return data.get("year") or today().year, data.get("region")
+        return data.get("year") or stats_year(self.user), data.get("region")

@@ -101,7 +101,7 @@ def other_tiles(region: Region, year: int, user=None) -> dict:
     return {
         "service": _plain(service_kpis.summary(service_scope, period)),
         "service_by_department": _plain(service_kpis.by_department(service_scope, period)),
-        "honours": _honours_by_level(region, year),
+        "honours": {level: n for level, n in _honours_by_level(region, year).items() if n},
         "honours_total": total,
         "honours_national": next(iter(total.values()), 0),  # levels run national first
         "commendations": honors_kpis.commendations(region, year),

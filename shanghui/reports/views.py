@@ -103,6 +103,18 @@ def _sorted_rows(rows: list[dict], sort: str, descending: bool) -> list[dict]:
     return sorted(present, key=lambda r: (r[sort]["rate"], r["street"]), reverse=descending) + absent
 
 
+def _charts_with_data(chart_data: dict) -> dict:
+    """Which charts have something to draw: all zero or missing would draw a bare 0–1 axis, so the page says
+    "该年度暂无数据。" instead."""
+    streets, trend = chart_data["streets"], chart_data["trend"]
+    return {
+        "streets": any(s[k]["rate"] for s in streets for k in ("member", "district", "organisation", "work")),
+        "training": any(r["count"] for r in chart_data["training"]),
+        "trend": any(r[k] for r in trend for k in ("member", "district", "training")),
+        "departments": any(r["filed"] or r["resolved"] for r in chart_data.get("departments") or []),
+    }
+
+
 @login_required
 @require_GET
 def dashboard(request):
@@ -129,6 +141,7 @@ def dashboard(request):
                                                  for r in _sorted_rows(data["streets"], sort, descending)],
         "sort": sort, "descending": descending,
         "columns": [(k, kpis.LABELS[k]) for k in (*kpis.RATE_KEYS, "training")], "chart_data": chart_data,
+        "charts": _charts_with_data(chart_data),
     })
 
 

@@ -19,6 +19,7 @@ from shanghui.accounts.pages import enterprise_page
 from shanghui.core.crud import delete_page, export_page, form_page, list_page, post_data, require
 from shanghui.core.exporting import Column, export_format, export_response
 from shanghui.core.files import file_download
+from shanghui.core.kpis import stats_period
 from shanghui.core.roles import Role
 from shanghui.orgs.scope import writable_regions
 
@@ -215,12 +216,13 @@ def notifications_read(request):
 
 
 def _kpi_scope(request):
-    """(scope, period, form) from ?start=&end=&street=; the current year by default."""
+    """(scope, period, form) from ?start=&end=&street=; the user's 统计年度 by default."""
     user = request.user
-    today = timezone.localdate()
+    default = stats_period(user)
     data = request.GET if "start" in request.GET else None
-    form = KpiForm(data, user=user, initial={"start": dt.date(today.year, 1, 1), "end": today})
-    scope, period = kpis.kpi_scope(user, **(form.cleaned_data if form.is_bound and form.is_valid() else {}))
+    form = KpiForm(data, user=user, initial={"start": default.start, "end": default.end})
+    chosen = form.cleaned_data if form.is_bound and form.is_valid() else {"start": default.start, "end": default.end}
+    scope, period = kpis.kpi_scope(user, **chosen)
     return scope, period, form
 
 

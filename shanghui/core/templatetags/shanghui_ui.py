@@ -5,11 +5,13 @@ from urllib.parse import urlsplit
 
 from django import forms, template
 from django.urls import resolve
+from django.utils import timezone
 
 from shanghui.accounts import pages
 from shanghui.accounts.pages import staff_only
 from shanghui.accounts.scope import writes_some_region
 from shanghui.core import panels
+from shanghui.core.kpis import stats_year
 from shanghui.core.roles import Role
 
 register = template.Library()
@@ -57,6 +59,13 @@ def nav_active(context, *prefixes: str) -> str:
     match = getattr(context.get("request"), "resolver_match", None)
     name = match.view_name if match else ""
     return "active" if any(name.startswith(p) for p in prefixes) else ""
+
+
+@register.simple_tag
+def stats_year_choices(user) -> list[tuple[int, bool]]:
+    """(year, chosen) for the 统计年度 selector, this year first, back to 2010 (or the chosen year)."""
+    chosen, this_year = stats_year(user), timezone.localdate().year
+    return [(y, y == chosen) for y in range(max(this_year, chosen), min(2010, chosen) - 1, -1)]
 
 
 def _model(label: str):

@@ -38,3 +38,11 @@ def test_a_street_worker_edits_the_whole_enterprise_without_the_note_and_may_del
 def test_create_pages_keep_their_headings(client, cast, name, title):
     client.force_login(cast.admin)
     assert f"<title>{title}" in client.get(reverse(name)).content.decode()
+
+
+def test_a_region_with_one_allowed_choice_starts_chosen_on_every_service_form(cast):
+    from shanghui.directory.forms import EnterpriseForm, PersonForm
+
+    for form_class in (EnterpriseForm, PersonForm):
+        assert form_class(user=cast.worker_a)["region"].value() == cast.street_a.pk
+        assert form_class(user=cast.admin)["region"].value() is None  # several streets: the admin picks one

@@ -187,11 +187,17 @@ def test_the_other_apps_tiles_show_their_figures(client, cast):
     assert 'id="tile-service"' in html and other["service"]["filed"] == 0
 
 
-def test_without_a_year_the_form_shows_the_year_the_figures_are_for(client, cast):
+def test_without_a_year_the_form_shows_the_year_the_figures_are_for(client, cast, settings):
     client.force_login(cast.admin)
     start = world.local(2018, 5, 1)
     services.activity_create(by=cast.admin, title="理想信念教育", kind=Kind.EDUCATION, region=cast.street_a,
                              start=start, end=start + dt.timedelta(hours=2))
+    settings.SHANGHUI_DEFAULT_YEAR = None
+    this_year = dt.date.today().year
     response = client.get(reverse("reports:dashboard"))
-    assert response.context["year"] == 2018  # the latest year with an activity
+    assert response.context["year"] == this_year  # the 统计年度, not the latest year with an activity
+    assert f'name="year" value="{this_year}"' in response.content.decode()
+    settings.SHANGHUI_DEFAULT_YEAR = 2018
+    response = client.get(reverse("reports:dashboard"))
+    assert response.context["year"] == 2018
     assert 'name="year" value="2018"' in response.content.decode()
