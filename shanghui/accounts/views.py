@@ -82,7 +82,6 @@ def _second_factor_done(request, action: str) -> None:
     record(by=request.user, action=action, obj=request.user)
 
 
-@enterprise_page
 @login_required
 @require_POST
 def stats_year(request):
@@ -96,6 +95,7 @@ def stats_year(request):
     return redirect(_next_url(request).split("?")[0])
 
 
+@enterprise_page
 @login_required
 @require_http_methods(["GET", "POST"])
 def totp_verify(request):

@@ -81,6 +81,11 @@ CASES = {
     "accounts:totp_setup": by_role(anonymous=302, worker_a=200),
     "accounts:totp_verify": by_role(anonymous=302, worker_a=302),
     "accounts:totp_disable": by_role(method="post", anonymous=302, worker_a=302),
+    # The 统计年度 selector: every staff user's own choice; a staff page to an enterprise user.
+    "accounts:stats_year": [
+        *by_role(method="post", anonymous=302, worker_a=302, leader=302, auditor=302, enterprise_user_a=403),
+        *by_role(worker_a=405),
+    ],
     # User management: the federation admin (and the superuser), for business accounts in his region.
     "accounts:user_list":
         by_role(anonymous=302, admin=200, superuser=200, worker_a=403, leader=403, auditor=403,
