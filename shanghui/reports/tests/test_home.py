@@ -57,4 +57,5 @@ def test_pages_carry_no_inline_scripts_handlers_or_styles(client, cast):
         assert not re.search(r"<script(?![^>]*\ssrc=)[^>]*>", html), url
         assert not re.search(r"\son[a-z]+\s*=", html), url
         assert not re.search(r"\sstyle\s*=", html), url
-        assert "cdn" not in html.lower(), url
+        # No CDN: nothing is loaded from another host (a bare "cdn" could be inside a random CSRF token).
+        assert not re.search(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""", html), url
