@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "shanghui.honors",
     "shanghui.community",
     "shanghui.library",
+    "shanghui.notices",
     "shanghui.reports",
     "shanghui.imports",
     "shanghui.api",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("honors/", include("shanghui.honors.urls")),
     path("community/", include("shanghui.community.urls")),
     path("library/", include("shanghui.library.urls")),
+    path("notices/", include("shanghui.notices.urls")),
     path("reports/", include("shanghui.reports.urls")),
     path("audit/", include("shanghui.audit.urls")),
     path("imports/", include("shanghui.imports.urls")),

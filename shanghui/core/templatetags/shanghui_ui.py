@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from django import forms, template
 from django.urls import resolve
 from django.utils import timezone
+from django.utils.html import format_html
 
 from shanghui.accounts import pages
 from shanghui.accounts.pages import staff_only
@@ -133,3 +134,14 @@ def detail_panels(context, obj):
     """The panels other apps add to this record's detail page (core/panels.py)."""
     request = context.get("request")
     return panels.render(request, obj) if request is not None else ""
+
+
+@register.simple_tag(takes_context=True)
+def nav_badge(context, name: str):
+    """A count another app keeps for the navigation (core/panels.py `register_badge`), as a badge; nothing at 0."""
+    user = context.get("user")
+    count = panels.badge(name, user) if user is not None and user.is_authenticated else 0
+    if not count:
+        return ""
+    return format_html('<span class="badge rounded-pill text-bg-danger ms-1">{}<span class="visually-hidden">条未读</span></span>',
+                       count)

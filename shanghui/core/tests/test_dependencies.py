@@ -1,7 +1,8 @@
 """Dependencies between the apps run one way.
 
 base (core, accounts, audit) ← imports (the import framework) ← orgs ← directory ← feature apps (party,
-activities, servicedesk, honors, community, library; peers that never import each other) ← reports ← api, demo.
+activities, servicedesk, honors, community, library,
+notices; peers that never import each other) ← reports ← api, demo.
 The project modules (settings, urls, wsgi, cli, testing, conftest, browser) sit on top and may import anything;
 no app imports them. An upward need is a hook or a signal, never an import.
 
@@ -24,6 +25,7 @@ LAYERS = {
     "orgs": 2,
     "directory": 3,
     "party": 4, "activities": 4, "servicedesk": 4, "honors": 4, "community": 4, "library": 4,
+    "notices": 4,
     "reports": 5,
     "api": 6, "demo": 6,
 }

@@ -19,12 +19,13 @@ from shanghui.core.tests.test_url_access import url_patterns
 from shanghui.honors import services as honors_services
 from shanghui.library import services as library_services
 from shanghui.library.tests.conftest import docx_upload
+from shanghui.notices import services as notices_services
 from shanghui.servicedesk import services as servicedesk_services
 from shanghui.servicedesk.seed import load_categories
 from shanghui.testing import client_for
 
 # His enterprise, its people and memberships, his service requests, the library's public documents,
-# his own honours, his account pages, the QR sign-in and the home page.
+# his own honours, the notices sent to him, his account pages, the QR sign-in and the home page.
 ENTERPRISE_PAGES = {
     "home", "healthz",
     "accounts:login", "accounts:logout", "accounts:password_change",
@@ -37,6 +38,7 @@ ENTERPRISE_PAGES = {
     "servicedesk:notifications", "servicedesk:notifications_read",
     "library:document_list", "library:document_detail", "library:document_download",
     "honors:honor_detail", "honors:honor_evidence",
+    "notices:inbox", "notices:inbox_detail", "notices:notice_attachment",
     "activities:signin",
 }
 
@@ -85,6 +87,9 @@ def his_pages(cast, settings, tmp_path):
                                                  date="2018-06-01", region=None, is_public=True, file=docx_upload())
     honors_services.honor_create(by=cast.admin, title="诚信经营示范单位", level="district", issuer="东城区商务局",
                                  year=2019, recipient_kind="enterprise", enterprise=cast.enterprise_a)
+    notice = notices_services.notice_create(by=cast.worker_a, title="座谈会通知", body="请参加。", region=cast.street_a,
+                                            audience="enterprises", enterprises=[cast.enterprise_a],
+                                            attachment=docx_upload())
     return [
         reverse("home"),
         reverse("directory:enterprise_detail", args=[cast.enterprise_a.pk]),
@@ -99,6 +104,8 @@ def his_pages(cast, settings, tmp_path):
         reverse("servicedesk:notifications"),
         reverse("library:document_list"),
         reverse("library:document_detail", args=[document.pk]),
+        reverse("notices:inbox"),
+        reverse("notices:inbox_detail", args=[notice.pk]),
         reverse("accounts:password_change"),
         reverse("accounts:totp_setup"),
     ]

@@ -33,6 +33,7 @@ from shanghui.imports import engine, kinds, limits
 from shanghui.imports.limits import FileRejected
 from shanghui.imports.models import ImportJob
 from shanghui.library.models import Document
+from shanghui.notices.models import Notice
 from shanghui.party import services as party_services
 from shanghui.party.models import OrgLifeRecord
 from shanghui.servicedesk import services as desk_services
@@ -163,6 +164,13 @@ def document_case(world, name, content):
     return response, Document.objects.count()
 
 
+def notice_case(world, name, content):
+    response = _client(world["cast"].worker_a).post(reverse("notices:notice_create"), {
+        "title": "座谈会通知", "body": "请参加。", "region": world["cast"].street_a.pk, "audience": "street",
+        "street": world["cast"].street_a.pk, "attachment": _file(name, content)})
+    return response, Notice.objects.count()
+
+
 def request_case(world, name, content):
     category = world["request"].category
     before = ServiceRequest.objects.count()
@@ -195,6 +203,8 @@ CASES = {
     "shanghui.party.forms.OrgLifeForm.minutes": minutes_case,
     "library.Document.file": document_case,
     "shanghui.library.forms.DocumentForm.file": document_case,
+    "notices.Notice.attachment": notice_case,
+    "shanghui.notices.forms.NoticeForm.attachment": notice_case,
     "servicedesk.Attachment.file": attachment_case,
     "view servicedesk:attachment_add:file": attachment_case,
     "shanghui.servicedesk.forms.FileForm.attachments": request_case,
