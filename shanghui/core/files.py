@@ -23,6 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
+from django.db import transaction
 from django.db.models import Model
 from django.http import FileResponse, Http404
 
@@ -270,3 +271,10 @@ def file_download(*, by, obj: Model, field: str, title: str, filename: str = "",
     # A stored HTML or SVG file is never rendered by the browser as a page of this site.
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def delete_after_commit(storage, name: str) -> None:
+    """Remove the stored file `name` once the transaction that dropped it commits: a rollback keeps
+    the row, so it must keep the file too."""
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

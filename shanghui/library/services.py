@@ -10,6 +10,7 @@ from django.db import transaction
 from shanghui.accounts.scope import can_write_region
 from shanghui.audit import record
 from shanghui.core import services as base
+from shanghui.core.files import delete_after_commit
 from shanghui.core.redact import scrub_filename
 from shanghui.core.roles import REGION_WRITERS
 from shanghui.orgs.models import Region
@@ -75,8 +76,8 @@ def document_update(*, by, document: Document, file=None, **changes) -> Document
         document.full_clean()
         document.save(update_fields=["file", "text", "content_type", "size", "filename"])
         record(by=by, action="update", obj=document, fields=["file"])
-        if old and old != document.file.name:
-            transaction.on_commit(lambda: document.file.storage.delete(old))
+        if old != document.file.name:
+            delete_after_commit(document.file.storage, old)
     return document
 
 
@@ -85,8 +86,7 @@ def document_delete(*, by, document: Document) -> None:
     _require(by, document.region)
     name, storage = document.file.name, document.file.storage
     base.delete(by=by, obj=document)
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
+    delete_after_commit(storage, name)
 
 
 def _tags(value) -> str:

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from shanghui.accounts.scope import can_write_region, require_region, require_region_change, require_visible
 from shanghui.audit import record
 from shanghui.core import services as base
-from shanghui.core.files import DOCX, JPEG, PDF, PNG, check_upload
+from shanghui.core.files import DOCX, JPEG, PDF, PNG, check_upload, delete_after_commit
 from shanghui.core.redact import scrub_filename
 from shanghui.core.roles import Role
 from shanghui.orgs.models import Region
@@ -97,8 +97,8 @@ def notice_update(*, by, notice: Notice, attachment=None, enterprises=None, **ch
         _attach(notice, attachment)
         notice.save(update_fields=["attachment", "attachment_name"])
         record(by=by, action="update", obj=notice, fields=["attachment"])
-        if old and old != notice.attachment.name:
-            transaction.on_commit(lambda: notice.attachment.storage.delete(old))
+        if old != notice.attachment.name:
+            delete_after_commit(notice.attachment.storage, old)
     return notice
 
 
@@ -109,8 +109,7 @@ def notice_delete(*, by, notice: Notice) -> None:
         raise ValidationError(f"通知“{notice}”已有 {notice.receipts.count()} 人阅读，不能删除。")
     name, storage = notice.attachment.name, notice.attachment.storage
     base.delete(by=by, obj=notice)
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
+    delete_after_commit(storage, name)
 
 
 def notice_read(*, by, notice: Notice) -> NoticeReceipt:

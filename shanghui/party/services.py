@@ -14,6 +14,7 @@ from shanghui.accounts.scope import can_write_region, require_region, require_vi
 from shanghui.audit import record
 from shanghui.core import duplicates
 from shanghui.core import services as base
+from shanghui.core.files import delete_after_commit
 from shanghui.core.roles import Role
 from shanghui.directory.models import Enterprise, Person
 from shanghui.orgs.models import StaffAssignment
@@ -313,5 +314,4 @@ def orglife_delete(*, by, entry: OrgLifeRecord) -> None:
     _require_org(by, entry.organization)
     minutes = entry.minutes
     base.delete(by=by, obj=entry)
-    if minutes:
-        transaction.on_commit(lambda: minutes.storage.delete(minutes.name))
+    delete_after_commit(minutes.storage, minutes.name)
