@@ -15,7 +15,6 @@ The attachment is never served from the media URL: the download view looks the n
 `visible_to()` and writes an audit event.
 """
 
-import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +22,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from shanghui.accounts.models import User
 from shanghui.core.roles import Role
 from shanghui.core.scoping import ScopedQuerySet, ancestor_paths
 from shanghui.directory.models import Enterprise, Membership
@@ -47,7 +47,7 @@ class NoticeQuerySet(ScopedQuerySet):
     @staticmethod
     def for_enterprise(enterprise: Enterprise) -> Q:
         """The notices whose audience takes in `enterprise`."""
-        chambers = Membership.objects.filter(enterprise=enterprise).active_on(dt.date.today()).values("chamber_id")
+        chambers = Membership.objects.filter(enterprise=enterprise).active_on(timezone.localdate()).values("chamber_id")
         chosen = Notice.enterprises.through.objects.filter(enterprise=enterprise).values("notice_id")
         return (Q(audience=Audience.DISTRICT, region__path__in=ancestor_paths(enterprise.region.path))
                 | Q(audience=Audience.STREET, street_id=enterprise.region_id)
@@ -135,16 +135,14 @@ class Notice(models.Model):
         if self.audience == Audience.STREET:
             return Enterprise.objects.filter(region_id=self.street_id)
         if self.audience == Audience.CHAMBER:
-            members = Membership.objects.filter(chamber_id=self.chamber_id).active_on(dt.date.today())
+            members = Membership.objects.filter(chamber_id=self.chamber_id).active_on(timezone.localdate())
             return Enterprise.objects.filter(pk__in=members.values("enterprise_id"))
         return self.enterprises.all()
 
     def audience_users(self):
         """The active enterprise users this notice reaches: the denominator of its read count."""
-        from django.contrib.auth import get_user_model
-
-        return get_user_model().objects.filter(role=Role.ENTERPRISE_USER, is_active=True,
-                                               enterprise__in=self.audience_enterprises())
+        return User.objects.filter(role=Role.ENTERPRISE_USER, is_active=True,
+                                   enterprise__in=self.audience_enterprises())
 
 
 def _inside(region: Region, scope: Region) -> bool:

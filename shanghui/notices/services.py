@@ -16,6 +16,7 @@ from shanghui.core import services as base
 from shanghui.core.files import DOCX, JPEG, PDF, PNG, check_upload, delete_after_commit
 from shanghui.core.redact import scrub_filename
 from shanghui.core.roles import Role
+from shanghui.directory.models import Enterprise
 from shanghui.orgs.models import Region
 
 from .models import Audience, Notice, NoticeReceipt
@@ -44,9 +45,13 @@ def _targets(by, region: Region | None, audience: str, fields: dict, enterprises
     if audience == Audience.ENTERPRISES:
         if not enterprises:
             raise ValidationError({"enterprises": "发送范围为“指定企业”，请至少选择一家企业。"})
+        # One query for them all: the publisher may see each, and each lies inside the issuing region.
+        paths = dict(Enterprise.objects.visible_to(by).filter(pk__in=[e.pk for e in enterprises])
+                     .values_list("pk", "region__path"))
         for enterprise in enterprises:
-            require_visible(by, enterprise, "企业")
-            if region is not None and not enterprise.region.path.startswith(region.path):
+            if enterprise.pk not in paths:
+                raise PermissionDenied("企业不在您的管辖范围内。")
+            if region is not None and not paths[enterprise.pk].startswith(region.path):
                 raise ValidationError({"enterprises": f"企业“{enterprise}”不在“{region}”范围内。"})
     return fields
 

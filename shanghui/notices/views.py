@@ -48,7 +48,7 @@ def notice_detail(request, pk):
     """The notice with its read receipts: who read it and when, read / audience size."""
     user = request.user
     notice = get_object_or_404(_notices(user), pk=pk)
-    receipts = NoticeReceipt.objects.filter(notice=notice).select_related("user__enterprise")
+    receipts = NoticeReceipt.objects.visible_to(user).filter(notice=notice).select_related("user__enterprise")
     return render(request, "notices/notice_detail.html", {
         "notice": notice, "receipts": receipts, "audience_size": notice.audience_users().count(),
         "can_edit": services.can_write(user, notice), "can_delete": services.can_delete(user, notice)})

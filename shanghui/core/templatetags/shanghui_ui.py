@@ -4,7 +4,7 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 from django import forms, template
-from django.urls import resolve
+from django.urls import Resolver404, get_script_prefix, resolve
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -51,7 +51,14 @@ register.filter("is_enterprise_user", pages.is_enterprise_user)
 def opens(user, url) -> bool:
     """Whether `user` may open the page at `url`: links to staff pages are not shown to an enterprise user
     (accounts/pages.py)."""
-    return not staff_only(user, resolve(urlsplit(str(url)).path).func)
+    if not pages.is_enterprise_user(user):
+        return True  # staff: every page is theirs, no URL resolving on every breadcrumb and button
+    path, prefix = urlsplit(str(url)).path, get_script_prefix()
+    try:
+        view = resolve("/" + path[len(prefix):] if path.startswith(prefix) else path).func
+    except Resolver404:
+        return True  # not a page of ours; the middleware still guards whatever it is
+    return not staff_only(user, view)
 
 
 @register.simple_tag(takes_context=True)

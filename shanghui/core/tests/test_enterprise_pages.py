@@ -141,3 +141,20 @@ def test_his_refused_unmasking_and_plaintext_export_are_audited(cast, name, args
     assert (event.actor, event.success, event.extra) == (cast.enterprise_user_a, False,
                                                          {"page": name, "method": "POST"})
     assert not AuditEvent.objects.filter(action__in=["unmask", "export_plain"]).exists()
+
+
+def test_a_link_is_judged_by_its_page_under_any_script_prefix_and_an_unknown_one_is_left_to_the_middleware(cast):
+    from django.urls import set_script_prefix
+
+    from shanghui.core.templatetags.shanghui_ui import opens
+
+    staff_page, his_page = reverse("activities:dashboard"), reverse("library:document_list")
+    assert not opens(cast.enterprise_user_a, staff_page) and opens(cast.enterprise_user_a, his_page)
+    assert opens(cast.worker_a, staff_page)
+    assert opens(cast.enterprise_user_a, "/no/such/page/")
+    set_script_prefix("/shanghui/")
+    try:
+        assert not opens(cast.enterprise_user_a, "/shanghui" + staff_page)
+        assert opens(cast.enterprise_user_a, "/shanghui" + his_page + "?page=2")
+    finally:
+        set_script_prefix("/")
