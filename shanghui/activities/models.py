@@ -21,9 +21,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from shanghui.core import crypto
-from shanghui.core.scoping import ScopedQuerySet
+from shanghui.core.roles import Role
+from shanghui.core.scoping import ScopedQuerySet, ancestor_paths
 from shanghui.core.validators import mask_mobile, normalize_mobile
-from shanghui.directory.models import Enterprise, Person
+from shanghui.directory.models import Enterprise, Membership, Person
 from shanghui.orgs.models import Chamber, InitialsMixin, Region
 
 
@@ -101,6 +102,20 @@ class ActivitySeries(InitialsMixin):
 
 class ActivityQuerySet(ScopedQuerySet):
     region_paths = ("region",)
+
+    def visibility(self, user):
+        # An enterprise user sees the activities open to his enterprise (its home page and calendar).
+        if user.role == Role.ENTERPRISE_USER:
+            return self.open_to(user.enterprise) if user.enterprise_id else None
+        return super().visibility(user)
+
+    @staticmethod
+    def open_to(enterprise: Enterprise) -> Q:
+        """Activities open to `enterprise`: district-wide ones above it, its street's, and those organised
+        by a chamber it is a member of today."""
+        chambers = Membership.objects.filter(enterprise=enterprise).active_on(timezone.localdate()).values("chamber_id")
+        by_chamber = Activity.organisers.through.objects.filter(chamber_id__in=chambers).values("activity_id")
+        return Q(region__path__in=ancestor_paths(enterprise.region.path)) | Q(pk__in=by_chamber)
 
     def search(self, q: str):
         q = (q or "").strip()
