@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "shanghui.core",
     "shanghui.accounts",
     "shanghui.audit",
+    "shanghui.messaging",
     "shanghui.orgs",
     "shanghui.directory",
     "shanghui.party",

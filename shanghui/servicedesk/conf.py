@@ -32,10 +32,5 @@ def due_soon_days() -> int:
     return int(_get("SHANGHUI_SERVICEDESK_DUE_SOON_DAYS", 3))
 
 
-def webhook_url() -> str:
-    """Empty (the default): no webhook, no outbox messages."""
-    return str(_get("SHANGHUI_WEBHOOK_URL", "")).strip()
-
-
 def max_attachment_bytes() -> int:
     return int(_get("SHANGHUI_SERVICEDESK_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024))

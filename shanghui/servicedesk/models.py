@@ -7,8 +7,8 @@
 - `ServiceRequest`: one request and where it stands; every change of state is a service
   function (services.py) that writes a `RequestEvent` to its timeline.
 - `Attachment`: files the enterprise or staff add to a request.
-- `Notification`: in-app notices to the people involved; `OutboxMessage`: the same news for
-  the optional group-robot webhook, delivered by `manage.py deliver_outbox`.
+- `Notification`: in-app notices to the people involved; the same news goes to the optional
+  group-robot webhook through the outbox (shanghui.messaging).
 
 A request belongs to its enterprise's street. A department handler sees only the requests
 assigned to his department (within his region); an enterprise user only his enterprise's.
@@ -306,21 +306,3 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
-
-
-class OutboxMessage(models.Model):
-    """A message for the group-robot webhook; kept until delivered (nothing lost while the receiver is down)."""
-
-    payload = models.JSONField("内容")
-    created = models.DateTimeField("时间", default=timezone.now)
-    attempts = models.PositiveIntegerField("尝试次数", default=0)
-    next_attempt_at = models.DateTimeField("下次尝试", default=timezone.now, db_index=True)
-    delivered_at = models.DateTimeField("送达时间", null=True, blank=True, db_index=True)
-    last_error = models.CharField("最近错误", max_length=500, blank=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "待发送消息"
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return f"outbox #{self.pk}"

@@ -30,6 +30,9 @@ from shanghui.core.redact import scrub, scrub_filename
 from shanghui.core.roles import Role
 from shanghui.core.scoping import ancestor_paths
 from shanghui.directory.models import Enterprise
+from shanghui.messaging import conf as messaging_conf
+from shanghui.messaging.models import Channel as MessageChannel
+from shanghui.messaging.outbox import enqueue
 from shanghui.orgs.models import Department
 
 from . import conf, workdays
@@ -41,7 +44,6 @@ from .models import (
     ContactPreference,
     Holiday,
     Notification,
-    OutboxMessage,
     RequestEvent,
     ServiceRequest,
     State,
@@ -166,8 +168,8 @@ def _notify(by, req: ServiceRequest, text: str) -> None:
     Notification.objects.bulk_create(
         Notification(user=user, request=req, text=text[:300], created=now)
         for user in involved(req) if user.pk != getattr(by, "pk", None))
-    if conf.webhook_url():
-        OutboxMessage.objects.create(payload={"msgtype": "text", "text": {"content": text}})
+    if messaging_conf.webhook_url():
+        enqueue(channel=MessageChannel.WEBHOOK, text=text)
 
 
 def _event(*, by, req: ServiceRequest, action: str, from_state: str, note: str = "", fields=()) -> RequestEvent:

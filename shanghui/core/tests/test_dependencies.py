@@ -21,6 +21,7 @@ PACKAGE = Path(__file__).resolve().parents[2]
 
 LAYERS = {
     "core": 0, "accounts": 0, "audit": 0,
+    "messaging": 1,
     "imports": 1,
     "orgs": 2,
     "directory": 3,

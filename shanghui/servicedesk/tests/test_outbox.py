@@ -1,4 +1,4 @@
-"""The webhook outbox: messages survive a receiver that is down or failing, and go out when it is back."""
+"""The service desk's webhook through the outbox (shanghui.messaging): messages survive a receiver that is down or failing, and go out when it is back."""
 
 import datetime as dt
 import json
@@ -10,8 +10,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from shanghui.servicedesk import outbox, services
-from shanghui.servicedesk.models import OutboxMessage
+from shanghui.messaging import backends, outbox
+from shanghui.messaging.models import OutboxMessage
+from shanghui.servicedesk import services
 
 
 class Receiver:
@@ -87,7 +88,7 @@ def test_messages_wait_while_the_receiver_is_down_and_go_out_when_it_is_back(des
     assert outbox.deliver_pending(now=later) == (0, 2)
     first.refresh_from_db()
     assert first.attempts == 2 and "500" in first.last_error
-    assert outbox.backoff(2) == 2 * outbox.backoff(1)
+    assert backends.backoff(2) == 2 * backends.backoff(1)
 
     # 3. It recovers: the command delivers both, in order, once.
     receiver.status = 200
