@@ -325,3 +325,78 @@ class SignInAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.address} {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- invitations --------------------------------------------------------------------------------
+
+
+class Channel(models.TextChoices):
+    # In-app: the invitation shows on the enterprise's home page (always); the others also send a message.
+    INAPP = "inapp", "仅站内"
+    SMS = "sms", "短信"
+    WECOM = "wecom", "企业微信群"
+    DINGTALK = "dingtalk", "钉钉群"
+
+
+class Reply(models.TextChoices):
+    YES = "yes", "报名"
+    NO = "no", "请假"
+
+
+class InvitationQuerySet(ScopedQuerySet):
+    region_paths = ("enterprise__region",)
+    enterprise_paths = ("enterprise",)
+
+    def with_signed_in(self):
+        """Annotate `signed_in`: someone of the enterprise attended the activity (computed, never stored)."""
+        attended = Attendance.objects.filter(activity_id=models.OuterRef("activity_id"),
+                                             enterprise_id=models.OuterRef("enterprise_id"))
+        return self.annotate(signed_in=models.Exists(attended))
+
+    def awaiting_reply(self, now: dt.datetime | None = None):
+        """Unanswered invitations to activities that have not started and are not cancelled."""
+        return self.filter(reply="", activity__start__gt=now or timezone.now()).exclude(
+            activity__status=Status.CANCELLED)
+
+
+class Invitation(models.Model):
+    """One enterprise invited to one activity: who invited whom, by which channel, what became of the
+    message, the reply and the reminder. Whether it signed in is read from the attendance."""
+
+    activity = models.ForeignKey(Activity, verbose_name="活动", on_delete=models.CASCADE, related_name="invitations")
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.CASCADE,
+                                   related_name="invitations")
+    person = models.ForeignKey(Person, verbose_name="联系人", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    channel = models.CharField("邀请方式", max_length=10, choices=Channel.choices, default=Channel.INAPP)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="邀请人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    sent = models.DateTimeField("邀请时间", default=timezone.now)
+    message = models.ForeignKey("messaging.OutboxMessage", verbose_name="邀请消息", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    reply = models.CharField("回复", max_length=3, choices=Reply.choices, blank=True)
+    reply_note = models.CharField("请假说明", max_length=200, blank=True)
+    replied_at = models.DateTimeField("回复时间", null=True, blank=True)
+    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="回复登记人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   help_text="空：由联系人通过短信链接回复。")
+    reminded_at = models.DateTimeField("提醒时间", null=True, blank=True)
+    reminder = models.ForeignKey("messaging.OutboxMessage", verbose_name="提醒消息", null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "活动邀请"
+        ordering = ["activity", "enterprise__region__code", "enterprise__name", "id"]
+        constraints = [models.UniqueConstraint(fields=["activity", "enterprise"], name="invitation_once_per_enterprise")]
+        indexes = [models.Index(fields=["enterprise", "activity"])]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.activity}"
+
+    @property
+    def delivery_label(self) -> str:
+        if self.channel == Channel.INAPP:
+            return "站内已送达"
+        return self.message.state_label if self.message_id else "未发送"
