@@ -42,13 +42,14 @@ def sender(activity: Activity) -> str:
     return chamber.name if chamber else "区工商联"
 
 
-def _open(activity: Activity, now: dt.datetime | None = None) -> bool:
+def accepts_replies(activity: Activity, now: dt.datetime | None = None) -> bool:
+    """Invitations and answers are taken until the activity starts (not for a cancelled one)."""
     return activity.status != Status.CANCELLED and activity.start > (now or timezone.now())
 
 
 def may_invite(user, activity: Activity) -> bool:
     """Staff who write some region may invite its enterprises to an activity that has not started."""
-    return (user.is_authenticated and user.role != Role.ENTERPRISE_USER and _open(activity)
+    return (user.is_authenticated and user.role != Role.ENTERPRISE_USER and accepts_replies(activity)
             and Activity.objects.visible_to(user).filter(pk=activity.pk).exists()
             and (user.is_superuser or can_write_region(user, user.region)))
 
@@ -160,7 +161,7 @@ def may_reply(user, invitation: Invitation) -> bool:
 
 
 def _answer(invitation: Invitation, answer: str, note: str) -> tuple[str, str]:
-    if not _open(invitation.activity):
+    if not accepts_replies(invitation.activity):
         raise ValidationError(STARTED)
     if answer not in Reply.values:
         raise ValidationError("请选择报名或请假。")
@@ -268,16 +269,33 @@ class Funnel:
 
 
 def _funnel(invitations, attendances) -> Funnel:
+    # The aggregate may not reuse the annotation's name `signed_in`: it would shadow it in the filter.
     counts = invitations.with_signed_in().aggregate(
         invited=Count("pk"), yes=Count("pk", filter=Q(reply=Reply.YES)), no=Count("pk", filter=Q(reply=Reply.NO)),
-        signed_in=Count("pk", filter=Q(signed_in=True)))
+        came=Count("pk", filter=Q(signed_in=True)))
     attended = attendances.exclude(enterprise=None).values("enterprise").distinct().count()
-    return Funnel(attended=attended, **counts)
+    return Funnel(invited=counts["invited"], yes=counts["yes"], no=counts["no"], signed_in=counts["came"],
+                  attended=attended)
 
 
 def activity_funnel(activity: Activity, user) -> Funnel:
     return _funnel(Invitation.objects.visible_to(user).filter(activity=activity),
                    Attendance.objects.visible_to(user).filter(activity=activity))
+
+
+def counted_only_by(activity: Activity, user) -> tuple[int, int]:
+    """(enterprises, of them members) whose only counted education attendance of the year is at this
+    activity: what the activity added to the district and member participation rates."""
+    if activity.kind != Kind.EDUCATION or activity.status == Status.CANCELLED:
+        return 0, 0
+    period = Period.year(timezone.localtime(activity.start).year)
+    lo, hi = local_bounds(period.start, period.end)
+    elsewhere = Attendance.objects.filter(enterprise=OuterRef("pk"), activity__kind=Kind.EDUCATION,
+                                          activity__status=Status.NORMAL, activity__start__gte=lo,
+                                          activity__start__lt=hi).exclude(activity=activity)
+    attended = Attendance.objects.visible_to(user).filter(activity=activity).values("enterprise")
+    only_here = Enterprise.objects.filter(~Exists(elsewhere), pk__in=attended)
+    return only_here.count(), only_here.filter(kpis.member_in(period)).count()
 
 
 @dataclass

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import invitation_views, views
 
 app_name = "activities"
 
@@ -20,6 +20,12 @@ urlpatterns = [
     path("kpis/<slug:key>/<slug:which>/", views.kpi_list, name="kpi_list"),
     path("kpis/<slug:key>/<slug:which>/export/", views.kpi_export, name="kpi_export"),
     path("invitations/", views.invitations, name="invitations"),
+    path("<int:pk>/invite/", invitation_views.invite, name="invite"),
+    path("<int:pk>/invitations/export/", invitation_views.invitation_export, name="invitation_export"),
+    path("invite/", invitation_views.invite_pick, name="invite_pick"),
+    path("funnel/", invitation_views.funnel, name="funnel"),
+    # Public: the page an invitation's SMS links to (signed token; no login).
+    path("r/<str:token>/", invitation_views.reply_link, name="reply_link"),
     # Public: the page the QR code opens (signed, expiring token; no login).
     path("s/<str:token>/", views.signin, name="signin"),
 ]

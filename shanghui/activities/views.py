@@ -19,7 +19,7 @@ from shanghui.core.exporting import Column, export_format, export_response
 from shanghui.core.kpis import Period
 from shanghui.directory.models import Person
 
-from . import kpis, qr, services
+from . import invitation_views, kpis, qr, services
 from .forms import (
     ActivityFilter,
     ActivityForm,
@@ -30,6 +30,7 @@ from .forms import (
     SeriesForm,
     SignInForm,
 )
+from .invitations import activity_funnel, counted_only_by, may_invite
 from .models import Activity, ActivitySeries, Attendance, PendingAttendee
 
 
@@ -141,6 +142,10 @@ def activity_detail(request, pk):
         "signin_state": activity.signin_state(),
         "can_edit": services.can_write_activity(user, activity),
         "year": timezone.localtime(activity.start).year,
+        "funnel": activity_funnel(activity, user),
+        "counted_only_here": counted_only_by(activity, user),
+        "invitations": invitation_views.activity_invitations(user, activity)[:200],
+        "may_invite": may_invite(user, activity),
     })
 
 
@@ -362,6 +367,7 @@ def kpi_list(request, key, which):
         "figure": fig, "tabs": {"covered": "已参与", "missing": "未参与"}, "key": key, "which": which,
         "which_label": WHICH[which], "list_url": "activities:kpi_list", "export_url": "activities:kpi_export",
         "form_template": "activities/_kpi_form.html", "link_enterprises": key != "training",
+        "invite_url": reverse("activities:invite_pick") + f"?which={key}" if key != "training" else "",
         "form": form, "page": page, "objects": page.object_list, "columns": columns, "query": form.query()})
 
 

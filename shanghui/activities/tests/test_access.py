@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from shanghui.activities import qr, services
 from shanghui.activities.models import Activity, Attendance
+from shanghui.activities.tests.test_invitations import INVITATION_URL_NAMES
 from shanghui.testing import (
     access_params,
     api_headers,
@@ -292,4 +293,4 @@ def test_api_lists_are_scoped_and_kpis_add_up(rows):
 
 # --- what the site-wide enumeration test counts as covered -------------------------------
 
-ACTIVITY_URL_NAMES = set(WEB_CASES) | set(API_CASES) | {"activities:signin"}
+ACTIVITY_URL_NAMES = set(WEB_CASES) | set(API_CASES) | {"activities:signin"} | INVITATION_URL_NAMES

@@ -39,7 +39,7 @@ ENTERPRISE_PAGES = {
     "library:document_list", "library:document_detail", "library:document_download",
     "honors:honor_detail", "honors:honor_evidence",
     "notices:inbox", "notices:inbox_detail", "notices:notice_attachment",
-    "activities:signin",
+    "activities:signin", "activities:reply_link",
 }
 
 

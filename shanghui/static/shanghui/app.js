@@ -24,4 +24,18 @@
       }
     }
   });
+
+  // A "select all" box (data-check-all="name") ticks every enabled checkbox of that name in its form.
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    var name = box && box.getAttribute && box.getAttribute("data-check-all");
+    if (!name || !box.form) {
+      return;
+    }
+    Array.prototype.forEach.call(box.form.querySelectorAll('input[type="checkbox"][name="' + name + '"]'), function (c) {
+      if (!c.disabled) {
+        c.checked = box.checked;
+      }
+    });
+  });
 })();
