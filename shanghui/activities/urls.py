@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import calendar, views
 
 app_name = "activities"
 
@@ -20,6 +20,10 @@ urlpatterns = [
     path("kpis/<slug:key>/<slug:which>/", views.kpi_list, name="kpi_list"),
     path("kpis/<slug:key>/<slug:which>/export/", views.kpi_export, name="kpi_export"),
     path("invitations/", views.invitations, name="invitations"),
+    path("calendar/", calendar.calendar, name="calendar"),
+    path("calendar/reset/", calendar.calendar_feed_reset, name="calendar_feed_reset"),
+    # Public: a phone calendar's subscription (the token is the secret; no login).
+    path("calendar/<slug:token>.ics", calendar.calendar_feed, name="calendar_feed"),
     # Public: the page the QR code opens (signed, expiring token; no login).
     path("s/<str:token>/", views.signin, name="signin"),
 ]

@@ -24,6 +24,7 @@ ACTION_LABELS = {
     "signin": "扫码签到",
     "signin_confirm": "确认签到",
     "signin_reject": "驳回签到",
+    "calendar_feed_reset": "重置活动日历订阅地址",
     "rotate_keys": "更换加密密钥",
     "audit_purge": "清理过期审计日志",
     "import_dry_run": "导入预检",
