@@ -107,6 +107,8 @@ def his_pages(cast, settings, tmp_path):
         reverse("library:document_detail", args=[document.pk]),
         reverse("notices:inbox"),
         reverse("notices:inbox_detail", args=[notice.pk]),
+        reverse("activities:calendar"),
+        reverse("activities:calendar") + "?view=list",
         reverse("accounts:password_change"),
         reverse("accounts:totp_setup"),
     ]
