@@ -13,6 +13,7 @@
 """
 
 import datetime as dt
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -400,3 +401,30 @@ class Invitation(models.Model):
         if self.channel == Channel.INAPP:
             return "站内已送达"
         return self.message.state_label if self.message_id else "未发送"
+
+
+# --- the personal calendar feed ------------------------------------------------------
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """A user's subscription address for phone calendars (/activities/calendar/<token>.ics).
+
+    Phones fetch the feed without a session, so the token in the URL is the whole key: random,
+    unique (looked up through its index, never compared by hand) and replaced on request.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
+                                related_name="calendar_feed")
+    token = models.CharField("订阅令牌", max_length=64, unique=True, default=new_feed_token, editable=False)
+    created = models.DateTimeField("生成时间", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "活动日历订阅"
+
+    def __str__(self) -> str:
+        # Never the token: this text goes into the audit log.
+        return f"{self.user}的活动日历订阅"

@@ -9,7 +9,7 @@ which writes in bulk after the engine has checked every row. Everything else goe
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -23,7 +23,17 @@ from shanghui.directory import services as directory_services
 from shanghui.directory.models import Enterprise, Person
 from shanghui.orgs.models import Region
 
-from .models import Activity, ActivitySeries, Attendance, PendingAttendee, SignInAttempt, Source, Theme
+from .models import (
+    Activity,
+    ActivitySeries,
+    Attendance,
+    CalendarFeed,
+    PendingAttendee,
+    SignInAttempt,
+    Source,
+    Theme,
+    new_feed_token,
+)
 
 
 def can_write_activity(user, activity: Activity) -> bool:
@@ -308,3 +318,33 @@ def note_signin_attempt(address: str) -> bool:
         return False
     SignInAttempt.objects.create(address=address, at=now)
     return True
+
+
+# --- the personal calendar feed -----------------------------------------------------------------
+
+
+def _require_signed_in(by) -> None:
+    if not getattr(by, "is_authenticated", False) or not by.is_active:
+        raise PermissionDenied("请先登录。")
+
+
+@transaction.atomic
+def calendar_feed_token(*, by) -> str:
+    """The token of `by`'s own feed, made on first use. Only ever his own: nobody reads another's token.
+
+    Not audited: showing one's own subscription address changes nothing anyone else can see."""
+    _require_signed_in(by)
+    feed, _ = CalendarFeed.objects.get_or_create(user=by)
+    return feed.token
+
+
+@transaction.atomic
+def calendar_feed_reset(*, by) -> str:
+    """A new token for `by`'s feed: the old address stops working at once (a lost phone, a shared link)."""
+    _require_signed_in(by)
+    feed, created = CalendarFeed.objects.select_for_update().get_or_create(user=by)
+    if not created:
+        feed.token = new_feed_token()
+        feed.save(update_fields=["token"])
+    record(by=by, action="calendar_feed_reset", obj=feed)
+    return feed.token

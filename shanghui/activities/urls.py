@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import invitation_views, views
+from . import calendar, invitation_views, views
 
 app_name = "activities"
 
@@ -26,6 +26,10 @@ urlpatterns = [
     path("funnel/", invitation_views.funnel, name="funnel"),
     # Public: the page an invitation's SMS links to (signed token; no login).
     path("r/<str:token>/", invitation_views.reply_link, name="reply_link"),
+    path("calendar/", calendar.calendar, name="calendar"),
+    path("calendar/reset/", calendar.calendar_feed_reset, name="calendar_feed_reset"),
+    # Public: a phone calendar's subscription (the token is the secret; no login).
+    path("calendar/<slug:token>.ics", calendar.calendar_feed, name="calendar_feed"),
     # Public: the page the QR code opens (signed, expiring token; no login).
     path("s/<str:token>/", views.signin, name="signin"),
 ]

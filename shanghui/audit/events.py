@@ -27,6 +27,7 @@ ACTION_LABELS = {
     "invite": "邀请企业参加活动",
     "invitation_reply": "回复活动邀请",
     "invitation_remind": "发送活动提醒",
+    "calendar_feed_reset": "重置活动日历订阅地址",
     "rotate_keys": "更换加密密钥",
     "audit_purge": "清理过期审计日志",
     "import_dry_run": "导入预检",

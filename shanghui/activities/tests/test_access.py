@@ -136,6 +136,14 @@ WEB_CASES = {
         *by_role({"key": "district", "which": "nope"}, worker_a=404),
     ],
     "activities:invitations": by_role(anonymous=302, worker_a=200, auditor=200),
+    # Every signed-in user has a calendar (of what he sees); the reset is his own feed's.
+    "activities:calendar":
+        by_role(anonymous=302, worker_a=200, leader=200, instructor_a=200, handler_a=200, enterprise_user_a=200,
+                auditor=200, admin=200),
+    "activities:calendar_feed_reset": [
+        *by_role(method="post", anonymous=302, worker_a=302, enterprise_user_a=302, auditor=302),
+        *by_role(worker_a=405, enterprise_user_a=405),
+    ],
 }
 
 
@@ -196,6 +204,24 @@ def test_signin_page_is_public_and_refuses_a_bad_token(rows, who, token, expecte
     value = {"valid": good, "tampered": good[:-2] + ("AA" if not good.endswith("AA") else "BB"),
              "garbage": "not-a-token"}[token]
     response = client_for(cast, who).get(reverse("activities:signin", args=[value]))
+    assert response.status_code == expected
+
+
+# --- the public calendar feed ---------------------------------------------------------------
+
+FEED_CASES = [("anonymous", "own", 200), ("worker_b", "own", 200), ("anonymous", "unknown", 404),
+              ("anonymous", "inactive", 404)]
+
+
+@pytest.mark.parametrize(("who", "token", "expected"), FEED_CASES)
+def test_calendar_feed_is_public_and_refuses_an_unknown_token_or_an_inactive_owner(rows, who, token, expected):
+    cast, _ = rows
+    owner = cast.worker_a
+    value = services.calendar_feed_token(by=owner) if token != "unknown" else "no-such-token"
+    if token == "inactive":
+        owner.is_active = False
+        owner.save(update_fields=["is_active"])
+    response = client_for(cast, who).get(reverse("activities:calendar_feed", args=[value]))
     assert response.status_code == expected
 
 
@@ -293,4 +319,5 @@ def test_api_lists_are_scoped_and_kpis_add_up(rows):
 
 # --- what the site-wide enumeration test counts as covered -------------------------------
 
-ACTIVITY_URL_NAMES = set(WEB_CASES) | set(API_CASES) | {"activities:signin"} | INVITATION_URL_NAMES
+ACTIVITY_URL_NAMES = (set(WEB_CASES) | set(API_CASES) | {"activities:signin", "activities:calendar_feed"}
+                      | INVITATION_URL_NAMES)

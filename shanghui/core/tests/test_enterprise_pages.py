@@ -25,7 +25,8 @@ from shanghui.servicedesk.seed import load_categories
 from shanghui.testing import client_for
 
 # His enterprise, its people and memberships, his service requests, the library's public documents,
-# his own honours, the notices sent to him, his account pages, the QR sign-in and the home page.
+# his own honours, the notices sent to him, his account pages, the QR sign-in, the home page and the activity
+# calendar of the activities open to his enterprise (with its public feed, which a phone fetches without login).
 ENTERPRISE_PAGES = {
     "home", "healthz",
     "accounts:login", "accounts:logout", "accounts:password_change",
@@ -40,6 +41,7 @@ ENTERPRISE_PAGES = {
     "honors:honor_detail", "honors:honor_evidence",
     "notices:inbox", "notices:inbox_detail", "notices:notice_attachment",
     "activities:signin", "activities:reply_link",
+    "activities:calendar", "activities:calendar_feed_reset", "activities:calendar_feed",
 }
 
 
@@ -106,6 +108,8 @@ def his_pages(cast, settings, tmp_path):
         reverse("library:document_detail", args=[document.pk]),
         reverse("notices:inbox"),
         reverse("notices:inbox_detail", args=[notice.pk]),
+        reverse("activities:calendar"),
+        reverse("activities:calendar") + "?view=list",
         reverse("accounts:password_change"),
         reverse("accounts:totp_setup"),
     ]

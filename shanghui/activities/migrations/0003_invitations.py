@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0001_initial'),
+        ('activities', '0002_calendar_feed'),
         ('directory', '0003_person_birth_date_from_id_number'),
         ('messaging', '0002_channels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
