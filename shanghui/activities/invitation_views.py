@@ -29,7 +29,7 @@ def _local(value) -> str:
 
 
 def _activity(user, pk: int) -> Activity:
-    return get_object_or_404(Activity.objects.visible_to(user).select_related("region"), pk=pk)
+    return get_object_or_404(Activity.objects.invitable_by(user).select_related("region"), pk=pk)
 
 
 def _candidates(activity: Activity, user, source: str):
@@ -70,7 +70,8 @@ def invite(request, pk):
         enterprise.invited = enterprise.pk in invited
     return render(request, "activities/invite.html", {
         "activity": activity, "page": page, "objects": page.object_list, "sources": SOURCES, "source": source,
-        "q": q, "channels": Channel.choices, "query": f"which={source}&q={q}"})
+        "q": q, "channels": Channel.choices, "query": f"which={source}&q={q}",
+        "can_open": Activity.objects.visible_to(user).filter(pk=activity.pk).exists()})
 
 
 def _send(request, activity: Activity, rows):
@@ -95,6 +96,8 @@ def _send(request, activity: Activity, rows):
         messages.error(request, "；".join(getattr(e, "messages", None) or [str(e)]))
         return redirect(request.get_full_path())
     messages.success(request, result.summary)
+    if not Activity.objects.visible_to(user).filter(pk=activity.pk).exists():
+        return redirect(request.get_full_path())  # a district-wide activity: its page is the district's
     return redirect(reverse("activities:activity_detail", args=[activity.pk]) + "#invitations")
 
 
@@ -167,7 +170,7 @@ def invite_pick(request):
     """From a 未参与 / 待邀请 list: choose the upcoming activity to invite those enterprises to."""
     user = request.user
     which = request.GET.get("which") if request.GET.get("which") in SOURCES else "member"
-    upcoming = (Activity.objects.visible_to(user).filter(start__gt=timezone.now()).exclude(status=Status.CANCELLED)
+    upcoming = (Activity.objects.invitable_by(user).filter(start__gt=timezone.now()).exclude(status=Status.CANCELLED)
                 .select_related("region").order_by("start", "pk")[:50])
     choices = [a for a in upcoming if invitations.may_invite(user, a)]
     return render(request, "activities/invite_pick.html", {"activities": choices, "which": which,

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from shanghui.accounts.scope import can_write_region, require_visible
+from shanghui.accounts.scope import can_write_region
 from shanghui.audit import record
 from shanghui.core.kpis import Period, local_bounds, percent
 from shanghui.core.roles import Role
@@ -50,7 +50,7 @@ def accepts_replies(activity: Activity, now: dt.datetime | None = None) -> bool:
 def may_invite(user, activity: Activity) -> bool:
     """Staff who write some region may invite its enterprises to an activity that has not started."""
     return (user.is_authenticated and user.role != Role.ENTERPRISE_USER and accepts_replies(activity)
-            and Activity.objects.visible_to(user).filter(pk=activity.pk).exists()
+            and Activity.objects.invitable_by(user).filter(pk=activity.pk).exists()
             and (user.is_superuser or can_write_region(user, user.region)))
 
 
@@ -103,7 +103,6 @@ def invite(*, by, activity: Activity, enterprises: Iterable[Enterprise], channel
     SMS goes to the contact's mobile; a contact without one is invited in-app only and reported.
     The group robots get one message naming all the newly invited enterprises. Audited as one event.
     """
-    require_visible(by, activity, "活动")
     if not may_invite(by, activity):
         raise PermissionDenied("活动已开始或已取消，或您无权邀请企业参加该活动。")
     if channel not in Channel.values:

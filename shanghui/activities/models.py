@@ -110,6 +110,14 @@ class ActivityQuerySet(ScopedQuerySet):
             return self.open_to(user.enterprise) if user.enterprise_id else None
         return super().visibility(user)
 
+    def invitable_by(self, user):
+        """What `user` sees, and for street staff also the district-wide activities above his street:
+        he invites his street's enterprises to them (and sees only his own invitations there)."""
+        seen = self.visible_to(user)
+        if seen.query.is_empty() or user.is_superuser or user.role == Role.ENTERPRISE_USER or not user.region_path:
+            return seen
+        return self.filter(Q(pk__in=seen.values("pk")) | Q(region__path__in=ancestor_paths(user.region_path)))
+
     @staticmethod
     def open_to(enterprise: Enterprise) -> Q:
         """Activities open to `enterprise`: district-wide ones above it, its street's, and those organised

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shanghui.activities import invitations, kpis, services
-from shanghui.activities.models import Invitation, Reply
+from shanghui.activities.models import Activity, Invitation, Reply
 from shanghui.audit.models import AuditEvent
 from shanghui.core.kpis import Period
 from shanghui.directory.models import Enterprise, Membership, Person
@@ -265,3 +265,22 @@ def test_the_drilldowns_lead_to_inviting(invited):
     assert reverse("activities:invite", args=[rows["activity"].pk]) + "?which=district" in pick
     waiting = worker.get(reverse("activities:invitations"), {"activity": rows["activity"].pk}).content.decode()
     assert reverse("activities:invite", args=[rows["activity"].pk]) in waiting
+
+
+def test_a_street_worker_invites_his_enterprises_to_a_district_wide_activity(trip):
+    cast, _, enterprises = trip
+    start = timezone.now() + dt.timedelta(days=3)
+    district = services.activity_create(by=cast.admin, title="全区理想信念教育大会", kind="education",
+                                        region=cast.district, start=start, end=start + dt.timedelta(hours=2))
+    worker = client_for(cast, "worker_a")
+    url = reverse("activities:invite", args=[district.pk])
+    assert worker.get(reverse("activities:activity_detail", args=[district.pk])).status_code == 404
+    page = worker.get(url).content.decode()
+    assert "东华门文化传媒有限公司" in page and cast.enterprise_b.name not in page  # his street only
+    response = worker.post(url, {"enterprise": [cast.enterprise_a.pk, cast.enterprise_b.pk], "channel": "inapp"},
+                           follow=True)
+    assert "已邀请 1 家企业" in response.content.decode() and Invitation.objects.count() == 1
+    assert Activity.objects.invitable_by(cast.worker_a).filter(pk=district.pk).exists()
+    assert not Activity.objects.visible_to(cast.worker_a).filter(pk=district.pk).exists()
+    assert client_for(cast, "worker_b").get(url).status_code == 200  # street B's worker invites his own
+    assert client_for(cast, "auditor").get(url).status_code == 404
