@@ -81,7 +81,7 @@ class Invited:
         return "；".join(parts) + "。"
 
 
-def _invitation_text(activity: Activity, enterprise: Enterprise, person: Person | None, link: str) -> str:
+def invitation_text(activity: Activity, enterprise: Enterprise, person: Person | None, link: str) -> str:
     greeting = f"{person.name}您好，" if person else ""
     place = f"，地点{activity.place}" if activity.place else ""
     reply = f"请点击链接回复报名或请假：{link}" if link else "请登录商会平台回复报名或请假。"
@@ -134,7 +134,7 @@ def invite(*, by, activity: Activity, enterprises: Iterable[Enterprise], channel
                                                channel=this_channel, invited_by=by, sent=now)
         if this_channel == Channel.SMS:
             invitation.message = enqueue(channel=this_channel, recipient=person.mobile,
-                                         text=_invitation_text(activity, enterprise, person, link(invitation) if link else ""))
+                                         text=invitation_text(activity, enterprise, person, link(invitation) if link else ""))
             invitation.save(update_fields=["message"])
         result.created.append(invitation)
     robots = [i for i in result.created if i.channel in (Channel.WECOM, Channel.DINGTALK)]

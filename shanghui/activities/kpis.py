@@ -70,10 +70,12 @@ def in_period(period: Period, prefix: str = "") -> Q:
 
 
 def default_year(scope) -> int:
-    """The latest year up to this one with an activity in scope (the demo data end in 2018), else this year."""
+    """The latest year with an activity held in scope up to now (the demo data end in 2018), else this year."""
     this_year = timezone.localdate().year
     _, hi = local_bounds(dt.date(this_year, 12, 31), dt.date(this_year, 12, 31))
-    latest = Activity.objects.in_scope(scope).held().filter(start__lt=hi).order_by("-start").values_list("start", flat=True)
+    # Held so far: an invitation to next week's activity does not move the figures to a year without any.
+    held = Activity.objects.in_scope(scope).held().filter(start__lt=min(hi, timezone.now()))
+    latest = held.order_by("-start").values_list("start", flat=True)
     latest = latest.first()
     return timezone.localtime(latest).year if latest else this_year
 

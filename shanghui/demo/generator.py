@@ -37,7 +37,7 @@ from shanghui.directory.models import Enterprise, Membership, Person
 from shanghui.orgs.models import Chamber, ChamberDepartment, Department, Region, StaffAssignment
 from shanghui.orgs.seed import load_departments, load_dongcheng
 
-from . import activities, community, honors, library, names, notices, party, servicedesk
+from . import activities, community, honors, invitations, library, names, notices, party, servicedesk
 from .codes import YOUTH_SEQ, IdNumberSource, UsccSource, mobile, random_date, weighted
 from .users import create_demo_users
 
@@ -392,6 +392,7 @@ def generate(*, seed: int = 1, enterprises: int = 3000, batch_size: int = BATCH_
         library.generate(gen, batch_size)
         gen.users()
         notices.generate(gen, batch_size)
+        invitations.generate(gen, batch_size)
         record(by=None, action="demo_data", object_type="demo",
                extra={"seed": seed, "enterprises": enterprises, "counts": gen.counts})
         if connection.vendor == "postgresql":
