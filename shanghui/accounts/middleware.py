@@ -6,8 +6,9 @@
 4. StaffPagesMiddleware: an enterprise user reaches only the pages marked for him (accounts/pages.py).
 
 The API (/api/) is left to its own authentication: it answers 401/403 rather than
-redirecting; api/auth.py refuses a session that still owes a second factor, and a
-session or token whose password must be changed (policy.password_change_due).
+redirecting; api/auth.py refuses a session that still owes a second factor, a
+session or token whose password must be changed (policy.password_change_due), and an
+enterprise user calling an operation not marked for him (api/auth.py::enterprise_operation).
 """
 
 from django.conf import settings

@@ -19,6 +19,7 @@ from shanghui.core.kpis import Period
 from shanghui.directory.models import Enterprise, Person
 from shanghui.orgs.models import Chamber, Region
 
+from .auth import enterprise_operation
 from .common import Id, InSchema, Resource, filtered, follow, paginated, partial, region_filter
 from .errors import READ_ERRORS, WRITE_ERRORS
 
@@ -128,6 +129,7 @@ def _activities(user):
 
 
 @router.get("/activities", response=list[ActivityOut], summary="活动列表")
+@enterprise_operation
 @paginated
 def list_activities(request, filters: Query[ActivityListFilter]):
     qs = _activities(request.auth_user).order_by("-start", "id")
@@ -138,6 +140,7 @@ def list_activities(request, filters: Query[ActivityListFilter]):
 
 
 @router.get("/activities/{int:activity_id}", response={200: ActivityOut, **READ_ERRORS}, summary="活动详情")
+@enterprise_operation
 def get_activity(request, activity_id: int):
     return ACTIVITIES.get(request, activity_id)
 

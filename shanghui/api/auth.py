@@ -3,9 +3,18 @@
 Both set `request.auth_user`, the user every endpoint scopes its reads and writes to.
 Anything else is refused with 401 (see errors.py); a user who must change the password
 first gets 403 whichever way he calls.
+
+An enterprise user may call only the operations marked `enterprise_operation` (his enterprise, its
+persons and memberships, his service requests, the activities open to him, his honours, the library,
+the reference data):
+every other operation is a staff operation and answers him 403 before its parameters are read, the
+API's twin of the web's StaffPagesMiddleware (accounts/pages.py), so a new endpoint is staff-only
+unless marked. `api/tests/test_enterprise_api.py` walks every operation of the schema.
 """
 
 import datetime as dt
+import functools
+import inspect
 
 from django.conf import settings
 from django.db import OperationalError
@@ -15,12 +24,47 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from shanghui.accounts.models import ApiToken
+from shanghui.accounts.pages import is_enterprise_user
 from shanghui.accounts.policy import password_change_due
 from shanghui.accounts.sessions import second_factor_pending
+from shanghui.audit import record
 from shanghui.core.busy import is_locked, no_wait
 from shanghui.core.faults import best_effort
 
 PASSWORD_CHANGE_DUE = "须先修改密码：{reason}请登录网页修改密码后再调用接口。"
+STAFF_ONLY_MESSAGE = "该接口仅对工作人员开放。"
+
+
+def enterprise_operation(view):
+    """Mark an operation an enterprise user may call (put it under the @router line; its scoping still applies)."""
+    view.enterprise_operation = True
+    return view
+
+
+def note_operation(run):
+    """A view-mode decorator (urls.py): tells the authentication below which operation is called.
+
+    ninja's auth callbacks see only the request, and the refusal must come before the parameters are
+    validated (a staff operation answers 403, not 422, to a bad body), so the operation's mark
+    travels on the request."""
+    operation = inspect.unwrap(run).__self__
+
+    @functools.wraps(run)
+    def wrapper(request, *args, **kwargs):
+        request.enterprise_operation = getattr(operation.view_func, "enterprise_operation", False)
+        request.operation_name = operation.view_func.__name__
+        return run(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _refuse_staff_only(request, user) -> None:
+    # Deny by default: an operation reached without note_operation is a staff one too.
+    if is_enterprise_user(user) and not getattr(request, "enterprise_operation", False):
+        # Audited like a refused staff page (accounts/middleware.py): a user trying staff URLs shows in the log.
+        record(by=user, action="page_refused", success=False,
+               extra={"page": f"api:{getattr(request, 'operation_name', '')}", "method": request.method})
+        raise HttpError(403, STAFF_ONLY_MESSAGE)
 
 
 def _refuse_until_password_changed(user) -> None:
@@ -55,6 +99,7 @@ class TokenAuth(HttpBearer):
         if api_token is None or not api_token.user.is_active:
             return None
         _refuse_until_password_changed(api_token.user)
+        _refuse_staff_only(request, api_token.user)
         now = timezone.now()
         if api_token.last_used is None or now - api_token.last_used >= TOUCH_EVERY:
             _touch(api_token.pk, now)
@@ -78,6 +123,7 @@ class SessionAuth(APIKeyCookie):
         # Django's CSRF check passes safe methods (GET, HEAD, OPTIONS) by itself.
         if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
             raise HttpError(403, "CSRF 校验失败：请刷新页面后重试。")
+        _refuse_staff_only(request, user)
         request.auth_user = user
         return user
 

@@ -10,6 +10,7 @@ from shanghui.directory.choices import Status as EnterpriseStatus
 from shanghui.directory.models import Enterprise, Person
 from shanghui.orgs.models import Region
 
+from .auth import enterprise_operation
 from .common import Id, InSchema, RegionRef, Resource, filtered, follow, paginated, partial, region_filter
 from .errors import READ_ERRORS, WRITE_ERRORS
 
@@ -65,6 +66,7 @@ class EnterpriseFilter(Schema):
 
 
 @router.get("/", response=list[EnterpriseOut], summary="企业列表")
+@enterprise_operation
 @paginated
 def list_enterprises(request, filters: Query[EnterpriseFilter]):
     qs = Enterprise.objects.visible_to(request.auth_user).select_related("region", "principal")
@@ -73,6 +75,7 @@ def list_enterprises(request, filters: Query[EnterpriseFilter]):
 
 
 @router.get("/{enterprise_id}", response={200: EnterpriseOut, **READ_ERRORS}, summary="企业详情")
+@enterprise_operation
 def get_enterprise(request, enterprise_id: int):
     return ENTERPRISES.get(request, enterprise_id)
 
@@ -84,6 +87,7 @@ def create_enterprise(request, payload: EnterpriseIn):
 
 @router.patch("/{enterprise_id}", response={200: EnterpriseOut, **WRITE_ERRORS}, summary="修改企业",
               description="企业用户只能修改本企业的地址、从业人数、规模和行业。")
+@enterprise_operation
 def update_enterprise(request, enterprise_id: int, payload: EnterprisePatch):
     return ENTERPRISES.update(request, enterprise_id, payload, services.enterprise_update)
 

@@ -146,16 +146,16 @@ ERROR_DESCRIPTIONS = {"401": UNAUTHORIZED, "403": FORBIDDEN, "404": NOT_FOUND, "
 
 def document_common_errors(schema: dict) -> dict:
     """Add the errors any operation can give (401 without credentials, 422 for bad query
-    parameters, 404 for an id or page out of reach, 403 for writes) to operations that do
+    parameters, 404 for an id or page out of reach, 403 for writes, for a password that must be
+    changed first and for an enterprise user calling a staff operation) to operations that do
     not list them: list endpoints declare only their paginated 200."""
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     components.setdefault("ErrorOut", ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}"))
     body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
     for operations in schema.get("paths", {}).values():
-        for method, operation in operations.items():
-            codes = ["401", "404", "422"] + (["403"] if method != "get" else [])
+        for operation in operations.values():
             responses = operation.setdefault("responses", {})
-            for code in codes:
+            for code in ("401", "403", "404", "422"):
                 responses.setdefault(code, {"description": ERROR_DESCRIPTIONS[code], "content": body})
     return schema
 

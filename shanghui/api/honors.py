@@ -14,6 +14,7 @@ from shanghui.honors import kpis, services
 from shanghui.honors.models import Campaign, CampaignCategory, Honor, Level, Nomination, RecipientKind
 from shanghui.orgs.models import Chamber
 
+from .auth import enterprise_operation
 from .common import Id, InSchema, Resource, display, filtered, follow, paginated
 from .errors import READ_ERRORS, WRITE_ERRORS
 
@@ -62,6 +63,7 @@ def _honors(user):
 
 
 @router.get("/honors", response=list[HonorOut], summary="荣誉列表")
+@enterprise_operation
 @paginated
 def list_honors(request, filters: Query[HonorFilter]):
     return filtered(_honors(request.auth_user), filters,
@@ -94,6 +96,7 @@ def honor_counts(request, query: Query[CountsQuery]):
 
 
 @router.get("/honors/{int:honor_id}", response={200: HonorOut, **READ_ERRORS}, summary="荣誉详情")
+@enterprise_operation
 def get_honor(request, honor_id: int):
     return HONORS.get(request, honor_id)
 

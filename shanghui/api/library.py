@@ -8,6 +8,7 @@ from ninja import Field, Query, Router, Schema
 from shanghui.core.files import file_download
 from shanghui.library.models import Document, DocumentKind
 
+from .auth import enterprise_operation
 from .common import Resource, filtered, follow, paginated
 from .errors import READ_ERRORS
 
@@ -42,6 +43,7 @@ class DocumentFilter(Schema):
 
 
 @router.get("/documents", response=list[DocumentOut], summary="文件列表与搜索")
+@enterprise_operation
 @paginated
 def list_documents(request, filters: Query[DocumentFilter]):
     qs = Document.objects.visible_to(request.auth_user).select_related("region").defer("text")
@@ -51,11 +53,13 @@ def list_documents(request, filters: Query[DocumentFilter]):
 
 
 @router.get("/documents/{int:document_id}", response={200: DocumentOut, **READ_ERRORS}, summary="文件详情")
+@enterprise_operation
 def get_document(request, document_id: int):
     return DOCUMENTS.get(request, document_id)
 
 
 @router.get("/documents/{int:document_id}/file", response={200: None, **READ_ERRORS}, summary="下载文件（记入审计日志）")
+@enterprise_operation
 def download_document(request, document_id: int):
     document = DOCUMENTS.get(request, document_id)
     return file_download(by=request.auth_user, obj=document, field="file", title="下载文件",

@@ -9,6 +9,7 @@ from shanghui.directory.choices import MemberRole
 from shanghui.directory.models import Enterprise, Membership, Person
 from shanghui.orgs.models import Chamber
 
+from .auth import enterprise_operation
 from .common import Id, InSchema, Resource, display, filtered, follow, paginated, partial
 from .errors import READ_ERRORS, WRITE_ERRORS
 
@@ -63,6 +64,7 @@ class MembershipFilter(Schema):
 
 
 @router.get("/", response=list[MembershipOut], summary="会员关系列表")
+@enterprise_operation
 @paginated
 def list_memberships(request, filters: Query[MembershipFilter]):
     qs = Membership.objects.visible_to(request.auth_user).select_related("chamber", "enterprise", "person")
@@ -73,6 +75,7 @@ def list_memberships(request, filters: Query[MembershipFilter]):
 
 
 @router.get("/{membership_id}", response={200: MembershipOut, **READ_ERRORS}, summary="会员关系详情")
+@enterprise_operation
 def get_membership(request, membership_id: int):
     return MEMBERSHIPS.get(request, membership_id)
 

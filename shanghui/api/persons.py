@@ -16,6 +16,7 @@ from shanghui.directory.choices import Gender, PoliticalStatus
 from shanghui.directory.models import Enterprise, Person
 from shanghui.orgs.models import Region
 
+from .auth import enterprise_operation
 from .common import Id, InSchema, RegionRef, Resource, filtered, follow, paginated, partial, region_filter
 from .errors import READ_ERRORS, WRITE_ERRORS
 
@@ -68,6 +69,7 @@ class PersonFilter(Schema):
 
 
 @router.get("/", response=list[PersonOut], summary="人员列表")
+@enterprise_operation
 @paginated
 def list_persons(request, filters: Query[PersonFilter]):
     qs = Person.objects.visible_to(request.auth_user).select_related("region", "enterprise")
@@ -76,6 +78,7 @@ def list_persons(request, filters: Query[PersonFilter]):
 
 
 @router.get("/{person_id}", response={200: PersonOut, **READ_ERRORS}, summary="人员详情")
+@enterprise_operation
 def get_person(request, person_id: int):
     return PERSONS.get(request, person_id)
 

@@ -1,9 +1,12 @@
-"""Reference data every signed-in user sees: the region tree and the departments."""
+"""Reference data every signed-in user sees: the region tree and the departments.
+
+Open to an enterprise user too: it names the region of his enterprise and the department handling his requests."""
 
 from ninja import Field, Query, Router, Schema
 
 from shanghui.orgs.models import Department, Region
 
+from .auth import enterprise_operation
 from .common import display, follow
 
 router = Router(tags=["基础数据"])
@@ -35,6 +38,7 @@ class DepartmentOut(Schema):
 
 
 @router.get("/regions", response=list[RegionOut], summary="行政区划列表")
+@enterprise_operation
 def list_regions(request, filters: Query[RegionFilter]):
     # A few dozen rows per district: no pagination.
     qs = Region.objects.visible_to(request.auth_user).select_related("parent").search(filters.q)
@@ -42,5 +46,6 @@ def list_regions(request, filters: Query[RegionFilter]):
 
 
 @router.get("/departments", response=list[DepartmentOut], summary="职能部门列表")
+@enterprise_operation
 def list_departments(request):
     return Department.objects.visible_to(request.auth_user)

@@ -18,6 +18,7 @@ from shanghui.orgs.models import Department
 from shanghui.servicedesk import kpis, services
 from shanghui.servicedesk.models import Category, Channel, ContactPreference, ServiceRequest, State
 
+from .auth import enterprise_operation
 from .common import Id, InSchema, paginated, region_by_code, visible_or_404
 from .errors import READ_ERRORS, WRITE_ERRORS
 
@@ -111,6 +112,7 @@ def _requests(user):
 
 
 @router.get("/service-requests", response=list[RequestOut], summary="诉求列表")
+@enterprise_operation
 @paginated
 def list_service_requests(request, filters: Query[RequestFilter]):
     values = filters.dict(exclude_none=True)
@@ -120,6 +122,7 @@ def list_service_requests(request, filters: Query[RequestFilter]):
 
 @router.get("/service-requests/{int:request_id}", response={200: RequestDetailOut, **READ_ERRORS},
             summary="诉求详情（含办理过程）")
+@enterprise_operation
 def get_service_request(request, request_id: int):
     return visible_or_404(ServiceRequest, request.auth_user, request_id)
 
@@ -134,6 +137,7 @@ class FileIn(InSchema):
 
 
 @router.post("/service-requests", response={201: RequestDetailOut, **WRITE_ERRORS}, summary="提交诉求")
+@enterprise_operation
 def file_service_request(request, payload: FileIn):
     user = request.auth_user
     data = payload.dict()
@@ -170,6 +174,7 @@ class TransitionIn(InSchema):
 
 @router.post("/service-requests/{int:request_id}/{action}", response={200: RequestDetailOut, **WRITE_ERRORS},
              summary="办理诉求（受理、交办、不予受理、办结、关闭、重新打开、评价）")
+@enterprise_operation
 def transition_service_request(request, request_id: int, action: ActionCode, payload: TransitionIn):
     user = request.auth_user
     req = visible_or_404(ServiceRequest, user, request_id)
@@ -201,6 +206,7 @@ class CategoryOut(Schema):
 
 
 @router.get("/service-categories", response=list[CategoryOut], summary="诉求类别")
+@enterprise_operation
 def list_service_categories(request):
     return Category.objects.visible_to(request.auth_user)
 

@@ -9,7 +9,7 @@ from ninja.renderers import JSONRenderer
 from . import chambers, enterprises, errors, memberships, persons, reference
 from .activities import router as activities_router
 from .activities_kpis import router as activities_kpis_router
-from .auth import session_auth, token_auth
+from .auth import note_operation, session_auth, token_auth
 from .community import router as community_router
 from .honors import router as honors_router
 from .library import router as library_router
@@ -26,6 +26,8 @@ DESCRIPTION = """
 - 认证：请求头 `Authorization: Bearer <令牌>`（用 `manage.py issue_token 用户名` 签发），
   或浏览器中已登录的会话（写操作需带 CSRF 令牌）。
 - 范围：每个接口只返回、只修改当前用户管辖范围内的数据；范围外的记录与不存在的记录一样返回 404。
+  企业用户只能调用本企业、人员、会员关系、诉求、活动（只读）、荣誉、文件资料和基础数据的接口，
+  其余接口（统计、看板、名录、出席记录等）返回 403“该接口仅对工作人员开放。”。
 - 关联：以编号（id）表示，行政区划以区划代码表示（如 110101001 东华门街道）；输出另附名称字段。
 - 个人信息：身份证号码和手机号码只以脱敏形式返回；获授权的用户可调用 `POST /persons/{id}/unmask` 查看其有权查看的明文（记入审计日志，每天限次）。
 - 错误：统一为 `{"detail": "中文说明", "errors": {"字段": ["中文说明"]}}`；
@@ -67,6 +69,8 @@ def _chinese(view):
 
 
 api.add_decorator(_chinese, mode="view")
+# Before authentication runs: which operation is called, so an enterprise user is refused staff ones (auth.py).
+api.add_decorator(note_operation, mode="view")
 
 api.add_router("/chambers", chambers.router)
 api.add_router("/enterprises", enterprises.router)

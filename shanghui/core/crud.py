@@ -22,7 +22,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods
 
-from shanghui.accounts.pages import enterprise_page
+from shanghui.accounts.pages import enterprise_page, is_enterprise_user
 from shanghui.accounts.scope import writes_some_region
 from shanghui.core.exporting import export_format, export_response
 
@@ -190,12 +190,18 @@ class ListFilter(forms.Form):
     """
 
     lookups: dict[str, str] = {}
+    # Filters an enterprise user does not get: they sort the district's rows (streets, chambers, audiences),
+    # which his own few rows do not need, and would show him empty or staff-only choices.
+    staff_fields: tuple[str, ...] = ()
     q = forms.CharField(label="搜索", required=False, max_length=100)
 
     def __init__(self, data=None, *, user, **kwargs):
         self.user = user
         super().__init__(data, **kwargs)
         self.setup()
+        if is_enterprise_user(user):
+            for name in self.staff_fields:
+                self.fields.pop(name, None)
         for field in self.fields.values():
             field.required = False
             style_field(field)

@@ -127,6 +127,7 @@ class PersonForm(ServiceForm):
 
 class PersonFilter(ListFilter):
     lookups = {"region": "region", "political_status": "political_status", "enterprise": "enterprise"}
+    staff_fields = ("region",)
 
     region = forms.ModelChoiceField(label="街道", queryset=Region.objects.none(), empty_label="全部街道")
     political_status = forms.ChoiceField(label="政治面貌", choices=[("", "全部政治面貌"), *PoliticalStatus.choices])
@@ -163,6 +164,7 @@ class MembershipForm(ServiceForm):
 
 class MembershipFilter(ListFilter):
     lookups = {"chamber": "chamber", "role": "role", "enterprise": "enterprise", "person": "person"}
+    staff_fields = ("chamber",)  # the chambers are no rows of his: the choice would be empty
 
     chamber = forms.ModelChoiceField(label="商会", queryset=Chamber.objects.none(), empty_label="全部商会")
     role = forms.ChoiceField(label="会内职务", choices=[("", "全部职务"), *MemberRole.choices])

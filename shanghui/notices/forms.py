@@ -39,6 +39,7 @@ class NoticeForm(ServiceForm):
 
 class NoticeFilter(ListFilter):
     lookups = {"audience": "audience", "year": "published__year"}
+    staff_fields = ("audience",)  # whom a notice went to is the sender's business
 
     audience = forms.ChoiceField(label="发送范围", choices=[("", "全部范围"), *Audience.choices])
     year = forms.IntegerField(label="年度", min_value=1949, max_value=2100)

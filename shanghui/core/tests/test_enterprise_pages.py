@@ -2,9 +2,10 @@
 
 `test_every_staff_page_answers_an_enterprise_user_403` walks every web URL pattern of the site: a
 pattern is either in ENTERPRISE_PAGES (and its view is marked `enterprise_page`) or answers the
-enterprise user 403, to GET and to POST, so a new staff page cannot be forgotten. The API (its own
-access tables) and the admin (its own staff login) are left out. The pages he does see link to no
-staff page (`test_the_enterprise_users_pages_link_to_no_staff_page`).
+enterprise user 403, to GET and to POST, so a new staff page cannot be forgotten. The API (the same
+rule, walked by api/tests/test_enterprise_api.py) and the admin (its own staff login) are left out.
+The pages he does see link to no staff page (`test_the_enterprise_users_pages_link_to_no_staff_page`)
+and offer no export or import.
 """
 
 import re
@@ -127,6 +128,33 @@ def test_the_enterprise_users_pages_link_to_no_staff_page(cast, his_pages, setti
                     and not getattr(resolve(path).func, "enterprise_page", False):
                 staff_links.append(f"{url} → {link}")
     assert not staff_links, "links to staff pages: " + "; ".join(staff_links)
+
+
+def test_his_pages_offer_no_export_or_import_and_the_staff_exports_refuse_him(cast, his_pages):
+    # The list template shows the export buttons only to whom `opens` them (core/templatetags/shanghui_ui.py).
+    his, staff = client_for(cast, "enterprise_user_a"), client_for(cast, "worker_a")
+    exports = set()
+    for url in his_pages:
+        page = his.get(url, follow=True).content.decode()
+        assert "导出" not in page and "导入" not in page and "/export" not in page, url
+        exports |= {link for link in LINK.findall(staff.get(url, follow=True).content.decode()) if "export" in link}
+    assert {reverse("directory:person_export"), reverse("directory:membership_export"),
+            reverse("library:document_export")} <= {link.split("?")[0] for link in exports}
+    for link in sorted(exports):
+        assert his.get(link).status_code == 403, link
+
+
+@pytest.mark.parametrize(("name", "marks"), [
+    ("directory:person_list", ['name="region"', '<th class="d-none d-lg-table-cell">街道</th>']),
+    ("directory:membership_list", ['name="chamber"']),
+    ("notices:inbox", ['name="audience"']),
+])
+def test_his_lists_drop_the_district_filters_and_the_street_column(cast, his_pages, name, marks):
+    # ListFilter.staff_fields (core/crud.py): streets, chambers and audiences sort the district's rows, not his.
+    his = client_for(cast, "enterprise_user_a").get(reverse(name)).content.decode()
+    staff = client_for(cast, "worker_a").get(reverse(name), follow=True).content.decode()  # his inbox is her list
+    for mark in marks:
+        assert mark not in his and mark in staff, mark
 
 
 def test_his_request_list_shows_no_enterprise_or_street_column(cast, his_pages):

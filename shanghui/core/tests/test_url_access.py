@@ -149,10 +149,12 @@ API_EXPECTED = {
     "leader": {r: "+ + 200 200 403 403 403 403" for r in API},  # district-wide reader
     "instructor_a": {r: API_READ for r in API},
     "handler_a": {r: API_READ for r in API},
-    "enterprise_user_a": {"chamber": "- - 404 404 403 404 404 404",
-                          "enterprise": "+ - 200 404 403 200 404 404",
-                          # The membership's chamber is outside his sight: an unknown reference, 422.
-                          "person": API_READ, "membership": "+ - 200 404 422 403 404 404"},
+    # An enterprise user calls only the operations marked for him (api/auth.py): the chambers not at all,
+    # his enterprise, its persons and memberships read only (and the enterprise's self-editable fields);
+    # every other write is refused as a staff operation before any lookup.
+    "enterprise_user_a": {"chamber": "- - 403 403 403 403 403 403",
+                          "enterprise": "+ - 200 404 403 200 404 403",
+                          "person": "+ - 200 404 403 403 403 403", "membership": "+ - 200 404 403 403 403 403"},
     "auditor": {r: API_NONE if r != "membership" else "- - 404 404 422 404 404 404" for r in API},
     "anonymous": {r: "- - 401 401 401 401 401 401" for r in API},
 }

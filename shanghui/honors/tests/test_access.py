@@ -223,7 +223,7 @@ API_CASES = {
     "api:list_campaigns": [("worker_a", "get", "/api/v1/honors/campaigns", None, 200),
                            ("anonymous", "get", "/api/v1/honors/campaigns", None, 401)],
     "api:get_campaign": [("worker_a", "get", "/api/v1/honors/campaigns/{campaign.open}", None, 200),
-                         ("enterprise_user_a", "get", "/api/v1/honors/campaigns/{campaign.open}", None, 404),
+                         ("enterprise_user_a", "get", "/api/v1/honors/campaigns/{campaign.open}", None, 403),
                          ("anonymous", "get", "/api/v1/honors/campaigns/{campaign.open}", None, 401)],
     "api:list_nominations": [("worker_a", "get", "/api/v1/honors/campaigns/{campaign.open}/nominations", None, 200),
                              ("auditor", "get", "/api/v1/honors/campaigns/{campaign.open}/nominations", None, 404),
