@@ -20,6 +20,7 @@ urlpatterns = [
     path("kpis/<slug:key>/<slug:which>/", views.kpi_list, name="kpi_list"),
     path("kpis/<slug:key>/<slug:which>/export/", views.kpi_export, name="kpi_export"),
     path("invitations/", views.invitations, name="invitations"),
+    path("invitations/<int:pk>/reply/", views.invitation_reply, name="invitation_reply"),
     # Public: the page the QR code opens (signed, expiring token; no login).
     path("s/<str:token>/", views.signin, name="signin"),
 ]

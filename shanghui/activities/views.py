@@ -4,7 +4,7 @@ code and A4 poster, the public sign-in page, the KPI dashboard with drill-downs,
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,11 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shanghui.accounts.pages import enterprise_page
 from shanghui.audit.context import source_address
-from shanghui.core.crud import Register, apply_errors, delete_page, post_data, require, step
+from shanghui.core.crud import Register, apply_errors, delete_page, next_url, post_data, refuse, require, step
 from shanghui.core.exporting import Column, export_format, export_response
 from shanghui.core.kpis import Period
 from shanghui.directory.models import Person
 
+from . import invitations as invitation_services
 from . import kpis, qr, services
 from .forms import (
     ActivityFilter,
@@ -30,7 +31,7 @@ from .forms import (
     SeriesForm,
     SignInForm,
 )
-from .models import Activity, ActivitySeries, Attendance, PendingAttendee
+from .models import Activity, ActivitySeries, Attendance, Invitation, PendingAttendee, Reply
 
 
 def _dt(value) -> str:
@@ -400,3 +401,27 @@ def invitations(request):
     return render(request, "activities/invitations.html", {
         "form": form, "year": year, "activity": activity, "page": page, "objects": page.object_list,
         "columns": columns, "query": query})
+
+
+REPLIED = {Reply.YES: "已报名", Reply.NO: "已请假"}
+
+
+@enterprise_page
+@login_required
+@require_POST
+def invitation_reply(request, pk):
+    """The enterprise's answer to an invitation (报名 / 请假 with an optional reason), from its home page;
+    a refusal (the activity has started, a bad answer) is said in a message. Back to `next` or home."""
+    invitation = get_object_or_404(Invitation.objects.visible_to(request.user).select_related("activity", "enterprise"),
+                                   pk=pk)
+    answer = request.POST.get("answer", "")
+    try:
+        invitation_services.invitation_reply(by=request.user, invitation=invitation, answer=answer,
+                                             note=request.POST.get("note", ""))
+    except ValidationError as error:
+        refuse(request, error)
+    except PermissionDenied:
+        messages.error(request, "您无权回复该邀请。")
+    else:
+        messages.success(request, REPLIED[answer])
+    return redirect(next_url(request))

@@ -25,7 +25,8 @@ from shanghui.servicedesk.seed import load_categories
 from shanghui.testing import client_for
 
 # His enterprise, its people and memberships, his service requests, the library's public documents,
-# his own honours, the notices sent to him, his account pages, the QR sign-in and the home page.
+# his own honours, the notices sent to him, his account pages, the QR sign-in, the home page and his answer
+# to an invitation.
 ENTERPRISE_PAGES = {
     "home", "healthz",
     "accounts:login", "accounts:logout", "accounts:password_change",
@@ -39,7 +40,7 @@ ENTERPRISE_PAGES = {
     "library:document_list", "library:document_detail", "library:document_download",
     "honors:honor_detail", "honors:honor_evidence",
     "notices:inbox", "notices:inbox_detail", "notices:notice_attachment",
-    "activities:signin",
+    "activities:signin", "activities:invitation_reply",
 }
 
 
