@@ -1,8 +1,8 @@
 """Staff pages: every web page is for staff except the few an enterprise user needs (docs/design.md §4).
 
 An enterprise user has his own enterprise, its people, memberships and honours, his service requests,
-the library's public documents, the notices sent to him, his account pages, the QR sign-in, the home page
-and the activity calendar (the activities open to his enterprise). Every other page
+the library's public documents, the notices sent to him, his account pages, the QR sign-in, the home page,
+the activity calendar (the activities open to his enterprise) and his answers to invitations. Every other page
 (dashboards, KPI drill-downs, statistics, registers of the district, exports, imports, the audit log,
 user management) answers him 403. The rule is deny-by-default, in StaffPagesMiddleware
 (accounts/middleware.py): a view is open to him only when it is marked `enterprise_page`, so a new

@@ -6,11 +6,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shanghui.audit import record
 from shanghui.core.crud import apply_errors, list_page, post_data, refuse, require, save_with, step
+from shanghui.core.crud import next_url as _next_url
 
 from . import lockout, services, sessions, totp
 from .backends import client_address
@@ -64,16 +64,6 @@ def password_change(request):
 
 
 # --- second factor -----------------------------------------------------------
-
-
-def _next_url(request) -> str:
-    """The page to go back to: a path on this site ("/…"), else home. A bare word would be taken by
-    redirect() for a view name, a full address could lead off the site."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return reverse("home")
 
 
 def _second_factor_done(request, action: str) -> None:

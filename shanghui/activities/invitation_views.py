@@ -9,10 +9,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shanghui.accounts.pages import enterprise_page
-from shanghui.core.crud import require
+from shanghui.core.crud import next_url, refuse, require
 from shanghui.core.exporting import Column, export_format, export_response
 from shanghui.core.kpis import Period
 from shanghui.directory.models import Person
@@ -175,6 +175,33 @@ def invite_pick(request):
     choices = [a for a in upcoming if invitations.may_invite(user, a)]
     return render(request, "activities/invite_pick.html", {"activities": choices, "which": which,
                                                             "source_label": SOURCES[which]})
+
+
+# --- answers ------------------------------------------------------------------------------------
+
+
+REPLIED = {Reply.YES: "已报名", Reply.NO: "已请假"}
+
+
+@enterprise_page
+@login_required
+@require_POST
+def invitation_reply(request, pk):
+    """The enterprise's answer to an invitation (报名 / 请假 with an optional reason), from its home page;
+    a refusal (the activity has started, a bad answer) is said in a message. Back to `next` or home."""
+    invitation = get_object_or_404(Invitation.objects.visible_to(request.user).select_related("activity", "enterprise"),
+                                   pk=pk)
+    answer = request.POST.get("answer", "")
+    try:
+        invitations.invitation_reply(by=request.user, invitation=invitation, answer=answer,
+                                      note=request.POST.get("note", ""))
+    except ValidationError as error:
+        refuse(request, error)
+    except PermissionDenied:
+        messages.error(request, "您无权回复该邀请。")
+    else:
+        messages.success(request, REPLIED[answer])
+    return redirect(next_url(request))
 
 
 # --- the contact's answer through the SMS link (public) ------------------------------------------

@@ -111,6 +111,26 @@ def district_participation(scope, period) -> Figure:
     return _participation("district", scope, period)
 
 
+def enterprise_participation(enterprise, year: int) -> dict:
+    """Whether one enterprise counts for the two participation rates of `year`, by the figures' own rules
+    (the same `active_enterprises`, `member_in` and `_attended` expressions), for its home page.
+
+    active: in the denominators at all (active during the year); member: a chamber member during the year;
+    attended: an attendance representing it at a held education activity of the year;
+    district / member_counted: in the numerator of 全区企业参与率 / 会员企业参与率;
+    chambers: the names of the chambers it was a member of during the year.
+    """
+    p = Period.year(year)
+    row = (active_enterprises(enterprise.region, p).filter(pk=enterprise.pk)
+           .annotate(member=member_in(p), hit=_attended(p)).values("member", "hit").first())
+    active = row is not None
+    member, attended = (row["member"], row["hit"]) if active else (False, False)
+    chambers = list(Membership.objects.filter(enterprise=enterprise).active_between(p.start, p.end)
+                    .order_by("chamber__name").values_list("chamber__name", flat=True).distinct())
+    return {"year": year, "active": active, "member": member, "attended": attended, "chambers": chambers,
+            "district": active and attended, "member_counted": active and member and attended}
+
+
 def invitations(scope, period) -> QuerySet:
     """Member enterprises that have not yet taken part in an education activity in the period (to invite)."""
     return member_participation(scope, period).missing

@@ -30,6 +30,7 @@ urlpatterns = [
     path("calendar/reset/", calendar.calendar_feed_reset, name="calendar_feed_reset"),
     # Public: a phone calendar's subscription (the token is the secret; no login).
     path("calendar/<slug:token>.ics", calendar.calendar_feed, name="calendar_feed"),
+    path("invitations/<int:pk>/reply/", invitation_views.invitation_reply, name="invitation_reply"),
     # Public: the page the QR code opens (signed, expiring token; no login).
     path("s/<str:token>/", views.signin, name="signin"),
 ]

@@ -20,6 +20,7 @@ from django.forms.models import fields_for_model, model_to_dict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shanghui.accounts.pages import enterprise_page, is_enterprise_user
@@ -257,6 +258,17 @@ def export_page(request, *, title: str, queryset, filter_form: ListFilter, colum
 def post_data(request):
     """The POST data for a bound form, or None on GET (an empty POST still binds and validates)."""
     return request.POST if request.method == "POST" else None
+
+
+def next_url(request) -> str:
+    """The page to go back to: a path on this site ("/…"), else home. A bare word would be taken by
+    redirect() for a view name, a full address could lead off the site. Every view that goes back
+    to ?next= uses this one rule."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("home")
 
 
 def require(allowed: bool, message: str = "您无权进行此操作。") -> None:

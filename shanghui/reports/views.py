@@ -19,6 +19,7 @@ from shanghui.orgs.scope import streets_in_scope
 
 from . import dashboard as figures
 from . import kpis
+from .enterprise_home import enterprise_home
 
 # The roles whose home is the statistics dashboard (reports:dashboard).
 DASHBOARD_ROLES = (Role.FEDERATION_ADMIN, Role.LEADER, Role.STREET_WORKER, Role.PARTY_INSTRUCTOR)
@@ -28,12 +29,12 @@ DASHBOARD_ROLES = (Role.FEDERATION_ADMIN, Role.LEADER, Role.STREET_WORKER, Role.
 @login_required
 def home(request):
     """Everyone lands on the one page that is his: the dashboard for district and street staff and
-    leaders, the enterprise's page, the audit log, the service requests for department handlers;
-    the others (the superuser) on the streets overview.
+    leaders, the enterprise user's own page (enterprise_home.py), the audit log, the service requests
+    for department handlers; the others (the superuser) on the streets overview.
     """
     user = request.user
     if user.role == Role.ENTERPRISE_USER and user.enterprise_id:
-        return redirect("directory:enterprise_detail", pk=user.enterprise_id)
+        return enterprise_home(request)
     if user.role == Role.AUDITOR:
         return redirect("audit:event_list")
     if user.role in DASHBOARD_ROLES and user.region_id:

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from shanghui.activities import qr, services
+from shanghui.activities import invitations, qr, services
 from shanghui.activities.models import Activity, Attendance
 from shanghui.activities.tests.test_invitations import INVITATION_URL_NAMES
 from shanghui.testing import (
@@ -45,8 +45,11 @@ def rows(cast):
         empty = services.activity_create(by=admin, title=f"{street.name}空活动", kind="meeting", region=street,
                                          start=now, end=now)
         empty_series = services.series_create(by=admin, name=f"{street.name}空系列", kind="flagship", region=street)
+        coming = services.activity_create(by=admin, title=f"{street.name}座谈会", kind="meeting", region=street,
+                                          start=now + dt.timedelta(days=3), end=now + dt.timedelta(days=3, hours=2))
+        invited = invitations.invite(by=admin, activity=coming, enterprises=[person.enterprise], channel="inapp")
         out[side] = {"series": series, "activity": activity, "attendance": attendance, "pending": pending,
-                     "empty": empty, "empty_series": empty_series}
+                     "empty": empty, "empty_series": empty_series, "invitation": invited.created[0]}
     return cast, out
 
 
@@ -143,6 +146,13 @@ WEB_CASES = {
     "activities:calendar_feed_reset": [
         *by_role(method="post", anonymous=302, worker_a=302, enterprise_user_a=302, auditor=302),
         *by_role(worker_a=405, enterprise_user_a=405),
+    ],
+    # POST only; a blank answer is refused with a message (302 back), a leader is told he may not reply.
+    "activities:invitation_reply": [
+        *by_role(("a", "invitation"), method="post", anonymous=302, enterprise_user_a=302, worker_a=302, leader=302,
+                 auditor=404),
+        *by_role(("b", "invitation"), method="post", enterprise_user_a=404, worker_a=404),
+        *by_role(("a", "invitation"), enterprise_user_a=405),
     ],
 }
 

@@ -27,7 +27,8 @@ from shanghui.testing import client_for
 
 # His enterprise, its people and memberships, his service requests, the library's public documents,
 # his own honours, the notices sent to him, his account pages, the QR sign-in, the home page and the activity
-# calendar of the activities open to his enterprise (with its public feed, which a phone fetches without login).
+# calendar of the activities open to his enterprise (with its public feed, which a phone fetches without login) and his answer to an
+# invitation.
 ENTERPRISE_PAGES = {
     "home", "healthz",
     "accounts:login", "accounts:logout", "accounts:password_change",
@@ -41,7 +42,7 @@ ENTERPRISE_PAGES = {
     "library:document_list", "library:document_detail", "library:document_download",
     "honors:honor_detail", "honors:honor_evidence",
     "notices:inbox", "notices:inbox_detail", "notices:notice_attachment",
-    "activities:signin", "activities:reply_link",
+    "activities:signin", "activities:reply_link", "activities:invitation_reply",
     "activities:calendar", "activities:calendar_feed_reset", "activities:calendar_feed",
 }
 

@@ -61,9 +61,10 @@ def matrix_names() -> set[str]:
 # name → [(who, method, target, expected status)]. `target` names the cast row whose pk
 # goes into the URL (or None). API cases call with a bearer token.
 CASES = {
-    # Admins, leaders, street workers and instructors land on the dashboard (reports:dashboard).
+    # Admins, leaders, street workers and instructors land on the dashboard (reports:dashboard); the
+    # enterprise user has his own home page.
     "home":
-        by_role(anonymous=302, worker_a=302, admin=302, handler_a=302, superuser=200, enterprise_user_a=302,
+        by_role(anonymous=302, worker_a=302, admin=302, handler_a=302, superuser=200, enterprise_user_a=200,
                 auditor=302),
     "accounts:login": by_role(anonymous=200),
     # For monitors: no login (its 503 answers: core/tests/test_health.py).

@@ -30,10 +30,11 @@ def test_federation_admin_sees_every_street_of_the_district(client, cast):
     assert [c.name for c in response.context["other_chambers"]] == ["东城区青年创业者协会"]
 
 
-def test_enterprise_user_is_sent_to_his_enterprise(client, cast):
+def test_enterprise_user_lands_on_his_own_home_page(client, cast):
+    # The page itself: reports/tests/test_enterprise_home.py.
     client.force_login(cast.enterprise_user_a)
     response = client.get(reverse("home"))
-    assert response["Location"] == reverse("directory:enterprise_detail", args=[cast.enterprise_a.pk])
+    assert response.status_code == 200 and cast.enterprise_a.name in response.content.decode()
 
 
 def test_auditor_is_sent_to_the_audit_log(client, cast):
