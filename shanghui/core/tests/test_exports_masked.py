@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shanghui.activities import services as activities
+from shanghui.activities.models import Invitation
 from shanghui.core.tests.test_url_access import url_names
 from shanghui.directory.models import Person
 from shanghui.imports import kinds
@@ -26,6 +27,7 @@ EXPLICIT = {"directory:person_rights_export", "imports:export_plain"}
 ARGS = {
     "activities:attendance_export": lambda rows: [rows["activity_a"].pk],
     "activities:kpi_export": lambda rows: ["member", "missing"],
+    "activities:invitation_export": lambda rows: [rows["activity_a"].pk],
     "party:kpi_export": lambda rows: ["organisation", "covered"],
     "servicedesk:kpi_export": lambda rows: ["filed"],
 }
@@ -68,6 +70,8 @@ def rows(cast):
         activity = activities.activity_create(by=admin, title=f"{street.name}理想信念教育日", kind="education",
                                               region=street, start=start, end=start + dt.timedelta(hours=2))
         activities.attendance_add(by=admin, activity=activity, person=person)
+        # Written directly: the invitation service takes only activities that have not started.
+        Invitation.objects.create(activity=activity, enterprise=person.enterprise, person=person)
         org = party.organization_create(by=admin, name=f"{street.name}商会联合党委", level="committee", form="joint",
                                         host_chamber=chamber, founded=dt.date(2019, 1, 1), term_years=5)
         party.member_create(by=admin, person=person, organization=org, joined_party=dt.date(2015, 7, 1),
