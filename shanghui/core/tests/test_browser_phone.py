@@ -44,6 +44,10 @@ CONTRIB_APPS = ["django.contrib.admin", "django.contrib.auth", "django.contrib.c
                 "django.contrib.sessions"]
 SCREENS = {  # (role, URL name) → file in docs/screens/
     ("enterprise_user", "directory:enterprise_detail"): "phone-enterprise-own-page.png",
+    ("enterprise_user", "home"): "phone-enterprise-home.png",
+    ("enterprise_user", "activities:calendar"): "phone-calendar.png",
+    ("enterprise_user", "notices:inbox_detail"): "phone-notice.png",
+    ("worker", "activities:invite"): "phone-invite.png",
     ("enterprise_user", "servicedesk:index"): "phone-my-requests.png",
     ("leader", "reports:dashboard"): "phone-leader-dashboard.png",
     ("worker", "activities:activity_detail"): "phone-activity-detail.png",
