@@ -284,3 +284,16 @@ def test_a_street_worker_invites_his_enterprises_to_a_district_wide_activity(tri
     assert not Activity.objects.visible_to(cast.worker_a).filter(pk=district.pk).exists()
     assert client_for(cast, "worker_b").get(url).status_code == 200  # street B's worker invites his own
     assert client_for(cast, "auditor").get(url).status_code == 404
+
+
+def test_staff_record_an_answer_given_by_phone_from_the_activity_page(invited):
+    cast, rows = invited
+    worker = client_for(cast, "worker_a")
+    detail = reverse("activities:activity_detail", args=[rows["activity"].pk])
+    assert "登记报名" in worker.get(detail).content.decode()
+    response = worker.post(reverse("activities:invitation_reply", args=[rows["invitation"].pk]),
+                           {"answer": "yes", "next": detail + "#invitations"})
+    assert response.status_code == 302 and response["Location"] == detail + "#invitations"
+    rows["invitation"].refresh_from_db()
+    assert rows["invitation"].reply == "yes" and rows["invitation"].replied_by == cast.worker_a
+    assert "登记报名" not in client_for(cast, "leader").get(detail).content.decode()  # reads, never writes
