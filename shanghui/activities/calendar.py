@@ -2,7 +2,7 @@
 personal iCalendar feed that phone calendars subscribe to.
 
 The feed is fetched by a phone, without a session: its URL's token (activities.models.CalendarFeed) is
-the key, and the feed shows what its owner would see signed in (`visible_to`), nothing more. Phones
+the key, and the feed shows what its owner's calendar shows signed in (`calendar_activities`), nothing more. Phones
 poll it every few minutes, so a fetch is not audited; resetting the address is.
 """
 
@@ -12,6 +12,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -55,6 +56,13 @@ def _by_day(activities) -> dict[dt.date, list[Activity]]:
     return {day: list(group) for day, group in groupby(activities, key=lambda a: timezone.localdate(a.start))}
 
 
+def calendar_activities(user):
+    """What `user` sees, and for street staff the district-wide activities above his street (his street's
+    enterprises go to them); `opens` says whether he may open the activity's page."""
+    seen = Activity.objects.visible_to(user).filter(pk=OuterRef("pk"))
+    return Activity.objects.invitable_by(user).select_related("region").annotate(opens=Exists(seen))
+
+
 def _feed_context(request) -> dict:
     path = reverse("activities:calendar_feed", args=[services.calendar_feed_token(by=request.user)])
     url = request.build_absolute_uri(path)
@@ -69,7 +77,7 @@ def calendar(request):
     first, understood = parse_month(request.GET.get("month"), today)
     if not understood:
         messages.warning(request, BAD_MONTH)
-    visible = Activity.objects.visible_to(request.user).select_related("region").order_by("start", "id")
+    visible = calendar_activities(request.user).order_by("start", "id")
     context = {"today": today, "view": "list" if request.GET.get("view") == "list" else "month",
                **_feed_context(request)}
     if context["view"] == "list":
@@ -126,7 +134,7 @@ def feed_calendar(user) -> Calendar:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", FEED_NAME)
     cal.add("x-wr-timezone", timezone.get_current_timezone_name())
-    activities = Activity.objects.visible_to(user).select_related("region").filter(
+    activities = calendar_activities(user).filter(
         end__gte=now - FEED_PAST, start__lte=now + FEED_AHEAD).order_by("start", "id")
     for activity in activities:
         cal.add_component(_event(activity, now))

@@ -58,10 +58,13 @@ def test_the_month_grid_shows_an_activity_on_its_day_and_not_in_another_month(ca
     assert "?month=2018-08" in july.content.decode()
 
 
-def test_a_street_worker_sees_his_streets_activities_only(cast, june):
-    # What visible_to gives a street worker: his street's rows (the district's are the federation's).
+def test_a_street_worker_sees_his_streets_and_the_districts_activities(cast, june):
+    # His street's rows, and the district-wide ones his enterprises go to (their page is the federation's).
     page = client_for(cast, "worker_a").get(reverse("activities:calendar"), {"month": "2018-06"}).content.decode()
     assert "东华门理想信念教育日" in page and "景山理想信念教育日" not in page
+    assert "全区民营经济大讲堂" in page
+    assert reverse("activities:activity_detail", args=[june["a"].pk]) in page
+    assert reverse("activities:activity_detail", args=[june["district"].pk]) not in page
 
 
 def test_a_cancelled_activity_is_struck_through_and_marked(cast, june):
