@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
 from shanghui.core.crud import AutocompleteSelect, ListFilter, ServiceForm, limit_widget_choices, style_field
-from shanghui.core.roles import Role
 
 from . import lockout
 from .models import User
@@ -86,7 +85,21 @@ class UserForm(ServiceForm):
 
 
 class UserFilter(ListFilter):
-    role = forms.ChoiceField(label="角色", choices=[("", "全部角色"), *Role.choices])
-    active = forms.TypedChoiceField(label="状态", choices=[("", "全部"), ("1", "启用"), ("0", "已停用")],
-                                    coerce=lambda v: v == "1", empty_value=None)
-    lookups = {"role": "role", "active": "is_active"}
+    STATES = {
+        "active": ("启用", lambda qs: qs.filter(is_active=True)),
+        "inactive": ("已停用", lambda qs: qs.filter(is_active=False)),
+        "locked": ("已锁定", lambda qs: qs.filter(locked=True)),  # lockout.with_lock_state
+        "must_change": ("待改密码", lambda qs: qs.filter(must_change_password=True)),
+        "totp_required": ("须启用双因素", lambda qs: qs.filter(totp_required=True)),
+        "totp_enabled": ("已启用双因素", lambda qs: qs.filter(totp_enabled=True)),
+    }
+    role = forms.ChoiceField(label="角色")
+    state = forms.ChoiceField(label="状态", choices=[("", "全部"), *((k, v[0]) for k, v in STATES.items())])
+    lookups = {"role": "role"}
+
+    def setup(self):
+        # Only the roles of the accounts he manages: a federation admin never sees auditors listed.
+        self.fields["role"].choices = [("", "全部角色"), *((r.value, r.label) for r in assignable_roles(self.user))]
+
+    def filter_state(self, queryset, value):
+        return self.STATES[value][1](queryset)

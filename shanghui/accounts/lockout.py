@@ -15,6 +15,7 @@ import datetime as dt
 import math
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -103,6 +104,29 @@ def clear(username: str) -> None:
     digest = account_digest(username)
     LoginFailure.objects.filter(account=digest).delete()
     LoginLock.objects.filter(scope=LoginLock.Scope.USER, value=digest).delete()
+
+
+def _account_locks(now=None):
+    return LoginLock.objects.filter(scope=LoginLock.Scope.USER, until__gt=now or timezone.now())
+
+
+def user_lock(user: User) -> LoginLock | None:
+    """The lock refusing this account now: by its name's digest, or recorded against the account
+    (the name may have been changed since)."""
+    return _account_locks().filter(Q(value=account_digest(user.username)) | Q(user=user)).first()
+
+
+def with_lock_state(users):
+    """`users` annotated with `locked` (a lock recorded against the account refuses it now), for lists."""
+    return users.annotate(locked=Exists(_account_locks().filter(user=OuterRef("pk"))))
+
+
+def clear_user(user: User) -> bool:
+    """An administrator's unlock: the account's failures and locks go. Whether a lock was in force."""
+    was_locked = user_lock(user) is not None
+    clear(user.username)
+    LoginLock.objects.filter(scope=LoginLock.Scope.USER, user=user).delete()
+    return was_locked
 
 
 def message(lock: LoginLock) -> str:

@@ -93,7 +93,7 @@ class PasswordPolicyMiddleware:
 
 
 class StaffPagesMiddleware:
-    # The API keeps its own answers (401/403/404 in JSON), and the admin its own staff login.
+    # The API keeps its own answers (401/403/404 in JSON), and the admin its own superuser login.
     def __init__(self, get_response):
         self.get_response = get_response
 

@@ -60,10 +60,14 @@ class User(AbstractUser):
         "须修改密码", default=False, help_text="初始密码或管理员重置的密码，登录后须先修改。")
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
     # The TOTP secret is a credential: kept encrypted with the personal-data key, like ID numbers.
-    totp_cipher = crypto.CipherField(blank=True, editable=False)
+    totp_cipher = crypto.CipherField("双因素密钥（密文）", blank=True, editable=False)
     totp_enabled = models.BooleanField("已启用双因素认证", default=False)
+    # Set by an administrator for one account (the role-wide rule is SHANGHUI_REQUIRE_2FA_FOR_ADMINS):
+    # the next login enrols an authenticator before any page opens (sessions.second_factor_required).
+    totp_required = models.BooleanField(
+        "须启用双因素认证", default=False, help_text="下次登录时须先设置手机身份验证器，才能使用平台。")
     # The last accepted TOTP time step: a code cannot be used twice.
-    totp_last_step = models.BigIntegerField(null=True, blank=True, editable=False)
+    totp_last_step = models.BigIntegerField("双因素最近验证时段", null=True, blank=True, editable=False)
 
     objects = ShanghuiUserManager()
 
@@ -123,6 +127,7 @@ class PasswordHistory(models.Model):
 
     class Meta:
         ordering = ["-created", "-id"]
+        verbose_name = verbose_name_plural = "历史密码"
 
     def __str__(self) -> str:
         return f"{self.user} {self.created:%Y-%m-%d}"
@@ -145,6 +150,9 @@ class LoginFailure(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PASSWORD)
     address = models.CharField(max_length=64, blank=True, db_index=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "登录失败记录"
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.address} {self.at:%Y-%m-%d %H:%M}"
@@ -185,7 +193,7 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField("名称", max_length=60, default="默认")
-    digest = models.CharField(max_length=64, unique=True)
+    digest = models.CharField("摘要", max_length=64, unique=True)
     prefix = models.CharField("前缀", max_length=8)
     created = models.DateTimeField("创建时间", auto_now_add=True)
     last_used = models.DateTimeField("最近使用", null=True, blank=True)

@@ -8,6 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 
 from shanghui.audit import record
 from shanghui.audit.context import source_address
@@ -19,10 +20,19 @@ from .models import User
 from .policy import generate_password
 from .sessions import second_factor_required
 
-# What a federation admin may hand out. The auditor is appointed by the system
-# administrator, never by the business side it audits.
+# What a federation admin may hand out. The auditor (the security/audit administrator) and the
+# superuser (the system administrator) are separate duties, appointed by the system administrator in
+# the Django admin, never by the business side they audit or administer.
 BUSINESS_ROLES = [r for r in Role if r != Role.AUDITOR]
 SCOPE_FIELDS = ("role", "region", "enterprise", "department")
+
+NOT_A_MANAGER = "只有工商联管理员可以管理用户账号。"
+OWN_ACCOUNT = "不能在此修改自己的账号。"
+OUT_OF_SCOPE = "该账号不在您的管理范围内。"
+ROLE_REFUSED = "您不能分配该角色：审计员和系统管理员由系统管理员另行设置。"
+NOT_FOUND = "未找到该账号。"
+# Far past any real primary key; a larger id in a URL would overflow the database's integer.
+_MAX_PK = 2**62
 
 
 def can_manage_users(user) -> bool:
@@ -33,14 +43,44 @@ def assignable_roles(by) -> list[Role]:
     return list(Role) if by.is_superuser else BUSINESS_ROLES if can_manage_users(by) else []
 
 
-def _require_manager(by, user: User | None = None) -> None:
+def _refuse(by, action: str, why: str, message: str, *, user: User | None = None, field: str = "",
+            exception: type[Exception] = PermissionDenied):
+    """Record a refused user-management action (success=False, field names only), then raise.
+
+    Every caller runs before its service's transaction: the event must outlive the refusal."""
+    record(by=by, action=action, obj=user, object_type="" if user is not None else User._meta.label_lower,
+           fields=[field] if field else [], success=False, extra={"refused": why})
+    if field:
+        raise ValidationError({field: message})
+    raise exception(message)
+
+
+def _protected(user: User) -> bool:
+    """The system administrator and the auditor, and accounts without a business role: never a
+    federation admin's to manage."""
+    return user.is_superuser or user.role in (Role.AUDITOR, "")
+
+
+def _require_manager(by, action: str, user: User | None = None) -> None:
     if not can_manage_users(by):
-        raise PermissionDenied("只有工商联管理员可以管理用户账号。")
+        _refuse(by, action, "not_a_manager", NOT_A_MANAGER, user=user)
     if user is not None:
         if user.pk == by.pk:
-            raise PermissionDenied("不能在此修改自己的账号。")
+            _refuse(by, action, "own_account", OWN_ACCOUNT, user=user)
         if not User.objects.visible_to(by).filter(pk=user.pk).exists():
-            raise PermissionDenied("该账号不在您的管理范围内。")
+            _refuse(by, action, "protected_account" if _protected(user) else "out_of_scope", OUT_OF_SCOPE, user=user)
+
+
+def managed_user(*, by, pk: int, action: str = "") -> User:
+    """The account with id `pk` that `by` manages. Another (or none) answers 404 alike; for an
+    attempted change (`action`) the refusal is an audit event, as a refused unmasking is."""
+    user = User.objects.filter(pk=pk).first() if 0 < pk < _MAX_PK else None
+    if user is not None and User.objects.visible_to(by).filter(pk=pk).exists():
+        return user
+    if action and can_manage_users(by):
+        why = "not_found" if user is None else "protected_account" if _protected(user) else "out_of_scope"
+        _refuse(by, action, why, NOT_FOUND, user=user, exception=Http404)
+    raise Http404(NOT_FOUND)
 
 
 def _scope_of(user: User) -> dict:
@@ -48,10 +88,11 @@ def _scope_of(user: User) -> dict:
             "enterprise": user.enterprise_id, "department": user.department_id}
 
 
-def _check_scope(by, *, role, region, enterprise, department) -> dict:
-    """Validate and tidy a role with its scope; the scope must lie inside the manager's own."""
+def _check_scope(by, action: str, *, role, region, enterprise, department, user: User | None = None) -> dict:
+    """Validate and tidy a role with its scope; the scope must lie inside the manager's own.
+    A role he may not give, or a scope outside his own, is a refusal (audited)."""
     if role not in assignable_roles(by):
-        raise ValidationError({"role": "您不能分配该角色。"})
+        _refuse(by, action, "role_not_assignable", ROLE_REFUSED, user=user, field="role")
     if role in REGION_ROLES:
         enterprise = None
     elif role == Role.ENTERPRISE_USER:
@@ -63,85 +104,115 @@ def _check_scope(by, *, role, region, enterprise, department) -> dict:
     if not by.is_superuser:
         inside = by.region_path
         if region is not None and not region.path.startswith(inside):
-            raise ValidationError({"region": "管辖范围须在您自己的范围之内。"})
+            _refuse(by, action, "out_of_scope", "管辖范围须在您自己的范围之内。", user=user, field="region")
         if enterprise is not None and not enterprise.region.path.startswith(inside):
-            raise ValidationError({"enterprise": "所属企业须在您的管辖范围之内。"})
+            _refuse(by, action, "out_of_scope", "所属企业须在您的管辖范围之内。", user=user, field="enterprise")
     return {"role": role, "region": region, "enterprise": enterprise, "department": department}
 
 
-@transaction.atomic
 def user_create(*, by, username: str, role: str, display_name: str = "", region=None, enterprise=None,
                 department=None) -> tuple[User, str]:
     """A new business account with a random initial password, to be changed at first login.
 
     Returns the user and the initial password (shown once to the administrator, never stored).
     """
-    _require_manager(by)
-    scope = _check_scope(by, role=role, region=region, enterprise=enterprise, department=department)
-    user = User(username=(username or "").strip(), display_name=display_name, must_change_password=True, **scope)
-    password = generate_password()
-    user.set_password(password)
-    user.full_clean(exclude=["password"])
-    user.save()
-    record(by=by, action="create", obj=user, fields=["username", "display_name", *SCOPE_FIELDS],
-           extra={"to": _scope_of(user)})
+    _require_manager(by, "create")
+    scope = _check_scope(by, "create", role=role, region=region, enterprise=enterprise, department=department)
+    with transaction.atomic():
+        user = User(username=(username or "").strip(), display_name=display_name, must_change_password=True,
+                    **scope)
+        password = generate_password()
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save()
+        record(by=by, action="create", obj=user, fields=["username", "display_name", *SCOPE_FIELDS],
+               extra={"to": _scope_of(user)})
     return user, password
 
 
-@transaction.atomic
 def user_update(*, by, user: User, display_name: str | None = None, **scope_changes) -> User:
     """Change a user's name, role or scope. A change of role or scope is a "role_change" event."""
-    _require_manager(by, user)
     unknown = set(scope_changes) - set(SCOPE_FIELDS)
     if unknown:
         raise ValueError(f"unknown fields {sorted(unknown)}")
+    _require_manager(by, "role_change", user)
     before = _scope_of(user)
     wanted = {name: scope_changes.get(name, getattr(user, name)) for name in SCOPE_FIELDS}
-    scope = _check_scope(by, **wanted)
-    for name, value in scope.items():
-        setattr(user, name, value)
-    if display_name is not None:
-        user.display_name = display_name
-    user.full_clean(exclude=["password"])
-    user.save()
-    after = _scope_of(user)
-    if after != before:
-        record(by=by, action="role_change", obj=user, fields=[k for k in SCOPE_FIELDS if before[k] != after[k]],
-               extra={"from": before, "to": after})
+    scope = _check_scope(by, "role_change", user=user, **wanted)
+    with transaction.atomic():
+        for name, value in scope.items():
+            setattr(user, name, value)
+        renamed = display_name is not None and display_name != user.display_name
+        if renamed:
+            user.display_name = display_name
+        user.full_clean(exclude=["password"])
+        user.save()
+        after = _scope_of(user)
+        if after != before:
+            record(by=by, action="role_change", obj=user, fields=[k for k in SCOPE_FIELDS if before[k] != after[k]],
+                   extra={"from": before, "to": after})
+        if renamed:
+            record(by=by, action="update", obj=user, fields=["display_name"])
     return user
 
 
-@transaction.atomic
 def user_set_active(*, by, user: User, active: bool) -> User:
     """Deactivate (or reactivate) an account. An inactive user's sessions and API tokens stop working."""
-    _require_manager(by, user)
-    if user.is_active != active:
-        user.is_active = active
-        user.save(update_fields=["is_active"])
-        record(by=by, action="activate" if active else "deactivate", obj=user, fields=["is_active"])
+    action = "activate" if active else "deactivate"
+    _require_manager(by, action, user)
+    with transaction.atomic():
+        if user.is_active != active:
+            user.is_active = active
+            user.save(update_fields=["is_active"])
+            record(by=by, action=action, obj=user, fields=["is_active"])
     return user
 
 
-@transaction.atomic
 def user_reset_password(*, by, user: User) -> str:
     """A new random password that must be changed at the next login; also lifts a lockout."""
-    _require_manager(by, user)
-    password = generate_password()
-    user.set_password(password)
-    user.must_change_password = True
-    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
-    lockout.clear(user.username)
-    record(by=by, action="password_reset", obj=user, fields=["password"])
+    _require_manager(by, "password_reset", user)
+    with transaction.atomic():
+        password = generate_password()
+        user.set_password(password)
+        user.must_change_password = True
+        user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+        lockout.clear_user(user)
+        record(by=by, action="password_reset", obj=user, fields=["password", "must_change_password"])
     return password
 
 
-@transaction.atomic
 def user_reset_second_factor(*, by, user: User) -> User:
     """For a user who lost the phone: the next login enrols a new authenticator (if required)."""
-    _require_manager(by, user)
-    user.totp_cipher, user.totp_enabled, user.totp_last_step = "", False, None
-    user.save(update_fields=["totp_cipher", "totp_enabled", "totp_last_step"])
-    record(by=by, action="2fa_reset", obj=user, fields=["totp"])
+    _require_manager(by, "2fa_reset", user)
+    with transaction.atomic():
+        user.totp_cipher, user.totp_enabled, user.totp_last_step = "", False, None
+        user.save(update_fields=["totp_cipher", "totp_enabled", "totp_last_step"])
+        record(by=by, action="2fa_reset", obj=user, fields=["totp"])
+    return user
+
+
+def user_unlock(*, by, user: User) -> User:
+    """Lift the lockout of an account locked after too many failed logins (its failures are forgiven too).
+    Source-address locks are not an account's: the system administrator lifts them in the admin."""
+    _require_manager(by, "unlock", user)
+    if lockout.user_lock(user) is None:
+        raise ValidationError("该账号当前未被锁定。")
+    with transaction.atomic():
+        lockout.clear_user(user)
+        record(by=by, action="unlock", obj=user, fields=["login_lock"])
+    return user
+
+
+def user_require_second_factor(*, by, user: User, required: bool) -> User:
+    """Require (or stop requiring) this account to use an authenticator app: at its next login it
+    enrols one before any page opens, and cannot turn it off while required."""
+    action = "2fa_require" if required else "2fa_unrequire"
+    _require_manager(by, action, user)
+    with transaction.atomic():
+        if user.totp_required != required:
+            user.totp_required = required
+            user.save(update_fields=["totp_required"])
+            record(by=by, action=action, obj=user, fields=["totp_required"])
     return user
 
 

@@ -22,7 +22,11 @@ SEEN_RESOLUTION = 60  # seconds: saving the session on every request would be a 
 
 
 def second_factor_required(user) -> bool:
-    """Required by policy (SHANGHUI_REQUIRE_2FA_FOR_ADMINS), whether or not the user has enrolled yet."""
+    """Required by policy (SHANGHUI_REQUIRE_2FA_FOR_ADMINS) or for this account by an administrator
+    (User.totp_required), whether or not the user has enrolled yet. A user who owes it and has not
+    enrolled is sent to the enrolment page at login and reaches no other page before (SecondFactorMiddleware)."""
+    if getattr(user, "totp_required", False):
+        return True
     return bool(settings.SHANGHUI_REQUIRE_2FA_FOR_ADMINS) and user.role == Role.FEDERATION_ADMIN
 
 

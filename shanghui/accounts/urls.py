@@ -19,4 +19,6 @@ urlpatterns = [
     path("users/<int:pk>/active/", views.user_set_active, name="user_set_active"),
     path("users/<int:pk>/reset-password/", views.user_reset_password, name="user_reset_password"),
     path("users/<int:pk>/reset-2fa/", views.user_reset_2fa, name="user_reset_2fa"),
+    path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
+    path("users/<int:pk>/require-2fa/", views.user_require_2fa, name="user_require_2fa"),
 ]

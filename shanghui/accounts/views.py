@@ -1,9 +1,10 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
@@ -162,15 +163,16 @@ def totp_disable(request):
 
 
 def _managed(request):
-    require(services.can_manage_users(request.user), "只有工商联管理员可以管理用户账号。")
+    require(services.can_manage_users(request.user), services.NOT_A_MANAGER)
     return User.objects.visible_to(request.user).select_related("region", "enterprise", "department")
 
 
 @login_required
 def user_list(request):
-    users = _managed(request).order_by("-is_active", "role", "username")
+    users = lockout.with_lock_state(_managed(request)).order_by("-is_active", "role", "username")
     return list_page(request, template="accounts/user_list.html", queryset=users,
-                     filter_form=UserFilter(request.GET, user=request.user))
+                     filter_form=UserFilter(request.GET, user=request.user),
+                     policy_2fa=settings.SHANGHUI_REQUIRE_2FA_FOR_ADMINS)
 
 
 def _password_shown(request, user, password: str, what: str):
@@ -195,40 +197,45 @@ def user_create(request):
         "intro": "系统将生成初始密码并只显示一次；用户首次登录时须修改密码。"})
 
 
+def _account(request, pk: int, action: str = ""):
+    """The account of the URL, if the user manages it (else 403 or 404; an attempted change is audited)."""
+    _managed(request)
+    account = services.managed_user(by=request.user, pk=pk, action=action)
+    require(account.pk != request.user.pk, services.OWN_ACCOUNT)
+    return account
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_edit(request, pk):
-    account = get_object_or_404(_managed(request), pk=pk)
-    require(account.pk != request.user.pk, "不能在此修改自己的账号。")
+    account = _account(request, pk, "role_change" if request.method == "POST" else "")
     form = UserForm(post_data(request), user=request.user, instance=account)
     if request.method == "POST":
         if save_with(form, lambda **data: services.user_update(by=request.user, user=account, **data)):
             messages.success(request, "已保存")
             return redirect("accounts:user_edit", pk=account.pk)
-    locked = lockout.locked(account.username)
-    return render(request, "accounts/user_edit.html", {"form": form, "account": account, "locked": locked})
+    return render(request, "accounts/user_edit.html", {
+        "form": form, "account": account, "locked": lockout.user_lock(account),
+        "policy_2fa": sessions.second_factor_required(account) and not account.totp_required})
 
 
-def _account_action(request, pk):
-    account = get_object_or_404(_managed(request), pk=pk)
-    require(account.pk != request.user.pk, "不能在此修改自己的账号。")
-    return account
+def _back(account) -> str:
+    return reverse("accounts:user_edit", args=[account.pk])
 
 
 @login_required
 @require_POST
 def user_set_active(request, pk):
-    account = _account_action(request, pk)
     active = request.POST.get("active") == "1"
+    account = _account(request, pk, "activate" if active else "deactivate")
     return step(request, call=lambda: services.user_set_active(by=request.user, user=account, active=active),
-                      done=f"账号“{account}”已{'启用' if active else '停用'}。",
-                      redirect_to=reverse("accounts:user_edit", args=[account.pk]))
+                done=f"账号“{account}”已{'启用' if active else '停用'}。", redirect_to=_back(account))
 
 
 @login_required
 @require_POST
 def user_reset_password(request, pk):
-    account = _account_action(request, pk)
+    account = _account(request, pk, "password_reset")
     password = services.user_reset_password(by=request.user, user=account)
     return _password_shown(request, account, password, "密码已重置")
 
@@ -236,7 +243,25 @@ def user_reset_password(request, pk):
 @login_required
 @require_POST
 def user_reset_2fa(request, pk):
-    account = _account_action(request, pk)
+    account = _account(request, pk, "2fa_reset")
     return step(request, call=lambda: services.user_reset_second_factor(by=request.user, user=account),
-                      done=f"已重置“{account}”的双因素认证。",
-                      redirect_to=reverse("accounts:user_edit", args=[account.pk]))
+                done=f"已重置“{account}”的双因素认证。", redirect_to=_back(account))
+
+
+@login_required
+@require_POST
+def user_unlock(request, pk):
+    account = _account(request, pk, "unlock")
+    return step(request, call=lambda: services.user_unlock(by=request.user, user=account),
+                done=f"已解除“{account}”的登录锁定。", redirect_to=_back(account))
+
+
+@login_required
+@require_POST
+def user_require_2fa(request, pk):
+    required = request.POST.get("required") == "1"
+    account = _account(request, pk, "2fa_require" if required else "2fa_unrequire")
+    done = "下次登录时须先设置双因素认证" if required else "不再单独要求双因素认证"
+    return step(request, call=lambda: services.user_require_second_factor(by=request.user, user=account,
+                                                                         required=required),
+                done=f"账号“{account}”{done}。", redirect_to=_back(account))

@@ -332,6 +332,9 @@ class SignInAttempt(models.Model):
     address = models.CharField(max_length=64, db_index=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
+    class Meta:
+        verbose_name = verbose_name_plural = "公开签到提交记录"
+
     def __str__(self) -> str:
         return f"{self.address} {self.at:%Y-%m-%d %H:%M}"
 

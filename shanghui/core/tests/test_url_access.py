@@ -109,6 +109,19 @@ CASES = {
     ],
     "accounts:user_reset_2fa":
         by_role("worker_a", method="post", anonymous=302, admin=302, worker_b=403, auditor=403),
+    # Unlocking an account that is not locked is refused with a message on the account's page (302).
+    "accounts:user_unlock": [
+        *by_role("worker_a", method="post", anonymous=302, admin=302, superuser=302, worker_b=403, auditor=403,
+                 enterprise_user_a=403),
+        *by_role("superuser", method="post", admin=404),
+        *by_role("admin", method="post", admin=403),
+    ],
+    "accounts:user_require_2fa": [
+        *by_role("worker_a", method="post", anonymous=302, admin=302, worker_b=403, leader=403, auditor=403,
+                 enterprise_user_a=403),
+        *by_role("auditor", method="post", admin=404),
+        *by_role("worker_a", admin=405),
+    ],
     # A person's data rights: only users granted the ID-number unmask, with write access to the person's street.
     "directory:person_rights": [
         *by_role("person_a", anonymous=302, admin=200, superuser=403, worker_a=403, leader=403, auditor=404),
