@@ -75,8 +75,9 @@ def validate_backend(value: str) -> None:
         backend = import_string(value)
     except ImportError:
         raise ValidationError(f"找不到发送类 {value}：请检查类的完整路径。") from None
-    if not isinstance(backend, type):
-        raise ValidationError(f"{value} 不是一个类。")
+    # Only a sender: a page must not turn any importable class into something the outbox instantiates.
+    if not isinstance(backend, type) or not callable(getattr(backend, "send", None)):
+        raise ValidationError(f"{value} 不是发送类（应为带 send(message) 方法的类）。")
 
 
 def _int_field(low: int, high: int, message: str, *, required: bool = True) -> Callable[[], forms.Field]:

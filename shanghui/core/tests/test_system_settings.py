@@ -100,6 +100,7 @@ def test_the_service_desk_days_retention_and_password_expiry_take_effect(cast, s
     ("audit_retention_days", "90", "审计日志至少保留180天"),
     ("sms_backend", "ftp://gateway", "请填写 console、file"),
     ("wecom_backend", "no.such.module.Backend", "找不到发送类"),
+    ("dingtalk_backend", "collections.OrderedDict", "不是发送类"),
     ("webhook_url", "robot", "http:// 或 https://"),
     ("password_max_age_days", "abc", "请填写整数"),
     ("sla", "0", "办理时限应在1至365个工作日之间"),
@@ -180,6 +181,11 @@ def test_a_key_pinned_by_the_operator_is_read_only(cast, settings):
     assert not AuditEvent.objects.filter(action="setting_update").exists()
     with pytest.raises(ValidationError, match="由部署环境固定"):
         config.setting_update(by=cast.admin, key="sms_backend", value="file")
+
+
+def test_a_senders_dotted_path_is_accepted(cast):
+    save(client_for(cast, "admin"), sms_backend="shanghui.messaging.backends.FileBackend")
+    assert config.get("sms_backend") == "shanghui.messaging.backends.FileBackend"
 
 
 def test_without_a_row_the_django_setting_then_the_environment_then_the_default(db, settings, monkeypatch):
