@@ -41,6 +41,17 @@ def _own_audit_checkpoints():
     settings.SHANGHUI_AUDIT_CHECKPOINT_DIR = base
 
 
+@pytest.fixture(autouse=True)
+def _fresh_settings_cache():
+    """Rows saved on the 系统设置 page are cached for a few seconds (core/config.py); a test's rows are
+    rolled back with its database, so the next test must not read them from the cache."""
+    from shanghui.core import config
+
+    config.clear_cache()
+    yield
+    config.clear_cache()
+
+
 @pytest.fixture
 def cast(db):
     return make_cast()

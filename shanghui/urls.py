@@ -20,6 +20,7 @@ urlpatterns = [
     path("notices/", include("shanghui.notices.urls")),
     path("reports/", include("shanghui.reports.urls")),
     path("audit/", include("shanghui.audit.urls")),
+    path("settings/", include("shanghui.core.urls")),
     path("imports/", include("shanghui.imports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -12,6 +12,8 @@ from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from shanghui.core import config
+
 CLASSES = (
     ("小写字母", str.islower),
     ("大写字母", str.isupper),
@@ -65,7 +67,8 @@ class HistoryValidator:
 
 
 def password_expired(user) -> bool:
-    days = settings.SHANGHUI_PASSWORD_MAX_AGE_DAYS
+    # 系统设置 or SHANGHUI_PASSWORD_MAX_AGE_DAYS (core/config.py); 0: never.
+    days = int(config.get("password_max_age_days") or 0)
     if not days or not user.has_usable_password():
         return False
     changed = user.password_changed_at or user.date_joined

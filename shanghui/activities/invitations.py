@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from shanghui.accounts.scope import can_write_region
 from shanghui.audit import record
+from shanghui.core import config
 from shanghui.core.kpis import Period, local_bounds, percent
 from shanghui.core.roles import Role
 from shanghui.core.validators import clean_text
@@ -208,11 +209,12 @@ def invitation_reply_by_link(*, invitation: Invitation, answer: str, note: str =
 @transaction.atomic
 def send_reminders(*, now: dt.datetime | None = None) -> int:
     """Remind every invited enterprise that has not declined of an activity starting before the end of
-    tomorrow, once (a missed daily run is caught up by the next). Returns how many were reminded."""
+    the day N days ahead (N: 活动提醒提前天数 on the 系统设置 page, 1 by default: tomorrow), once (a missed
+    daily run is caught up by the next). Returns how many were reminded."""
     now = now or timezone.now()
-    _, end_of_tomorrow = local_bounds(timezone.localdate(now) + dt.timedelta(days=1),
-                                      timezone.localdate(now) + dt.timedelta(days=1))
-    due = list(Invitation.objects.filter(activity__start__gt=now, activity__start__lt=end_of_tomorrow,
+    last_day = timezone.localdate(now) + dt.timedelta(days=int(config.get("reminder_days_before")))
+    _, horizon = local_bounds(last_day, last_day)
+    due = list(Invitation.objects.filter(activity__start__gt=now, activity__start__lt=horizon,
                                          reminded_at__isnull=True)
                .exclude(reply=Reply.NO).exclude(activity__status=Status.CANCELLED)
                .select_related("activity", "enterprise", "person").order_by("activity", "id"))

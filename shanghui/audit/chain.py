@@ -133,9 +133,10 @@ def verify() -> Verdict:
 
 
 def retention_days() -> int:
-    from django.conf import settings
+    """系统设置 or SHANGHUI_AUDIT_RETENTION_DAYS (core/config.py), never under the 180-day floor."""
+    from shanghui.core import config
 
-    return max(MIN_RETENTION_DAYS, int(getattr(settings, "SHANGHUI_AUDIT_RETENTION_DAYS", MIN_RETENTION_DAYS)))
+    return max(MIN_RETENTION_DAYS, int(config.get("audit_retention_days") or MIN_RETENTION_DAYS))
 
 
 @transaction.atomic

@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "calendar_feed_reset": "重置活动日历订阅地址",
     "rotate_keys": "更换加密密钥",
     "audit_purge": "清理过期审计日志",
+    "setting_update": "修改系统设置",
     "import_dry_run": "导入预检",
     "password_change_failed": "修改密码失败",
     "backup": "备份",

@@ -16,9 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+
+from . import config
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,9 @@ class Period:
 
 
 def stats_year(user) -> int:
-    """The 统计年度 every statistics page starts from: the user's pick, else SHANGHUI_DEFAULT_YEAR, else this year."""
-    return getattr(user, "stats_year", None) or settings.SHANGHUI_DEFAULT_YEAR or timezone.localdate().year
+    """The 统计年度 every statistics page starts from: the user's pick, else the default year (系统设置 or
+    SHANGHUI_DEFAULT_YEAR, core/config.py), else this year."""
+    return getattr(user, "stats_year", None) or config.get("default_year") or timezone.localdate().year
 
 
 def stats_period(user) -> Period:

@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 
 
@@ -27,3 +28,26 @@ class SiteState(models.Model):
 
     def __str__(self) -> str:
         return self.epoch
+
+
+class Setting(models.Model):
+    """A value saved on the 系统设置 page (core/config.py declares the keys and reads them).
+
+    No row: the deployment's Django setting / environment variable, else the declared default.
+    Written only by `core.config.setting_update`, which validates and audits.
+    """
+
+    key = models.CharField("设置项", max_length=60, unique=True)
+    value = models.JSONField("值", null=True, blank=True)
+    updated = models.DateTimeField("修改时间", auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="修改人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "系统设置"
+
+    def __str__(self) -> str:
+        from .config import ITEMS
+
+        item = ITEMS.get(self.key)
+        return item.label if item else self.key

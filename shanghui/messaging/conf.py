@@ -1,6 +1,7 @@
 """Which backend sends each channel, read when used (tests override them with the `settings` fixture).
 
-Each setting has an environment variable of the same name. A channel's backend is one of:
+Each is on the 系统设置 page, and has an environment variable of the same name (core/config.py says
+which wins). A channel's backend is one of:
 "console" (the default: printed by the process that delivers, nothing leaves the machine), "file"
 (appended to <SHANGHUI_DATA_DIR>/messages/<channel>.jsonl), an http(s) URL (a group robot's webhook for wecom and
 dingtalk; an SMS gateway for sms), or the dotted path of a class of one's own (a vendor's SMS SDK).
@@ -9,6 +10,8 @@ dingtalk; an SMS gateway for sms), or the dotted path of a class of one's own (a
 import os
 
 from django.conf import settings
+
+from shanghui.core import config
 
 
 def _get(name: str, default: str) -> str:
@@ -19,14 +22,15 @@ def _get(name: str, default: str) -> str:
 
 
 def backend_spec(channel: str) -> str:
+    """The channel's backend: the 系统设置 page's value, else SHANGHUI_<CHANNEL>_BACKEND (core/config.py)."""
     if channel == "webhook":
         return webhook_url()
-    return _get(f"SHANGHUI_{channel.upper()}_BACKEND", "console") or "console"
+    return str(config.get(f"{channel}_backend") or "").strip() or "console"
 
 
 def webhook_url() -> str:
     """The service desk's group robot. Empty (the default): the desk queues no messages."""
-    return _get("SHANGHUI_WEBHOOK_URL", "")
+    return str(config.get("webhook_url") or "").strip()
 
 
 def messages_dir() -> str:

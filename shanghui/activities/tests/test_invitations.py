@@ -11,6 +11,7 @@ from django.utils import timezone
 from shanghui.activities import invitations, kpis, services
 from shanghui.activities.models import Activity, Invitation, Reply
 from shanghui.audit.models import AuditEvent
+from shanghui.core import config
 from shanghui.core.kpis import Period
 from shanghui.directory.models import Enterprise, Membership, Person
 from shanghui.messaging.models import OutboxMessage
@@ -126,6 +127,14 @@ def test_the_reminder_goes_once_the_day_before_and_not_to_those_who_declined(tri
     capsys.readouterr()
     call_command("deliver_outbox")
     assert "提醒：“理想信念教育报告会”" in capsys.readouterr().out
+
+
+def test_the_reminder_goes_as_many_days_ahead_as_the_settings_page_says(trip):
+    cast, activity, enterprises = trip  # the activity starts the day after tomorrow
+    invitations.invite(by=cast.worker_a, activity=activity, enterprises=enterprises, channel="inapp")
+    assert invitations.send_reminders() == 0
+    config.setting_update(by=cast.admin, key="reminder_days_before", value=2)
+    assert invitations.send_reminders() == 3
 
 
 def test_remind_command_reminds_and_delivers(trip, capsys):

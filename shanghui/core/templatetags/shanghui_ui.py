@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from shanghui.accounts import pages
 from shanghui.accounts.pages import staff_only
 from shanghui.accounts.scope import writes_some_region
-from shanghui.core import panels
+from shanghui.core import config, panels
 from shanghui.core.kpis import stats_year
 from shanghui.core.roles import Role
 
@@ -45,6 +45,7 @@ def sees_register(user) -> bool:
 
 
 register.filter("is_enterprise_user", pages.is_enterprise_user)
+register.filter("can_configure_settings", config.can_configure)
 
 
 @register.filter

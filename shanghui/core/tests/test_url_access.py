@@ -137,6 +137,12 @@ CASES = {
     "audit:event_export":
         by_role(anonymous=302, admin=200, auditor=200, superuser=200, worker_a=403, leader=403,
                 enterprise_user_a=403),
+    # 系统设置: the federation admin and the superuser (core/config.py can_configure).
+    "core:settings": [
+        *by_role(anonymous=302, admin=200, superuser=200, worker_a=403, leader=403, auditor=403,
+                 handler_a=403, enterprise_user_a=403),
+        *by_role(method="post", anonymous=302, worker_a=403, auditor=403, enterprise_user_a=403),
+    ],
     "api:api-root": by_role(anonymous=404),
     "api:openapi-json": by_role(anonymous=200),
     "api:openapi-view": by_role(anonymous=200),
