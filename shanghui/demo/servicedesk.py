@@ -1,10 +1,10 @@
 """Service-request demo data, added by generator.py after the activities.
 
-What it builds: the default categories, the 2018 holiday calendar (with its make-up working days)
-and a year (2018, like the rest of the demo) of requests from active enterprises across every
-street, category and department — about one request for every six enterprises, between 40 and
-600 — in every state, each with its timeline. Most are closed and rated; those filed in the last
-weeks of the year are still open, so the overdue and due-soon lists are not empty.
+What it builds: the default categories and a year (2018, like the rest of the demo) of requests
+from active enterprises across every street, category and department — about one request for every
+six enterprises, between 40 and 600 — in every state, each with its timeline, due dates counted on
+the official calendar (chinese-calendar; no override is typed). Most are closed and rated; those
+filed in the last weeks of the year are still open, so the overdue and due-soon lists are not empty.
 
 Same rules as generator.py: deterministic (one seeded Random, iteration in primary-key order),
 bulk writes without audit events or notifications.
@@ -19,30 +19,15 @@ from shanghui.directory.models import Enterprise
 from shanghui.servicedesk.models import (
     Channel,
     ContactPreference,
-    Holiday,
     RequestEvent,
     ServiceRequest,
     State,
 )
 from shanghui.servicedesk.seed import load_categories
-from shanghui.servicedesk.workdays import add_workdays, is_workday
+from shanghui.servicedesk.workdays import add_workdays, is_workday, official
 
 YEAR = 2018
 D = dt.date
-HOLIDAYS_2018 = [
-    (D(2018, 1, 1), "元旦"),
-    *[(D(2018, 2, d), "春节") for d in range(15, 22)],
-    *[(D(2018, 4, d), "清明节") for d in range(5, 8)],
-    (D(2018, 4, 29), "劳动节"), (D(2018, 4, 30), "劳动节"), (D(2018, 5, 1), "劳动节"),
-    (D(2018, 6, 18), "端午节"),
-    (D(2018, 9, 24), "中秋节"),
-    *[(D(2018, 10, d), "国庆节") for d in range(1, 8)],
-    (D(2018, 12, 31), "元旦"),
-]
-MAKEUP_2018 = [(D(2018, 2, 11), "春节调休"), (D(2018, 2, 24), "春节调休"), (D(2018, 4, 8), "清明节调休"),
-               (D(2018, 4, 28), "劳动节调休"), (D(2018, 9, 29), "国庆节调休"), (D(2018, 9, 30), "国庆节调休"),
-               (D(2018, 12, 29), "元旦调休")]
-
 # category → [(title, description)]; the resolution text follows from the category.
 TOPICS = {
     "政策咨询": [("小微企业税收优惠咨询", "想了解小微企业所得税减免的适用条件和申报方式。"),
@@ -100,18 +85,14 @@ class _DeskGenerator:
     def __init__(self, gen):
         self.gen = gen
         self.rng = gen.rng("servicedesk")
-        self.holidays = {d for d, _ in HOLIDAYS_2018}
-        self.makeup = {d for d, _ in MAKEUP_2018}
+        # The official calendar from chinese-calendar, through the next year for deadlines that cross it.
+        off, on = official(D(YEAR, 1, 1), D(YEAR + 1, 12, 31))
+        self.holidays, self.makeup = set(off), set(on)
         self.days = [D(YEAR, 1, 1) + dt.timedelta(days=i) for i in range(365)]
         self.days = [d for d in self.days if is_workday(d, self.holidays, self.makeup)]
 
     def after(self, day: dt.date, n: int) -> dt.date:
         return add_workdays(day, n, self.holidays, self.makeup)
-
-    def calendar(self) -> None:
-        Holiday.objects.bulk_create([Holiday(date=d, name=n) for d, n in HOLIDAYS_2018]
-                                    + [Holiday(date=d, name=n, kind=Holiday.Kind.WORKDAY) for d, n in MAKEUP_2018])
-        self.gen.count("servicedesk_holidays", len(HOLIDAYS_2018) + len(MAKEUP_2018))
 
     def state_for(self, i: int, filed: dt.date) -> str:
         if i < len(FORCED):
@@ -201,7 +182,6 @@ class _DeskGenerator:
 def generate(gen, batch_size: int) -> None:
     """Add the service-request records to the demo data set built by `gen` (generator._Generator)."""
     g = _DeskGenerator(gen)
-    g.calendar()
     g.build(Enterprise.objects.count())
 
 

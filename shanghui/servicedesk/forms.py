@@ -160,4 +160,4 @@ class CategoryForm(ServiceForm):
 
 class HolidayForm(ServiceForm):
     model = Holiday
-    field_names = ("date", "name", "kind")
+    field_names = ("date", "kind", "note")

@@ -2,8 +2,9 @@
 
 - `Category`: configurable kinds of request, each with a default department and a time limit
   in working days.
-- `Holiday`: the holiday calendar the working-day deadlines skip (and the make-up working days,
-  调休, that count although they fall on a weekend).
+- `Holiday`: the district's overrides of the official holiday calendar (local closures, extra
+  working days); the official holidays and 调休 working days come from `chinese-calendar`
+  (workdays.py).
 - `ServiceRequest`: one request and where it stands; every change of state is a service
   function (services.py) that writes a `RequestEvent` to its timeline.
 - `Attachment`: files the enterprise or staff add to a request.
@@ -84,22 +85,29 @@ class Category(models.Model):
 
 
 class Holiday(models.Model):
-    class Kind(models.TextChoices):
-        HOLIDAY = "holiday", "节假日（不上班）"
-        WORKDAY = "workday", "调休上班日"
+    """The district's own changes to the official calendar: a day its offices close although the State
+    Council notice has everyone work (a local closure), or a day they work although it is off.
 
-    date = models.DateField("日期", unique=True)
-    name = models.CharField("名称", max_length=30)
-    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.HOLIDAY)
+    The official holidays and 调休 working days are not typed here: workdays.py reads them from the
+    `chinese-calendar` package. A row here wins over that calendar for its date.
+    """
+
+    class Kind(models.TextChoices):
+        CLOSURE = "closure", "本区停止办公"
+        WORKDAY = "workday", "本区照常上班"
+
+    date = models.DateField("日期", unique=True, error_messages={"unique": "这一天已有本区设置，请先删除原设置。"})
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.CLOSURE)
+    note = models.CharField("说明", max_length=100, help_text="例如：依据区政府某月某日通知。")
 
     objects = ReferenceQuerySet.as_manager()
 
     class Meta:
-        verbose_name = verbose_name_plural = "节假日"
+        verbose_name = verbose_name_plural = "本区节假日调整"
         ordering = ["date"]
 
     def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} {self.name}"
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
 
 
 # --- requests ----------------------------------------------------------------------------

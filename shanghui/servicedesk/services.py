@@ -407,8 +407,14 @@ def category_update(*, by, category: Category, **changes) -> Category:
 
 @transaction.atomic
 def holiday_create(*, by, **fields) -> Holiday:
+    """A district override of the official calendar; one that would change nothing is refused."""
     _require_configure(by)
-    return base.save_new(by=by, obj=Holiday(**fields))
+    holiday = Holiday(**fields)
+    if holiday.date and holiday.kind and workdays.officially_working(holiday.date) == (
+            holiday.kind == Holiday.Kind.WORKDAY):
+        said = "上班" if holiday.kind == Holiday.Kind.WORKDAY else "休息"
+        raise ValidationError({"kind": f"{holiday.date:%Y年%-m月%-d日}按官方安排本就{said}，无需本区设置。"})
+    return base.save_new(by=by, obj=holiday)
 
 
 @transaction.atomic

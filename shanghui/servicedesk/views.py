@@ -2,8 +2,6 @@
 the actions the user may take, attachments, KPIs with drill-downs, notifications, and the
 federation admin's category and holiday pages."""
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,7 +21,7 @@ from shanghui.core.kpis import stats_period
 from shanghui.core.roles import Role
 from shanghui.orgs.scope import writable_regions
 
-from . import kpis, services
+from . import kpis, services, workdays
 from .forms import ACTION_FORMS, CategoryForm, FileForm, HolidayForm, KpiForm, RequestFilter
 from .models import Attachment, Category, Holiday, Notification, ServiceRequest
 
@@ -299,16 +297,27 @@ def category_edit(request, pk):
                      cancel_url=reverse("servicedesk:categories"))
 
 
+def _holidays_url(year: int) -> str:
+    return f"{reverse('servicedesk:holidays')}?year={year}"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def holiday_list(request):
+    """One year of the calendar deadlines use: the official days with their source, and the overrides."""
     user = request.user
     require(services.can_configure(user), "只有工商联管理员可以维护节假日。")
+    today = timezone.localdate()
+    years = workdays.calendar_years(today)
+    # A hand-edited or stale ?year= shows this year rather than an error.
+    year = int(raw) if (raw := request.GET.get("year", "")).isdigit() and int(raw) in years else today.year
+    warnings = [workdays.missing_warning(y) for y in sorted({year, today.year, today.year + 1})
+                if not workdays.has_official(y)]
     form = HolidayForm(post_data(request), user=user)
     return form_page(request, template="servicedesk/holidays.html", form=form,
-                     objects=Holiday.objects.filter(date__gte=dt.date(timezone.localdate().year - 1, 1, 1)),
+                     year=year, years=years, entries=workdays.year_entries(year), warnings=warnings,
                      call=lambda **data: services.holiday_create(by=user, **data),
-                     redirect_to=lambda h: reverse("servicedesk:holidays"), success_message="已新增")
+                     redirect_to=lambda h: _holidays_url(h.date.year), success_message="已新增本区设置")
 
 
 @login_required
@@ -317,6 +326,6 @@ def holiday_delete(request, pk):
     user = request.user
     holiday = get_object_or_404(Holiday.objects.visible_to(user), pk=pk)
     require(services.can_configure(user), "只有工商联管理员可以维护节假日。")
-    return delete_page(request, obj=holiday, what="节假日", success_url=reverse("servicedesk:holidays"),
-                       cancel_url=reverse("servicedesk:holidays"),
+    back = _holidays_url(holiday.date.year)
+    return delete_page(request, obj=holiday, what="本区设置", success_url=back, cancel_url=back,
                        call=lambda: services.holiday_delete(by=user, holiday=holiday))

@@ -39,9 +39,9 @@ def rows(desk, settings, tmp_path):
     services.request_assign(by=c.worker_a, service_request=out["a"]["request"], department=c.market, handler=c.handler_a)
     out["a"]["notification"] = Notification.objects.filter(user=c.enterprise_user_a).first()
     out["b"]["notification"] = Notification.objects.filter(user=c.worker_b).first()
-    holiday = Holiday.objects.create(date=dt.date(2026, 10, 1), name="国庆节")
+    holiday = Holiday.objects.create(date=dt.date(2026, 10, 9), note="区政府通知停止办公")
     out["ref"] = {"category": desk.category, "holiday": holiday,
-                  "holiday2": Holiday.objects.create(date=dt.date(2026, 10, 2), name="国庆节")}
+                  "holiday2": Holiday.objects.create(date=dt.date(2026, 10, 12), note="区政府通知停止办公")}
     return desk, out
 
 

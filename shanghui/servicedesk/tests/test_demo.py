@@ -1,5 +1,7 @@
 """The service-request part of the demo data set."""
 
+import datetime as dt
+
 import pytest
 from django.db import transaction
 
@@ -8,7 +10,7 @@ from shanghui.core.kpis import Period
 from shanghui.demo.generator import generate
 from shanghui.demo.servicedesk import fingerprint_rows
 from shanghui.orgs.models import Region
-from shanghui.servicedesk import kpis
+from shanghui.servicedesk import kpis, workdays
 from shanghui.servicedesk.models import Holiday, RequestEvent, ServiceRequest, State
 
 
@@ -27,7 +29,10 @@ def test_a_year_of_requests_in_every_state_with_timelines(demo):
         assert events[0].action == "file" and events[-1].to_state == req.state, req.pk
         assert all(a.at <= b.at for a, b in zip(events, events[1:], strict=False)), req.pk
     assert RequestEvent.objects.count() == demo["service_request_events"]
-    assert Holiday.objects.filter(kind=Holiday.Kind.WORKDAY).exists()
+    # Deadlines follow the official calendar (no day is typed by hand): none falls on a day off.
+    off, _ = workdays.official(dt.date(2018, 1, 1), dt.date(2019, 12, 31))
+    assert not set(ServiceRequest.objects.values_list("deadline", flat=True)) & set(off)
+    assert not Holiday.objects.exists()
 
 
 def test_the_figures_look_like_a_working_service(demo):

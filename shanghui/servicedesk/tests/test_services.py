@@ -35,10 +35,21 @@ def test_staff_file_on_an_enterprises_behalf_in_their_street(desk):
                                   description="x")
 
 
-def test_the_deadline_skips_recorded_holidays(desk):
+def test_a_request_filed_before_the_spring_festival_is_due_after_it(desk, monkeypatch):
+    # Filed Friday 2026-02-13: Saturday Feb 14 is an adjusted working day, Feb 15–23 are off, Saturday
+    # Feb 28 is worked again (State Council notice for 2026, read from chinese-calendar).
+    filed = dt.datetime(2026, 2, 13, 10, tzinfo=timezone.get_current_timezone())
+    monkeypatch.setattr(timezone, "now", lambda: filed)
+    limit = desk.category.time_limit
+    counted = [dt.date(2026, 2, 14), *(dt.date(2026, 2, d) for d in range(24, 29)),
+               *(dt.date(2026, 3, d) for d in range(2, 7)), *(dt.date(2026, 3, d) for d in range(9, 14))]
+    assert desk.file().deadline == counted[limit - 1]
+
+
+def test_a_district_closure_pushes_the_deadline_back(desk):
     today = timezone.localdate()
     plain = workdays.deadline(today, desk.category.time_limit)
-    Holiday.objects.create(date=workdays.add_workdays(today, 1), name="假日")
+    services.holiday_create(by=desk.cast.admin, date=plain, kind=Holiday.Kind.CLOSURE, note="区政府通知停止办公")
     req = desk.file()
     assert req.deadline > plain
 

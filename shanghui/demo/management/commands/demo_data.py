@@ -22,7 +22,7 @@ LABELS = {
     "party_organizations": "党组织", "org_life_records": "组织生活记录", "party_coverages": "党组织覆盖关系",
     "party_members": "党员", "instructor_assignments": "指导员联系企业", "instructor_visits": "指导员走访",
     "activity_series": "活动系列", "activities": "活动", "attendances": "参加记录",
-    "servicedesk_holidays": "节假日", "service_requests": "诉求", "service_request_events": "诉求办理记录",
+    "service_requests": "诉求", "service_request_events": "诉求办理记录",
     "campaigns": "评选表彰活动", "nominations": "推荐对象", "objections": "公示异议", "honors": "荣誉",
     "community_projects": "社会服务项目", "community_contributions": "项目贡献", "aid_records": "助学记录",
     "documents": "文献资料",
