@@ -13,8 +13,11 @@ class ChamberForm(ServiceForm):
                    "has_service_functions", "has_staff", "has_funding", "address", "phone", "is_active")
 
     def setup(self):
-        # A chamber sits in the district (industry chambers, associations) or in one street.
-        self.fields["region"].queryset = writable_regions(self.user).exclude(level=Region.Level.CITY)
+        # A chamber sits in the district (industry chambers, associations) or in one street; not in a
+        # street ended by 区划调整, unless it is there already.
+        kept = Q(pk=self.instance.region_id) if self.instance is not None else Q(pk__in=[])
+        self.fields["region"].queryset = writable_regions(self.user).exclude(level=Region.Level.CITY).filter(
+            Q(valid_to__isnull=True) | kept)
 
 
 class ChamberFilter(ListFilter):

@@ -70,3 +70,13 @@ def test_the_admin_adds_and_renames_a_street(client, cast):
     assert response.status_code == 302
     street.refresh_from_db()
     assert (street.name, street.code) == ("改名街道", "110101088")
+
+
+def test_a_new_chamber_cannot_go_to_a_street_merged_away_but_an_old_one_stays_editable(client, cast):
+    services.region_merge(by=cast.admin, streets=[cast.street_a, cast.street_b], year=2020, code="110101099",
+                          name="东华门景山街道")
+    client.force_login(cast.admin)
+    choices = client.get(reverse("orgs:chamber_create")).context["form"].fields["region"].queryset
+    assert cast.street_a not in choices and Region.objects.get(code="110101099") in choices
+    edit = client.get(reverse("orgs:chamber_edit", args=[cast.chamber_a.pk])).context["form"]
+    assert cast.street_a in edit.fields["region"].queryset
