@@ -321,9 +321,9 @@ def street_funnels(scope, year: int) -> list[StreetFunnel]:
     invitations = Invitation.objects.in_scope(scope).filter(in_year)
     attendances = Attendance.objects.in_scope(scope).filter(in_year)
     rows = []
-    for street in scope_streets(scope):
+    for street in scope_streets(scope, period):  # the streets of the year, each with its subtree (区划调整)
         fig = kpis.member_participation(street, period)
-        here = Q(enterprise__region=street)
+        here = Q(enterprise__region__path__startswith=street.path)
         through_invitation = Exists(Invitation.objects.filter(
             in_year, enterprise=OuterRef("pk"), activity__attendances__enterprise=OuterRef("pk")))
         rows.append(StreetFunnel(

@@ -32,7 +32,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from shanghui.core.kpis import Figure, Period, counted, local_bounds, percent
-from shanghui.directory.kpis import active_enterprises, scope_streets
+from shanghui.directory.kpis import active_enterprises, fold, scope_streets, street_rows
 from shanghui.directory.models import Membership
 from shanghui.orgs.models import Region
 
@@ -256,14 +256,16 @@ class StreetRow:
 def by_street(scope, period) -> list[StreetRow]:
     """Participation (num, den) and training person-times per street: one grouped query each."""
     p = Period.of(period)
-    streets = list(scope_streets(scope).order_by("code"))
+    valid = list(scope_streets(scope, p).order_by("code"))
     grouped = (active_enterprises(scope, p).annotate(member=member_in(p), hit=_attended(p)).order_by()
                .values("region").annotate(den=Count("pk"), num=Count("pk", filter=Q(hit=True)),
                                           mden=Count("pk", filter=Q(member=True)),
                                           mnum=Count("pk", filter=Q(member=True, hit=True))))
-    per_region = {row["region"]: row for row in grouped}
+    per_region = {row["region"]: {k: v for k, v in row.items() if k != "region"} for row in grouped}
     trained = dict(training_attendances(scope).filter(in_period(p, "activity__")).order_by()
                    .values("region").annotate(n=Count("pk")).values_list("region", "n"))
+    streets, owner = street_rows(valid, {*per_region, *trained})  # 区划调整: each street sums its subtree
+    per_region, trained = fold(per_region, owner), fold(trained, owner)
     rows = []
     for street in streets:
         row = per_region.get(street.pk, {})

@@ -28,6 +28,15 @@ class RegionQuerySet(ReferenceQuerySet):
     def streets(self):
         return self.filter(level=Region.Level.STREET)
 
+    def valid_in(self, year: int):
+        """The regions that exist in `year` (区划调整: a merged or split street ends, its successors begin)."""
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=year),
+                           Q(valid_to__isnull=True) | Q(valid_to__gte=year))
+
+    def current(self):
+        """The regions not ended by a 区划调整: where new rows may go."""
+        return self.filter(valid_to__isnull=True)
+
     def search(self, q: str):
         q = (q or "").strip()
         return self.filter(Q(name__icontains=q) | Q(name_initials__contains=q.lower()) | Q(code__startswith=q)) if q else self
@@ -48,6 +57,12 @@ class Region(InitialsMixin):
                                related_name="children")
     # "/110101/110101001/": a subtree is one indexed prefix match.
     path = models.CharField(max_length=255, db_index=True, editable=False)
+    # 区划调整 (orgs/services.py region_merge, region_split): the years a street exists in. A street
+    # merged away ends and becomes a child of its successor; a split street ends and its parts are
+    # its children. Rows keep pointing at the street they belonged to, so a year before the change
+    # reads the old streets and a later year sums each successor's subtree.
+    valid_from = models.PositiveSmallIntegerField("起始年度", null=True, blank=True)
+    valid_to = models.PositiveSmallIntegerField("截止年度", null=True, blank=True)
 
     objects = RegionQuerySet.as_manager()
 
@@ -65,6 +80,38 @@ class Region(InitialsMixin):
     def clean(self):
         if not self.code.isdigit():
             raise ValidationError({"code": "区划代码只能是数字。"})
+        if self.level == self.Level.STREET and len(self.code) != 9:
+            raise ValidationError({"code": "街道的区划代码应为9位数字。"})
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": "截止年度不能早于起始年度。"})
+
+    @property
+    def ended(self) -> bool:
+        return self.valid_to is not None
+
+
+class RegionChange(models.Model):
+    """One 区划调整: streets merged into a new one, or a street split into parts, from `year` on."""
+
+    class Kind(models.TextChoices):
+        MERGE = "merge", "合并"
+        SPLIT = "split", "拆分"
+
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField("生效年度")
+    sources = models.ManyToManyField(Region, verbose_name="调整前", related_name="changes_out")
+    results = models.ManyToManyField(Region, verbose_name="调整后", related_name="changes_in")
+    note = models.CharField("说明", max_length=200, blank=True)
+    created = models.DateTimeField("登记时间", auto_now_add=True)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "区划调整"
+        ordering = ["-year", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.get_kind_display()}"
 
 
 class ChamberQuerySet(ScopedQuerySet):
@@ -150,15 +197,28 @@ class ChamberDepartment(models.Model):
     chamber = models.ForeignKey(Chamber, verbose_name="商会", on_delete=models.CASCADE, related_name="stationed")
     department = models.ForeignKey(Department, verbose_name="职能部门", on_delete=models.PROTECT)
     since = models.DateField("进驻日期", null=True, blank=True)
+    # A department that leaves keeps its row (the history of who was stationed when), ended here.
+    until = models.DateField("撤出日期", null=True, blank=True)
 
     objects = ChamberDepartmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "进驻商会的职能"
-        constraints = [models.UniqueConstraint(fields=["chamber", "department"], name="department_once_per_chamber")]
+        ordering = ["chamber", "department__code", "-since"]
+        constraints = [models.UniqueConstraint(fields=["chamber", "department"], condition=Q(until__isnull=True),
+                                               name="department_once_per_chamber")]
 
     def __str__(self) -> str:
         return f"{self.department}@{self.chamber}"
+
+    def clean(self):
+        if self.until and self.since and self.until < self.since:
+            raise ValidationError({"until": "撤出日期不能早于进驻日期。"})
+        if self.until is None and self.chamber_id and self.department_id:
+            clash = ChamberDepartment.objects.filter(chamber_id=self.chamber_id, department_id=self.department_id,
+                                                     until__isnull=True).exclude(pk=self.pk)
+            if clash.exists():
+                raise ValidationError({"department": f"“{self.department}”已进驻该商会。"})
 
 
 class StaffAssignmentQuerySet(ScopedQuerySet):

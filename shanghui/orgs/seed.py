@@ -24,7 +24,9 @@ def load_dongcheng() -> Region:
     )
     with STREETS_CSV.open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
-            Region.objects.update_or_create(
+            # Created once, never overwritten: a street renamed or merged in the app (区划调整) keeps
+            # its name and its place in the tree when the seed runs again.
+            Region.objects.get_or_create(
                 code=row["code"], defaults={"name": row["name"], "level": "street", "parent": district}
             )
     return district

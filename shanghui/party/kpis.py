@@ -24,7 +24,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from shanghui.core.kpis import Figure, Period, counted, percent
-from shanghui.directory.kpis import active_enterprises, scope_streets
+from shanghui.directory.kpis import active_enterprises, fold, scope_streets, street_rows
 from shanghui.orgs.models import Chamber, Region
 
 from .models import Form, InstructorAssignment, PartyCoverage, PartyMember, PartyOrganization, overlaps
@@ -79,14 +79,16 @@ def work_coverage(scope, period) -> Figure:
 
 def _hosts_joint_committee(period: Period) -> Exists:
     committees = PartyOrganization.objects.joint_committees().active_between(period.start, period.end).filter(
-        host_chamber__region=OuterRef("pk"), host_chamber__kind=Chamber.Kind.STREET)
+        # A street merged with others (区划调整) is a child of its successor: the successor hosts
+        # what its subtree's street chambers host.
+        host_chamber__region__path__startswith=OuterRef("path"), host_chamber__kind=Chamber.Kind.STREET)
     return Exists(committees)
 
 
 def joint_committee_coverage(scope, period) -> Figure:
     """Streets whose street chamber hosts an active joint party committee ÷ streets in scope."""
     p = Period.of(period)
-    base = scope_streets(scope).annotate(hit=_hosts_joint_committee(p))
+    base = scope_streets(scope, p).annotate(hit=_hosts_joint_committee(p))
     return Figure.of_hits("joint_committee", LABELS["joint_committee"], base)
 
 
@@ -118,15 +120,18 @@ class StreetRow:
 def by_street(scope, period) -> list[StreetRow]:
     """Every KPI per street of the scope: one grouped query for the enterprise KPIs, one for the streets."""
     p = Period.of(period)
-    streets = list(scope_streets(scope).annotate(hit=_hosts_joint_committee(p)).order_by("code"))
+    valid = list(scope_streets(scope, p).annotate(hit=_hosts_joint_committee(p)).order_by("code"))
     annotated = active_enterprises(scope, p).annotate(**{f"hit_{k}": CONDITIONS[k](p) for k in ENTERPRISE_KPIS})
     grouped = annotated.order_by().values("region").annotate(
         den=Count("pk"), **{f"num_{k}": Count("pk", filter=Q(**{f"hit_{k}": True})) for k in ENTERPRISE_KPIS})
-    per_region = {row["region"]: row for row in grouped}
+    per_region = {row["region"]: {k: v for k, v in row.items() if k != "region"} for row in grouped}
+    streets, owner = street_rows(valid, per_region)  # 区划调整: each street sums its subtree
+    per_region = fold(per_region, owner)
+    listed = {s.pk for s in valid}
     rows = []
     for street in streets:
         row = per_region.get(street.pk, {})
-        figures = {"joint_committee": (1 if street.hit else 0, 1)}
+        figures = {"joint_committee": (1 if street.hit else 0, 1) if street.pk in listed else (0, 0)}
         for k in ENTERPRISE_KPIS:
             figures[k] = (row.get(f"num_{k}", 0), row.get("den", 0))
         rows.append(StreetRow(street=street, figures=figures))

@@ -17,7 +17,7 @@ from shanghui.activities import kpis as activity_kpis
 from shanghui.activities.models import ActivitySeries
 from shanghui.core.kpis import Figure, Period, percent, register_counter
 from shanghui.core.roles import Role
-from shanghui.directory.kpis import active_enterprises, scope_streets
+from shanghui.directory.kpis import active_enterprises, fold, scope_streets, street_rows
 from shanghui.orgs.models import Region
 from shanghui.party import kpis as party_kpis
 
@@ -185,16 +185,23 @@ def training_by_street(scope, year: int) -> dict[int, int]:
 
 
 def by_street(scope, year: int) -> list[StreetRow]:
-    """Every rate KPI and the training person-times per street: a handful of grouped queries."""
+    """Every rate KPI and the training person-times per street: a handful of grouped queries.
+
+    The streets are those of the year (区划调整): each street's row sums its subtree, so a street
+    merged away counts in its own row up to its last year and in its successor's from then on."""
     p = Period.year(year)
+    valid = list(scope_streets(scope, year).order_by("code"))
     joint = set(party_kpis.joint_committee_coverage(scope, p).covered.values_list("pk", flat=True))
     counted = street_years(scope, year)  # one settle and one read for both
     coverage = coverage_by_street(scope, year, counted)
     per_region = participation_by_street(scope, year, counted)
     trained = training_by_street(scope, year)
+    streets, owner = street_rows(valid, {*coverage, *per_region, *trained})
+    coverage, per_region, trained = fold(coverage, owner), fold(per_region, owner), fold(trained, owner)
+    listed = {s.pk for s in valid}
     rows = []
-    for street in scope_streets(scope).order_by("code"):
-        figures = {"joint_committee": (int(street.pk in joint), 1)}
+    for street in streets:
+        figures = {"joint_committee": (int(street.pk in joint), 1) if street.pk in listed else (0, 0)}
         figures.update(coverage.get(street.pk, {k: (0, 0) for k in party_kpis.ENTERPRISE_KPIS}))
         row = per_region.get(street.pk, {})
         figures["member"] = (row.get("mnum", 0), row.get("mden", 0))

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 
 from shanghui.core.exporting import escape_cell
 from shanghui.core.kpis import Period
-from shanghui.directory.kpis import active_enterprises, scope_streets
+from shanghui.directory.kpis import active_enterprises, fold, scope_streets, street_rows
 from shanghui.orgs.models import Region
 from shanghui.party import kpis
 from shanghui.party.models import Form, PartyMember
@@ -65,15 +65,19 @@ def table(scope: Region, period: Period) -> tuple[list[Row], Row]:
     grouped = (active_enterprises(scope, p).annotate(**{f"hit_{k}": c for k, c in conditions.items()})
                .order_by().values("region")
                .annotate(den=Count("pk"), **{k: Count("pk", filter=Q(**{f"hit_{k}": True})) for k in conditions}))
-    per_region = {r["region"]: r for r in grouped}
+    per_region = {r["region"]: {k: v for k, v in r.items() if k != "region"} for r in grouped}
     members = _member_counts(scope, p.end)
+    # 区划调整: the streets of the period's year, each summing its subtree.
+    streets, owner = street_rows(list(scope_streets(scope, p).order_by("code")), {*per_region, *members})
+    others = sum(n for region, n in members.items() if region not in owner)
+    per_region, members = fold(per_region, owner), fold(members, owner)
     rows = []
-    for street in scope_streets(scope).order_by("code"):
+    for street in streets:
         r = per_region.get(street.pk, {})
         rows.append(Row(code=street.code, name=street.name, enterprises=r.get("den", 0), own=r.get("own", 0),
                         joint=r.get("joint", 0), instructor=r.get("instructor", 0),
-                        members=members.pop(street.pk, 0)))
-    others = sum(members.values())  # organisations outside any street of the scope (district-level)
+                        members=members.get(street.pk, 0)))
+    # organisations outside any street of the scope (district-level)
     if others:
         rows.append(Row(code="", name=OTHER_ROW, members=others))
     total = Row(code="", name="合计")

@@ -110,6 +110,13 @@ PERSONAL_FIELD_LABELS = {"id_number": "身份证号码", "mobile": "手机号码
 
 
 @register.filter
+def manages_orgs(user) -> bool:
+    """Whether the menu offers 组织机构: the rule of orgs.scope.can_manage_orgs (no region given)."""
+    return user.is_authenticated and user.is_active and (
+        user.is_superuser or (user.role == Role.FEDERATION_ADMIN and bool(user.region_id)))
+
+
+@register.filter
 def can_import(user) -> bool:
     """Whether the menu offers the import pages: the rule of imports.engine.can_import."""
     return user.is_authenticated and writes_some_region(user)
