@@ -183,8 +183,12 @@ def test_a_key_pinned_by_the_operator_is_read_only(cast, settings):
         config.setting_update(by=cast.admin, key="sms_backend", value="file")
 
 
-def test_a_senders_dotted_path_is_accepted(cast):
-    save(client_for(cast, "admin"), sms_backend="shanghui.messaging.backends.FileBackend")
+def test_a_sender_class_is_named_by_the_operator_not_on_the_page(cast, settings):
+    client = client_for(cast, "admin")
+    response = client.post(URL, {**page_data(client), "sms_backend": "shanghui.messaging.backends.FileBackend"})
+    assert "由系统管理员在部署环境中设置" in response.content.decode()
+    assert config.get("sms_backend") == "console"
+    settings.SHANGHUI_SMS_BACKEND = "shanghui.messaging.backends.FileBackend"  # the deployment's value holds
     assert config.get("sms_backend") == "shanghui.messaging.backends.FileBackend"
 
 
