@@ -240,8 +240,8 @@ def _record_change(*, by, kind: str, year: int, sources, results, note: str) -> 
 @transaction.atomic
 def region_merge(*, by, streets: list[Region], year: int, code: str, name: str, note: str = "") -> RegionChange:
     """合并: `streets` end with `year - 1`; a new street (`code`, `name`) begins in `year` and they
-    become its children. Nothing else moves: every enterprise, person, chamber and attendance keeps
-    the street it belonged to, so years before `year` read exactly as before, and from `year` on the
+    become its children, and the old streets' staff users move to it. Nothing else moves: every
+    enterprise, person, chamber and attendance keeps the street it belonged to, so years before `year` read exactly as before, and from `year` on the
     new street's figures are the sum of its subtree (directory/kpis.py `street_rows`)."""
     _check_year(year)
     streets = list(dict.fromkeys(streets))
@@ -258,6 +258,11 @@ def region_merge(*, by, streets: list[Region], year: int, code: str, name: str, 
         street.save(update_fields=["parent", "path", "valid_to"])
         _repath(street)
         record(by=by, action="update", obj=street, fields=["parent", "valid_to"])
+    # The street offices become one: their staff work for the new street (and see its whole subtree).
+    for user in User.objects.filter(region__in=streets):
+        user.region = successor
+        user.save(update_fields=["region"])
+        record(by=by, action="update", obj=user, fields=["region"], extra={"reason": "region_merge"})
     return _record_change(by=by, kind=RegionChange.Kind.MERGE, year=year, sources=streets, results=[successor],
                           note=note)
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from shanghui.audit.models import AuditEvent
+from shanghui.directory.models import Enterprise
 from shanghui.orgs import services
 from shanghui.orgs.models import ChamberDepartment, Department, Region, RegionChange, StaffAssignment
 
@@ -158,6 +159,12 @@ def test_a_merger_is_recorded_and_audited(cast):
         assert (street.valid_to, street.parent) == (2019, merged)
         assert AuditEvent.objects.filter(action="update", object_id=str(street.pk)).exists()
     assert AuditEvent.objects.filter(action="create", object_id=str(change.pk)).exists()
+    # The old streets' staff work for the merged street and see both old streets' rows.
+    for who in ("worker_a", "worker_b"):
+        user = cast.user(who)
+        user.refresh_from_db()
+        assert user.region == merged
+        assert {cast.enterprise_a, cast.enterprise_b} <= set(Enterprise.objects.visible_to(user))
     with pytest.raises(ValidationError):  # an ended street cannot be merged again
         services.region_merge(by=cast.admin, streets=[cast.street_a, Region.objects.get(code="110101003")],
                               year=2021, code="110101098", name="又一街道")
