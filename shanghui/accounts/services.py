@@ -158,13 +158,18 @@ def user_update(*, by, user: User, display_name: str | None = None, **scope_chan
 
 def user_set_active(*, by, user: User, active: bool) -> User:
     """Deactivate (or reactivate) an account. An inactive user's sessions and API tokens stop working."""
-    action = "activate" if active else "deactivate"
+    return _set_flag(by=by, user=user, field="is_active", value=active,
+                     action="activate" if active else "deactivate")
+
+
+def _set_flag(*, by, user: User, field: str, value: bool, action: str) -> User:
+    """Set one of the account's switches, checked and audited (nothing written when unchanged)."""
     _require_manager(by, action, user)
     with transaction.atomic():
-        if user.is_active != active:
-            user.is_active = active
-            user.save(update_fields=["is_active"])
-            record(by=by, action=action, obj=user, fields=["is_active"])
+        if getattr(user, field) != value:
+            setattr(user, field, value)
+            user.save(update_fields=[field])
+            record(by=by, action=action, obj=user, fields=[field])
     return user
 
 
@@ -206,14 +211,8 @@ def user_unlock(*, by, user: User) -> User:
 def user_require_second_factor(*, by, user: User, required: bool) -> User:
     """Require (or stop requiring) this account to use an authenticator app: at its next login it
     enrols one before any page opens, and cannot turn it off while required."""
-    action = "2fa_require" if required else "2fa_unrequire"
-    _require_manager(by, action, user)
-    with transaction.atomic():
-        if user.totp_required != required:
-            user.totp_required = required
-            user.save(update_fields=["totp_required"])
-            record(by=by, action=action, obj=user, fields=["totp_required"])
-    return user
+    return _set_flag(by=by, user=user, field="totp_required", value=required,
+                     action="2fa_require" if required else "2fa_unrequire")
 
 
 @transaction.atomic
