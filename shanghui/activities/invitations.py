@@ -21,6 +21,7 @@ from shanghui.accounts.scope import can_write_region
 from shanghui.audit import record
 from shanghui.core import config
 from shanghui.core.kpis import Period, local_bounds, percent
+from shanghui.core.redact import scrub
 from shanghui.core.roles import Role
 from shanghui.core.validators import clean_text
 from shanghui.directory.kpis import scope_streets
@@ -48,11 +49,16 @@ def accepts_replies(activity: Activity, now: dt.datetime | None = None) -> bool:
     return activity.status != Status.CANCELLED and activity.start > (now or timezone.now())
 
 
-def may_invite(user, activity: Activity) -> bool:
-    """Staff who write some region may invite its enterprises to an activity that has not started."""
-    return (user.is_authenticated and user.role != Role.ENTERPRISE_USER and accepts_replies(activity)
-            and Activity.objects.invitable_by(user).filter(pk=activity.pk).exists()
+def is_inviter(user) -> bool:
+    """Staff who write some region (their own) invite its enterprises."""
+    return (user.is_authenticated and user.role != Role.ENTERPRISE_USER
             and (user.is_superuser or can_write_region(user, user.region)))
+
+
+def may_invite(user, activity: Activity) -> bool:
+    """An inviter, to an activity he may invite to that has not started."""
+    return (is_inviter(user) and accepts_replies(activity)
+            and Activity.objects.invitable_by(user).filter(pk=activity.pk).exists())
 
 
 def candidates(activity: Activity, user):
@@ -165,7 +171,8 @@ def _answer(invitation: Invitation, answer: str, note: str) -> tuple[str, str]:
         raise ValidationError(STARTED)
     if answer not in Reply.values:
         raise ValidationError("请选择报名或请假。")
-    return answer, clean_text(note)[:200] if answer == Reply.NO else ""
+    # A note is typed text shown on pages and in exports: a number typed into it is masked (core/redact.py).
+    return answer, scrub(clean_text(note))[:200] if answer == Reply.NO else ""
 
 
 @transaction.atomic

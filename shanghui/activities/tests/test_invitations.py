@@ -95,6 +95,7 @@ def test_replies_in_the_app_by_staff_and_by_link_and_not_after_the_start(trip):
     invitations.invitation_reply(by=cast.worker_a, invitation=other, answer="no", note="出差 13912345678")
     other.refresh_from_db()
     assert other.reply == "no" and other.replied_by == cast.worker_a and "出差" in other.reply_note
+    assert "139****5678" in other.reply_note and "13912345678" not in other.reply_note
     third = Invitation.objects.get(enterprise=enterprises[2])
     token = invitations.reply_token(third)
     assert invitations.by_token(token) == third and invitations.by_token(token + "x") is None
