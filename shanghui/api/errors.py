@@ -154,7 +154,10 @@ def document_common_errors(schema: dict) -> dict:
     body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
-            responses = operation.setdefault("responses", {})
+            # ninja keys responses by int, JSON by string: merge them under one string key, or
+            # the document repeats "401" inside one object and Swagger UI refuses it.
+            responses = {str(code): answer for code, answer in operation.get("responses", {}).items()}
+            operation["responses"] = responses
             for code in ("401", "403", "404", "422"):
                 responses.setdefault(code, {"description": ERROR_DESCRIPTIONS[code], "content": body})
     return schema

@@ -1,17 +1,40 @@
+import json
 import re
+from collections import Counter
 
+import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client
-from openapi_spec_validator import validate
+from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 
 from shanghui.accounts.models import ApiToken
+
+
+def _no_repeated_keys(pairs):
+    # json.loads keeps the last of two equal keys; Swagger UI refuses the document instead.
+    repeated = [key for key, n in Counter(key for key, _ in pairs).items() if n > 1]
+    if repeated:
+        raise ValueError(f"repeated keys {repeated} in one object")
+    return dict(pairs)
+
+
+def test_openapi_document_has_no_repeated_keys(db):
+    text = Client().get("/api/v1/openapi.json").content.decode()
+    schema = json.loads(text, object_pairs_hook=_no_repeated_keys)
+    # Every operation's responses are keyed by string codes, each once.
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            assert all(isinstance(code, str) and code.isdigit() for code in operation["responses"])
+    with pytest.raises(ValueError, match="repeated keys"):
+        json.loads('{"responses": {"401": 1, "401": 2}}', object_pairs_hook=_no_repeated_keys)
 
 
 def test_openapi_schema_is_valid_and_lists_every_resource(db):
     response = Client().get("/api/v1/openapi.json")
     assert response.status_code == 200
     schema = response.json()
-    validate(schema)  # raises on an invalid document
+    assert schema["openapi"].startswith("3.1")
+    validate(schema, cls=OpenAPIV31SpecValidator)  # raises on an invalid document
     paths = set(schema["paths"])
     for resource in ("chambers", "enterprises", "persons", "memberships"):
         assert f"/api/v1/{resource}/" in paths and any(p.startswith(f"/api/v1/{resource}/{{") for p in paths)
