@@ -11,8 +11,8 @@ separate process while K client threads of each kind send, until the import has 
 
   read   a logged-in session reads the enterprise list (a page view; its session may be stamped)
   login  GET the login page, POST the password (a session row and an audit event: writes)
-  token  GET /api/v1/enterprises/ with a bearer token (its last-used stamp is a write)
-  write  POST /api/v1/enterprises/ with a token: a new enterprise through the service
+  token  GET /api/v1/enterprises with a bearer token (its last-used stamp is a write)
+  write  POST /api/v1/enterprises with a token: a new enterprise through the service
 
 A read, login or token call succeeds with 200 (302 for a login); anything else is an
 error. A write succeeds with 201 or is refused with a 503 that carries Retry-After and the
@@ -178,7 +178,7 @@ def client(kind: str, base: str, token: str, tally: Tally, stop: threading.Event
                 status, _, _ = _open(opener, f"{base}/directory/enterprises/?page=2", timeout)
                 tally.add(kind, status == 200, time.monotonic() - started, why=f"HTTP {status}")
             elif kind == "token":
-                request = urllib.request.Request(f"{base}/api/v1/enterprises/?limit=20",
+                request = urllib.request.Request(f"{base}/api/v1/enterprises?page_size=20",
                                                  headers={"Authorization": f"Bearer {token}"})
                 status, _, _ = _open(urllib.request.build_opener(), request, timeout)
                 tally.add(kind, status == 200, time.monotonic() - started, why=f"HTTP {status}")
@@ -186,7 +186,7 @@ def client(kind: str, base: str, token: str, tally: Tally, stop: threading.Event
                 body = "91110105" + "".join(rng.choices(USCC_CHARSET, k=9))  # not the import's district
                 code = body + uscc_check_char(body)
                 body = json.dumps({"uscc": code, "name": f"并发写入企业{code[-6:]}", "region": "110101001"}).encode()
-                request = urllib.request.Request(f"{base}/api/v1/enterprises/", data=body, method="POST", headers={
+                request = urllib.request.Request(f"{base}/api/v1/enterprises", data=body, method="POST", headers={
                     "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
                 status, headers, payload = _open(urllib.request.build_opener(), request, timeout)
                 if status == 201:

@@ -121,6 +121,8 @@ MIDDLEWARE = [
     "shanghui.core.faults.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before URL resolution: /api/v1/x/ and /api/v1/x are one operation (api/middleware.py).
+    "shanghui.api.middleware.ApiTrailingSlashMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

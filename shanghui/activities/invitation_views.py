@@ -158,9 +158,9 @@ def funnel(request):
     form = KpiForm(request.GET or None, user=request.user)
     year, scope, street = form.values()
     rows = invitations.street_funnels(scope, year)
-    if request.GET.get("fmt") in ("xlsx", "csv"):
+    if request.GET.get("format") in ("xlsx", "csv"):
         return export_response(by=request.user, title=f"{year}年活动邀请情况", rows=rows, columns=STREET_COLUMNS,
-                               fmt=request.GET["fmt"], object_type=Invitation._meta.label_lower,
+                               fmt=request.GET["format"], object_type=Invitation._meta.label_lower,
                                filters={"year": year, "street": street.code if street else ""})
     return render(request, "activities/funnel.html", {
         "form": form, "year": year, "rows": rows, "columns": STREET_COLUMNS, "query": form.query()})

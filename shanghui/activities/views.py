@@ -397,9 +397,9 @@ def invitations(request):
     queryset = kpis.invitations(scope, Period.year(year)).select_related("region", "principal").order_by(
         "region__code", "name")
     columns = [*ENTERPRISE_COLUMNS, Column("主要负责人", lambda e: e.principal.name if e.principal_id else "", 10)]
-    if request.GET.get("fmt") in ("xlsx", "csv"):
+    if request.GET.get("format") in ("xlsx", "csv"):
         return export_response(by=user, title=f"{year}年待邀请会员企业", rows=queryset, columns=columns,
-                               fmt=request.GET["fmt"], filters={"year": year, "activity": activity.pk if activity
+                               fmt=request.GET["format"], filters={"year": year, "activity": activity.pk if activity
                                                                 else ""})
     page = Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     query = f"activity={activity.pk}" if activity else form.query()

@@ -17,6 +17,7 @@ import functools
 import inspect
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import OperationalError
 from django.utils import timezone
 from ninja.errors import HttpError
@@ -33,6 +34,7 @@ from shanghui.core.faults import best_effort
 
 PASSWORD_CHANGE_DUE = "须先修改密码：{reason}请登录网页修改密码后再调用接口。"
 STAFF_ONLY_MESSAGE = "该接口仅对工作人员开放。"
+UNKNOWN_QUERY = "不支持此查询参数（请查看接口文档中的参数名）。"
 
 
 def enterprise_operation(view):
@@ -48,11 +50,15 @@ def note_operation(run):
     validated (a staff operation answers 403, not 422, to a bad body), so the operation's mark
     travels on the request."""
     operation = inspect.unwrap(run).__self__
+    # The query parameters the operation declares (its filters and pagination), by their names in the URL.
+    known = frozenset(name for model in operation.signature.models if model.__ninja_param_source__ == "query"
+                      for name in getattr(model, "__ninja_flatten_map__", {}))
 
     @functools.wraps(run)
     def wrapper(request, *args, **kwargs):
         request.enterprise_operation = getattr(operation.view_func, "enterprise_operation", False)
         request.operation_name = operation.view_func.__name__
+        request.known_query = known
         return run(request, *args, **kwargs)
 
     return wrapper
@@ -65,6 +71,14 @@ def _refuse_staff_only(request, user) -> None:
         record(by=user, action="page_refused", success=False,
                extra={"page": f"api:{getattr(request, 'operation_name', '')}", "method": request.method})
         raise HttpError(403, STAFF_ONLY_MESSAGE)
+
+
+def _refuse_unknown_query(request) -> None:
+    """A misspelt filter (`?staus=`) must not silently return every row: an unknown query parameter
+    is a 422 naming it, after the caller is known (401 and 403 come first)."""
+    unknown = sorted(set(request.GET) - getattr(request, "known_query", frozenset()))
+    if unknown:
+        raise ValidationError({name: [UNKNOWN_QUERY] for name in unknown})
 
 
 def _refuse_until_password_changed(user) -> None:
@@ -100,6 +114,7 @@ class TokenAuth(HttpBearer):
             return None
         _refuse_until_password_changed(api_token.user)
         _refuse_staff_only(request, api_token.user)
+        _refuse_unknown_query(request)
         now = timezone.now()
         if api_token.last_used is None or now - api_token.last_used >= TOUCH_EVERY:
             _touch(api_token.pk, now)
@@ -124,6 +139,7 @@ class SessionAuth(APIKeyCookie):
         if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
             raise HttpError(403, "CSRF 校验失败：请刷新页面后重试。")
         _refuse_staff_only(request, user)
+        _refuse_unknown_query(request)
         request.auth_user = user
         return user
 

@@ -58,7 +58,7 @@ class ChamberFilter(Schema):
     region: str | None = Field(None, description="行政区划代码（含下级区域）")
 
 
-@router.get("/", response=list[ChamberOut], summary="商会列表")
+@router.get("", response=list[ChamberOut], summary="商会列表")
 @paginated
 def list_chambers(request, filters: Query[ChamberFilter]):
     qs = Chamber.objects.visible_to(request.auth_user).select_related("region").search(filters.q)
@@ -70,7 +70,7 @@ def get_chamber(request, chamber_id: int):
     return CHAMBERS.get(request, chamber_id)
 
 
-@router.post("/", response={201: ChamberOut, **WRITE_ERRORS}, summary="新增商会")
+@router.post("", response={201: ChamberOut, **WRITE_ERRORS}, summary="新增商会")
 def create_chamber(request, payload: ChamberIn):
     return CHAMBERS.create(request, payload, services.chamber_create)
 

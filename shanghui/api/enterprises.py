@@ -65,7 +65,7 @@ class EnterpriseFilter(Schema):
     status: EnterpriseStatus | None = Field(None, description="经营状态")
 
 
-@router.get("/", response=list[EnterpriseOut], summary="企业列表")
+@router.get("", response=list[EnterpriseOut], summary="企业列表")
 @enterprise_operation
 @paginated
 def list_enterprises(request, filters: Query[EnterpriseFilter]):
@@ -80,7 +80,7 @@ def get_enterprise(request, enterprise_id: int):
     return ENTERPRISES.get(request, enterprise_id)
 
 
-@router.post("/", response={201: EnterpriseOut, **WRITE_ERRORS}, summary="新增企业")
+@router.post("", response={201: EnterpriseOut, **WRITE_ERRORS}, summary="新增企业")
 def create_enterprise(request, payload: EnterpriseIn):
     return ENTERPRISES.create(request, payload, services.enterprise_create)
 

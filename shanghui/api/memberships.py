@@ -63,7 +63,7 @@ class MembershipFilter(Schema):
     active_on: dt.date | None = Field(None, description="只列出该日在会的会员关系")
 
 
-@router.get("/", response=list[MembershipOut], summary="会员关系列表")
+@router.get("", response=list[MembershipOut], summary="会员关系列表")
 @enterprise_operation
 @paginated
 def list_memberships(request, filters: Query[MembershipFilter]):
@@ -80,7 +80,7 @@ def get_membership(request, membership_id: int):
     return MEMBERSHIPS.get(request, membership_id)
 
 
-@router.post("/", response={201: MembershipOut, **WRITE_ERRORS}, summary="新增会员关系")
+@router.post("", response={201: MembershipOut, **WRITE_ERRORS}, summary="新增会员关系")
 def create_membership(request, payload: MembershipIn):
     return MEMBERSHIPS.create(request, payload, services.membership_create)
 

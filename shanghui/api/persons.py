@@ -68,7 +68,7 @@ class PersonFilter(Schema):
     enterprise: Id | None = Field(None, description="所在企业编号")
 
 
-@router.get("/", response=list[PersonOut], summary="人员列表")
+@router.get("", response=list[PersonOut], summary="人员列表")
 @enterprise_operation
 @paginated
 def list_persons(request, filters: Query[PersonFilter]):
@@ -83,7 +83,7 @@ def get_person(request, person_id: int):
     return PERSONS.get(request, person_id)
 
 
-@router.post("/", response={201: PersonOut, **WRITE_ERRORS}, summary="新增人员")
+@router.post("", response={201: PersonOut, **WRITE_ERRORS}, summary="新增人员")
 def create_person(request, payload: PersonIn):
     return PERSONS.create(request, payload, services.person_create,
                           id_number=payload.id_number or "", mobile=payload.mobile or "")

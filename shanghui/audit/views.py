@@ -48,7 +48,7 @@ EXPORT_COLUMNS = [
 
 @login_required
 def event_export(request):
-    """The filtered log as xlsx (default) or ?fmt=csv; the export is itself an audit event."""
+    """The filtered log as xlsx (default) or ?format=csv; the export is itself an audit event."""
     require(can_read_audit(request.user), DENIED)
     return export_page(request, title="审计日志", queryset=_events(request.user),
                        filter_form=AuditFilter(request.GET, user=request.user), columns=EXPORT_COLUMNS)

@@ -246,7 +246,7 @@ def list_page(request, *, template: str, queryset, filter_form: ListFilter, **co
 
 
 def export_page(request, *, title: str, queryset, filter_form: ListFilter, columns):
-    """The list's rows, same scope and filters, as ?fmt=xlsx (default) or csv."""
+    """The list's rows, same scope and filters, as ?format=xlsx (default) or csv."""
     fmt = export_format(request)
     return export_response(by=request.user, title=title, rows=filter_form.apply(queryset), columns=columns,
                            fmt=fmt, filters=filter_form.audit_values())

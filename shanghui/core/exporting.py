@@ -67,8 +67,8 @@ def rows_of(rows: Iterable, columns: list[Column], chunk_size: int = 2000) -> It
 
 
 def export_format(request) -> str:
-    """The format an export view was asked for: ?fmt=csv, else xlsx."""
-    return "csv" if request.GET.get("fmt") == "csv" else "xlsx"
+    """The format an export view was asked for: ?format=csv, else xlsx."""
+    return "csv" if request.GET.get("format") == "csv" else "xlsx"
 
 
 class _Echo:

@@ -239,10 +239,10 @@ def should_form_own(request):
     user = request.user
     day = today()
     queryset = kpis.should_form_own(user, day).order_by("region__code", "name")
-    if request.GET.get("fmt") in ("xlsx", "csv"):
+    if request.GET.get("format") in ("xlsx", "csv"):
         columns = [*ENTERPRISE_COLUMNS, Column("正式党员人数", lambda e: e.full_members, 12)]
         return export_response(by=user, title="应单独组建党组织的企业", rows=queryset, columns=columns,
-                               fmt=request.GET["fmt"], filters={"on": day.isoformat()})
+                               fmt=request.GET["format"], filters={"on": day.isoformat()})
     page = Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "party/should_form_own.html", {"page": page, "objects": page.object_list, "day": day,
                                                           "minimum": kpis.SHOULD_FORM_OWN_MIN})

@@ -252,7 +252,7 @@ def kpi_list(request, figure):
     qs, period = _drilldown(request, figure)
     page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
-    for name in ("page", "fmt"):
+    for name in ("page", "format"):
         query.pop(name, None)
     return render(request, "shanghui/kpi_list.html", {
         "section": "诉求办理统计", "section_url": reverse("servicedesk:kpis"), "heading": kpis.FIGURES[figure],
@@ -266,7 +266,7 @@ def kpi_export(request, figure):
     qs, period = _drilldown(request, figure)
     fmt = export_format(request)
     return export_response(by=request.user, title=f"{kpis.FIGURES[figure]}（{period}）", rows=qs, columns=COLUMNS,
-                           fmt=fmt, filters={k: v for k, v in request.GET.items() if k != "fmt"})
+                           fmt=fmt, filters={k: v for k, v in request.GET.items() if k != "format"})
 
 
 # --- reference data (federation admin) -------------------------------------------------------

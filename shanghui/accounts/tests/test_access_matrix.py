@@ -83,7 +83,7 @@ def _status(client, url, method="get"):
 
 
 def _export_text(client, url) -> str | int:
-    response = client.get(url, {"fmt": "csv"})
+    response = client.get(url, {"format": "csv"})
     if response.status_code != 200:
         return response.status_code
     return b"".join(response.streaming_content).decode("utf-8-sig")

@@ -170,7 +170,7 @@ def test_lists_and_exports_show_only_the_users_rows(rows):
     worker = client_for(cast, "worker_a")
     page = worker.get(reverse("activities:activity_list")).content.decode()
     assert own in page and other not in page
-    csv = b"".join(worker.get(reverse("activities:activity_export"), {"fmt": "csv"}).streaming_content).decode()
+    csv = b"".join(worker.get(reverse("activities:activity_export"), {"format": "csv"}).streaming_content).decode()
     assert own in csv and other not in csv
     leader = client_for(cast, "leader").get(reverse("activities:activity_list")).content.decode()
     assert own in leader and other in leader
@@ -182,7 +182,7 @@ def test_the_invitation_list_of_another_streets_activity_is_404(rows):
     cast, out = rows
     worker = client_for(cast, "worker_a")
     assert worker.get(reverse("activities:invitations"), {"activity": out["b"]["activity"].pk}).status_code == 404
-    response = worker.get(reverse("activities:invitations"), {"activity": out["a"]["activity"].pk, "fmt": "csv"})
+    response = worker.get(reverse("activities:invitations"), {"activity": out["a"]["activity"].pk, "format": "csv"})
     assert response.status_code == 200
 
 

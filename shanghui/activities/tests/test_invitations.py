@@ -226,7 +226,7 @@ def test_the_worker_invites_from_the_page_and_sees_the_funnel(trip):
     detail = worker.get(reverse("activities:activity_detail", args=[activity.pk])).content.decode()
     assert 'data-step="invited">2<' in detail and "未回复" in detail
     csv = b"".join(worker.get(reverse("activities:invitation_export", args=[activity.pk]),
-                              {"fmt": "csv"}).streaming_content).decode("utf-8-sig")
+                              {"format": "csv"}).streaming_content).decode("utf-8-sig")
     assert "东华门餐饮有限公司" in csv and "未回复" in csv and MOBILE not in csv
     funnel = worker.get(reverse("activities:funnel"), {"year": timezone.localtime(activity.start).year})
     assert f'data-street="{cast.street_a.code}"' in funnel.content.decode()

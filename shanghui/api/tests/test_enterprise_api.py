@@ -30,9 +30,9 @@ from shanghui.testing import api_headers, client_for
 # activities open to him (read only: no attendance lists), his honours, the library's public documents,
 # and the reference data naming his enterprise's region and his requests' departments.
 ENTERPRISE_OPERATIONS = {
-    "GET /api/v1/enterprises/", "GET /api/v1/enterprises/{enterprise_id}", "PATCH /api/v1/enterprises/{enterprise_id}",
-    "GET /api/v1/persons/", "GET /api/v1/persons/{person_id}",
-    "GET /api/v1/memberships/", "GET /api/v1/memberships/{membership_id}",
+    "GET /api/v1/enterprises", "GET /api/v1/enterprises/{enterprise_id}", "PATCH /api/v1/enterprises/{enterprise_id}",
+    "GET /api/v1/persons", "GET /api/v1/persons/{person_id}",
+    "GET /api/v1/memberships", "GET /api/v1/memberships/{membership_id}",
     "GET /api/v1/service-requests", "POST /api/v1/service-requests", "GET /api/v1/service-requests/{request_id}",
     "POST /api/v1/service-requests/{request_id}/{action}", "GET /api/v1/service-categories",
     "GET /api/v1/activities", "GET /api/v1/activities/{activity_id}",

@@ -24,7 +24,7 @@ def test_audit_events_carry_no_sensitive_values(client, cast):
     services.person_update(by=cast.admin, person=person, mobile=new_mobile)
     services.person_unmask(by=cast.admin, person=person)
     client.force_login(cast.admin)
-    assert client.get(reverse("directory:person_export"), {"fmt": "csv", "q": "张保密"}).status_code == 200
+    assert client.get(reverse("directory:person_export"), {"format": "csv", "q": "张保密"}).status_code == 200
     # A user who types an ID or mobile number into the user-name box on a failed login.
     client.logout()
     client.post(reverse("accounts:login"), {"username": id_number, "password": "x"})
@@ -53,7 +53,7 @@ def test_login_success_failure_and_logout_are_audited(client, cast):
 def test_auditor_exports_the_log_and_the_export_is_audited(client, cast, fmt):
     services.person_unmask(by=cast.admin, person=cast.person_a)
     client.force_login(cast.auditor)
-    response = client.get(reverse("audit:event_export"), {"fmt": fmt, "action": "unmask"})
+    response = client.get(reverse("audit:event_export"), {"format": fmt, "action": "unmask"})
     assert response.status_code == 200
     body = b"".join(response.streaming_content) if response.streaming else response.content
     if fmt == "csv":
@@ -70,11 +70,11 @@ def test_auditor_exports_the_log_and_the_export_is_audited(client, cast, fmt):
 @pytest.mark.parametrize("who", ["worker_a", "leader", "enterprise_user_a"])
 def test_audit_export_is_forbidden_to_business_users(client, cast, who):
     client.force_login(getattr(cast, who))
-    assert client.get(reverse("audit:event_export"), {"fmt": "csv"}).status_code == 403
+    assert client.get(reverse("audit:event_export"), {"format": "csv"}).status_code == 403
     assert not AuditEvent.objects.filter(action="export", object_type="audit.auditevent").exists()
 
 
 def test_audit_page_links_to_the_export(client, cast):
     client.force_login(cast.auditor)
     html = client.get(reverse("audit:event_list"), {"action": "login"}).content.decode()
-    assert reverse("audit:event_export") + "?action=login&amp;fmt=csv" in html
+    assert reverse("audit:event_export") + "?action=login&amp;format=csv" in html

@@ -90,7 +90,7 @@ def test_a_street_worker_sees_no_contribution_outside_her_street(rows):
     worker = client_for(cast, "worker_a")
     page = worker.get(reverse("community:contribution_list")).content.decode()
     assert "东华门街道背街小巷治理" in page and "景山" not in page and "科右前旗" not in page
-    csv = b"".join(worker.get(reverse("community:contribution_export"), {"fmt": "csv"}).streaming_content).decode()
+    csv = b"".join(worker.get(reverse("community:contribution_export"), {"format": "csv"}).streaming_content).decode()
     assert "东华门" in csv and "景山" not in csv and "科右前旗" not in csv
     assert set(Contribution.objects.visible_to(cast.worker_a).values_list("project__region", flat=True)) == {
         cast.street_a.pk}

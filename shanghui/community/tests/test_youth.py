@@ -59,6 +59,6 @@ def test_the_youth_page_and_export(cast, client):
     client.force_login(cast.leader)
     page = client.get("/community/youth/", {"day": "2020-01-01"}).content.decode()
     assert "2020年1月1日的个人会员" in page and "2 人" in page and "<progress" in page
-    csv = b"".join(client.get("/community/youth/export/", {"fmt": "csv"}).streaming_content).decode()
+    csv = b"".join(client.get("/community/youth/export/", {"format": "csv"}).streaming_content).decode()
     assert csv.splitlines()[0].lstrip("\ufeff") == "年度,年末会员数,当年入会,当年退会"
     assert "2019,2,1,0" in csv

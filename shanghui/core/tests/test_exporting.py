@@ -2,6 +2,7 @@
 file and the same audit event."""
 
 import io
+import re
 
 import pytest
 from python_calamine import CalamineWorkbook
@@ -56,3 +57,15 @@ def test_a_queryset_names_its_object_type_and_other_rows_must(cast):
     assert AuditEvent.objects.filter(action="export").latest("pk").object_type == "orgs.region"
     with pytest.raises(TypeError):
         export_response(by=cast.admin, title="区划", rows=list(_regions()), columns=COLUMNS, fmt="csv")
+
+
+def test_every_page_names_the_export_format_the_same_way():
+    """One name, `?format=`, on every page (the annual report and the imports use it too): no
+    template links an export with another spelling."""
+    from pathlib import Path
+
+    import shanghui
+
+    offenders = [str(path) for path in Path(shanghui.__file__).parent.rglob("templates/**/*.html")
+                 if re.search(r"[?&;\s]fmt=", path.read_text(encoding="utf-8"))]
+    assert offenders == []

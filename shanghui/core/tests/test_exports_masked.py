@@ -49,7 +49,7 @@ def export_urls(rows) -> list[str]:
             assert name in ARGS or not name.endswith("kpi_export"), f"give {name} its arguments in ARGS"
             urls.append(reverse(name, args=ARGS[name](rows) if name in ARGS else []))
     # CSV where offered (the cheaper file; both formats write the same masked columns), else the default.
-    return [f"{url}?fmt=csv&format=csv" for url in urls]
+    return [f"{url}?format=csv&format=csv" for url in urls]
 
 
 def body_text(response) -> str:

@@ -70,7 +70,7 @@ def test_person_pages_and_exports_never_give_the_whole_id_number_away(cast):
     client.force_login(cast.worker_a)
     birth = cast.person_a.birth_date
     detail = client.get(reverse("directory:person_detail", args=[cast.person_a.pk])).content.decode()
-    export = b"".join(client.get(reverse("directory:person_export"), {"fmt": "csv"}).streaming_content).decode()
+    export = b"".join(client.get(reverse("directory:person_export"), {"format": "csv"}).streaming_content).decode()
     for text in (detail, export):
         assert cast.person_a.id_number not in text
         assert cast.person_a.id_number_masked in text

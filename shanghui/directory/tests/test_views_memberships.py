@@ -86,7 +86,7 @@ def test_worker_sees_but_may_not_change_a_district_association_membership(client
 
 def test_membership_export_csv_holds_the_visible_rows(client, cast):
     client.force_login(cast.worker_a)
-    response = client.get(reverse("directory:membership_export"), {"fmt": "csv"})
+    response = client.get(reverse("directory:membership_export"), {"format": "csv"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "东华门文化传媒有限公司" in text and "赵青创" in text and "景山" not in text
 

@@ -114,7 +114,7 @@ def test_unmask_is_refused_to_a_street_worker_for_the_id_number_and_needs_post(c
 
 def test_person_export_masks_id_and_mobile(client, cast):
     client.force_login(cast.admin)
-    response = client.get(reverse("directory:person_export"), {"fmt": "csv", "q": "王东华"})
+    response = client.get(reverse("directory:person_export"), {"format": "csv", "q": "王东华"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[1][:1] == ["王东华"]

@@ -162,7 +162,7 @@ def test_lists_and_exports_show_only_the_users_rows(rows):
     worker = client_for(world.cast, "worker_a")
     page = worker.get(reverse("honors:honor_list")).content.decode()
     assert own in page and fed in page and other not in page
-    csv = b"".join(worker.get(reverse("honors:honor_export"), {"fmt": "csv"}).streaming_content).decode()
+    csv = b"".join(worker.get(reverse("honors:honor_export"), {"format": "csv"}).streaming_content).decode()
     assert own in csv and fed in csv and other not in csv
     leader = client_for(world.cast, "leader").get(reverse("honors:honor_list")).content.decode()
     assert own in leader and other in leader

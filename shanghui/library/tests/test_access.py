@@ -72,7 +72,7 @@ def test_lists_show_only_the_users_documents(cast, docs):
     assert "东华门调研" in worker and "全区指导意见" in worker and "景山调研" not in worker
     ent = client_for(cast, "enterprise_user_a").get(reverse("library:document_list")).content.decode()
     assert "政策汇编" in ent and "东华门调研" not in ent and "全区指导意见" not in ent
-    csv = b"".join(client_for(cast, "worker_a").get(reverse("library:document_export"), {"fmt": "csv"})
+    csv = b"".join(client_for(cast, "worker_a").get(reverse("library:document_export"), {"format": "csv"})
                    .streaming_content).decode()
     assert "东华门调研" in csv and "景山调研" not in csv
 

@@ -63,7 +63,7 @@ def test_staff_lists_show_the_notices_of_their_region(cast, notices):
     assert "东华门座谈会通知" in worker and "景山商会会员大会通知" not in worker and "全区理想信念教育通知" not in worker
     admin = client_for(cast, "admin").get(reverse("notices:notice_list")).content.decode()
     assert all(n.title in admin for n in notices.values())
-    csv = b"".join(client_for(cast, "worker_b").get(reverse("notices:notice_export"), {"fmt": "csv"})
+    csv = b"".join(client_for(cast, "worker_b").get(reverse("notices:notice_export"), {"format": "csv"})
                    .streaming_content).decode()
     assert "景山商会会员大会通知" in csv and "东华门座谈会通知" not in csv
 

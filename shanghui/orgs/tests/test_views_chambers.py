@@ -99,7 +99,7 @@ def test_worker_deletes_an_empty_chamber_after_confirming(client, cast):
 def test_export_escapes_a_cell_that_starts_with_a_formula(client, cast):
     services.chamber_create(by=cast.worker_a, name="=HYPERLINK(\"http://x\")商会", kind="industry",
                             region=cast.street_a)
-    response = _login(client, cast.worker_a).get(reverse("orgs:chamber_export"), {"fmt": "csv"})
+    response = _login(client, cast.worker_a).get(reverse("orgs:chamber_export"), {"format": "csv"})
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     names = [r[0] for r in rows[1:]]

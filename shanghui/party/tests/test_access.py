@@ -103,7 +103,7 @@ WEB_ACTIONS = ("list", "export", "create", "edit", "delete")
 
 
 def _export_text(client, url) -> str | int:
-    response = client.get(url, {"fmt": "csv"})
+    response = client.get(url, {"format": "csv"})
     if response.status_code != 200:
         return response.status_code
     return b"".join(response.streaming_content).decode("utf-8-sig")

@@ -42,7 +42,7 @@ def _street(cast, side):
 def test_web_access(cast, name, case):
     who, side, expected = case
     street = _street(cast, side)
-    url = reverse(name) + (f"?street={street.pk}&fmt=csv" if street else "?fmt=csv")
+    url = reverse(name) + (f"?street={street.pk}&format=csv" if street else "?format=csv")
     response = assert_access(cast, who, "get", url, expected)
     if expected == 302:
         assert reverse("accounts:login") in response["Location"]

@@ -131,7 +131,7 @@ def test_the_street_table_exports_to_excel_as_shown(client, cast):
     world.build(cast, 54)
     client.force_login(cast.admin)
     shown = client.get(reverse("reports:dashboard"), {"year": 2018}).context["data"]["streets"]
-    response = client.get(reverse("reports:dashboard_export"), {"year": 2018, "fmt": "xlsx"})
+    response = client.get(reverse("reports:dashboard_export"), {"year": 2018, "format": "xlsx"})
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(book.active.iter_rows(values_only=True))

@@ -128,7 +128,7 @@ def test_lists_and_exports_show_only_the_users_rows(rows):
                                 ("handler_other", False, False), ("auditor", False, False)):
         client = client_for(desk, who)
         page = client.get(reverse("servicedesk:index")).content.decode()
-        export = client.get(reverse("servicedesk:export"), {"fmt": "csv"})
+        export = client.get(reverse("servicedesk:export"), {"format": "csv"})
         if who.startswith("enterprise_user"):  # the export is a staff page (accounts/pages.py)
             assert export.status_code == 403
             csv = ""

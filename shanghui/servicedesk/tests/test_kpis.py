@@ -96,7 +96,7 @@ def test_drilldowns_list_the_requests_behind_each_figure(desk):
     page = client.get(reverse("servicedesk:kpis"), query).content.decode()
     assert "75.0%" not in page and "66.7%" in page  # street A only: 2 of 3 on time
     csv = b"".join(client.get(reverse("servicedesk:kpi_export", args=["resolved"]),
-                              {**query, "fmt": "csv"}).streaming_content).decode()
+                              {**query, "format": "csv"}).streaming_content).decode()
     assert csv.count("诉求") >= 3 and "景山" not in csv
     # Asking for another street's rows through the URL gives none of them.
     listing = client.get(reverse("servicedesk:kpi_list", args=["filed"]),
