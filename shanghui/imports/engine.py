@@ -319,6 +319,7 @@ def _pass(kind: Kind, path: Path, by, result: Result, write: bool, progress, bat
 
 
 SUMMARY_WORDS = frozenset({"合计", "总计", "小计", "共计", "总数", "累计"})
+_DASHES = frozenset({"-", "--", "—", "——", "/", "－"})  # "nothing here", as blank as a blank cell
 _SUMMARY_SPACES = re.compile(r"[\s\u3000:：]")
 # What the other cells of a total row hold: a number or a count ("11家", "共11家", "1,234 人").
 _COUNT = re.compile(r"^(共|计|合计)?[+-]?\d[\d,，]*(\.\d+)?(家|人|名|个|户|条|项|次|元|万元|亿元|%)?$")
@@ -336,7 +337,7 @@ def is_summary_row(raw: list) -> bool:
         if not isinstance(cell, str):
             return False  # a date or time: a data row
         text = _SUMMARY_SPACES.sub("", cell)
-        if not text:
+        if not text or text in _DASHES:
             continue
         if text in SUMMARY_WORDS:
             word = True

@@ -155,10 +155,24 @@ def test_a_total_row_is_skipped_and_said(cast, tmp_path, name):
 def test_only_a_clear_total_row_is_skipped(cast, tmp_path, word):
     c = codes(2, seed=9)
     rows = [ENTERPRISE_HEADER[:3], [c[0], "甲文化有限公司", "东华门街道"],
-            [word, "共1家", ""],  # a total
+            [word, "共1家", "—"],  # a total
             [word, "东华门街道", ""]]  # text beside the word: not clearly a total, so an error row
     result = engine.run(ENTERPRISES, csv_file(tmp_path, rows), by=cast.worker_a, dry_run=True)
     assert result.skipped_rows == [3] and result.error_rows == 1 and result.errors[0][0] == 4
+
+
+@pytest.mark.parametrize(("raw", "summary"), [
+    (["合计", None, "", 11.0, "11家"], True),
+    (["", "总　计：", "1,234", "共20人", "—"], True),
+    (["小计", 3], True),
+    (["合计文化有限公司", "11家"], False),
+    (["合计", "东华门街道"], False),
+    (["合计", dt.datetime(2024, 1, 1)], False),
+    (["11家", "30"], False),  # numbers without a summary word
+    ([], False),
+])
+def test_what_counts_as_a_total_row(raw, summary):
+    assert engine.is_summary_row(raw) is summary
 
 
 def test_total_rows_in_the_preview_and_on_the_command_line(cast, client, web, tmp_path):
@@ -170,6 +184,18 @@ def test_total_rows_in_the_preview_and_on_the_command_line(cast, client, web, tm
     assert "已跳过合计行（不导入）：第5行" in page_of(client, job)
     out, err = cli("enterprises", path, "--dry-run", "--user", "worker_a")
     assert "已跳过合计行（不导入）：第5行" in err and "新增3" in out
+
+
+def test_title_rows_above_the_header_are_said_to_be_skipped(cast, client, web, tmp_path):
+    c = codes(1, seed=16)
+    path = xlsx_file(tmp_path, [ENTERPRISE_HEADER[:3], [c[0], "标题文化有限公司", "东华门街道"]],
+                     title="东华门街道企业名录（2024年）")
+    login(client, cast.worker_a)
+    upload(client, path)
+    job = ImportJob.objects.get()
+    assert job.result["new"] == 1 and "表头在第3行，其上的标题行已跳过。" in page_of(client, job)
+    _, err = cli("enterprises", path, "--dry-run", "--user", "worker_a")
+    assert "表头在第3行，其上的标题行已跳过。" in err
 
 
 # --- 3. headers with notes in brackets -----------------------------------------------------
