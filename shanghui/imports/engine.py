@@ -319,10 +319,12 @@ def _pass(kind: Kind, path: Path, by, result: Result, write: bool, progress, bat
 
 
 SUMMARY_WORDS = frozenset({"合计", "总计", "小计", "共计", "总数", "累计"})
+_SUMMARY_START = frozenset("共计合总小累-—/－ \u3000\t")  # how a total row's cells can begin
+_COUNT_START = frozenset("0123456789+-")
 _DASHES = frozenset({"-", "--", "—", "——", "/", "－"})  # "nothing here", as blank as a blank cell
 _SUMMARY_SPACES = re.compile(r"[\s\u3000:：]")
 # What the other cells of a total row hold: a number or a count ("11家", "共11家", "1,234 人").
-_COUNT = re.compile(r"^(共|计|合计)?[+-]?\d[\d,，]*(\.\d+)?(家|人|名|个|户|条|项|次|元|万元|亿元|%)?$")
+_COUNT = re.compile(r"\s*+(共|计|合计)?\s*+[+-]?\d[\d,，]*+(\.\d++)?\s*+(家|人|名|个|户|条|项|次|元|万元|亿元|%)?\s*+$")
 
 
 def is_summary_row(raw: list) -> bool:
@@ -336,6 +338,16 @@ def is_summary_row(raw: list) -> bool:
             continue
         if not isinstance(cell, str):
             return False  # a date or time: a data row
+        if cell in SUMMARY_WORDS:
+            word = True
+            continue
+        first = cell[0]
+        if first not in _SUMMARY_START and first not in _COUNT_START:
+            return False  # most cells of most rows: no regular expression for them (once per row of a big file)
+        if _COUNT.match(cell):
+            continue
+        if first not in _SUMMARY_START:
+            return False
         text = _SUMMARY_SPACES.sub("", cell)
         if not text or text in _DASHES:
             continue
