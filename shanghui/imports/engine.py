@@ -18,6 +18,7 @@ import itertools
 import multiprocessing
 import os
 import queue as queues
+import re
 import signal
 import threading
 import time
@@ -66,6 +67,9 @@ class Result:
     sheet: str = ""
     header_row: int = 0
     ignored_columns: list[str] = field(default_factory=list)
+    # Ignored columns that look like a known one (a typo, a note we could not strip): shown as warnings.
+    warnings: list[str] = field(default_factory=list)
+    skipped_rows: list[int] = field(default_factory=list)  # total rows (合计/小计) left out
     seconds: float = 0.0
 
     @property
@@ -92,25 +96,94 @@ def _norm_header(value: object) -> str:
     return text
 
 
-def match_header(kind: Kind, cells_row: list) -> tuple[dict[int, object], list[str], list[str]]:
-    """Map a candidate header row to the kind's columns: ({index: Column}, duplicated, unknown)."""
-    by_name = {}
+# A note or unit in brackets: 从业人员（人）, 统一社会信用代码（18位）, 街道（乡镇）. NFKC (code_text)
+# has already folded full-width （） and ［］ to ASCII; 【】 it leaves alone.
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】")
+_PUNCTUATION = re.compile(r"[\s:：/、_\-.·]")
+
+
+def _bare_header(normed: str) -> str:
+    """A normalised header without bracketed notes (and the stray brackets of a half-closed one)."""
+    text = _BRACKETED.sub("", normed)
+    return re.sub(r"[()\[\]【】]", "", text)
+
+
+@dataclass
+class HeaderMatch:
+    mapping: dict  # {cell index: Column}
+    duplicated: list[str]  # two cells naming one column the same way: the file is refused
+    unknown: list[str]  # ignored cells
+    warnings: list[str]  # ignored cells that look like a known column
+
+
+def match_header(kind: Kind, cells_row: list) -> HeaderMatch:
+    """Map a candidate header row to the kind's columns.
+
+    A cell matches a column's header or alias exactly (after normalising), or else once its
+    bracketed notes are removed from both sides. An exact match wins over a bracket-stripped
+    one for the same column: the other cell is ignored with a warning, never silently, and
+    two cells matching one column equally well refuse the file.
+    """
+    exact, bare = {}, {}
     for column in kind.columns:
         for name in column.names():
-            by_name[_norm_header(name)] = column
-    mapping, used, duplicated, unknown = {}, set(), [], []
+            normed = _norm_header(name)
+            exact[normed] = column
+            stripped = _bare_header(normed)
+            if stripped:
+                # A bare name two different columns share would guess: left unmatched.
+                bare[stripped] = column if bare.get(stripped, column) is column else None
+    found = []  # (index, text, column, exact?)
+    unknown, warnings = [], []
     for i, cell in enumerate(cells_row):
         if cells.is_blank(cell):
             continue
-        column = by_name.get(_norm_header(cell))
-        if column is None:
-            unknown.append(str(cell).strip())
-        elif column.name in used:
-            duplicated.append(str(cell).strip())
+        normed = _norm_header(cell)
+        text = str(cell).strip()
+        column = exact.get(normed)
+        if column is not None:
+            found.append((i, text, column, True))
+        elif (column := bare.get(_bare_header(normed))) is not None:
+            found.append((i, text, column, False))
         else:
-            mapping[i] = column
-            used.add(column.name)
-    return mapping, duplicated, unknown
+            unknown.append(text)
+            like = _looks_like(kind, normed)
+            if like is not None:
+                warnings.append(f"列“{text}”未能识别，已忽略；它像是“{like.header}”，如需导入请把列名改为“{like.header}”。")
+    mapping, used, duplicated = {}, {}, []
+    for want_exact in (True, False):
+        for i, text, column, is_exact in found:
+            if is_exact != want_exact:
+                continue
+            if column.name not in used:
+                mapping[i] = column
+                used[column.name] = (text, is_exact)
+            elif used[column.name][1] == is_exact:
+                duplicated.append(text)
+            else:
+                unknown.append(text)
+                warnings.append(f"列“{text}”与列“{used[column.name][0]}”都对应“{column.header}”，"
+                                f"已按“{used[column.name][0]}”导入，忽略“{text}”。")
+    return HeaderMatch(mapping, duplicated, unknown, warnings)
+
+
+def _looks_like(kind: Kind, normed: str):
+    """The column an unrecognised header seems to mean: equal but for spaces and punctuation, or
+    containing a known header (从业人员总数 holds 从业人员)."""
+    plain = _PUNCTUATION.sub("", _bare_header(normed))
+    if not plain:
+        return None
+    best = None
+    for column in kind.columns:
+        for name in column.names():
+            known = _PUNCTUATION.sub("", _bare_header(_norm_header(name)))
+            if len(known) < 2:
+                continue
+            if known == plain:
+                return column
+            if known in plain and (best is None or len(known) > best[0]):
+                best = (len(known), column)
+    return best[1] if best else None
 
 
 def _find_header(kind: Kind, sheets):
@@ -120,13 +193,13 @@ def _find_header(kind: Kind, sheets):
     for sheet in sheets:
         head = list(itertools.islice(sheet.rows, HEADER_SCAN_ROWS))
         for index, (number, row) in enumerate(head):
-            mapping, duplicated, unknown = match_header(kind, row)
-            names = {c.name for c in mapping.values()}
+            match = match_header(kind, row)
+            names = {c.name for c in match.mapping.values()}
             missing = [c.header for c in required if c.name not in names]
             if not missing:
                 rest = itertools.chain(head[index + 1:], sheet.rows)
-                return sheet, number, mapping, duplicated, unknown, rest
-            if mapping and (best_missing is None or len(missing) < len(best_missing)):
+                return sheet, number, match, rest
+            if match.mapping and (best_missing is None or len(missing) < len(best_missing)):
                 best_missing = missing
     if best_missing:
         raise FileRejected(f"表头缺少必填列：{'、'.join(best_missing)}。请使用导入模板的列名。")
@@ -215,11 +288,16 @@ def _audit(by, result: Result, *, success: bool) -> None:
 def _pass(kind: Kind, path: Path, by, result: Result, write: bool, progress, batch_size: int,
           pipeline_min_rows: int | None = None) -> None:
     fmt, sheets = open_sheets(path)
-    sheet, header_number, mapping, duplicated, unknown, rows = _find_header(kind, sheets)
-    if duplicated:
-        raise FileRejected(f"表头中有重复的列：{'、'.join(duplicated)}。")
-    result.sheet, result.header_row, result.ignored_columns = sheet.name, header_number, scrub(unknown)
+    sheet, header_number, match, rows = _find_header(kind, sheets)
+    if match.duplicated:
+        raise FileRejected(f"表头中有重复的列：{'、'.join(match.duplicated)}。")
+    mapping = match.mapping
+    result.sheet, result.header_row = sheet.name, header_number
+    result.ignored_columns, result.warnings = scrub(match.unknown), scrub(match.warnings)
     present = {c.name for c in mapping.values()}
+    refusal = kind.check_columns(present)
+    if refusal:
+        raise FileRejected(refusal)
     ctx = kind.context(by)
     total = max(sheet.total - header_number, 0)
     seen: dict = {}
@@ -240,13 +318,56 @@ def _pass(kind: Kind, path: Path, by, result: Result, write: bool, progress, bat
         progress(result.total, result.total)
 
 
+SUMMARY_WORDS = frozenset({"合计", "总计", "小计", "共计", "总数", "累计"})
+_SUMMARY_START = frozenset("共计合总小累-—/－ \u3000\t")  # how a total row's cells can begin
+_COUNT_START = frozenset("0123456789+-")
+_DASHES = frozenset({"-", "--", "—", "——", "/", "－"})  # "nothing here", as blank as a blank cell
+_SUMMARY_SPACES = re.compile(r"[\s\u3000:：]")
+# What the other cells of a total row hold: a number or a count ("11家", "共11家", "1,234 人").
+_COUNT = re.compile(r"\s*+(共|计|合计)?\s*+[+-]?\d[\d,，]*+(\.\d++)?\s*+(家|人|名|个|户|条|项|次|元|万元|亿元|%)?\s*+$")
+
+
+def is_summary_row(raw: list) -> bool:
+    """A total row under the data (合计 / 总计 / 小计): a summary word alone in a cell and every other
+    cell blank, a number or a count. 合计文化有限公司 is a name, not a summary word alone."""
+    word = False
+    for cell in raw:
+        if cell is None or cell == "" or isinstance(cell, bool):
+            continue
+        if isinstance(cell, int | float):
+            continue
+        if not isinstance(cell, str):
+            return False  # a date or time: a data row
+        if cell in SUMMARY_WORDS:
+            word = True
+            continue
+        first = cell[0]
+        if first not in _SUMMARY_START and first not in _COUNT_START:
+            return False  # most cells of most rows: no regular expression for them (once per row of a big file)
+        if _COUNT.match(cell):
+            continue
+        if first not in _SUMMARY_START:
+            return False
+        text = _SUMMARY_SPACES.sub("", cell)
+        if not text or text in _DASHES:
+            continue
+        if text in SUMMARY_WORDS:
+            word = True
+        elif not _COUNT.match(text):
+            return False
+    return word
+
+
 def _parsed_batches(kind: Kind, rows, plan: list, batch_size: int):
-    """Lists of parsed rows (blank lines skipped), batch_size at a time."""
+    """Lists of parsed rows (blank lines skipped), batch_size at a time. A total row comes as a
+    Row with action "summary" and no values: the engine reports it as skipped."""
     batch: list[Row] = []
     for number, raw in rows:
         row = _parse(number, raw, plan)
         if row is None:
             continue
+        if is_summary_row(raw):
+            row = Row(number=number, values={}, action="summary")
         if not row.errors:
             kind.prepare(row.values)
         batch.append(row)
@@ -315,7 +436,7 @@ def _child(kind: Kind, rows, plan: list, batch_size: int, reader, writer, parent
             # Values as tuples with a shared tuple of their names: a third cheaper to pickle
             # and unpickle than a dict per row.
             ahead.put(("rows", [(r.number, shapes.setdefault(tuple(r.values), tuple(r.values)),
-                                 tuple(r.values.values()), r.errors) for r in batch]))
+                                 tuple(r.values.values()), r.errors, r.action) for r in batch]))
         ahead.put(("done", None))
     except FileRejected as e:
         ahead.put(("error", e.message))
@@ -351,7 +472,8 @@ def _forked_batches(kind: Kind, rows, plan: list, batch_size: int):
             except (EOFError, OSError):
                 raise FileRejected(READER_DIED) from None
             if message == "rows":
-                yield [Row(n, dict(zip(names, values, strict=True)), errors) for n, names, values, errors in payload]
+                yield [Row(n, dict(zip(names, values, strict=True)), errors, action=action)
+                       for n, names, values, errors, action in payload]
             elif message == "error":
                 raise FileRejected(payload)
             else:
@@ -388,6 +510,16 @@ def _parse(number: int, raw: list, plan: list) -> Row | None:
 
 def _batch(kind: Kind, rows: list[Row], present: set[str], ctx: dict, seen: dict, result: Result,
            write: bool) -> None:
+    if any(r.action == "summary" for r in rows):
+        result.skipped_rows.extend(r.number for r in rows if r.action == "summary")
+        rows = [r for r in rows if r.action != "summary"]
+    # A kind sees every one of its columns in a row's values: None for those the file lacks.
+    # Which were in the file is `present`; the kinds change only those on an update.
+    absent = [c.name for c in kind.columns if c.name not in present]
+    if absent:
+        for row in rows:
+            for name in absent:
+                row.values.setdefault(name, None)
     kind.resolve([r for r in rows if not r.errors or _key_ok(kind, r)], present, ctx)
     for row in rows:
         if row.errors and not _key_ok(kind, row):

@@ -157,15 +157,40 @@ def detect_encoding(path: Path) -> str:
     return "gb18030"
 
 
+CSV_BROKEN = "CSV文件格式有误（引号不配对等），第{}行附近。请在Excel中打开检查该行后另存为.xlsx再导入。"
+
+
 def _csv_rows(path: Path) -> Iterator[tuple[int, list]]:
+    """The records of a CSV file, parsed strictly: a stray quote refuses the file.
+
+    Python's csv module, left lenient, lets a quote opened and never closed (or closed in the
+    wrong place) run on and swallow every line after it into one cell: five rows read as
+    two, without a word. Strict parsing refuses a quote closed in the wrong place or never;
+    a quoted cell that spans lines which themselves look like rows of the file is refused
+    too, as that is a stray quote closed by another one further down. (Excel quotes a cell
+    with line breaks, an address or a note, and that is kept.)
+    """
     encoding = detect_encoding(path)
     with io.TextIOWrapper(open_plain(path), encoding=encoding, newline="") as f:
         first = f.readline()
         # Excel in some locales saves "CSV" with tabs or semicolons.
         delimiter = max(",\t;", key=first.count) if first else ","
+        # A swallowed line holds about as many delimiters as a row has.
+        row_like = max(2, first.count(delimiter) // 2)
         f.seek(0)  # resets the decoder too, so utf-8-sig drops the BOM again
-        reader = csv.reader(f, delimiter=delimiter)
-        try:
-            yield from enumerate(reader, start=1)
-        except csv.Error:
-            raise FileRejected("CSV文件格式有误（引号不配对等），无法读取。") from None
+        reader = csv.reader(f, delimiter=delimiter, strict=True)
+        number = line = 0
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error:
+                raise FileRejected(CSV_BROKEN.format(number + 1)) from None
+            number += 1
+            if reader.line_num > line + 1:  # a cell spans lines (one comparison per record, not per cell)
+                for cell in record:
+                    if any(text.count(delimiter) >= row_like for text in cell.splitlines()[1:]):
+                        raise FileRejected(CSV_BROKEN.format(number))
+            line = reader.line_num
+            yield number, record

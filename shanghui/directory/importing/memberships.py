@@ -57,6 +57,12 @@ class MembershipKind(Kind):
     ]
     FIELDS = {"role": "role", "left": "left"}
 
+    def check_columns(self, present: set[str]) -> str:
+        if "enterprise" in present or "person" in present:
+            return ""
+        return (f"表头缺少会员列：请至少包含“{self.header('enterprise')}”（企业会员）或"
+                f"“{self.header('person')}”（个人会员）其中一列。")
+
     def context(self, by) -> dict:
         return {"by": by, "chambers": chamber_lookup(by), "writable": writable_region_ids(by),
                 "periods": {}}

@@ -68,6 +68,11 @@ class Kind:
         return next(c.header for c in self.columns if c.name == name)
 
     # --- reading a batch -------------------------------------------------------
+    def check_columns(self, present: set[str]) -> str:
+        """A Chinese message if the file's columns (`present`) cannot make a record even though
+        every required one is there (e.g. a membership without any member column); else ""."""
+        return ""
+
     def prepare(self, values: dict) -> None:
         """Per-row work that needs no database (runs in the parsing process): e.g. pinyin initials."""
 

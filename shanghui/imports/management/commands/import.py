@@ -57,6 +57,12 @@ class Command(BaseCommand):
             raise CommandError(f"找不到文件：{file}") from None
         if result.file_error:
             raise CommandError(result.file_error)
+        if result.header_row > 1:
+            self.stderr.write(f"表头在第{result.header_row}行，其上的标题行已跳过。")
+        for warning in result.warnings:
+            self.stderr.write(f"注意：{warning}")
+        if result.skipped_rows:
+            self.stderr.write(f"已跳过合计行（不导入）：第{'、'.join(map(str, result.skipped_rows))}行。")
         for row, column, message in result.errors[:50]:
             self.stderr.write(f"第{row}行 {column}：{message}")
         if len(result.errors) > 50:
