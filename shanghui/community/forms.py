@@ -50,6 +50,7 @@ class AidForm(ServiceForm):
     model = AidRecord
     field_names = ("project", "code", "name", "school", "grade", "region", "partner_area", "amount", "date")
 
+    blank_on_edit = ("name",)
     name = forms.CharField(label="学生姓名", max_length=12,
                            help_text="系统只保存姓氏（如“张**”），名字不会保存。")
 

@@ -101,13 +101,18 @@ class ServiceForm(forms.Form):
     model = None
     field_names: tuple[str, ...] = ()
     widgets: dict = {}
+    # Fields whose stored value is never put back into the edit page (personal numbers, a
+    # student's name, a file): the box stays empty and leaving it empty keeps what is stored.
+    # Every other field, declared on the form or not, opens with its stored value.
+    blank_on_edit: tuple[str, ...] = ()
 
     def __init__(self, *args, user, instance=None, **kwargs):
         self.user = user
         self.instance = instance
         names = [n for n in self.field_names if n not in self.declared_fields]
         if instance is not None:
-            kwargs["initial"] = {**model_to_dict(instance, fields=names), **kwargs.get("initial", {})}
+            shown = [n for n in self.field_names if n not in self.blank_on_edit]
+            kwargs["initial"] = {**model_to_dict(instance, fields=shown), **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
         model_fields = fields_for_model(self.model, fields=names,
                                         widgets={**{n: DateInput for n in names if self._is_date(n)}, **self.widgets})

@@ -94,6 +94,7 @@ class PersonForm(ServiceForm):
     model = Person
     field_names = ("name", "region", "enterprise", "position", "political_status", "id_number", "mobile",
                    "gender")
+    blank_on_edit = ("id_number", "mobile")
     id_number = forms.CharField(label="身份证号码", max_length=30, required=False)
     mobile = forms.CharField(label="手机号码", max_length=30, required=False)
 

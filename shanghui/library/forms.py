@@ -11,6 +11,7 @@ class DocumentForm(ServiceForm):
     model = Document
     field_names = ("kind", "title", "issuer", "date", "file", "tags", "region", "is_public")
 
+    blank_on_edit = ("file",)
     file = forms.FileField(label="文件", help_text="PDF、Word（.docx）、PNG 或 JPEG，不超过 20 MB。PDF 和 Word 的正文可被搜索。")
 
     def setup(self):

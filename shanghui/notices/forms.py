@@ -14,6 +14,7 @@ class NoticeForm(ServiceForm):
                    "attachment")
     widgets = {"body": forms.Textarea(attrs={"rows": 8}), "enterprises": forms.SelectMultiple(attrs={"size": 8})}
 
+    blank_on_edit = ("attachment",)
     attachment = forms.FileField(label="附件", required=False,
                                  help_text="可选。PDF、Word（.docx）、PNG 或 JPEG，不超过 20 MB。")
 
