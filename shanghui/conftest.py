@@ -28,6 +28,38 @@ def pytest_configure(config):
 
 _checkpoint_dirs = itertools.count()
 
+# Every (action, object type) an audit event was written with during the run: the log must name
+# each in Chinese (audit/labels.py). Checked at the end of the session, so every path any test
+# drives is covered, including the ones no one thought to list.
+_audited: set[tuple[str, str]] = set()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collect_audit_vocabulary():
+    from django.db.models.signals import post_save
+
+    from shanghui.audit.models import AuditEvent
+
+    def seen(sender, instance, created, **kwargs):
+        if created:
+            _audited.add((instance.action, instance.object_type))
+
+    post_save.connect(seen, sender=AuditEvent, dispatch_uid="tests.audit_vocabulary")
+    yield
+    post_save.disconnect(sender=AuditEvent, dispatch_uid="tests.audit_vocabulary")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if exitstatus != 0 or not _audited:
+        return
+    from shanghui.audit.labels import unlabelled
+
+    if missing := unlabelled(_audited):
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.write_line(f"审计日志缺少中文名称（在 audit/labels.py 或该应用的 ready() 中登记）：{sorted(missing)}",
+                            red=True)
+        session.exitstatus = 1
+
 
 @pytest.fixture(autouse=True)
 def _own_audit_checkpoints():

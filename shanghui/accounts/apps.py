@@ -30,9 +30,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "用户与权限"
 
     def ready(self):
-        from shanghui.audit.events import ACTION_LABELS as labels
+        from shanghui.audit import labels
 
         from . import signals  # noqa: F401
 
-        for action, label in ACTION_LABELS.items():
-            labels.setdefault(action, label)
+        labels.register(actions=ACTION_LABELS)

@@ -2,11 +2,11 @@ from django import forms
 
 from shanghui.core.crud import DateInput, ListFilter
 
-from .events import ACTION_LABELS
+from .labels import ACTION_LABELS
 
 
 class AuditFilter(ListFilter):
-    action = forms.ChoiceField(label="操作", choices=[("", "全部操作"), *ACTION_LABELS.items()])
+    action = forms.ChoiceField(label="操作", choices=lambda: [("", "全部操作"), *ACTION_LABELS.items()])
     user = forms.CharField(label="操作人账号", max_length=150)
     start = forms.DateField(label="起始日期", widget=DateInput)
     end = forms.DateField(label="结束日期", widget=DateInput)

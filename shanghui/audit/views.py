@@ -7,8 +7,8 @@ from shanghui.core.crud import export_page, list_page, require
 from shanghui.core.exporting import Column
 from shanghui.core.roles import Role
 
-from .events import ACTION_LABELS
 from .forms import AuditFilter
+from .labels import action_label, detail, object_label
 from .models import AuditEvent
 
 DENIED = "只有工商联管理员、审计员和系统管理员可以查看审计日志。"
@@ -26,7 +26,7 @@ def _events(user):
 def event_list(request):
     require(can_read_audit(request.user), DENIED)
     return list_page(request, template="audit/event_list.html", queryset=_events(request.user),
-                     filter_form=AuditFilter(request.GET, user=request.user), action_labels=ACTION_LABELS)
+                     filter_form=AuditFilter(request.GET, user=request.user))
 
 
 # The export carries seq and hashes, so a copy taken today can later be checked against the database.
@@ -34,10 +34,12 @@ EXPORT_COLUMNS = [
     Column("序号", lambda e: e.seq, 8),
     Column("时间", lambda e: timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), 20),
     Column("操作人账号", lambda e: e.actor_name),
-    Column("操作", lambda e: ACTION_LABELS.get(e.action, e.action), 12),
-    Column("对象类型", lambda e: e.object_type),
+    Column("操作", lambda e: action_label(e.action), 12),
+    Column("对象类型", lambda e: object_label(e.object_type)),
+    Column("对象类型代码", lambda e: e.object_type),
     Column("对象编号", lambda e: e.object_id, 10),
     Column("对象", lambda e: e.object_repr, 24),
+    Column("说明", detail, 40),
     Column("变更字段", lambda e: ", ".join(e.fields), 24),
     Column("附加信息", lambda e: json.dumps(e.extra, ensure_ascii=False, sort_keys=True) if e.extra else "", 40),
     Column("来源地址", lambda e: e.source_address),

@@ -16,7 +16,7 @@ from shanghui.accounts.scope import (
     require_visible,
 )
 from shanghui.audit import record
-from shanghui.audit.events import ACTION_LABELS
+from shanghui.audit.labels import action_label
 from shanghui.audit.models import AuditEvent
 from shanghui.core import duplicates
 from shanghui.core import services as base
@@ -286,7 +286,7 @@ def person_export_data(*, by, person: Person, reference: str) -> dict:
         "人员": {**_row(person), "身份证号码": person.id_number or None, "手机号码": person.mobile or None},
         "关联记录": _related_rows(person),
         # Who processed the data and how (PIPL art. 44: the right to know).
-        "处理记录": [{"时间": timezone.localtime(e.at).isoformat(timespec="seconds"), "操作": ACTION_LABELS.get(e.action, e.action),
+        "处理记录": [{"时间": timezone.localtime(e.at).isoformat(timespec="seconds"), "操作": action_label(e.action),
                    "操作人": e.actor_name, "字段": e.fields} for e in events],
     }
     rows = 1 + sum(len(v) for v in data["关联记录"].values())

@@ -6,6 +6,7 @@ class ReportsConfig(AppConfig):
     verbose_name = "统计与报告"
 
     def ready(self):
+        from shanghui.audit import labels
         from shanghui.imports.signals import import_committed
 
         from . import kpis
@@ -14,4 +15,7 @@ class ReportsConfig(AppConfig):
         # The feature apps' KPI functions read the counters this app keeps through core/kpis.py,
         # and an import's rows are counted once it commits.
         kpis.register()
+        # Pages and files this app's export events name (they are not models).
+        labels.register(objects={"reports.dashboard": "工作看板", "reports.annual_report": "年度工作纪实",
+                                 "reports.statistics_table": "统计表", "reports.training": "培训人次明细"})
         import_committed.connect(count_committed_import, dispatch_uid="reports.count_committed_import")

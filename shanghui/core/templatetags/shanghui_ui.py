@@ -77,38 +77,6 @@ def stats_year_choices(user) -> list[tuple[int, bool]]:
     return [(y, y == chosen) for y in range(max(this_year, chosen), min(2010, chosen) - 1, -1)]
 
 
-def _model(label: str):
-    from django.apps import apps
-
-    try:
-        return apps.get_model(label)
-    except (LookupError, ValueError):
-        return None
-
-
-@register.filter
-def model_label(object_type: str) -> str:
-    """'directory.person' → '人员' (the model's verbose name), for the audit log."""
-    model = _model(object_type or "")
-    return str(model._meta.verbose_name) if model else object_type
-
-
-@register.filter
-def field_labels(event) -> str:
-    """An audit event's changed field names in Chinese where the model names them ('mobile' → '手机号码')."""
-    model = _model(event.object_type or "")
-    labels = []
-    for name in event.fields or []:
-        try:
-            labels.append(str(model._meta.get_field(name).verbose_name) if model else name)
-        except Exception:  # not a model field (e.g. id_number, kept encrypted under another column)
-            labels.append(PERSONAL_FIELD_LABELS.get(name, name))
-    return "、".join(labels)
-
-
-PERSONAL_FIELD_LABELS = {"id_number": "身份证号码", "mobile": "手机号码"}
-
-
 @register.filter
 def manages_orgs(user) -> bool:
     """Whether the menu offers 组织机构: the rule of orgs.scope.can_manage_orgs (no region given)."""

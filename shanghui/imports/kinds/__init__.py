@@ -11,7 +11,11 @@ KINDS: dict[str, Kind] = {}
 
 
 def register(kind: Kind) -> Kind:
+    from shanghui.audit import labels
+
     KINDS[kind.name] = kind
+    # Import events name the kind as their object ("imports.enterprises"): the log says 导入：企业.
+    labels.register(objects={f"imports.{kind.name}": f"导入：{kind.label}"})
     return kind
 
 
