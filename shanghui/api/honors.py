@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from shanghui.honors import kpis, services
 from shanghui.honors.models import Campaign, CampaignCategory, Honor, Level, Nomination, RecipientKind
 from shanghui.orgs.models import Chamber
+from shanghui.reports.kpis import scope_region
 
 from .auth import enterprise_operation
 from .common import Id, InSchema, Resource, display, filtered, follow, paginated
@@ -87,12 +88,17 @@ class CountsQuery(Schema):
     year: int | None = Field(None, ge=1949, le=2100, description="年度；不填为全部年度")
 
 
-@router.get("/honors/counts", response={200: CountsOut, **READ_ERRORS}, summary="荣誉统计（按级别、年度）")
+@router.get("/honors/counts", response={200: CountsOut, **READ_ERRORS}, summary="荣誉统计（按级别、年度）",
+            description="按调用者的管辖区域统计，与统计看板一致：街道用户为本街道的企业、人员、商会和党组织获得的荣誉，"
+                        "不含区工商联本级的荣誉（后者计入全区）。")
 def honor_counts(request, query: Query[CountsQuery]):
+    # The dashboard counts a region's subtree; visible_to(user) would add the district's own honours
+    # to a street user's figures, so the same user saw two different counts (scope_region as the dashboard).
     user = request.auth_user
-    return {"year": query.year, "by_level": {str(k): v for k, v in kpis.honours_by_level(user, query.year).items()},
-            "by_year": [{"year": y, "level": str(lv), "count": n} for y, lv, n in kpis.honours_by_year(user)],
-            "commendations": kpis.commendations(user, query.year) if query.year else {}}
+    scope = scope_region(user) or user
+    return {"year": query.year, "by_level": {str(k): v for k, v in kpis.honours_by_level(scope, query.year).items()},
+            "by_year": [{"year": y, "level": str(lv), "count": n} for y, lv, n in kpis.honours_by_year(scope)],
+            "commendations": kpis.commendations(scope, query.year) if query.year else {}}
 
 
 @router.get("/honors/{int:honor_id}", response={200: HonorOut, **READ_ERRORS}, summary="荣誉详情")

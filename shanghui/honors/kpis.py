@@ -11,11 +11,14 @@ from django.db.models import Count
 from .models import CategoryKind, Honor, Level, Nomination
 
 
-def honours_by_level(scope, year: int | None = None) -> dict[str, int]:
-    """{level: count} for every level (zeros included), in the order national → street; year None = all years."""
+def honours_by_level(scope, year: int | None = None, *, until: int | None = None) -> dict[str, int]:
+    """{level: count} for every level (zeros included), in the order national → street: of `year`, or
+    of every year up to and including `until`, or of all years when both are None."""
     qs = Honor.objects.in_scope(scope)
     if year is not None:
         qs = qs.filter(year=year)
+    if until is not None:
+        qs = qs.filter(year__lte=until)
     counts = dict(qs.order_by().values_list("level").annotate(n=Count("id")))
     return {level: counts.get(level, 0) for level in Level}
 

@@ -83,9 +83,9 @@ def figure_set(region: Region, year: int) -> dict:
     return data
 
 
-def _honours_by_level(region: Region, year: int | None = None) -> dict:
-    """{level label: number of honours} (national → street) in the year, or all years with None."""
-    return {level.label: n for level, n in honors_kpis.honours_by_level(region, year=year).items()}
+def _honours_by_level(region: Region, year: int | None = None, *, until: int | None = None) -> dict:
+    """{level label: number of honours} (national → street) in the year, or up to `until`."""
+    return {level.label: n for level, n in honors_kpis.honours_by_level(region, year=year, until=until).items()}
 
 
 def other_tiles(region: Region, year: int, user=None) -> dict:
@@ -96,8 +96,10 @@ def other_tiles(region: Region, year: int, user=None) -> dict:
     """
     service_scope = user if user is not None and user.role == Role.DEPARTMENT_HANDLER else region
     period = Period.year(year)
+    # The year's end, or today while the year runs: the tile says which ("截至…").
     youth_day = min(dt.date(year, 12, 31), dt.date.today())
-    total = _honours_by_level(region)
+    # "累计" means up to the chosen year: choosing 2018 must not count the honours of 2024.
+    total = _honours_by_level(region, until=year)
     return {
         "service": _plain(service_kpis.summary(service_scope, period)),
         "service_by_department": _plain(service_kpis.by_department(service_scope, period)),
@@ -106,6 +108,8 @@ def other_tiles(region: Region, year: int, user=None) -> dict:
         "honours_national": next(iter(total.values()), 0),  # levels run national first
         "commendations": honors_kpis.commendations(region, year),
         "youth": community_kpis.youth_size(region, youth_day),
+        "youth_day": youth_day,
+        "youth_at_year_end": youth_day == dt.date(year, 12, 31),
     }
 
 

@@ -22,11 +22,15 @@ from shanghui.party.models import Form, PartyMember
 
 COLUMNS = [
     ("enterprises", "非公企业数（家）"),
-    ("own", "单独建立党组织的企业（家）"),
-    ("joint", "联合党组织覆盖的企业（家）"),
-    ("instructor", "选派党建指导员的企业（家）"),
+    ("own", "其中：单独建立党组织的企业（家）"),
+    ("joint", "其中：联合党组织覆盖的企业（家）"),
+    ("instructor", "其中：选派党建指导员的企业（家）"),
     ("members", "党员人数（名）"),
 ]
+# The three "其中" columns count enterprises each on its own: one enterprise can be in several
+# (its own organisation and an instructor, say), so they do not add up to the first column.
+OVERLAP_NOTE = ("“单独建立”“联合覆盖”“选派指导员”三列各自统计，同一企业可同时计入多列"
+                "（如既单独建立党组织又选派了指导员），三列相加不等于非公企业数。")
 OTHER_ROW = "区属党组织"
 
 
@@ -117,6 +121,7 @@ def write_xlsx(scope: Region, year: int, target) -> int:
         ws.write_string(i, 1, escape_cell(row.name), fmt)
         ws.write_row(i, 2, row.values(), fmt)
     ws.write_string(len(rows) + 3, 0, f"统计口径：{year}年内经营的非公企业；党员人数为{year}年12月31日在册人数。")
+    ws.write_string(len(rows) + 4, 0, f"说明：{OVERLAP_NOTE}")
     ws.freeze_panes(2, 2)
     book.close()
     return len(rows)

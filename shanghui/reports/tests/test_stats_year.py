@@ -57,4 +57,4 @@ def test_a_year_without_data_says_so_instead_of_drawing_empty_charts(cast):
     assert page.count("该年度暂无数据。") == 4  # streets, training, trend, departments
     for chart in ("chart-streets", "chart-training", "chart-trend", "chart-departments"):
         assert f'id="{chart}"' not in page
-    assert "2011年：—" in page  # the honours tile, never a bare "2011年："
+    assert "2011年当年：无" in page  # the honours tile, never a bare "2011年："
