@@ -10,5 +10,6 @@ urlpatterns = [
     path("training/export/", views.training_export, name="training_export"),
     path("streets/", views.streets, name="streets"),
     path("annual-report/", annual_views.annual_report, name="annual_report"),
+    path("annual-report/sections/", annual_views.annual_narrative, name="annual_narrative"),
     path("statistics-table/", annual_views.statistics_table, name="statistics_table"),
 ]
