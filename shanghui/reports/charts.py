@@ -106,10 +106,10 @@ def _draw(chart: annual_xlsx.Chart, sheet: annual_xlsx.Sheet, font_path: str) ->
         else:
             value_axis = ax.xaxis if chart.kind == "bar" else ax.yaxis
             value_axis.set_major_formatter("{x:,.0f}")
-        if len(series) > 1:
-            ax.legend(prop=prop, loc="best")
+        if len(series) > 1:  # between the title and the plot: never over a bar
+            ax.legend(prop=prop, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=len(series), frameon=False)
         ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title(chart.title, fontproperties=prop, fontsize=13)
+    ax.set_title(chart.title, fontproperties=prop, fontsize=13, pad=26 if len(series) > 1 else 6)
     fig.tight_layout()
     out = io.BytesIO()
     fig.savefig(out, format="png")

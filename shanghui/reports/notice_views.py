@@ -79,7 +79,6 @@ def campaign_notice(request, pk):
         response = FileResponse(io.BytesIO(content), content_type=content_type)
         response["Content-Disposition"] = content_disposition(notice.filename(data, fmt))
         return response
-    preview = None
     start = campaign.notice_start or today()
     preview = {"start": start, "end": notice.period(start, notice.DEFAULT_DAYS)}
     return render(request, "reports/campaign_notice.html", {
