@@ -28,6 +28,7 @@ from shanghui.honors import kpis as honors_kpis
 from shanghui.honors.models import Level
 from shanghui.orgs.models import Region
 from shanghui.party import kpis as party_kpis
+from shanghui.reports.models import Narrative
 from shanghui.reports.report_templates import DEFAULT_FONTS, TEMPLATE, set_style_font
 from shanghui.servicedesk import kpis as service_kpis
 
@@ -50,6 +51,16 @@ def pct(rate) -> str:
         return "—"
     rate = Decimal(rate)
     return f"{int(rate)}%" if rate == rate.to_integral_value() else f"{rate}%"
+
+
+def num(value) -> str:
+    """A count or amount with thousands separators: 12345 → "12,345", 1234.5 → "1,234.50", None → "0"."""
+    if value is None:
+        return "0"
+    if isinstance(value, int):
+        return f"{value:,}"
+    value = Decimal(str(value))
+    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
 
 
 def _figure(fig) -> dict:
@@ -230,7 +241,7 @@ def _community(scope: Region, year: int) -> dict:
                  **{k: p.get(k) or Decimal(0) for k in kinds}, **{f"{k}_text": _amount(p.get(k)) for k in kinds}}
                 for p in community_kpis.by_project(scope, year)]
     aid = community_kpis.aid_totals(scope, year)
-    lines = [f"{t['label']}{t['text']}{t['unit']}（{t['count']}笔）" for t in totals if t["count"]]
+    lines = [f"{t['label']}{t['text']}{t['unit']}（{num(t['count'])}笔）" for t in totals if t["count"]]
     return {"totals": totals, "projects": projects, "aid": aid, "lines": lines,
             "headers": [f"{t['label']}（{t['unit']}）" if t["unit"] else t["label"] for t in totals]}
 
@@ -239,6 +250,7 @@ def _community(scope: Region, year: int) -> dict:
 
 
 def _summary(r: dict) -> list[str]:
+    """The overview's sentences; a figure with nothing behind it (no enterprises, no requests) is left out."""
     where = "全区" if not r["street"] else r["scope_name"]
     p, part, t = r["party"], r["participation"], r["training"]
     out = []
@@ -246,38 +258,60 @@ def _summary(r: dict) -> list[str]:
     if r["street"]:
         out.append(f"{r['scope_name']}商会联合党委{'已建立' if j['numerator'] else '尚未建立'}")
     elif j["denominator"] and j["numerator"] == j["denominator"]:
-        out.append(f"全区{j['denominator']}个街道商会联合党委全覆盖")
-    else:
-        out.append(f"全区{j['denominator']}个街道中{j['numerator']}个街道商会建立联合党委，覆盖率{j['pct']}")
-    out.append(f"非公企业党的组织覆盖率{p['organisation']['pct']}，党的工作覆盖率{p['work']['pct']}")
-    out.append(f"会员企业参与率{part['member']['pct']}")
-    out.append(f"{where}非公企业参与率{part['district']['pct']}")
+        out.append(f"全区{num(j['denominator'])}个街道商会联合党委全覆盖")
+    elif j["denominator"] and not j["numerator"]:
+        out.append(f"全区{num(j['denominator'])}个街道商会尚未建立联合党委")
+    elif j["denominator"]:
+        out.append(f"全区{num(j['denominator'])}个街道中{num(j['numerator'])}个街道商会建立联合党委，覆盖率{j['pct']}")
+    if p["organisation"]["denominator"]:
+        out.append(f"非公企业党的组织覆盖率{p['organisation']['pct']}，党的工作覆盖率{p['work']['pct']}")
+    if part["member"]["numerator"] or part["district"]["numerator"]:  # nobody took part: no "0%" line
+        out.append(f"会员企业参与率{part['member']['pct']}")
+        out.append(f"{where}非公企业参与率{part['district']['pct']}")
     if t["count"] or t["cumulative"]:
         since = f"自{t['first_year']}年以来" if t["first_year"] else ""
-        out.append(f"全年培训{t['count']}人次，{since}累计培训{t['cumulative']}人次")
+        out.append(f"全年培训{num(t['count'])}人次，{since}累计培训{num(t['cumulative'])}人次")
     if t["training_class"]:
         c = t["training_class"]
         out.append(f"{c['name']}自{c['since']}年起连续举办{c['years']}年")
     u = t["university"]
     if u:
         years = f"{u['first_year']}年至{u['last_year']}年" if u["first_year"] != u["last_year"] else f"{u['first_year']}年"
-        out.append(f"{years}，与{'、'.join(u['partners'])}合作举办{u['classes']}期研修班，"
-                   f"培训{u['people']}名优秀非公经济代表人士")
-    out.append(f"青年创业者协会会员{r['youth']['size']}人")
+        out.append(f"{years}，与{'、'.join(u['partners'])}合作举办{num(u['classes'])}期研修班，"
+                   f"培训{num(u['people'])}名优秀非公经济代表人士")
+    if r["youth"]["size"]:
+        out.append(f"青年创业者协会会员{num(r['youth']['size'])}人")
     if any(level["total"] for level in r["honours"]["levels"]):
-        out.append(f"累计获得国家级荣誉{r['honours']['national']}项，本年度获得各级荣誉{r['honours']['year_total']}项")
+        out.append(f"累计获得国家级荣誉{num(r['honours']['national'])}项，"
+                   f"本年度获得各级荣誉{num(r['honours']['year_total'])}项")
     if r["commendations"]:
-        parts = "、".join(f"{c['category']}{c['count']}{c['unit']}" for c in r["commendations"])
+        parts = "、".join(f"{c['category']}{num(c['count'])}{c['unit']}" for c in r["commendations"])
         out.append(f"表彰{parts}")
     m = r["service"]["summary"]
-    out.append(f"全年受理企业诉求{m['filed'] or 0}件，办结{m['resolved'] or 0}件，"
-               f"按期办结率{m['on_time_pct']}，平均满意度{m['satisfaction']}")
+    if m["filed"]:
+        out.append(f"全年受理企业诉求{num(m['filed'])}件，办结{num(m['resolved'])}件，"
+                   f"按期办结率{m['on_time_pct']}，平均满意度{m['satisfaction']}")
     c = r["community"]
     if c["projects"]:
         given = "，".join(c["lines"])
-        out.append(f"企业和商会参与对口帮扶、社会治理和公益项目{len(c['projects'])}个，投入{given}")
+        out.append(f"企业和商会参与对口帮扶、社会治理和公益项目{num(len(c['projects']))}个，投入{given}")
     if c["aid"]["students"]:
-        out.append(f"资助品学兼优贫困学生{c['aid']['students']}名")
+        out.append(f"资助品学兼优贫困学生{num(c['aid']['students'])}名")
+    if r["activities"]["total"] == 0 and not t["count"] and not m["filed"]:
+        out.append("本年度尚无活动、培训和企业诉求记录")
+    return out
+
+
+def _narratives(scope: Region, year: int, first: int) -> list[dict]:
+    """The written sections of the year, in the report's order, numbered on from `first` (0-based)."""
+    texts = dict(Narrative.objects.filter(region=scope, year=year).values_list("section", "text"))
+    out = []
+    for key, label in Narrative.Section.choices:
+        text = texts.get(key, "").strip()
+        if not text:
+            continue  # a section nobody wrote is left out: a printed "（待填写）" would go out with the file
+        out.append({"key": key, "title": str(label), "numeral": NUMERALS[first + len(out)],
+                    "paragraphs": [line.strip() for line in text.splitlines() if line.strip()]})
     return out
 
 
@@ -305,6 +339,8 @@ def gather(scope: Region, year: int) -> dict:
     }
     report["summary"] = _summary(report)
     report["n"] = dict(zip(SECTIONS, NUMERALS, strict=False))  # the 一、二、… of the headings
+    report["narratives"] = _narratives(scope, year, len(SECTIONS))
+    report["signature"] = {"name": report["issuer"], "date": report["generated"]}
     return report
 
 
@@ -325,6 +361,93 @@ def apply_fonts(document, names: dict[str, str] | None = None) -> None:
             set_style_font(styles[style_name], names[key], names["latin"])
 
 
+ANNEX_ROWS = 15  # a table with more data rows than this moves to an annex at the end
+NO_FONT = "（服务器未安装中文字体，未能生成图表“{title}”，数据见本节表格。）"
+
+
+def _chart_items(tpl, report: dict) -> dict[str, list[dict]]:
+    """The charts of each section as docxtpl images, or a sentence when the server lacks a CJK font."""
+    import io
+
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    from shanghui.reports import charts
+
+    out: dict[str, list[dict]] = {key: [] for key in SECTIONS}
+    for png in charts.render(report):
+        if png.data is None:
+            out[png.section].append({"image": "", "missing": NO_FONT.format(title=png.title)})
+        else:
+            out[png.section].append({"image": InlineImage(tpl, io.BytesIO(png.data), width=Mm(150)), "missing": ""})
+    return out
+
+
+def _style_id(paragraph_element) -> str:
+    from docx.oxml.ns import qn
+
+    ppr = paragraph_element.find(qn("w:pPr"))
+    style = ppr.find(qn("w:pStyle")) if ppr is not None else None
+    return style.get(qn("w:val")) if style is not None else ""
+
+
+def _paragraph_text(element) -> str:
+    from docx.oxml.ns import qn
+
+    return "".join(t.text or "" for t in element.iter(qn("w:t")))
+
+
+def move_long_tables_to_annexes(document, signature: str) -> list[str]:
+    """Move every table longer than ANNEX_ROWS data rows to an annex (附件1, 附件2 …) after the 落款.
+
+    In its place the body says "详见附件N。"; before the 落款 a 附件说明 lists the annexes
+    (GB/T 9704). Done on the rendered file, so a template edited by staff keeps the rule.
+    Returns the annexes' titles.
+    """
+    import re
+
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    long_tables = [t for t in document.tables if len(t.rows) - 1 > ANNEX_ROWS]
+    if not long_tables:
+        return []
+    heading_ids = {s.style_id for s in document.styles if s.name in ("Heading 1", "Heading 2")}
+    titles = []
+    for i, table in enumerate(long_tables, 1):
+        tbl = table._tbl
+        heading = next((_paragraph_text(e) for e in tbl.itersiblings(preceding=True)
+                        if e.tag == qn("w:p") and _style_id(e) in heading_ids), "")
+        titles.append(re.sub(r"^[（(][一二三四五六七八九十]+[）)]|^[一二三四五六七八九十]+、", "", heading).strip() or "数据表")
+        ref = document.add_paragraph(f"详见附件{i}。")._p
+        tbl.addprevious(ref)
+    body = document.element.body
+    # 附件说明 before the 落款: the last paragraph that is the signature's name.
+    sign = next((p for p in reversed(document.paragraphs) if p.text.strip() == signature), None)
+    if sign is not None:
+        note = [f"附件：{'1．' if len(titles) > 1 else ''}{titles[0]}",
+                *[f"{k}．{t}" for k, t in enumerate(titles[1:], 2)]]
+        for k, line in enumerate(note):
+            para = document.add_paragraph(line)
+            if k:
+                para.paragraph_format.left_indent = Pt(16 * 5)  # aligned under the first title (公文 style)
+            sign._p.addprevious(para._p)
+        sign._p.addprevious(document.add_paragraph()._p)
+    for i, (table, name) in enumerate(zip(long_tables, titles, strict=True), 1):
+        breaker = document.add_paragraph()
+        breaker.add_run().add_break(WD_BREAK.PAGE)
+        label = document.add_paragraph(f"附件{i}")
+        label.paragraph_format.first_line_indent = Pt(0)
+        for run in label.runs:
+            run.font.name = fonts()["heading1"]
+            run._r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), fonts()["heading1"])
+        caption = document.add_paragraph(name, style="Subtitle")
+        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        body.sectPr.addprevious(table._tbl)
+    return titles
+
+
 def render_docx(report: dict, target) -> None:
     """Fill the Word template with `report` and write it to `target` (a path or a binary file)."""
     import jinja2
@@ -333,8 +456,10 @@ def render_docx(report: dict, target) -> None:
     tpl = DocxTemplate(str(template_path()))
     env = jinja2.Environment(autoescape=True)
     env.filters["pct"] = pct
-    tpl.render(report, jinja_env=env)
+    env.filters["num"] = num
+    tpl.render({**report, "charts": _chart_items(tpl, report)}, jinja_env=env)
     apply_fonts(tpl.docx)
+    move_long_tables_to_annexes(tpl.docx, report["signature"]["name"])
     tpl.docx.core_properties.title = report["title"]
     tpl.docx.core_properties.author = report["issuer"]
     tpl.save(target)

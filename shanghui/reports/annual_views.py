@@ -8,10 +8,14 @@ Every download is an audit event (action "export").
 
 import tempfile
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseBadRequest
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
 
 from shanghui.activities.kpis import default_year
 from shanghui.audit import record
@@ -20,7 +24,8 @@ from shanghui.core.roles import REGION_ROLES
 from shanghui.orgs.models import Region
 from shanghui.orgs.scope import streets_in_scope
 
-from . import annual, annual_xlsx, statistics
+from . import annual, annual_xlsx, services, statistics
+from .models import Narrative
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -105,3 +110,42 @@ def statistics_table(request):
     record(by=request.user, action="export", object_type="reports.statistics_table",
            extra={"format": "xlsx", "year": year, "region": scope.code, "rows": rows, "title": name})
     return _download(handle, f"{name}.xlsx", XLSX)
+
+
+class NarrativeForm(forms.Form):
+    practice = forms.CharField(label="主要做法", required=False, max_length=services.MAX_TEXT,
+                               widget=forms.Textarea(attrs={"rows": 8}))
+    problems = forms.CharField(label="存在问题", required=False, max_length=services.MAX_TEXT,
+                               widget=forms.Textarea(attrs={"rows": 6}))
+    next = forms.CharField(label="下一步工作", required=False, max_length=services.MAX_TEXT,
+                           widget=forms.Textarea(attrs={"rows": 6}))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def annual_narrative(request):
+    """The written sections of the year's report (主要做法, 存在问题, 下一步工作), for whoever may download it."""
+    scope, year, error = _params(request)
+    if error:
+        return error
+    rows = {n.section: n for n in Narrative.objects.visible_to(request.user).filter(region=scope, year=year)
+            .select_related("author")}
+    query = f"year={year}" + (f"&street={scope.code}" if request.GET.get("street") else "")
+    form = NarrativeForm(request.POST or None, initial={k: n.text for k, n in rows.items()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.save_narratives(by=request.user, region=scope, year=year, texts=form.cleaned_data)
+        except ValidationError as e:
+            for field, errs in e.message_dict.items() if hasattr(e, "error_dict") else [(None, e.messages)]:
+                for err in errs:
+                    form.add_error(field if field in form.fields else None, err)
+        else:
+            messages.success(request, f"已保存{len(changed)}个部分。" if changed else "内容没有变化。")
+            return redirect(f"{reverse('reports:annual_narrative')}?{query}")
+    authors = [f"{n.get_section_display()}：{n.author.get_full_name() or n.author.username if n.author else '—'}，"
+               f"{n.updated:%Y-%m-%d %H:%M}" for n in rows.values()]
+    return render(request, "reports/annual_narrative.html", {
+        "form": form, "title": f"{annual.title(scope, year)}（文字部分）", "year": year, "scope": scope,
+        "authors": authors, "query": query, "cancel_url": reverse("reports:dashboard"),
+        "intro": "这三部分写入Word版工作纪实相应标题下；未填写的部分不出现在文件中。",
+    })

@@ -129,3 +129,48 @@ class StreetYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id}/{self.year}: {self.active}"
+
+
+class NarrativeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A narrative is seen by those who may produce its report: the region's staff (REGION_ROLES) and above."""
+        from shanghui.core.roles import REGION_ROLES
+        from shanghui.core.scoping import signed_in
+
+        if not signed_in(user):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        if user.role not in REGION_ROLES or not user.region_path:
+            return self.none()
+        return self.filter(region__path__startswith=user.region_path)
+
+
+class Narrative(models.Model):
+    """A written section of the annual work report (主要做法, 存在问题, 下一步工作) for a region and year.
+
+    The figures of the report are computed; these paragraphs are the staff's own words, kept here
+    (not in a Word file on someone's desk) so the next download has them, with who wrote them last.
+    """
+
+    class Section(models.TextChoices):
+        PRACTICE = "practice", "主要做法"
+        PROBLEMS = "problems", "存在问题"
+        NEXT = "next", "下一步工作"
+
+    region = models.ForeignKey(Region, verbose_name="工商联或街道", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    section = models.CharField("部分", max_length=20, choices=Section.choices)
+    text = models.TextField("内容", max_length=20000)
+    author = models.ForeignKey("accounts.User", verbose_name="撰写人", null=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    updated = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = NarrativeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工作纪实文字部分"
+        constraints = [models.UniqueConstraint(fields=["region", "year", "section"], name="reports_narrative_once")]
+
+    def __str__(self) -> str:
+        return f"{self.region}{self.year}年{self.get_section_display()}"

@@ -76,6 +76,22 @@ def _styles(doc, f: dict) -> None:
     tpf.line_spacing_rule = WD_LINE_SPACING.SINGLE
     tpf.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
+    # Charts: centred, single line spacing (the body's exact 28 pt line would clip an image).
+    chart = doc.styles.add_style("Chart", WD_STYLE_TYPE.PARAGRAPH)
+    chart.base_style = normal
+    cpf = chart.paragraph_format
+    cpf.first_line_indent = Pt(0)
+    cpf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    cpf.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    cpf.space_before = cpf.space_after = Pt(6)
+    # 落款: right-aligned, four characters from the right margin (GB/T 9704 右空四字).
+    sign = doc.styles.add_style("Signature", WD_STYLE_TYPE.PARAGRAPH)
+    sign.base_style = normal
+    spf = sign.paragraph_format
+    spf.first_line_indent = Pt(0)
+    spf.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    spf.right_indent = Pt(4 * BODY_PT)
+
 
 def _page(doc) -> None:
     section = doc.sections[0]
@@ -129,6 +145,13 @@ def _p(doc, text: str, style: str | None = None):
     return doc.add_paragraph(text, style=style)
 
 
+def _charts(doc, section: str) -> None:
+    """The section's charts (PNG images, or a sentence when the server has no Chinese font)."""
+    _p(doc, "{%p for c in charts." + section + " %}")
+    _p(doc, "{{ c.image }}{{ c.missing }}", "Chart")
+    _p(doc, "{%p endfor %}")
+
+
 def build(path: Path = TEMPLATE, font_names: dict | None = None) -> Path:
     f = {**DEFAULT_FONTS, **(font_names or {})}
     doc = Document()
@@ -154,90 +177,130 @@ def build(path: Path = TEMPLATE, font_names: dict | None = None) -> Path:
     _p(doc, "{{ n.party }}、党建引领", "Heading 1")
     _p(doc, "{%p if street %}")
     _p(doc, "{{ scope_name }}商会联合党委{% if party.joint.numerator %}已建立{% else %}尚未建立{% endif %}。")
+    _p(doc, "{%p elif not party.joint.numerator %}")
+    _p(doc, "全区{{ party.joint.denominator|num }}个街道商会尚未建立联合党委。")
     _p(doc, "{%p else %}")
-    _p(doc, "全区{{ party.joint.denominator }}个街道中，{{ party.joint.numerator }}个街道商会建立了联合党委，"
+    _p(doc, "全区{{ party.joint.denominator|num }}个街道中，{{ party.joint.numerator|num }}个街道商会建立了联合党委，"
             "覆盖率{{ party.joint.pct }}。")
     _p(doc, "{%p endif %}")
-    _p(doc, "{{ year }}年，{{ party.organisation.denominator }}家非公企业中，{{ party.organisation.numerator }}家"
+    _p(doc, "{%p if party.organisation.denominator %}")
+    _p(doc, "{{ year }}年，{{ party.organisation.denominator|num }}家非公企业中，{{ party.organisation.numerator|num }}家"
             "由党组织覆盖，党的组织覆盖率{{ party.organisation.pct }}；其中单独建立党组织的"
-            "{{ party.own.numerator }}家，单独组建率{{ party.own.pct }}；党的工作覆盖率{{ party.work.pct }}"
-            "（{{ party.work.numerator }}家）。")
+            "{{ party.own.numerator|num }}家，单独组建率{{ party.own.pct }}；党的工作覆盖率{{ party.work.pct }}"
+            "（{{ party.work.numerator|num }}家）。")
+    _p(doc, "{%p else %}")
+    _p(doc, "本年度尚无非公企业党建记录。")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p if party.organisation.denominator or participation.district.numerator %}")
     _p(doc, "（一）分街道情况", "Heading 2")
     _table(doc, ["街道", "联合党委", "企业数", "组织覆盖率", "工作覆盖率", "会员参与率", "全区参与率", "培训人次"],
            "row in streets",
-           ["{{ row.name }}", "{{ row.joint }}", "{{ row.enterprises }}", "{{ row.organisation_pct }}",
-            "{{ row.work_pct }}", "{{ row.member_pct }}", "{{ row.district_pct }}", "{{ row.training }}"])
+           ["{{ row.name }}", "{{ row.joint }}", "{{ row.enterprises|num }}", "{{ row.organisation_pct }}",
+            "{{ row.work_pct }}", "{{ row.member_pct }}", "{{ row.district_pct }}", "{{ row.training|num }}"])
+    _p(doc, "{%p endif %}")
+    _charts(doc, "party")
 
     # --- education and training ---
     _p(doc, "{{ n.education }}、理想信念教育和培训", "Heading 1")
+    _p(doc, "{%p if participation.member.numerator or participation.district.numerator %}")
     _p(doc, "围绕“四信”主题开展理想信念教育实践活动，会员企业参与率{{ participation.member.pct }}"
-            "（{{ participation.member.numerator }}/{{ participation.member.denominator }}家），"
+            "（{{ participation.member.numerator|num }}/{{ participation.member.denominator|num }}家），"
             "{% if street %}{{ scope_name }}{% else %}全区{% endif %}非公企业参与率"
-            "{{ participation.district.pct }}（{{ participation.district.numerator }}/"
-            "{{ participation.district.denominator }}家）。")
-    _p(doc, "全年举办培训{{ training.sessions }}场次，培训{{ training.count }}人次；"
+            "{{ participation.district.pct }}（{{ participation.district.numerator|num }}/"
+            "{{ participation.district.denominator|num }}家）。")
+    _p(doc, "{%p else %}")
+    _p(doc, "本年度尚无企业参与理想信念教育活动的记录。")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p if training.sessions or training.count %}")
+    _p(doc, "全年举办培训{{ training.sessions|num }}场次，培训{{ training.count|num }}人次；"
             "{% if training.first_year %}自{{ training.first_year }}年以来{% endif %}"
-            "累计培训{{ training.cumulative }}人次。")
+            "累计培训{{ training.cumulative|num }}人次。")
+    _p(doc, "{%p elif training.cumulative %}")
+    _p(doc, "本年度尚无培训记录。{% if training.first_year %}自{{ training.first_year }}年以来{% endif %}"
+            "累计培训{{ training.cumulative|num }}人次。")
+    _p(doc, "{%p else %}")
+    _p(doc, "本年度尚无培训记录。")
+    _p(doc, "{%p endif %}")
     _p(doc, "{%p if training.training_class %}")
     _p(doc, "{{ training.training_class.name }}自{{ training.training_class.since }}年起连续举办"
             "{{ training.training_class.years }}年。")
     _p(doc, "{%p endif %}")
     _p(doc, "{%p if training.university %}")
-    _p(doc, "与{{ training.university.partners|join('、') }}合作举办{{ training.university.classes }}期研修班，"
-            "培训{{ training.university.people }}名优秀非公经济代表人士。")
+    _p(doc, "与{{ training.university.partners|join('、') }}合作举办{{ training.university.classes|num }}期研修班，"
+            "培训{{ training.university.people|num }}名优秀非公经济代表人士。")
     _p(doc, "{%p endif %}")
+    _p(doc, "{%p if training.by_year %}")
     _p(doc, "（一）历年培训人次", "Heading 2")
-    _table(doc, ["年度", "培训人次"], "row in training.by_year", ["{{ row.year }}", "{{ row.count }}"])
+    _table(doc, ["年度", "培训人次"], "row in training.by_year", ["{{ row.year }}", "{{ row.count|num }}"])
+    _p(doc, "{%p endif %}")
     _p(doc, "{%p if training.flagship %}")
     _p(doc, "（二）品牌活动", "Heading 2")
     _table(doc, ["品牌活动", "起始年份", "连续举办年数"], "row in training.flagship",
            ["{{ row.name }}", "{{ row.since }}", "{{ row.years }}"])
     _p(doc, "{%p endif %}")
     _p(doc, "（三）全年活动", "Heading 2")
-    _p(doc, "全年举办各类活动{{ activities.total }}场{% if activities.truncated %}"
-            "（下表列出前{{ activities.rows|length }}场）{% endif %}。")
+    _p(doc, "{%p if activities.total %}")
+    _p(doc, "全年举办各类活动{{ activities.total|num }}场{% if activities.truncated %}"
+            "，下表列出前{{ activities.rows|length|num }}场{% endif %}。")
     _table(doc, ["日期", "活动名称", "类型", "区域", "出席人次"], "row in activities.rows",
-           ["{{ row.date }}", "{{ row.title }}", "{{ row.kind }}", "{{ row.region }}", "{{ row.attendance }}"])
+           ["{{ row.date }}", "{{ row.title }}", "{{ row.kind }}", "{{ row.region }}", "{{ row.attendance|num }}"])
+    _p(doc, "{%p else %}")
+    _p(doc, "本年度尚无活动记录。")
+    _p(doc, "{%p endif %}")
+    _charts(doc, "education")
 
     # --- honours and commendations ---
     _p(doc, "{%p if honours or commendations %}")
     _p(doc, "{{ n.honours }}、荣誉和表彰", "Heading 1")
-    _p(doc, "{%p if honours %}")
-    _p(doc, "累计获得国家级荣誉{{ honours.national }}项，{{ year }}年获得各级荣誉{{ honours.year_total }}项。")
+    _p(doc, "{%p if honours.levels|sum(attribute='total') %}")
+    _p(doc, "累计获得国家级荣誉{{ honours.national|num }}项，{{ year }}年获得各级荣誉{{ honours.year_total|num }}项。")
     _table(doc, ["级别", "累计", "本年度"], "row in honours.levels",
-           ["{{ row.level }}", "{{ row.total }}", "{{ row.year }}"])
+           ["{{ row.level }}", "{{ row.total|num }}", "{{ row.year|num }}"])
+    _p(doc, "{%p else %}")
+    _p(doc, "本年度尚无荣誉记录。")
     _p(doc, "{%p endif %}")
     _p(doc, "{%p if commendations %}")
     _p(doc, "{{ year }}年评选表彰情况如下。")
-    _table(doc, ["表彰类别", "数量"], "row in commendations", ["{{ row.category }}", "{{ row.count }}{{ row.unit }}"])
+    _table(doc, ["表彰类别", "数量"], "row in commendations",
+           ["{{ row.category }}", "{{ row.count|num }}{{ row.unit }}"])
+    _p(doc, "{%p else %}")
+    _p(doc, "本年度尚无评选表彰记录。")
     _p(doc, "{%p endif %}")
+    _charts(doc, "honours")
     _p(doc, "{%p endif %}")
 
     # --- service requests ---
     _p(doc, "{%p if service %}")
     _p(doc, "{{ n.service }}、服务企业", "Heading 1")
-    _p(doc, "全年受理企业诉求{{ service.summary.filed }}件，办结{{ service.summary.resolved }}件，其中按期办结"
-            "{{ service.summary.resolved_on_time }}件，按期办结率{{ service.summary.on_time_pct }}，"
-            "平均满意度{{ service.summary.satisfaction }}。")
+    _p(doc, "{%p if service.summary.filed %}")
+    _p(doc, "全年受理企业诉求{{ service.summary.filed|num }}件，办结{{ service.summary.resolved|num }}件，其中按期办结"
+            "{{ service.summary.resolved_on_time|num }}件，按期办结率{{ service.summary.on_time_pct }}"
+            "{% if service.summary.mean_satisfaction is not none %}，平均满意度{{ service.summary.satisfaction }}{% endif %}。")
     _p(doc, "（一）分部门情况", "Heading 2")
     _table(doc, ["职能部门", "受理", "办结", "按期办结", "按期办结率", "满意度"], "row in service.by_department",
-           ["{{ row.label }}", "{{ row.filed }}", "{{ row.resolved }}", "{{ row.resolved_on_time }}",
+           ["{{ row.label }}", "{{ row.filed|num }}", "{{ row.resolved|num }}", "{{ row.resolved_on_time|num }}",
             "{{ row.on_time_pct }}", "{{ row.satisfaction }}"])
     _p(doc, "（二）分街道情况", "Heading 2")
     _table(doc, ["街道", "受理", "办结", "按期办结", "按期办结率", "满意度"], "row in service.by_street",
-           ["{{ row.label }}", "{{ row.filed }}", "{{ row.resolved }}", "{{ row.resolved_on_time }}",
+           ["{{ row.label }}", "{{ row.filed|num }}", "{{ row.resolved|num }}", "{{ row.resolved_on_time|num }}",
             "{{ row.on_time_pct }}", "{{ row.satisfaction }}"])
+    _charts(doc, "service")
+    _p(doc, "{%p else %}")
+    _p(doc, "本年度尚无企业诉求记录。")
+    _p(doc, "{%p endif %}")
     _p(doc, "{%p endif %}")
 
     # --- community ---
     _p(doc, "{%p if community or youth %}")
     _p(doc, "{{ n.community }}、社会公益与青年企业家", "Heading 1")
-    _p(doc, "{%p if youth %}")
-    _p(doc, "青年创业者协会会员{{ youth.size }}人。")
+    _p(doc, "{%p if youth.size %}")
+    _p(doc, "青年创业者协会会员{{ youth.size|num }}人。")
     _p(doc, "{%p if youth.growth %}")
     _table(doc, ["年度", "年末会员", "新入会", "退会"], "row in youth.growth",
-           ["{{ row.year }}", "{{ row.count }}", "{{ row.joined }}", "{{ row.left }}"])
+           ["{{ row.year }}", "{{ row.count|num }}", "{{ row.joined|num }}", "{{ row.left|num }}"])
     _p(doc, "{%p endif %}")
+    _p(doc, "{%p else %}")
+    _p(doc, "本年度尚无青年创业者协会会员记录。")
     _p(doc, "{%p endif %}")
     _p(doc, "{%p if community %}")
     _p(doc, "{%p if community.lines %}")
@@ -245,15 +308,32 @@ def build(path: Path = TEMPLATE, font_names: dict | None = None) -> Path:
     _p(doc, "{%p endif %}")
     _p(doc, "{%p if community.projects %}")
     _p(doc, "{%p if community.aid.students %}")
-    _p(doc, "资助品学兼优贫困学生{{ community.aid.students }}名。")
+    _p(doc, "资助品学兼优贫困学生{{ community.aid.students|num }}名。")
     _p(doc, "{%p endif %}")
     _table(doc, ["项目", "资金（万元）", "物资（万元）", "志愿服务（小时）", "就业岗位（个）", "笔数"],
            "row in community.projects",
            ["{{ row.title }}", "{{ row.money_text }}", "{{ row.goods_text }}", "{{ row.volunteer_text }}",
-            "{{ row.jobs_text }}", "{{ row.count }}"])
+            "{{ row.jobs_text }}", "{{ row.count|num }}"])
+    _p(doc, "{%p elif not community.lines %}")
+    _p(doc, "本年度尚无社会公益投入记录。")
     _p(doc, "{%p endif %}")
     _p(doc, "{%p endif %}")
+    _charts(doc, "community")
     _p(doc, "{%p endif %}")
+
+    # --- the written sections (reports.Narrative), numbered on after the figures ---
+    _p(doc, "{%p for s in narratives %}")
+    _p(doc, "{{ s.numeral }}、{{ s.title }}", "Heading 1")
+    _p(doc, "{%p for line in s.paragraphs %}")
+    _p(doc, "{{ line }}")
+    _p(doc, "{%p endfor %}")
+    _p(doc, "{%p endfor %}")
+
+    # --- 落款 and date ---
+    _p(doc, "")
+    _p(doc, "")
+    _p(doc, "{{ signature.name }}", "Signature")
+    _p(doc, "{{ signature.date }}", "Signature")
 
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.core_properties.title = "工作纪实模板"

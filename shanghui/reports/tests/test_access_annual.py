@@ -18,7 +18,7 @@ CASES = [
     ("leader", {"street": B}, 200), ("instructor_a", {}, 200), ("instructor_a", {"street": B}, 404),
     ("handler_a", {}, 200), ("enterprise_user_a", {}, 403), ("auditor", {}, 403), ("superuser", {"street": B}, 200),
 ]
-ANNUAL_URL_NAMES = {"reports:annual_report", "reports:statistics_table"}
+ANNUAL_URL_NAMES = {"reports:annual_report", "reports:statistics_table", "reports:annual_narrative"}
 
 
 @pytest.mark.parametrize("name", sorted(ANNUAL_URL_NAMES))

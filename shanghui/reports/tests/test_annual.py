@@ -58,9 +58,9 @@ def text_of(document) -> str:
 
 
 def number_after(text: str, prefix: str, suffix: str) -> float:
-    match = re.search(re.escape(prefix) + r"([\d.]+)" + re.escape(suffix), text)
+    match = re.search(re.escape(prefix) + r"([\d.,]+)" + re.escape(suffix), text)
     assert match, f"{prefix}…{suffix} not in the report"
-    return float(match.group(1))
+    return float(match.group(1).replace(",", ""))  # figures carry thousands separators
 
 
 # --- the article's figures -----------------------------------------------------------------
