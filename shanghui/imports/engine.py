@@ -376,6 +376,10 @@ def _parse(number: int, raw: list, plan: list) -> Row | None:
                 errors.append((header, f"{header}为必填项。"))
             continue
         blank = False
+        if cell.__class__ is str and cell[:1] == "'":
+            # Our own exports and error report escape formula-like cells with an apostrophe:
+            # removed here, for every column, so they can be corrected and imported back.
+            cell = cells.unescape(cell)
         try:
             values[name] = parse(cell)
         except ValidationError as e:
