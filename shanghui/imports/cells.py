@@ -235,10 +235,21 @@ def _digits_lost(raw: object, label: str) -> None:
     """
     if isinstance(raw, bool):
         return
+    if isinstance(raw, str):
+        # A text cell was never a number in this file (a CSV holds only text): it is not
+        # "stored as a number", but a text in scientific notation (a CSV that Excel saved
+        # from a number column) has lost its digits all the same.
+        if _SCIENTIFIC.match(code_text(raw)):
+            raise ValidationError(
+                f"{label}“{raw}”是科学计数法形式，末几位已经丢失（Excel只保留15位有效数字），"
+                f"不能导入。请在原表中把该列设置为“文本”格式，重新填写{label}后再导出。",
+                code="digits_lost",
+            )
+        return
     damaged = isinstance(raw, float) and abs(raw) >= 1e15
     damaged = damaged or (isinstance(raw, int) and len(str(abs(raw))) >= 16 and str(raw).endswith("000"))
-    damaged = damaged or (isinstance(raw, str) and bool(_SCIENTIFIC.match(code_text(raw))))
     if damaged:
+        # Only a number cell (xlsx, xls, ods) says so.
         raise ValidationError(
             f"{label}被Excel存成了数字（{raw!s}），末几位已经丢失（Excel只保留15位有效数字），"
             f"不能导入。请把该列设置为“文本”格式后重新填写{label}。",

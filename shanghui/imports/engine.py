@@ -238,6 +238,8 @@ def _pass(kind: Kind, path: Path, by, result: Result, write: bool, progress, bat
             progress(result.total, total)
     if progress:
         progress(result.total, result.total)
+    # In row order: the first copy of a repeated key learns of its error only when the repeat is read.
+    result.errors.sort(key=lambda error: error[0])
 
 
 def _parsed_batches(kind: Kind, rows, plan: list, batch_size: int):
@@ -393,15 +395,28 @@ def _parse(number: int, raw: list, plan: list) -> Row | None:
 def _batch(kind: Kind, rows: list[Row], present: set[str], ctx: dict, seen: dict, result: Result,
            write: bool) -> None:
     kind.resolve([r for r in rows if not r.errors or _key_ok(kind, r)], present, ctx)
+    here = {row.number: row for row in rows}
+    # First rows of earlier batches (already counted) that this batch repeats: number → (repeat, code).
+    earlier: dict[int, tuple[int, int]] = {}
     for row in rows:
         if row.errors and not _key_ok(kind, row):
             continue
         row.key = kind.key_of(row)
         first = seen.get(row.key)
         if first is not None:
-            row.error(kind.header(kind.key[0]), f"与第{first}行重复（{_key_label(kind)}相同），同一记录只能出现一次。")
+            # Both rows are flagged: the user must decide which one is right (the first one
+            # once, however many copies follow).
+            first_number = first >> 2
+            row.error(kind.header(kind.key[0]), _duplicate(kind, first_number))
+            if first_number in here:
+                first_row = here[first_number]
+                if not any(m.startswith("与第") and "重复" in m for _, m in first_row.errors):
+                    first_row.error(kind.header(kind.key[0]), _duplicate(kind, row.number))
+            elif first & 3 != _ERROR:
+                earlier[first_number] = (row.number, first & 3)
+                seen[row.key] = (first_number << 2) | _ERROR
         else:
-            seen[row.key] = row.number
+            seen[row.key] = row.number << 2
     kind.plan([r for r in rows if not r.errors], present, ctx)
     for row in rows:
         result.total += 1
@@ -418,8 +433,26 @@ def _batch(kind: Kind, rows: list[Row], present: set[str], ctx: dict, seen: dict
             result.updated += 1
         else:
             result.unchanged += 1
+        if row.key is not None and seen.get(row.key) == row.number << 2:
+            # How the row was counted, in the two low bits, should a later batch repeat it.
+            seen[row.key] |= _ERROR if row.errors else _CODES.get(row.action, _UNCHANGED)
+    for first_number, (number, code) in earlier.items():
+        # A first row counted (as new, updated or unchanged) in an earlier batch is an error row now.
+        setattr(result, _COUNTERS[code], getattr(result, _COUNTERS[code]) - 1)
+        result.error_rows += 1
+        if len(result.errors) < MAX_ERRORS:
+            result.errors.append((first_number, kind.header(kind.key[0]), _duplicate(kind, number)))
     if write and not result.error_rows:
         kind.write([r for r in rows if r.action in ("new", "updated")], present, ctx)
+
+
+_ERROR, _NEW, _UPDATED, _UNCHANGED = 0, 1, 2, 3
+_CODES = {"new": _NEW, "updated": _UPDATED, "unchanged": _UNCHANGED}
+_COUNTERS = {_NEW: "new", _UPDATED: "updated", _UNCHANGED: "unchanged"}
+
+
+def _duplicate(kind: Kind, other: int) -> str:
+    return f"与第{other}行重复（{_key_label(kind)}相同），同一记录只能出现一次。"
 
 
 def _key_ok(kind: Kind, row: Row) -> bool:
