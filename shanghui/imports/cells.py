@@ -262,6 +262,42 @@ def _not_masked(value: str, label: str) -> None:
         raise ValidationError(f"{label}“{value}”是遮盖后的号码，无法导入，请填写完整号码。", code="masked")
 
 
+class Masked(str):
+    """A personal number as our exports mask it (138****8009, 110101********1234).
+
+    Not a value to store: a kind that accepts it (the *_or_masked parsers) compares it with
+    the stored number of the record the row otherwise identifies, so a user's own export
+    imports again unchanged. Every other parser refuses a masked number.
+    """
+
+
+_MASKED_MOBILE = re.compile(r"^1\d{2}\*{4}\d{4}$")
+_MASKED_ID = re.compile(r"^\d{6}\*{8}\d{3}[\dX]$")
+
+
+def id_number_or_masked(raw: object) -> str | None:
+    """id_number, or a Masked value for an ID number masked as our exports mask it."""
+    if isinstance(raw, str) and "*" in raw:
+        value = code_text(raw).upper()
+        if _MASKED_ID.match(value):
+            return Masked(value)
+    return id_number(raw)
+
+
+def mobile_or_masked(raw: object) -> str | None:
+    """mobile, or a Masked value for a mobile number masked as our exports mask it."""
+    if isinstance(raw, str) and "*" in raw:
+        value = code_text(raw)
+        if _MASKED_MOBILE.match(value):
+            return Masked(value)
+    return mobile(raw)
+
+
+def masked_message(label: str, value: str) -> str:
+    return (f"{label}“{value}”是遮盖后的号码，与系统中登记的号码不符（或找不到对应的记录），无法导入，"
+            "请填写完整号码。")
+
+
 _USCC_VALUE = {c: i for i, c in enumerate(validators.USCC_CHARSET)}
 _USCC_CANONICAL = re.compile(r"^[0-9A-HJ-NP-RTUW-Y]{18}$")
 

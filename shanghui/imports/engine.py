@@ -60,6 +60,10 @@ class Result:
     updated: int = 0
     unchanged: int = 0
     error_rows: int = 0
+    # Rows of records the user may see but not write (a district chamber's memberships in a street
+    # worker's own export): left as they are, reported, and no reason to refuse the file.
+    skipped: int = 0
+    skipped_rows: list[int] = field(default_factory=list)
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, message)
     file_error: str = ""
     committed: bool = False
@@ -73,8 +77,11 @@ class Result:
         return not self.file_error and not self.error_rows
 
     def counts(self) -> dict:
-        return {"total": self.total, "new": self.new, "updated": self.updated, "unchanged": self.unchanged,
-                "error": self.error_rows}
+        counts = {"total": self.total, "new": self.new, "updated": self.updated, "unchanged": self.unchanged,
+                  "error": self.error_rows}
+        if self.skipped:  # only then: most files have none, and the usual shape stays
+            counts["skipped"] = self.skipped
+        return counts
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -406,17 +413,17 @@ def _batch(kind: Kind, rows: list[Row], present: set[str], ctx: dict, seen: dict
         if first is not None:
             # Both rows are flagged: the user must decide which one is right (the first one
             # once, however many copies follow).
-            first_number = first >> 2
+            first_number = first >> 3
             row.error(kind.header(kind.key[0]), _duplicate(kind, first_number))
             if first_number in here:
                 first_row = here[first_number]
                 if not any(m.startswith("与第") and "重复" in m for _, m in first_row.errors):
                     first_row.error(kind.header(kind.key[0]), _duplicate(kind, row.number))
-            elif first & 3 != _ERROR:
-                earlier[first_number] = (row.number, first & 3)
-                seen[row.key] = (first_number << 2) | _ERROR
+            elif first & 7 != _ERROR:
+                earlier[first_number] = (row.number, first & 7)
+                seen[row.key] = (first_number << 3) | _ERROR
         else:
-            seen[row.key] = row.number << 2
+            seen[row.key] = row.number << 3
     kind.plan([r for r in rows if not r.errors], present, ctx)
     for row in rows:
         result.total += 1
@@ -431,14 +438,20 @@ def _batch(kind: Kind, rows: list[Row], present: set[str], ctx: dict, seen: dict
             result.new += 1
         elif row.action == "updated":
             result.updated += 1
+        elif row.action == "skipped":
+            result.skipped += 1
+            if len(result.skipped_rows) < MAX_ERRORS:
+                result.skipped_rows.append(row.number)
         else:
             result.unchanged += 1
-        if row.key is not None and seen.get(row.key) == row.number << 2:
-            # How the row was counted, in the two low bits, should a later batch repeat it.
+        if row.key is not None and seen.get(row.key) == row.number << 3:
+            # How the row was counted, in the three low bits, should a later batch repeat it.
             seen[row.key] |= _ERROR if row.errors else _CODES.get(row.action, _UNCHANGED)
     for first_number, (number, code) in earlier.items():
         # A first row counted (as new, updated or unchanged) in an earlier batch is an error row now.
         setattr(result, _COUNTERS[code], getattr(result, _COUNTERS[code]) - 1)
+        if code == _SKIPPED and first_number in result.skipped_rows:
+            result.skipped_rows.remove(first_number)
         result.error_rows += 1
         if len(result.errors) < MAX_ERRORS:
             result.errors.append((first_number, kind.header(kind.key[0]), _duplicate(kind, number)))
@@ -446,9 +459,9 @@ def _batch(kind: Kind, rows: list[Row], present: set[str], ctx: dict, seen: dict
         kind.write([r for r in rows if r.action in ("new", "updated")], present, ctx)
 
 
-_ERROR, _NEW, _UPDATED, _UNCHANGED = 0, 1, 2, 3
-_CODES = {"new": _NEW, "updated": _UPDATED, "unchanged": _UNCHANGED}
-_COUNTERS = {_NEW: "new", _UPDATED: "updated", _UNCHANGED: "unchanged"}
+_ERROR, _NEW, _UPDATED, _UNCHANGED, _SKIPPED = 0, 1, 2, 3, 4
+_CODES = {"new": _NEW, "updated": _UPDATED, "unchanged": _UNCHANGED, "skipped": _SKIPPED}
+_COUNTERS = {_NEW: "new", _UPDATED: "updated", _UNCHANGED: "unchanged", _SKIPPED: "skipped"}
 
 
 def _duplicate(kind: Kind, other: int) -> str:
