@@ -64,6 +64,9 @@ class Command(BaseCommand):
         c = result.counts()
         summary = (f"{spec.label}：共{c['total']}行，新增{c['new']}，更新{c['updated']}，"
                    f"未变{c['unchanged']}，错误{c['error']}（{result.seconds:.1f}秒）")
+        if result.skipped:
+            rows = "、".join(map(str, result.skipped_rows[:50])) + ("等" if result.skipped > 50 else "")
+            self.stderr.write(f"无权修改，已跳过{result.skipped}行：第{rows}行。")
         if errors and result.error_rows:
             report.write_error_report(spec, file, result, errors)
             self.stderr.write(f"错误报告已写入 {errors}")
