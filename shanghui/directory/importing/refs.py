@@ -17,10 +17,11 @@ def enterprises_by_name(by, names) -> dict[str, list[int]]:
     return find_in(Enterprise, by, "name", names)
 
 
-def persons_by_masked_id(by, pairs) -> dict[tuple[str, str], list[Person]]:
+def persons_by_masked_id(by, pairs, masked: str = "id_number_masked") -> dict[tuple[str, str], list[Person]]:
     """(masked ID number, name) → the persons `by` sees of that name whose ID number our exports mask
     so: how a row of a masked export identifies its person. Few rows (a street's own register), and
-    a name narrows the candidates to a handful, each decrypted once."""
+    a name narrows the candidates to a handful, each decrypted once. `masked="mobile_masked"`: the
+    same by mobile number."""
     wanted = {(m, n) for m, n in pairs if m and n}
     out: dict[tuple[str, str], list[Person]] = {}
     if not wanted:
@@ -28,7 +29,7 @@ def persons_by_masked_id(by, pairs) -> dict[tuple[str, str], list[Person]]:
     names = {n for _, n in wanted}
     for person in visible(Person, by).filter(name__in=names).only("pk", "name", "region_id", "id_number_cipher",
                                                                    "mobile_cipher"):
-        key = (person.id_number_masked, person.name)
+        key = (getattr(person, masked), person.name)
         if key in wanted:
             out.setdefault(key, []).append(person)
     return out
