@@ -213,3 +213,17 @@ def make_cast(seed: int = 7) -> Cast:
         auditor=_user("auditor", Role.AUDITOR),
         superuser=_user("root", is_superuser=True, is_staff=True),
     )
+
+
+def reimport_own_export(kind_name: str, by, tmp_path, fmt: str = "xlsx"):
+    """`by` exports a kind's register (masked, as everyone's export is) and imports the file again
+    as it is; returns (rows exported, the import's engine.Result)."""
+    from shanghui.imports import engine, kinds
+    from shanghui.imports.exports import export_kind
+
+    response = export_kind(by=by, kind=kinds.get(kind_name), fmt=fmt)
+    body = b"".join(response.streaming_content)
+    path = tmp_path / f"{kind_name}_export.{fmt}"
+    path.write_bytes(body)
+    rows = sum(1 for _ in engine.open_sheets(path)[1].__next__().rows) - 1
+    return rows, engine.run(kinds.get(kind_name), path, by=by, dry_run=False)

@@ -10,9 +10,11 @@ from shanghui.directory.forms import (
     visible_enterprises,
     visible_persons,
 )
+from shanghui.imports.forms import clean_like_import
 from shanghui.orgs.models import Chamber, Region
 from shanghui.orgs.scope import streets_in_scope, writable_regions
 
+from .importing import ActivityKind
 from .kpis import in_period
 from .models import Activity, ActivitySeries, Kind, Status, Theme
 
@@ -60,6 +62,11 @@ class ActivityForm(ServiceForm):
             # A street worker's activities are her street chamber's; no organiser means 区工商联.
             own = chambers.filter(kind=Chamber.Kind.STREET, region=self.user.region_id)
             self.initial["organisers"] = list(own.values_list("pk", flat=True))
+
+    def clean(self):
+        data = super().clean()
+        clean_like_import(self, ActivityKind)  # so the next import of the register finds nothing changed
+        return data
 
 
 class SeriesForm(ServiceForm):

@@ -23,11 +23,11 @@ from django.utils import timezone
 from shanghui.core import crypto
 from shanghui.core.exporting import Column as ExportColumn
 from shanghui.core.exporting import personal_column
-from shanghui.directory.importing.refs import enterprises_by_name, enterprises_by_uscc
+from shanghui.directory.importing.refs import enterprises_by_name, enterprises_by_uscc, persons_by_masked_id
 from shanghui.directory.models import Enterprise, Person
 from shanghui.imports import cells, sql
 from shanghui.imports.kinds import Kind, Row, refs, register
-from shanghui.imports.kinds.base import Column, diff
+from shanghui.imports.kinds.base import Column, diff, seen_by
 from shanghui.orgs.importing import (
     chamber_lookup,
     find_chamber,
@@ -41,6 +41,9 @@ from shanghui.orgs.scope import writable_regions
 from .models import Activity, ActivitySeries, Attendance, PendingAttendee, Source, Status, Theme
 from .models import Kind as ActivityKindChoice
 
+# _activity's answer for an activity the user sees but may not write.
+READONLY = "readonly"
+
 
 class AttendanceKind(Kind):
     name = "attendances"
@@ -52,7 +55,7 @@ class AttendanceKind(Kind):
                example="128", width=12, note="活动详情页上的“活动编号”，或活动的完整名称。", ref="activity.pk"),
         Column("name", "姓名", cells.max_length(cells.text, 50, "姓名"), aliases=("名字", "参会人", "出席人", "学员姓名"),
                required=True, example="王东华", width=10, ref="person.name"),
-        Column("mobile", "手机号码", cells.mobile, aliases=("手机号", "手机", "联系电话", "电话", "联系方式"),
+        Column("mobile", "手机号码", cells.mobile_or_masked, aliases=("手机号", "手机", "联系电话", "电话", "联系方式"),
                example="13800138000", width=14, text_format=True, note="按手机号码和姓名匹配已登记的人员。",
                ref="person.mobile"),
         Column("enterprise_name", "所在企业", cells.max_length(cells.text, 200, "所在企业"),
@@ -64,7 +67,8 @@ class AttendanceKind(Kind):
     ]
 
     def context(self, by) -> dict:
-        return {"by": by, "writable": writable_region_ids(by), "activities": {}}
+        return {"by": by, "writable": writable_region_ids(by), "activities": {},
+                "readonly": {}}  # row number → activity, for rows of activities not hers
 
     # --- resolving -----------------------------------------------------------------
 
@@ -77,6 +81,11 @@ class AttendanceKind(Kind):
         matches = list(visible.filter(pk=int(raw))[:1]) if raw.isdigit() and len(raw) < 18 else []
         if not matches:
             matches = list(visible.filter(title=raw)[:2])
+        if not matches and raw.isdigit() and len(raw) < 18:
+            # An activity she does not see but whose attendance she does (the district's, with people
+            # of her street): in her own export, so recognised here (and then skipped, not refused).
+            matches = list(Activity.objects.filter(pk=int(raw), pk__in=Attendance.objects.visible_to(ctx["by"])
+                                                   .values("activity_id"))[:1])
         if len(matches) != 1:
             answer = (None, f"找不到活动“{raw}”（或不在您的管辖范围内），请填写活动详情页上的活动编号。" if not matches
                       else f"名为“{raw}”的活动不止一个，请填写活动编号。")
@@ -84,7 +93,7 @@ class AttendanceKind(Kind):
             activity = matches[0]
             writable = ctx["writable"]
             if writable is not None and activity.region_id not in writable:
-                answer = (None, f"您无权登记“{activity}”的出席。")
+                answer = (activity, READONLY)  # registered attendance skipped, new refused (plan)
             elif activity.status == Status.CANCELLED:
                 answer = (None, f"“{activity}”已取消，不能登记出席。")
             else:
@@ -98,8 +107,12 @@ class AttendanceKind(Kind):
         by_name = enterprises_by_name(by, {r.values["enterprise_name"] for r in rows
                                                 if r.values.get("enterprise_name")})
         # Stored digests may be under any configured key (a key rotation window): map each to the current one.
-        digests = {d: crypto.digest(m) for m in {r.values["mobile"] for r in rows if r.values.get("mobile")}
+        digests = {d: crypto.digest(m) for m in {r.values["mobile"] for r in rows if r.values.get("mobile")
+                                                  and not isinstance(r.values["mobile"], cells.Masked)}
                    for d in crypto.digests(m)}
+        # A masked mobile (the user's own export) with the name: the one person it fits.
+        by_mask = persons_by_masked_id(by, [(r.values["mobile"], r.values.get("name")) for r in rows
+                                            if isinstance(r.values.get("mobile"), cells.Masked)], "mobile_masked")
         by_mobile: dict[tuple[str, str], list[int]] = {}
         for digest, found in refs.find_in(Person, by, "mobile_digest", digests, ("pk", "name")).items():
             for pk, name in found:
@@ -116,7 +129,9 @@ class AttendanceKind(Kind):
         for row in rows:
             v = row.values
             activity, error = self._activity(v["activity"], ctx) if v.get("activity") else (None, "")
-            if error:
+            if error is READONLY:
+                ctx["readonly"][row.number] = activity
+            elif error:
                 row.error(self.header("activity"), error)
             v["activity"] = activity
             enterprise = None
@@ -130,9 +145,15 @@ class AttendanceKind(Kind):
                 pks = by_name.get(v["enterprise_name"], [])
                 enterprise = pks[0] if len(pks) == 1 else None
             v["enterprise_id"] = enterprise
-            v["digest"] = crypto.digest(v["mobile"]) if v.get("mobile") else ""
+            masked = v.get("mobile") if isinstance(v.get("mobile"), cells.Masked) else None
+            v["digest"] = crypto.digest(v["mobile"]) if v.get("mobile") and not masked else ""
             person = None
-            if v["digest"]:
+            if masked:
+                fits = by_mask.get((masked, v.get("name")), [])
+                person = fits[0].pk if len(fits) == 1 else None
+                if person is None:  # a pending attendee cannot be kept with half a number
+                    row.error(self.header("mobile"), cells.masked_message("手机号码", masked))
+            elif v["digest"]:
                 pks = by_mobile.get((v["digest"], v.get("name")), [])
                 person = pks[0] if len(pks) == 1 else None
             elif enterprise is not None and v.get("name"):
@@ -166,9 +187,22 @@ class AttendanceKind(Kind):
         for a, digest, name, ename in PendingAttendee.objects.filter(activity_id__in=activity_ids).values_list(
                 "activity_id", "mobile_digest", "name", "enterprise_name"):
             waiting.add((a, "mobile", digest) if digest else (a, "name", name, ename))
+        readonly = ctx["readonly"]
+        seen = seen_by(Attendance, ctx["by"], [stored[(r.values["activity"].pk, r.values["person"])][0] for r in rows
+                                               if r.number in readonly
+                                               and (r.values["activity"].pk, r.values["person"]) in stored])
         for row in rows:
             v = row.values
             activity = v["activity"].pk
+            if row.number in readonly:
+                # An activity she may see but not write (the district's): who is registered as having
+                # come is left as it is (the file goes on); new attendance she cannot add.
+                found = stored.get((activity, v["person"]))
+                if found is not None and found[0] in seen:
+                    row.skip()
+                else:
+                    row.error(self.header("activity"), f"您无权登记“{readonly[row.number]}”的出席。")
+                continue
             if v["person"] is None:
                 row.action = "unchanged" if row.key in waiting else "new"
                 continue
@@ -342,13 +376,18 @@ class ActivityKind(Kind):
         titles = {r.values["title"] for r in rows}
         stored = {(a.title, a.start): a for a in Activity.objects.filter(title__in=titles).select_related(
             "region", "series").prefetch_related("organisers")}
+        seen = seen_by(Activity, ctx["by"], [a.pk for a in stored.values()
+                                             if writable is not None and a.region_id not in writable])
         for row in rows:
             activity = stored.get((row.values["title"], row.values["start"]))
             if activity is None:
                 row.action = "new"
                 continue
             if writable is not None and activity.region_id not in writable:
-                row.error(self.header("title"), "该活动由其他街道登记，不在您的管辖范围内，不能修改。")
+                if activity.pk in seen:  # hers to see, not to change: left as it is, and the file goes on
+                    row.skip()
+                else:
+                    row.error(self.header("title"), "该活动由其他街道登记，不在您的管辖范围内，不能修改。")
                 continue
             row.pk = activity.pk
             row.changes = diff({f: getattr(activity, f) for f in self.FIELDS}, self._values(row, present))

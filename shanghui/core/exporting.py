@@ -10,6 +10,7 @@ audit event with the filters and the row count.
 import csv
 import datetime as dt
 import io
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from shanghui.audit import record
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_FIRST = frozenset("".join(FORMULA_PREFIXES))
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,25 @@ def personal_column(header: str, kind: str, person_of: Callable[[object], object
     return Column(header, value, width or (22 if kind == "id_number" else 14), personal=kind)
 
 
+# Values that start like a formula but cannot be one, so they go out as typed and come back
+# in unchanged: a phone number ("+86 138-0013-8009", "+86 (10) 6512 3456": a plus, then only
+# digits, blanks, hyphens and parentheses), a negative number ("-3", "-2.5"), a lone dash
+# (the usual "none"). Nothing here can call a function or reference a cell; anything with a
+# letter, another operator (-2+3) or a cell reference (+A1) is still escaped.
+_NOT_FORMULA = re.compile(r"\+(?=[^\d]*\d)[\d ()\-]+|-\d+(?:\.\d+)?|[-+]")
+
+
+def needs_escape(value: str) -> bool:
+    """Whether a spreadsheet could read `value` as a formula (CSV/formula injection)."""
+    return value.startswith(FORMULA_PREFIXES) and not _NOT_FORMULA.fullmatch(value)
+
+
 def escape_cell(value: object) -> object:
-    """Neutralise spreadsheet formulas (CSV/formula injection): prefix with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """Neutralise spreadsheet formulas (CSV/formula injection): prefix with an apostrophe.
+
+    The importer strips that apostrophe again (imports/cells.py::unescape), so every export
+    and the error report can be corrected and imported back."""
+    if isinstance(value, str) and value[:1] in _FIRST and needs_escape(value):
         return "'" + value
     return value
 

@@ -4,10 +4,13 @@ from django.urls import reverse_lazy
 
 from shanghui.core.crud import AutocompleteSelect, ListFilter, ServiceForm, limit_widget_choices, today
 from shanghui.core.validators import normalize_uscc
+from shanghui.imports.forms import clean_like_import
 from shanghui.orgs.models import Chamber, Region
 from shanghui.orgs.scope import streets_in_scope, writable_regions
 
 from .choices import Industry, MemberRole, PoliticalStatus, Size, Status
+from .importing.enterprises import EnterpriseKind
+from .importing.persons import PersonKind
 from .models import Enterprise, Membership, Person
 from .services import ENTERPRISE_SELF_EDITABLE
 
@@ -67,12 +70,22 @@ class EnterpriseForm(ServiceForm):
     def clean_uscc(self):
         return normalize_uscc(self.cleaned_data["uscc"])
 
+    def clean(self):
+        data = super().clean()
+        clean_like_import(self, EnterpriseKind)  # so the next import of the register finds nothing changed
+        return data
+
 
 class EnterpriseSelfForm(ServiceForm):
     """What an enterprise's own user may correct (the register keeps the rest)."""
 
     model = Enterprise
     field_names = tuple(f for f in ("industry", "size", "employees", "address") if f in ENTERPRISE_SELF_EDITABLE)
+
+    def clean(self):
+        data = super().clean()
+        clean_like_import(self, EnterpriseKind)
+        return data
 
 
 class EnterpriseFilter(ListFilter):
@@ -117,6 +130,7 @@ class PersonForm(ServiceForm):
         A new ID number decides gender, so the form's (old) value must not override it.
         """
         data = super().clean()
+        clean_like_import(self, PersonKind)
         if self.instance is not None:
             for name in ("id_number", "mobile"):
                 if name in data:

@@ -235,10 +235,21 @@ def _digits_lost(raw: object, label: str) -> None:
     """
     if isinstance(raw, bool):
         return
+    if isinstance(raw, str):
+        # A text cell was never a number in this file (a CSV holds only text): it is not
+        # "stored as a number", but a text in scientific notation (a CSV that Excel saved
+        # from a number column) has lost its digits all the same.
+        if _SCIENTIFIC.match(code_text(raw)):
+            raise ValidationError(
+                f"{label}“{raw}”是科学计数法形式，末几位已经丢失（Excel只保留15位有效数字），"
+                f"不能导入。请在原表中把该列设置为“文本”格式，重新填写{label}后再导出。",
+                code="digits_lost",
+            )
+        return
     damaged = isinstance(raw, float) and abs(raw) >= 1e15
     damaged = damaged or (isinstance(raw, int) and len(str(abs(raw))) >= 16 and str(raw).endswith("000"))
-    damaged = damaged or (isinstance(raw, str) and bool(_SCIENTIFIC.match(code_text(raw))))
     if damaged:
+        # Only a number cell (xlsx, xls, ods) says so.
         raise ValidationError(
             f"{label}被Excel存成了数字（{raw!s}），末几位已经丢失（Excel只保留15位有效数字），"
             f"不能导入。请把该列设置为“文本”格式后重新填写{label}。",
@@ -249,6 +260,42 @@ def _digits_lost(raw: object, label: str) -> None:
 def _not_masked(value: str, label: str) -> None:
     if "*" in value:
         raise ValidationError(f"{label}“{value}”是遮盖后的号码，无法导入，请填写完整号码。", code="masked")
+
+
+class Masked(str):
+    """A personal number as our exports mask it (138****8009, 110101********1234).
+
+    Not a value to store: a kind that accepts it (the *_or_masked parsers) compares it with
+    the stored number of the record the row otherwise identifies, so a user's own export
+    imports again unchanged. Every other parser refuses a masked number.
+    """
+
+
+_MASKED_MOBILE = re.compile(r"^1\d{2}\*{4}\d{4}$")
+_MASKED_ID = re.compile(r"^\d{6}\*{8}\d{3}[\dX]$")
+
+
+def id_number_or_masked(raw: object) -> str | None:
+    """id_number, or a Masked value for an ID number masked as our exports mask it."""
+    if isinstance(raw, str) and "*" in raw:
+        value = code_text(raw).upper()
+        if _MASKED_ID.match(value):
+            return Masked(value)
+    return id_number(raw)
+
+
+def mobile_or_masked(raw: object) -> str | None:
+    """mobile, or a Masked value for a mobile number masked as our exports mask it."""
+    if isinstance(raw, str) and "*" in raw:
+        value = code_text(raw)
+        if _MASKED_MOBILE.match(value):
+            return Masked(value)
+    return mobile(raw)
+
+
+def masked_message(label: str, value: str) -> str:
+    return (f"{label}“{value}”是遮盖后的号码，与系统中登记的号码不符（或找不到对应的记录），无法导入，"
+            "请填写完整号码。")
 
 
 _USCC_VALUE = {c: i for i, c in enumerate(validators.USCC_CHARSET)}

@@ -61,6 +61,10 @@ class Result:
     updated: int = 0
     unchanged: int = 0
     error_rows: int = 0
+    # Rows of records the user may see but not write (a district chamber's memberships in a street
+    # worker's own export): left as they are, reported, and no reason to refuse the file.
+    skipped: int = 0
+    skipped_rows: list[int] = field(default_factory=list)
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, message)
     file_error: str = ""
     committed: bool = False
@@ -69,7 +73,7 @@ class Result:
     ignored_columns: list[str] = field(default_factory=list)
     # Ignored columns that look like a known one (a typo, a note we could not strip): shown as warnings.
     warnings: list[str] = field(default_factory=list)
-    skipped_rows: list[int] = field(default_factory=list)  # total rows (合计/小计) left out
+    summary_rows: list[int] = field(default_factory=list)  # total rows (合计/小计) left out
     seconds: float = 0.0
 
     @property
@@ -77,8 +81,11 @@ class Result:
         return not self.file_error and not self.error_rows
 
     def counts(self) -> dict:
-        return {"total": self.total, "new": self.new, "updated": self.updated, "unchanged": self.unchanged,
-                "error": self.error_rows}
+        counts = {"total": self.total, "new": self.new, "updated": self.updated, "unchanged": self.unchanged,
+                  "error": self.error_rows}
+        if self.skipped:  # only then: most files have none, and the usual shape stays
+            counts["skipped"] = self.skipped
+        return counts
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -316,6 +323,8 @@ def _pass(kind: Kind, path: Path, by, result: Result, write: bool, progress, bat
             progress(result.total, total)
     if progress:
         progress(result.total, result.total)
+    # In row order: the first copy of a repeated key learns of its error only when the repeat is read.
+    result.errors.sort(key=lambda error: error[0])
 
 
 SUMMARY_WORDS = frozenset({"合计", "总计", "小计", "共计", "总数", "累计"})
@@ -498,6 +507,10 @@ def _parse(number: int, raw: list, plan: list) -> Row | None:
                 errors.append((header, f"{header}为必填项。"))
             continue
         blank = False
+        if cell.__class__ is str and cell[:1] == "'":
+            # Our own exports and error report escape formula-like cells with an apostrophe:
+            # removed here, for every column, so they can be corrected and imported back.
+            cell = cells.unescape(cell)
         try:
             values[name] = parse(cell)
         except ValidationError as e:
@@ -511,7 +524,7 @@ def _parse(number: int, raw: list, plan: list) -> Row | None:
 def _batch(kind: Kind, rows: list[Row], present: set[str], ctx: dict, seen: dict, result: Result,
            write: bool) -> None:
     if any(r.action == "summary" for r in rows):
-        result.skipped_rows.extend(r.number for r in rows if r.action == "summary")
+        result.summary_rows.extend(r.number for r in rows if r.action == "summary")
         rows = [r for r in rows if r.action != "summary"]
     # A kind sees every one of its columns in a row's values: None for those the file lacks.
     # Which were in the file is `present`; the kinds change only those on an update.
@@ -521,15 +534,28 @@ def _batch(kind: Kind, rows: list[Row], present: set[str], ctx: dict, seen: dict
             for name in absent:
                 row.values.setdefault(name, None)
     kind.resolve([r for r in rows if not r.errors or _key_ok(kind, r)], present, ctx)
+    here = {row.number: row for row in rows}
+    # First rows of earlier batches (already counted) that this batch repeats: number → (repeat, code).
+    earlier: dict[int, tuple[int, int]] = {}
     for row in rows:
         if row.errors and not _key_ok(kind, row):
             continue
         row.key = kind.key_of(row)
         first = seen.get(row.key)
         if first is not None:
-            row.error(kind.header(kind.key[0]), f"与第{first}行重复（{_key_label(kind)}相同），同一记录只能出现一次。")
+            # Both rows are flagged: the user must decide which one is right (the first one
+            # once, however many copies follow).
+            first_number = first >> 3
+            row.error(kind.header(kind.key[0]), _duplicate(kind, first_number))
+            if first_number in here:
+                first_row = here[first_number]
+                if not any(m.startswith("与第") and "重复" in m for _, m in first_row.errors):
+                    first_row.error(kind.header(kind.key[0]), _duplicate(kind, row.number))
+            elif first & 7 != _ERROR:
+                earlier[first_number] = (row.number, first & 7)
+                seen[row.key] = (first_number << 3) | _ERROR
         else:
-            seen[row.key] = row.number
+            seen[row.key] = row.number << 3
     kind.plan([r for r in rows if not r.errors], present, ctx)
     for row in rows:
         result.total += 1
@@ -544,10 +570,34 @@ def _batch(kind: Kind, rows: list[Row], present: set[str], ctx: dict, seen: dict
             result.new += 1
         elif row.action == "updated":
             result.updated += 1
+        elif row.action == "skipped":
+            result.skipped += 1
+            if len(result.skipped_rows) < MAX_ERRORS:
+                result.skipped_rows.append(row.number)
         else:
             result.unchanged += 1
+        if row.key is not None and seen.get(row.key) == row.number << 3:
+            # How the row was counted, in the three low bits, should a later batch repeat it.
+            seen[row.key] |= _ERROR if row.errors else _CODES.get(row.action, _UNCHANGED)
+    for first_number, (number, code) in earlier.items():
+        # A first row counted (as new, updated or unchanged) in an earlier batch is an error row now.
+        setattr(result, _COUNTERS[code], getattr(result, _COUNTERS[code]) - 1)
+        if code == _SKIPPED and first_number in result.skipped_rows:
+            result.skipped_rows.remove(first_number)
+        result.error_rows += 1
+        if len(result.errors) < MAX_ERRORS:
+            result.errors.append((first_number, kind.header(kind.key[0]), _duplicate(kind, number)))
     if write and not result.error_rows:
         kind.write([r for r in rows if r.action in ("new", "updated")], present, ctx)
+
+
+_ERROR, _NEW, _UPDATED, _UNCHANGED, _SKIPPED = 0, 1, 2, 3, 4
+_CODES = {"new": _NEW, "updated": _UPDATED, "unchanged": _UNCHANGED, "skipped": _SKIPPED}
+_COUNTERS = {_NEW: "new", _UPDATED: "updated", _UNCHANGED: "unchanged", _SKIPPED: "skipped"}
+
+
+def _duplicate(kind: Kind, other: int) -> str:
+    return f"与第{other}行重复（{_key_label(kind)}相同），同一记录只能出现一次。"
 
 
 def _key_ok(kind: Kind, row: Row) -> bool:

@@ -161,7 +161,9 @@ def run(job_id: int, *, commit: bool) -> None:
         write_progress(job, result.total, result.total, "report")
         with sealed.create(report_path(job)) as out:  # the upload's rows again: encrypted at rest too
             report.write_error_report(kinds.get(job.kind), upload_path(job), result, out)
-    job.result = result.as_dict() | {"errors": result.errors[:SHOWN_ERRORS]}
+    job.result = result.as_dict() | {"errors": result.errors[:SHOWN_ERRORS],
+                                     "skipped_rows": result.skipped_rows[:SHOWN_ERRORS],
+                                     "summary_rows": result.summary_rows[:SHOWN_ERRORS]}
     if commit:
         job.status = ImportJob.Status.DONE if result.committed else ImportJob.Status.FAILED
     else:

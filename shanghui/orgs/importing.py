@@ -27,8 +27,21 @@ def region_lookup(by) -> dict[str, Region]:
     return lookup
 
 
+def region_key(raw: str) -> str:
+    """The lookup key of a region cell. A 12-digit statistical division code (110101001000, as the
+    template note promises) names the region whose own code it pads with zeros: a street's 9 digits
+    (110101001) or a district's 6 (110101)."""
+    key = norm(raw)
+    if len(key) == 12 and key.isdigit() and key.isascii():
+        if key.endswith("000000"):
+            return key[:6]
+        if key.endswith("000"):
+            return key[:9]
+    return key
+
+
 def find_region(raw: str, lookup: dict[str, Region], what: str = "街道") -> Region:
-    region = lookup.get(norm(raw))
+    region = lookup.get(region_key(raw))
     if region is None:
         hint = "请填写街道全称或12位区划代码" if what == "街道" else "请填写区的全称或街道全称"
         raise ValueError(f"找不到{what}“{raw}”（或不在您的管辖范围内），{hint}。")

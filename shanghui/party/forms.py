@@ -12,9 +12,11 @@ from shanghui.directory.forms import (
     visible_enterprises,
     visible_persons,
 )
+from shanghui.imports.forms import clean_like_import
 from shanghui.orgs.models import Chamber, Region, StaffAssignment
 from shanghui.orgs.scope import streets_in_scope, writable_regions
 
+from .importing import PartyOrganizationKind
 from .models import (
     Form,
     InstructorAssignment,
@@ -71,6 +73,11 @@ class OrganizationForm(ServiceForm):
         self.fields["term_end"].help_text = "留空则按成立日期和每届任期计算。"
         if self.instance is not None:
             self.fields["term_end"].help_text = "换届后请更新为新一届的届满日期。"
+
+    def clean(self):
+        data = super().clean()
+        clean_like_import(self, PartyOrganizationKind)  # so the next import of the register finds nothing changed
+        return data
 
 
 class OrganizationFilter(ListFilter):

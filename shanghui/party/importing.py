@@ -23,11 +23,11 @@ from django.utils import timezone
 from shanghui.core import duplicates
 from shanghui.core.exporting import Column as ExportColumn
 from shanghui.core.exporting import personal_column
-from shanghui.directory.importing.refs import enterprises_by_uscc, persons_by_id_number
+from shanghui.directory.importing.refs import enterprises_by_uscc, persons_by_id_number, persons_by_masked_id
 from shanghui.directory.models import Enterprise
 from shanghui.imports import cells
 from shanghui.imports.kinds import Kind, Row, refs, register
-from shanghui.imports.kinds.base import Column, choice_label, diff
+from shanghui.imports.kinds.base import Column, choice_label, diff, seen_by
 from shanghui.orgs.importing import chamber_lookup, find_chamber, writable_region_ids
 from shanghui.orgs.models import Chamber
 
@@ -95,7 +95,8 @@ class PartyOrganizationKind(Kind):
         up = dict(PartyOrganization.objects.filter(parent__isnull=False).values_list("name", "parent__name"))
         return {"by": by, "chambers": chamber_lookup(by), "writable": writable_region_ids(by),
                 "stored": stored, "up": up,
-                "file": {}}  # name → level of the rows seen so far in this file
+                "file": {},  # name → level of the rows seen so far in this file
+                "readonly": set()}  # numbers of rows in another street (skipped if registered, else refused)
 
     def resolve(self, rows: list[Row], present: set[str], ctx: dict) -> None:
         by, writable, in_file = ctx["by"], ctx["writable"], ctx["file"]
@@ -134,8 +135,7 @@ class PartyOrganizationKind(Kind):
                     row.error(self.header("host_chamber"), "单独组建的党组织不填写依托商会。")
                 region_id = regions.get(enterprise)
             if region_id is not None and writable is not None and region_id not in writable:
-                row.error(self.header("host_chamber" if form == Form.JOINT else "enterprise"),
-                          "您无权导入其他街道的党组织。")
+                ctx["readonly"].add(row.number)
             v["host_chamber"], v["enterprise"] = (chamber.pk if chamber else None), enterprise
             founded = v.get("founded")
             if founded and founded > today:
@@ -193,14 +193,28 @@ class PartyOrganizationKind(Kind):
         names = [r.key[0] for r in rows]
         existing = {o.name: o for o in PartyOrganization.objects.filter(name__in=names).select_related(
             "host_chamber__region", "enterprise__region", "parent")}
-        writable = ctx["writable"]
+        writable, readonly = ctx["writable"], ctx["readonly"]
+        theirs = [o.pk for o in existing.values() if writable is not None and o.region is not None
+                  and o.region.pk not in writable]
+        seen = seen_by(PartyOrganization, ctx["by"], theirs)
         for row in rows:
             org = existing.get(row.key[0])
             if org is None:
-                row.action = "new"
+                if row.number in readonly:
+                    row.error(self.header("host_chamber" if row.values.get("host_chamber") else "enterprise"),
+                              "您无权导入其他街道的党组织。")
+                else:
+                    row.action = "new"
                 continue
-            if writable is not None and org.region is not None and org.region.pk not in writable:
-                row.error(self.header("name"), "该党组织由其他街道登记，不在您的管辖范围内，不能修改。")
+            if org.pk in theirs:
+                if org.pk in seen:  # hers to see, not to change: left as it is, and the file goes on
+                    row.skip()
+                else:
+                    row.error(self.header("name"), "该党组织由其他街道登记，不在您的管辖范围内，不能修改。")
+                continue
+            if row.number in readonly:  # hers now, but the row would move it to another street
+                row.error(self.header("host_chamber" if row.values.get("host_chamber") else "enterprise"),
+                          "您无权导入其他街道的党组织。")
                 continue
             new = self.field_values(row, present)
             parent = new.get("parent_id")
@@ -281,7 +295,7 @@ class PartyMemberKind(Kind):
     model = PartyMember
     key = ("person", "organization", "joined_org")
     columns = [
-        Column("person", "身份证号码", cells.id_number, aliases=("身份证号", "公民身份号码", "党员身份证号码"),
+        Column("person", "身份证号码", cells.id_number_or_masked, aliases=("身份证号", "公民身份号码", "党员身份证号码"),
                required=True, example="110101198001010010", width=22, text_format=True,
                note="人员须已在系统中登记（先导入人员）。", ref="person.id_number"),
         Column("name", "姓名", cells.text, aliases=("党员姓名",), example="王东华", width=10,
@@ -306,17 +320,29 @@ class PartyMemberKind(Kind):
         orgs = {o.name: o for o in refs.visible(PartyOrganization, by).select_related(
             "host_chamber", "enterprise")}
         return {"by": by, "orgs": orgs, "writable": writable_region_ids(by), "periods": {},
-                "rewritten": set()}  # ids of registered periods that rows of this file restate
+                "rewritten": set(),  # ids of registered periods that rows of this file restate
+                "readonly": {}}  # row number → organisation name, for rows of organisations not hers
 
     def resolve(self, rows: list[Row], present: set[str], ctx: dict) -> None:
         by, writable, orgs = ctx["by"], ctx["writable"], ctx["orgs"]
-        persons = persons_by_id_number(by, {r.values["person"] for r in rows if r.values.get("person")})
+        persons = persons_by_id_number(by, {r.values["person"] for r in rows if r.values.get("person")
+                                            and not isinstance(r.values["person"], cells.Masked)})
+        # A masked number (the user's own export) with the name: the one person it fits.
+        by_mask = persons_by_masked_id(by, [(r.values["person"], r.values.get("name")) for r in rows
+                                            if isinstance(r.values.get("person"), cells.Masked)])
         today = _today()
         for row in rows:
             v = row.values
-            found = persons.get(v.get("person"))
+            if isinstance(v.get("person"), cells.Masked):
+                fits = by_mask.get((v["person"], v.get("name")), [])
+                found = (fits[0].pk, fits[0].name) if len(fits) == 1 else None
+                if found is None:
+                    row.error(self.header("person"), cells.masked_message("身份证号码", v["person"]))
+            else:
+                found = persons.get(v.get("person"))
             if v.get("person") and found is None:
-                row.error(self.header("person"), "找不到该身份证号码对应的人员（或不在您的管辖范围内），请先导入人员。")
+                if not isinstance(v["person"], cells.Masked):
+                    row.error(self.header("person"), "找不到该身份证号码对应的人员（或不在您的管辖范围内），请先导入人员。")
             elif found and v.get("name") and v["name"] != found[1]:
                 row.error(self.header("name"), f"姓名与系统中该身份证号码的人员（{found[1]}）不一致，请核对。")
             v["person"] = found[0] if found else None
@@ -326,7 +352,8 @@ class PartyMemberKind(Kind):
             elif org is not None:
                 region = org.region
                 if writable is not None and (region is None or region.pk not in writable):
-                    row.error(self.header("organization"), f"您无权导入“{org.name}”的党员。")
+                    # A registered member of it is skipped (plan), a new one refused.
+                    ctx["readonly"][row.number] = org.name
             v["organization"] = org.pk if org else None
             joined_party, joined_org, left = v.get("joined_party"), v.get("joined_org"), v.get("left")
             if joined_party and joined_party > today:
@@ -354,11 +381,20 @@ class PartyMemberKind(Kind):
         for m in PartyMember.objects.filter(person_id__in={r.values["person"] for r in rows}).select_related(
                 "organization"):
             stored.setdefault(m.person_id, []).append(m)
+        readonly = ctx["readonly"]
         for row in rows:
             v = row.values
             period = (v["joined_org"], v.get("left") if "left" in present else None)
             same = next((m for m in stored.get(v["person"], [])
                          if m.organization_id == v["organization"] and m.joined_org == v["joined_org"]), None)
+            if row.number in readonly:
+                # An organisation she may see but not write: its registered members are left as they
+                # are (the file goes on); a new one she cannot import.
+                if same is not None and seen_by(PartyMember, ctx["by"], [same.pk]):
+                    row.skip()
+                else:
+                    row.error(self.header("organization"), f"您无权导入“{readonly[row.number]}”的党员。")
+                continue
             if same is not None and "left" not in present:
                 period = (same.joined_org, same.left)
             clash = next((p for p in periods.get(v["person"], []) if _overlaps(period, p[:2])), None)

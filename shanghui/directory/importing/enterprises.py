@@ -8,7 +8,7 @@ from shanghui.core import duplicates
 from shanghui.core.exporting import Column as ExportColumn
 from shanghui.imports import cells, sql
 from shanghui.imports.initials import fast_initials
-from shanghui.imports.kinds.base import Column, Kind, Row, choice_label, update_changed
+from shanghui.imports.kinds.base import Column, Kind, Row, choice_label, seen_by, update_changed
 from shanghui.orgs.importing import StreetResolver, street_names
 
 from ..choices import Industry, Size, Status
@@ -124,6 +124,8 @@ class EnterpriseKind(Kind):
             for uscc, pk, region_id, *values in sql.select_in(Enterprise, "uscc", [r.key[0] for r in rows],
                                                               ["id", "region_id", *fields]):
                 existing[uscc] = (pk, region_id, values)
+        seen = seen_by(Enterprise, ctx["by"], [pk for pk, region_id, _ in existing.values()
+                                               if writable is not None and region_id not in writable])
         for row in rows:
             found = existing.get(row.key[0])
             if found is None:
@@ -132,6 +134,9 @@ class EnterpriseKind(Kind):
             pk, region_id, stored = found
             # Moving an enterprise needs write access to where it is now, not only to where it goes.
             if writable is not None and region_id not in writable:
+                if pk in seen:  # hers to see, not to change: left as it is, and the file goes on
+                    row.skip()
+                    continue
                 row.error(self.header("uscc"), duplicates.message(
                     by=ctx["by"], clash=Enterprise(pk=pk), what="统一社会信用代码", field="uscc",
                     named="该企业已由其他街道登记，不在您的管辖范围内，不能修改；如需调整请联系工商联。"))

@@ -12,13 +12,14 @@ import datetime as dt
 from shanghui.core.exporting import Column as ExportColumn
 from shanghui.core.exporting import personal_column
 from shanghui.imports import cells, sql
-from shanghui.imports.kinds.base import Column, Kind, Row, choice_label, diff, update_changed
+from shanghui.imports.kinds.base import Column, Kind, Row, choice_label, diff, seen_by, update_changed
+from shanghui.imports.kinds.refs import norm
 from shanghui.orgs.importing import chamber_lookup, find_chamber, writable_region_ids
 from shanghui.orgs.models import Chamber
 
 from ..choices import MemberRole
 from ..models import Membership
-from .refs import enterprises_by_uscc, persons_by_id_number
+from .refs import enterprises_by_uscc, persons_by_id_number, persons_by_masked_id
 
 ROLE_ALIASES = {"普通会员": "member", "会员单位": "member", "常务副会长": "vice_president", "执行会长": "president"}
 
@@ -44,7 +45,7 @@ class MembershipKind(Kind):
                aliases=("统一社会信用代码", "企业统一社会信用代码", "信用代码", "会员企业信用代码"),
                example="91110101MA01ABCD19", width=22, text_format=True, note="企业会员填写；须已在系统中登记。",
                ref="enterprise.uscc"),
-        Column("person", "个人会员身份证号码", cells.id_number, aliases=("身份证号码", "身份证号", "会员身份证号码"),
+        Column("person", "个人会员身份证号码", cells.id_number_or_masked, aliases=("身份证号码", "身份证号", "会员身份证号码"),
                width=22, text_format=True, note="个人会员制的协会（如青创会）填写；须已在系统中登记。",
                ref="person.id_number"),
         Column("member_name", "会员名称", cells.text, aliases=("会员", "企业名称", "姓名", "会员企业"),
@@ -64,13 +65,22 @@ class MembershipKind(Kind):
                 f"“{self.header('person')}”（个人会员）其中一列。")
 
     def context(self, by) -> dict:
-        return {"by": by, "chambers": chamber_lookup(by), "writable": writable_region_ids(by),
-                "periods": {}}
+        chambers = chamber_lookup(by)
+        # The chambers of the memberships she sees, too: a district association's member in her street
+        # is in her export, and that row must be recognised (then skipped), not "not found".
+        for chamber in Chamber.objects.filter(pk__in=Membership.objects.visible_to(by).values("chamber_id")):
+            chambers.setdefault(norm(chamber.name), chamber)
+        return {"by": by, "chambers": chambers, "writable": writable_region_ids(by),
+                "periods": {}, "readonly": {}}  # row number → chamber name, for rows in chambers not hers
 
     def resolve(self, rows: list[Row], present: set[str], ctx: dict) -> None:
         by, writable = ctx["by"], ctx["writable"]
         enterprises = enterprises_by_uscc(by, {r.values["enterprise"] for r in rows if r.values.get("enterprise")})
-        persons = persons_by_id_number(by, {r.values["person"] for r in rows if r.values.get("person")})
+        persons = persons_by_id_number(by, {r.values["person"] for r in rows if r.values.get("person")
+                                            and not isinstance(r.values["person"], cells.Masked)})
+        # A masked number (the user's own export) with the member's name: the one person it fits.
+        by_mask = persons_by_masked_id(by, [(r.values["person"], r.values.get("member_name")) for r in rows
+                                            if isinstance(r.values.get("person"), cells.Masked)])
         for row in rows:
             v = row.values
             chamber = None
@@ -81,9 +91,11 @@ class MembershipKind(Kind):
                     row.error(self.header("chamber"), str(e))
                 else:
                     if writable is not None and chamber.region_id not in writable:
-                        row.error(self.header("chamber"), f"您无权导入“{chamber.name}”的会员。")
+                        # An existing membership of it is skipped (plan), a new one refused.
+                        ctx["readonly"][row.number] = chamber.name
             v["chamber"] = chamber.pk if chamber else None
-            enterprise, person = v.get("enterprise"), v.get("person")
+            # Both keys, whichever member column the file has: the plan reads the pair.
+            enterprise, person = v.setdefault("enterprise", None), v.setdefault("person", None)
             if bool(enterprise) == bool(person):
                 if not row.errors:
                     row.error(self.header("enterprise"), "会员应为一家企业或一名个人：请填写会员企业统一社会信用代码或个人会员身份证号码，二者选其一。")
@@ -95,9 +107,15 @@ class MembershipKind(Kind):
                     row.error(self.header("enterprise"), f"“{chamber.name}”实行个人会员制，不能接收企业会员。")
                 v["enterprise"] = found[0] if found else None
             else:
-                found = persons.get(person)
+                if isinstance(person, cells.Masked):
+                    fits = by_mask.get((person, v.get("member_name")), [])
+                    found = (fits[0].pk, fits[0].name) if len(fits) == 1 else None
+                else:
+                    found = persons.get(person)
                 if found is None:
-                    row.error(self.header("person"), "找不到该身份证号码对应的人员（或不在您的管辖范围内），请先导入人员。")
+                    row.error(self.header("person"), cells.masked_message("身份证号码", person)
+                              if isinstance(person, cells.Masked)
+                              else "找不到该身份证号码对应的人员（或不在您的管辖范围内），请先导入人员。")
                 elif chamber and not chamber.individual_members:
                     row.error(self.header("person"), f"“{chamber.name}”实行企业会员制，不能接收个人会员。")
                 v["person"] = found[0] if found else None
@@ -124,6 +142,10 @@ class MembershipKind(Kind):
                                                               "joined", "left", "role")
             for chamber, enterprise, person, pk, joined, left, role in values:
                 stored.setdefault((chamber, enterprise, person), []).append((pk, joined, left, role))
+        readonly = ctx["readonly"]
+        seen = seen_by(Membership, ctx["by"], [pk for r in rows if r.number in readonly for pk, *_ in
+                                                stored.get((r.values["chamber"], r.values["enterprise"],
+                                                            r.values["person"]), [])])
         for row in rows:
             v = row.values
             pair = (v["chamber"], v["enterprise"], v["person"])
@@ -134,6 +156,14 @@ class MembershipKind(Kind):
                     same = (pk, {"role": role, "left": left})
                     if "left" not in present:
                         period = (joined, left)
+            if row.number in readonly:
+                # A chamber she may see but not write: its registered memberships are left as
+                # they are (the file goes on); a new one is hers to ask for, not to import.
+                if same is not None and same[0] in seen:
+                    row.skip()
+                else:
+                    row.error(self.header("chamber"), f"您无权导入“{readonly[row.number]}”的会员。")
+                continue
             # Other periods of the same member in the same chamber: those already in the
             # database (unless this file rewrites them) and those earlier in this file.
             file_joined = {p[0] for p in periods.get(pair, [])}

@@ -7,17 +7,17 @@ validators as the forms, stored only through Person.set_id_number/set_mobile
 
 from django.utils import timezone
 
-from shanghui.core import crypto, duplicates
+from shanghui.core import crypto, duplicates, validators
 from shanghui.core.exporting import Column as ExportColumn
 from shanghui.core.exporting import personal_column
 from shanghui.imports import cells, sql
 from shanghui.imports.initials import fast_initials
-from shanghui.imports.kinds.base import Column, Kind, Row, choice_label, diff, update_changed
+from shanghui.imports.kinds.base import Column, Kind, Row, choice_label, diff, seen_by, update_changed
 from shanghui.orgs.importing import StreetResolver, street_names
 
 from ..choices import PoliticalStatus
 from ..models import Person
-from .refs import enterprises_by_name, enterprises_by_uscc
+from .refs import enterprises_by_name, enterprises_by_uscc, persons_by_masked_id
 
 POLITICAL_ALIASES = {"党员": "party_member", "共产党员": "party_member", "预备党员": "probationary",
                      "团员": "league", "民主党派": "democratic", "无党派": "non_party", "无": "masses"}
@@ -31,10 +31,10 @@ class PersonKind(Kind):
     columns = [
         Column("name", "姓名", cells.max_length(cells.text, 50, "姓名"), aliases=("名字", "人员姓名", "负责人姓名"),
                required=True, example="王东华", width=10),
-        Column("id_number", "身份证号码", cells.id_number, aliases=("身份证号", "身份证", "公民身份号码", "证件号码"),
+        Column("id_number", "身份证号码", cells.id_number_or_masked, aliases=("身份证号", "身份证", "公民身份号码", "证件号码"),
                required=True, example="110101198001010010", width=22, text_format=True,
                note="18位，按此号码更新已有人员；请把该列设为文本格式，不要存成数字。出生日期和性别由号码得出。"),
-        Column("mobile", "手机号码", cells.mobile, aliases=("手机号", "手机", "联系电话", "移动电话", "电话"),
+        Column("mobile", "手机号码", cells.mobile_or_masked, aliases=("手机号", "手机", "联系电话", "移动电话", "电话"),
                example="13800138000", width=14, text_format=True),
         Column("political_status", "政治面貌", cells.choice(PoliticalStatus, "政治面貌", POLITICAL_ALIASES),
                example=PoliticalStatus.PARTY_MEMBER.label, width=14,
@@ -98,9 +98,17 @@ class PersonKind(Kind):
             out[model_field] = value
         return out
 
+    def key_of(self, row: Row):
+        number = row.values.get("id_number")
+        # A masked number (a re-imported export) is one person's together with the name.
+        return (number, row.values.get("name")) if isinstance(number, cells.Masked) else (number,)
+
     def plan(self, rows: list[Row], present: set[str], ctx: dict) -> None:
-        writable = ctx["streets"].writable
+        writable, by = ctx["streets"].writable, ctx["by"]
         compared = list(self.field_values(rows[0], present)) if rows else []
+        masked = [r for r in rows if isinstance(r.key[0], cells.Masked)]
+        rows = [r for r in rows if not isinstance(r.key[0], cells.Masked)]
+        found_rows: list[tuple[Row, tuple]] = []  # (row, (pk, region id, stored values)) of registered persons
         digests = {crypto.digest(r.key[0]): r for r in rows}
         # A stored digest may be under any configured key (a key rotation window): map each to the current one.
         current = {d: crypto.digest(r.key[0]) for r in rows for d in crypto.digests(r.key[0])}
@@ -113,17 +121,51 @@ class PersonKind(Kind):
         for digest, row in digests.items():
             found = existing.get(digest)
             if found is None:
-                row.action = "new"
+                if isinstance(row.values.get("mobile"), cells.Masked):
+                    row.error(self.header("mobile"), cells.masked_message("手机号码", row.values["mobile"]))
+                else:
+                    row.action = "new"
                 continue
-            pk, region_id, stored = found
+            found_rows.append((row, found))
+        # Masked ID numbers (the user's own export): the person of that name whose number masks so.
+        people = persons_by_masked_id(by, [r.key for r in masked])
+        candidates = {r.key: people.get(r.key, []) for r in masked}
+        stored_of = {}
+        pks = [p[0].pk for p in candidates.values() if len(p) == 1]
+        for pk, region_id, *values in Person.objects.filter(pk__in=pks).values_list("pk", "region_id", *compared):
+            stored_of[pk] = (pk, region_id, dict(zip(compared, values, strict=True)))
+        for row in masked:
+            found = candidates[row.key]
+            if len(found) != 1:
+                row.error(self.header("id_number"), cells.masked_message("身份证号码", row.key[0]) if not found
+                          else f"身份证号码“{row.key[0]}”是遮盖后的号码，同名人员中不止一人与之相符，请填写完整号码。")
+                continue
+            found_rows.append((row, stored_of[found[0].pk]))
+        mobiles = {p.pk: p.mobile for p in Person.objects.filter(pk__in=[f[0] for r, f in found_rows
+                                                                       if isinstance(r.values.get("mobile"), cells.Masked)]
+                                                                 ).only("pk", "mobile_cipher")}
+        unwritable = [pk for _, (pk, region_id, _) in found_rows if writable is not None and region_id not in writable]
+        seen = seen_by(Person, by, unwritable)
+        for row, (pk, region_id, stored) in found_rows:
             if writable is not None and region_id not in writable:
-                # Seen but not writable (e.g. an instructor): may be said; not seen at all: names nothing.
+                if pk in seen:  # hers to see, not to change: left alone, and the file goes on
+                    row.skip()
+                    continue
+                # Not seen at all: the clash names nothing (and is audited).
                 row.error(self.header("id_number"), duplicates.message(
-                    by=ctx["by"], clash=Person(pk=pk), what="身份证号码", field="id_number",
+                    by=by, clash=Person(pk=pk), what="身份证号码", field="id_number",
                     named="该人员已由其他街道登记，不在您的管辖范围内，不能修改；如需调整请联系工商联。"))
                 continue
+            new = self.field_values(row, present)
+            mobile = row.values.get("mobile")
+            if isinstance(mobile, cells.Masked):
+                # As exported: unchanged if it is the stored number's mask, else it cannot be told apart.
+                if validators.mask_mobile(mobiles.get(pk, "")) != mobile:
+                    row.error(self.header("mobile"), cells.masked_message("手机号码", mobile))
+                    continue
+                new.pop("mobile_digest", None)
             row.pk = pk
-            row.changes = diff(stored, self.field_values(row, present))
+            row.changes = diff(stored, new)
             row.action = "updated" if row.changes else "unchanged"
 
     def write(self, rows: list[Row], present: set[str], ctx: dict) -> None:

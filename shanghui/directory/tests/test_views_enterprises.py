@@ -179,3 +179,20 @@ def test_the_closing_date_is_kept_with_the_status_and_checked(client, cast):
     e.refresh_from_db()
     assert (e.status, e.status_changed) == ("closed", dt.date(2020, 6, 1))
     assert "注销日期" in client.get(reverse("directory:enterprise_detail", args=[e.pk])).content.decode()
+
+
+def test_the_web_form_cleans_text_like_the_import_so_a_later_import_changes_nothing(client, cast, tmp_path):
+    from shanghui.imports import engine, kinds
+    from shanghui.imports.exports import export_kind
+
+    client.force_login(cast.worker_a)
+    data = _valid(cast, name="  ＡＢＣ新材料科技（北京）  有限公司 ", address="东城区\u3000东华门大街　１号  ")
+    assert client.post(reverse("directory:enterprise_create"), data).status_code == 302
+    enterprise = Enterprise.objects.get(uscc=data["uscc"])
+    # What the importer's cells.text makes of the same cells: folded, collapsed, trimmed.
+    assert (enterprise.name, enterprise.address) == ("ABC新材料科技（北京） 有限公司", "东城区 东华门大街 1号")
+    response = export_kind(by=cast.worker_a, kind=kinds.get("enterprises"), fmt="csv")
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"".join(response.streaming_content))
+    result = engine.run(kinds.get("enterprises"), path, by=cast.worker_a, dry_run=True)
+    assert result.ok and result.counts()["updated"] == 0 and result.counts()["new"] == 0

@@ -120,3 +120,17 @@ def test_person_export_masks_id_and_mobile(client, cast):
     assert rows[1][:1] == ["王东华"]
     assert cast.person_a.id_number_masked in rows[1] and cast.person_a.mobile_masked in rows[1]
     assert cast.person_a.id_number not in text and cast.person_a.mobile not in text
+
+
+def test_a_web_edit_is_cleaned_like_the_import_so_the_own_export_reimports_unchanged(client, cast, tmp_path):
+    from shanghui.testing import reimport_own_export
+
+    client.force_login(cast.worker_a)
+    response = client.post(reverse("directory:person_edit", args=[cast.person_a.pk]), {
+        "name": " 王  东华 ", "region": cast.street_a.pk, "enterprise": cast.enterprise_a.pk,
+        "position": "ＣＥＯ\u3000兼  董事长", "gender": cast.person_a.gender, "id_number": "", "mobile": ""})
+    assert response.status_code == 302
+    cast.person_a.refresh_from_db()
+    assert (cast.person_a.name, cast.person_a.position) == ("王 东华", "CEO 兼 董事长")
+    _, result = reimport_own_export("persons", cast.worker_a, tmp_path, "csv")
+    assert result.ok and (result.new, result.updated) == (0, 0)

@@ -17,6 +17,16 @@ from shanghui.core.exporting import Column as ExportColumn
 from shanghui.imports import cells, sql
 from shanghui.imports.initials import fast_initials
 
+# What a row says of a record the user may see but not write: it is left as it is, and the
+# file imports all the same (engine.Result.skipped).
+SKIPPED = "无权修改，已跳过"
+
+
+def seen_by(model, by, pks) -> set[int]:
+    """The ids among `pks` of rows of `model` that `by` may see (to tell "not yours to change,
+    skipped" from a clash with a record he must not learn of)."""
+    return set(model.objects.visible_to(by).filter(pk__in=set(pks)).values_list("pk", flat=True)) if pks else set()
+
 
 def choice_label(choices, value) -> str:
     """The label of a choice for an export cell ("" for none)."""
@@ -55,6 +65,11 @@ class Row:
 
     def error(self, header: str, message: str) -> None:
         self.errors.append((header, message))
+
+    def skip(self) -> None:
+        """The row names a record the user may see but not write: left alone, counted, reported."""
+        self.action = "skipped"
+        self.changes = None
 
 
 class Kind:

@@ -87,6 +87,20 @@ def test_id_number_stored_as_a_number_is_detected_and_never_imported(cast, tmp_p
 def test_uscc_stored_as_scientific_notation_in_csv_is_detected(cast, tmp_path):
     path = csv_file(tmp_path, [ENTERPRISE_HEADER[:3], ["9.11101E+17", "甲公司", "东华门街道"]])
     result = run(path, cast.admin)
+    # Refused, but not "stored as a number": in a CSV every cell is text.
+    assert result.error_rows == 1 and "科学计数法" in result.errors[0][2] and "存成了数字" not in result.errors[0][2]
+
+
+def test_stored_as_a_number_is_said_only_of_number_cells(cast, tmp_path):
+    rng = random.Random(61)
+    good, short = make_id_number(rng), make_id_number(rng)[1:]  # a text cell missing its first digit
+    header = ["姓名", "身份证号码", "所属街道"]
+    for path in (csv_file(tmp_path, [header, ["张三", short, "东华门街道"]]),
+                 xlsx_file(tmp_path, [header, ["张三", short, "东华门街道"]])):
+        result = run(path, cast.admin, kind="persons")
+        assert result.error_rows == 1 and "存成了数字" not in result.errors[0][2]
+    number = float(good[:-3] + "000")  # what Excel keeps of a long number
+    result = run(xlsx_file(tmp_path, [header, ["张三", number, "东华门街道"]]), cast.admin, kind="persons")
     assert result.error_rows == 1 and "存成了数字" in result.errors[0][2]
 
 

@@ -11,7 +11,7 @@ from python_calamine import CalamineWorkbook
 
 from shanghui.core.exporting import escape_cell, to_bytes_csv, write_xlsx
 from shanghui.directory.models import Enterprise
-from shanghui.imports import engine, kinds
+from shanghui.imports import cells, engine, kinds
 from shanghui.imports.exports import export_kind
 from shanghui.testing import make_uscc
 
@@ -27,6 +27,20 @@ def test_escape_cell_neutralises_formulas(value):
 
 def test_escape_cell_leaves_harmless_values_alone():
     assert [escape_cell(v) for v in ["东华门", "a=b", "", 5, -3, None]] == ["东华门", "a=b", "", 5, -3, None]
+
+
+@pytest.mark.parametrize(("value", "escaped"), [
+    # Phone numbers and negative numbers cannot be formulas: they go out (and come back) as typed.
+    ("+86 138-0013-8009", False), ("+8613800138009", False), ("+86 (10) 6512-3456", False),
+    ("-3", False), ("-2.5", False), ("-", False), ("+", False),
+    # Anything a spreadsheet would evaluate is still escaped.
+    ("=1", True), ("+A1", True), ("-2+3", True), ("-3*2", True), ("@SUM(A1:A2)", True), ("+86 138 abc", True),
+    ("-A1", True), ("+1+1", True), ("-1-1", True), ("+()", True), ("\t86", True), ("\r-3", True),
+    ("-3.", True), ("--3", True), ("+86 138-0013-8009;", True),
+])
+def test_escape_cell_escapes_only_what_could_be_a_formula(value, escaped):
+    assert escape_cell(value) == ("'" + value if escaped else value)
+    assert cells.unescape(escape_cell(value)) == value  # what the importer reads back
 
 
 def test_hostile_values_are_inert_in_csv_and_xlsx_exports():

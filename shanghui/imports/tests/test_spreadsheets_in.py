@@ -147,7 +147,7 @@ def _with_total(tmp_path, *, name="data.csv"):
 def test_a_total_row_is_skipped_and_said(cast, tmp_path, name):
     path, c = _with_total(tmp_path, name=name)
     result = engine.run(ENTERPRISES, path, by=cast.worker_a, dry_run=False)
-    assert result.committed and result.new == 3 and result.skipped_rows == [5], result.errors
+    assert result.committed and result.new == 3 and result.summary_rows == [5], result.errors
     assert Enterprise.objects.get(uscc=c[1]).name == "合计文化有限公司"
 
 
@@ -158,7 +158,7 @@ def test_only_a_clear_total_row_is_skipped(cast, tmp_path, word):
             [word, "共1家", "—"],  # a total
             [word, "东华门街道", ""]]  # text beside the word: not clearly a total, so an error row
     result = engine.run(ENTERPRISES, csv_file(tmp_path, rows), by=cast.worker_a, dry_run=True)
-    assert result.skipped_rows == [3] and result.error_rows == 1 and result.errors[0][0] == 4
+    assert result.summary_rows == [3] and result.error_rows == 1 and result.errors[0][0] == 4
 
 
 @pytest.mark.parametrize(("raw", "summary"), [

@@ -195,3 +195,23 @@ def test_upload_page_lists_kinds_templates_and_recent_jobs(cast, client, web):
     for name in ("enterprises", "persons", "memberships"):
         assert reverse("imports:template", args=[name]) in html
     assert "上次的名录.xlsx" in html and "别人的.xlsx" not in html
+
+
+def test_preview_and_result_say_which_rows_were_skipped(cast, client, web, tmp_path):
+    from shanghui.imports import kinds
+    from shanghui.imports.exports import export_kind
+
+    login(client, cast.worker_a)
+    path = tmp_path / "会员.xlsx"
+    path.write_bytes(b"".join(export_kind(by=cast.worker_a, kind=kinds.get("memberships")).streaming_content))
+    upload(client, path, kind="memberships")
+    job = ImportJob.objects.get()
+    # The district association's member in her street: seen, not hers to change, no reason to refuse the file.
+    assert job.status == "checked" and job.result["skipped"] == 1 and not job.result["error_rows"]
+    row = job.result["skipped_rows"][0]
+    page = client.get(reverse("imports:job", args=[job.pk])).content.decode()
+    assert "无权修改，已跳过1行" in page and f"第{row}行" in page and "确认导入" in page
+    client.post(reverse("imports:job_commit", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == "done" and job.result["skipped_rows"] == [row]
+    assert "无权修改，已跳过1行" in client.get(reverse("imports:job", args=[job.pk])).content.decode()

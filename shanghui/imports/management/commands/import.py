@@ -61,8 +61,8 @@ class Command(BaseCommand):
             self.stderr.write(f"表头在第{result.header_row}行，其上的标题行已跳过。")
         for warning in result.warnings:
             self.stderr.write(f"注意：{warning}")
-        if result.skipped_rows:
-            self.stderr.write(f"已跳过合计行（不导入）：第{'、'.join(map(str, result.skipped_rows))}行。")
+        if result.summary_rows:
+            self.stderr.write(f"已跳过合计行（不导入）：第{'、'.join(map(str, result.summary_rows))}行。")
         for row, column, message in result.errors[:50]:
             self.stderr.write(f"第{row}行 {column}：{message}")
         if len(result.errors) > 50:
@@ -70,6 +70,9 @@ class Command(BaseCommand):
         c = result.counts()
         summary = (f"{spec.label}：共{c['total']}行，新增{c['new']}，更新{c['updated']}，"
                    f"未变{c['unchanged']}，错误{c['error']}（{result.seconds:.1f}秒）")
+        if result.skipped:
+            rows = "、".join(map(str, result.skipped_rows[:50])) + ("等" if result.skipped > 50 else "")
+            self.stderr.write(f"无权修改，已跳过{result.skipped}行：第{rows}行。")
         if errors and result.error_rows:
             report.write_error_report(spec, file, result, errors)
             self.stderr.write(f"错误报告已写入 {errors}")
