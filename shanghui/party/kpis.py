@@ -92,6 +92,21 @@ def joint_committee_coverage(scope, period) -> Figure:
     return Figure.of_hits("joint_committee", LABELS["joint_committee"], base)
 
 
+def joint_committee_state(street: Region, period) -> str:
+    """How a street's report describes its joint committee in the period: 已建立 when one was active
+    in it; 已于…撤销 when the last one was dissolved before the period began (a dissolved committee
+    is not one that was never set up); else 尚未建立."""
+    p = Period.of(period)
+    committees = PartyOrganization.objects.joint_committees().filter(
+        host_chamber__region__path__startswith=street.path, founded__lte=p.end)
+    if committees.active_between(p.start, p.end).exists():
+        return "已建立"
+    last = committees.filter(dissolved__isnull=False).order_by("-dissolved").values_list("dissolved", flat=True).first()
+    if last is not None:
+        return f"已于{last.year}年{last.month}月{last.day}日撤销，本年度无联合党委"
+    return "尚未建立"
+
+
 FUNCTIONS = {
     "joint_committee": joint_committee_coverage,
     "organisation": organisation_coverage,

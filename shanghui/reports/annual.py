@@ -102,7 +102,9 @@ def _get(row, name: str, default=None):
 def _party(scope: Region, period: Period) -> dict:
     joint = party_kpis.joint_committee_coverage(scope, period)
     figures = {k: _figure(party_kpis.figure(k, scope, period)) for k in party_kpis.ENTERPRISE_KPIS}
-    return {"joint": _figure(joint), **figures}
+    street = scope.level == Region.Level.STREET
+    return {"joint": _figure(joint), "joint_state": party_kpis.joint_committee_state(scope, period) if street else "",
+            **figures}
 
 
 def _participation(scope: Region, period: Period) -> dict:
@@ -256,7 +258,7 @@ def _summary(r: dict) -> list[str]:
     out = []
     j = p["joint"]
     if r["street"]:
-        out.append(f"{r['scope_name']}商会联合党委{'已建立' if j['numerator'] else '尚未建立'}")
+        out.append(f"{r['scope_name']}商会联合党委{p['joint_state']}")
     elif j["denominator"] and j["numerator"] == j["denominator"]:
         out.append(f"全区{num(j['denominator'])}个街道商会联合党委全覆盖")
     elif j["denominator"] and not j["numerator"]:

@@ -176,7 +176,7 @@ def build(path: Path = TEMPLATE, font_names: dict | None = None) -> Path:
     # --- party building ---
     _p(doc, "{{ n.party }}、党建引领", "Heading 1")
     _p(doc, "{%p if street %}")
-    _p(doc, "{{ scope_name }}商会联合党委{% if party.joint.numerator %}已建立{% else %}尚未建立{% endif %}。")
+    _p(doc, "{{ scope_name }}商会联合党委{{ party.joint_state }}。")
     _p(doc, "{%p elif not party.joint.numerator %}")
     _p(doc, "全区{{ party.joint.denominator|num }}个街道商会尚未建立联合党委。")
     _p(doc, "{%p else %}")

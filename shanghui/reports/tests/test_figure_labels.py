@@ -77,3 +77,30 @@ def test_a_street_users_honours_api_counts_what_her_dashboard_counts(cast):
     # The district's figures include its own honour, on both sides too.
     admin = Client(**api_headers(cast, "admin")).get("/api/v1/honors/counts", {"year": 2018}).json()
     assert admin["by_level"]["district"] == 2 and admin["by_level"]["national"] == 1
+
+
+def test_a_street_report_tells_a_dissolved_joint_committee_from_none(cast):
+    import docx
+
+    from shanghui.party import services as party
+    from shanghui.party.models import Form
+    from shanghui.party.models import Level as OrgLevel
+    from shanghui.reports import annual
+
+    def says(year: int) -> str:
+        report = annual.gather(cast.street_a, year)
+        buf = io.BytesIO()
+        annual.render_docx(report, buf)
+        text = "\n".join(p.text for p in docx.Document(buf).paragraphs)
+        summary = "；".join(report["summary"])
+        line = next(s for s in report["summary"] if "联合党委" in s)
+        assert line in summary and f"{cast.street_a.name}商会联合党委{report['party']['joint_state']}。" in text
+        return line
+
+    assert says(2018).endswith("尚未建立")
+    org = party.organization_create(by=cast.admin, name="东华门街道商会联合党委", level=OrgLevel.COMMITTEE,
+                                    form=Form.JOINT, founded=dt.date(2015, 1, 1), host_chamber=cast.chamber_a)
+    assert says(2018).endswith("已建立")
+    party.organization_update(by=cast.admin, organization=org, dissolved=dt.date(2017, 6, 30))
+    assert says(2017).endswith("已建立")  # active for half of 2017
+    assert "已于2017年6月30日撤销" in says(2018) and "尚未建立" not in says(2018)
