@@ -43,6 +43,8 @@ ACTION_LABELS = {
 OBJECT_LABELS: dict[str, str] = {
     "demo": "演示数据",
     "core.backup": "数据备份",
+    # Events written before the holiday calendar moved to orgs (orgs/migrations/0003) keep their old name.
+    "servicedesk.holiday": "本区节假日调整",
 }
 
 FORMAT_LABELS = {"xlsx": "Excel", "csv": "CSV", "docx": "Word", "pdf": "PDF", "stats": "统计表"}

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from shanghui.directory.choices import Status
 from shanghui.directory.models import Enterprise
+from shanghui.orgs.workdays import add_workdays, is_workday, official
 from shanghui.servicedesk.models import (
     Channel,
     ContactPreference,
@@ -24,7 +25,6 @@ from shanghui.servicedesk.models import (
     State,
 )
 from shanghui.servicedesk.seed import load_categories
-from shanghui.servicedesk.workdays import add_workdays, is_workday, official
 
 YEAR = 2018
 D = dt.date

@@ -255,3 +255,29 @@ class StaffAssignment(models.Model):
     def clean(self):
         if self.end and self.start and self.end < self.start:
             raise ValidationError({"end": "结束日期不能早于起始日期。"})
+
+
+class Holiday(models.Model):
+    """The district's own changes to the official calendar: a day its offices close although the State
+    Council notice has everyone work (a local closure), or a day they work although it is off.
+
+    The official holidays and 调休 working days are not typed here: orgs/workdays.py reads them from the
+    `chinese-calendar` package. A row here wins over that calendar for its date.
+    """
+
+    class Kind(models.TextChoices):
+        CLOSURE = "closure", "本区停止办公"
+        WORKDAY = "workday", "本区照常上班"
+
+    date = models.DateField("日期", unique=True, error_messages={"unique": "这一天已有本区设置，请先删除原设置。"})
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.CLOSURE)
+    note = models.CharField("说明", max_length=100, help_text="例如：依据区政府某月某日通知。")
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "本区节假日调整"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"

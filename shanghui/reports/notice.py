@@ -16,8 +16,8 @@ import tempfile
 from pathlib import Path
 
 from shanghui.honors.models import Campaign, Nomination, RecipientKind
+from shanghui.orgs import workdays
 from shanghui.reports.report_templates import DEFAULT_FONTS
-from shanghui.servicedesk import workdays
 
 DEFAULT_DAYS = 5  # the usual minimum of a 公示期
 MAX_DAYS = 30

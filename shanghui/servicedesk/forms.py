@@ -6,10 +6,10 @@ from shanghui.core.crud import DateInput, ListFilter, ServiceForm, style_field
 from shanghui.core.roles import Role
 from shanghui.core.scoping import ancestor_paths
 from shanghui.directory.forms import autocomplete_field, enterprise_label, visible_enterprises
-from shanghui.orgs.models import Department, Region
+from shanghui.orgs.models import Department, Holiday, Region
 from shanghui.orgs.scope import streets_in_scope
 
-from .models import Category, Channel, ContactPreference, Holiday, ServiceRequest, State
+from .models import Category, Channel, ContactPreference, ServiceRequest, State
 
 
 class MultipleFileInput(forms.ClearableFileInput):

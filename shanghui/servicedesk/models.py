@@ -2,9 +2,8 @@
 
 - `Category`: configurable kinds of request, each with a default department and a time limit
   in working days.
-- `Holiday`: the district's overrides of the official holiday calendar (local closures, extra
-  working days); the official holidays and 调休 working days come from `chinese-calendar`
-  (workdays.py).
+- The working-day calendar the time limits count in (official holidays from `chinese-calendar`
+  and the district's overrides, `Holiday`) is in orgs (orgs/workdays.py), shared with other apps.
 - `ServiceRequest`: one request and where it stands; every change of state is a service
   function (services.py) that writes a `RequestEvent` to its timeline.
 - `Attachment`: files the enterprise or staff add to a request.
@@ -82,32 +81,6 @@ class Category(models.Model):
     def clean(self):
         if self.time_limit is not None and not 1 <= self.time_limit <= 365:
             raise ValidationError({"time_limit": "办理时限应在1至365个工作日之间。"})
-
-
-class Holiday(models.Model):
-    """The district's own changes to the official calendar: a day its offices close although the State
-    Council notice has everyone work (a local closure), or a day they work although it is off.
-
-    The official holidays and 调休 working days are not typed here: workdays.py reads them from the
-    `chinese-calendar` package. A row here wins over that calendar for its date.
-    """
-
-    class Kind(models.TextChoices):
-        CLOSURE = "closure", "本区停止办公"
-        WORKDAY = "workday", "本区照常上班"
-
-    date = models.DateField("日期", unique=True, error_messages={"unique": "这一天已有本区设置，请先删除原设置。"})
-    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.CLOSURE)
-    note = models.CharField("说明", max_length=100, help_text="例如：依据区政府某月某日通知。")
-
-    objects = ReferenceQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = verbose_name_plural = "本区节假日调整"
-        ordering = ["date"]
-
-    def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
 
 
 # --- requests ----------------------------------------------------------------------------

@@ -33,16 +33,16 @@ from shanghui.directory.models import Enterprise
 from shanghui.messaging import conf as messaging_conf
 from shanghui.messaging.models import Channel as MessageChannel
 from shanghui.messaging.outbox import enqueue
-from shanghui.orgs.models import Department
+from shanghui.orgs import workdays
+from shanghui.orgs.models import Department, Holiday
 
-from . import conf, workdays
+from . import conf
 from .models import (
     ATTACHMENT_TYPES,
     Attachment,
     Category,
     Channel,
     ContactPreference,
-    Holiday,
     Notification,
     RequestEvent,
     ServiceRequest,

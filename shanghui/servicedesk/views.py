@@ -19,11 +19,13 @@ from shanghui.core.exporting import Column, export_format, export_response
 from shanghui.core.files import file_download
 from shanghui.core.kpis import stats_period
 from shanghui.core.roles import Role
+from shanghui.orgs import workdays
+from shanghui.orgs.models import Holiday
 from shanghui.orgs.scope import writable_regions
 
-from . import kpis, services, workdays
+from . import kpis, services
 from .forms import ACTION_FORMS, CategoryForm, FileForm, HolidayForm, KpiForm, RequestFilter
-from .models import Attachment, Category, Holiday, Notification, ServiceRequest
+from .models import Attachment, Category, Notification, ServiceRequest
 
 
 def _dt(value) -> str:

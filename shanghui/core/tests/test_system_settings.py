@@ -18,9 +18,9 @@ from shanghui.core.kpis import stats_year
 from shanghui.core.models import Setting
 from shanghui.messaging import outbox
 from shanghui.messaging.models import Channel
+from shanghui.orgs import workdays
 from shanghui.servicedesk import conf as servicedesk_conf
 from shanghui.servicedesk import services as servicedesk_services
-from shanghui.servicedesk import workdays
 from shanghui.servicedesk.models import Category
 from shanghui.servicedesk.seed import load_categories
 from shanghui.testing import client_for

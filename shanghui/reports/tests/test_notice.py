@@ -13,9 +13,9 @@ from django.urls import reverse
 from shanghui.audit.models import AuditEvent
 from shanghui.honors import services
 from shanghui.honors.tests.conftest import nominate, world  # noqa: F401 - the honors test world is a fixture
+from shanghui.orgs import workdays
+from shanghui.orgs.models import Holiday
 from shanghui.reports import notice
-from shanghui.servicedesk import workdays
-from shanghui.servicedesk.models import Holiday
 from shanghui.testing import assert_access, client_for
 
 URL_NAMES = {"reports:campaign_notice"}

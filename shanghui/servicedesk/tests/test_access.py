@@ -13,8 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from shanghui.orgs.models import Holiday
 from shanghui.servicedesk import services
-from shanghui.servicedesk.models import Holiday, Notification, ServiceRequest
+from shanghui.servicedesk.models import Notification, ServiceRequest
 from shanghui.testing import (
     access_params,
     api_headers,

@@ -9,9 +9,10 @@ from shanghui.accounts.models import User
 from shanghui.core.kpis import Period
 from shanghui.demo.generator import generate
 from shanghui.demo.servicedesk import fingerprint_rows
-from shanghui.orgs.models import Region
-from shanghui.servicedesk import kpis, workdays
-from shanghui.servicedesk.models import Holiday, RequestEvent, ServiceRequest, State
+from shanghui.orgs import workdays
+from shanghui.orgs.models import Holiday, Region
+from shanghui.servicedesk import kpis
+from shanghui.servicedesk.models import RequestEvent, ServiceRequest, State
 
 
 @pytest.fixture

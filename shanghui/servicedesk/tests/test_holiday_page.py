@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shanghui.audit.models import AuditEvent
-from shanghui.servicedesk import workdays
-from shanghui.servicedesk.models import Holiday
+from shanghui.orgs import workdays
+from shanghui.orgs.models import Holiday
 
 URL = reverse("servicedesk:holidays")
 

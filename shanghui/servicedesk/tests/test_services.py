@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shanghui.audit.models import AuditEvent
-from shanghui.servicedesk import services, workdays
-from shanghui.servicedesk.models import Attachment, Channel, Holiday, Notification, ServiceRequest, State
+from shanghui.orgs import workdays
+from shanghui.orgs.models import Holiday
+from shanghui.servicedesk import services
+from shanghui.servicedesk.models import Attachment, Channel, Notification, ServiceRequest, State
 
 
 def test_an_enterprise_user_files_for_his_enterprise_only(desk):

@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from shanghui.servicedesk import workdays
-from shanghui.servicedesk.models import Holiday
+from shanghui.orgs import workdays
+from shanghui.orgs.models import Holiday
 
 D = dt.date
 

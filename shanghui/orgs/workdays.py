@@ -1,4 +1,5 @@
-"""Working-day arithmetic for SLA deadlines, on China's official calendar.
+"""Working-day arithmetic on China's official calendar: service-request deadlines, 公示 periods, the
+recruitment time rules. It lives in orgs (below the feature apps) so that every app can count working days.
 
 A working day is Monday to Friday unless the State Council's yearly notice makes it a holiday, and a
 weekend day only if the notice makes it an adjusted working day (调休上班). The notices are not typed
