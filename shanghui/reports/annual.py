@@ -340,14 +340,32 @@ def gather(scope: Region, year: int) -> dict:
         "community": _community(scope, year),
     }
     report["summary"] = _summary(report)
-    report["n"] = dict(zip(SECTIONS, NUMERALS, strict=False))  # the 一、二、… of the headings
-    report["narratives"] = _narratives(scope, year, len(SECTIONS))
+    shown = _shown_sections(report)
+    report["n"] = dict(zip(shown, NUMERALS, strict=False))  # the 一、二、… of the headings that are printed
+    report["sub"] = {"education": _subsections(("by_year", bool(report["training"]["by_year"])),
+                                                ("flagship", bool(report["training"]["flagship"])),
+                                                ("activities", True))}
+    report["narratives"] = _narratives(scope, year, len(shown))
     report["signature"] = {"name": report["issuer"], "date": report["generated"]}
     return report
 
 
 NUMERALS = "一二三四五六七八九十"
 SECTIONS = ("summary", "party", "education", "honours", "service", "community")
+
+
+def _shown_sections(report: dict) -> list[str]:
+    """The sections the template prints, in order: the last three only when they hold something (the
+    same conditions as the {%p if %} around them in build_annual.py), so the numbering never skips."""
+    shown = {"honours": report["honours"] or report["commendations"], "service": report["service"],
+             "community": report["community"] or report["youth"]}
+    return [key for key in SECTIONS if shown.get(key, True)]
+
+
+def _subsections(*parts: tuple[str, bool]) -> dict[str, str]:
+    """（一）（二）… for the sub-headings that are printed, numbered in order without gaps."""
+    keys = [key for key, printed in parts if printed]
+    return {key: f"（{NUMERALS[i]}）" for i, key in enumerate(keys)}
 
 
 # --- .docx -----------------------------------------------------------------------------------

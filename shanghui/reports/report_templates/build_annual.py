@@ -230,15 +230,15 @@ def build(path: Path = TEMPLATE, font_names: dict | None = None) -> Path:
             "培训{{ training.university.people|num }}名优秀非公经济代表人士。")
     _p(doc, "{%p endif %}")
     _p(doc, "{%p if training.by_year %}")
-    _p(doc, "（一）历年培训人次", "Heading 2")
+    _p(doc, "{{ sub.education.by_year }}历年培训人次", "Heading 2")
     _table(doc, ["年度", "培训人次"], "row in training.by_year", ["{{ row.year }}", "{{ row.count|num }}"])
     _p(doc, "{%p endif %}")
     _p(doc, "{%p if training.flagship %}")
-    _p(doc, "（二）品牌活动", "Heading 2")
+    _p(doc, "{{ sub.education.flagship }}品牌活动", "Heading 2")
     _table(doc, ["品牌活动", "起始年份", "连续举办年数"], "row in training.flagship",
            ["{{ row.name }}", "{{ row.since }}", "{{ row.years }}"])
     _p(doc, "{%p endif %}")
-    _p(doc, "（三）全年活动", "Heading 2")
+    _p(doc, "{{ sub.education.activities }}全年活动", "Heading 2")
     _p(doc, "{%p if activities.total %}")
     _p(doc, "全年举办各类活动{{ activities.total|num }}场{% if activities.truncated %}"
             "，下表列出前{{ activities.rows|length|num }}场{% endif %}。")

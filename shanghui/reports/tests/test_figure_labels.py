@@ -104,3 +104,21 @@ def test_a_street_report_tells_a_dissolved_joint_committee_from_none(cast):
     party.organization_update(by=cast.admin, organization=org, dissolved=dt.date(2017, 6, 30))
     assert says(2017).endswith("已建立")  # active for half of 2017
     assert "已于2017年6月30日撤销" in says(2018) and "尚未建立" not in says(2018)
+
+
+def test_the_report_numbers_only_the_headings_it_prints(cast):
+    """A year with nothing in a conditional section or sub-section must not skip a numeral."""
+    import docx
+
+    from shanghui.reports import annual
+
+    report = annual.gather(cast.street_a, 2011)  # nothing recorded: no honours, requests, youth, training
+    buf = io.BytesIO()
+    annual.render_docx(report, buf)
+    headings = [p.text for p in docx.Document(buf).paragraphs if p.style.name.startswith("Heading")]
+    top = [h[0] for h in headings if len(h) > 1 and h[1] == "、"]
+    assert top == list(annual.NUMERALS[:len(top)]), headings
+    subs = [h[:3] for h in headings if h.startswith("（")]
+    education = [h for h in headings if h.endswith(("历年培训人次", "品牌活动", "全年活动"))]
+    assert education and education[0].startswith("（一）"), headings
+    assert all(s[1] in annual.NUMERALS for s in subs)
