@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import annual_views, views
+from . import annual_views, search, views
 
 app_name = "reports"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("export/", views.dashboard_export, name="dashboard_export"),
     path("training/export/", views.training_export, name="training_export"),
     path("streets/", views.streets, name="streets"),
+    path("search/", search.search_page, name="search"),
     path("annual-report/", annual_views.annual_report, name="annual_report"),
     path("statistics-table/", annual_views.statistics_table, name="statistics_table"),
 ]
