@@ -34,7 +34,7 @@ def _groups(user, q: str) -> list[dict]:
     ]
     groups = []
     for kind, label, qs, detail, listing in specs:
-        count, hits = search.count_and_first(qs.search(q), LIMIT)
+        count, hits = search.count_and_first(qs, q, LIMIT)
         for hit in hits:
             hit.search_url = reverse(detail, args=[hit.pk])
             if kind == "document":
