@@ -3,6 +3,7 @@
 fragments, scope (rows and counts), the index kept current by edits, deletes and imports, snippets."""
 
 import datetime as dt
+import io
 import random
 
 import pytest
@@ -243,3 +244,15 @@ def test_a_groups_count_stops_at_the_cap_and_says_more(cast, monkeypatch):
     # A street worker's count is his own, capped or not.
     response = client_for(cast, "worker_a").get(URL, {"q": "有限公司"})
     assert {g["kind"]: g for g in response.context["groups"]}["enterprise"]["count_label"] == "1"
+
+
+def test_the_rebuild_command_refills_an_emptied_index(cast):
+    from django.core.management import CommandError, call_command
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM search_enterprise")
+    assert not Enterprise.objects.search("东华门").exists()
+    call_command("search_rebuild", "enterprise", stdout=io.StringIO())
+    assert list(Enterprise.objects.search("东华门")) == [cast.enterprise_a]
+    with pytest.raises(CommandError):
+        call_command("search_rebuild", "nonsense")
