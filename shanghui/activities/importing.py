@@ -20,7 +20,7 @@ import re
 
 from django.utils import timezone
 
-from shanghui.core import crypto
+from shanghui.core import crypto, search
 from shanghui.core.exporting import Column as ExportColumn
 from shanghui.core.exporting import personal_column
 from shanghui.directory.importing.refs import enterprises_by_name, enterprises_by_uscc, persons_by_masked_id
@@ -408,6 +408,7 @@ class ActivityKind(Kind):
                 activity = Activity(pk=row.pk)
                 if changes:
                     Activity.objects.filter(pk=row.pk).update(**changes)
+                    search.refresh("activity", [row.pk])  # update() sends no save signal
             if organisers is not None:
                 activity.organisers.set(organisers)
 

@@ -21,7 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from shanghui.core import crypto
+from shanghui.core import crypto, search
 from shanghui.core.roles import Role
 from shanghui.core.scoping import ScopedQuerySet, ancestor_paths
 from shanghui.core.validators import mask_mobile, normalize_mobile
@@ -127,8 +127,8 @@ class ActivityQuerySet(ScopedQuerySet):
         return Q(region__path__in=ancestor_paths(enterprise.region.path)) | Q(pk__in=by_chamber)
 
     def search(self, q: str):
-        q = (q or "").strip()
-        return self.filter(Q(title__icontains=q) | Q(place__icontains=q) | Q(partner__icontains=q)) if q else self
+        # The full-text index (core/search.py) over title, place, partner and description.
+        return search.filter_queryset(self, "activity", q) if (q or "").strip() else self
 
     def held(self):
         """What the figures count: everything not cancelled."""
@@ -439,3 +439,6 @@ class CalendarFeed(models.Model):
     def __str__(self) -> str:
         # Never the token: this text goes into the audit log.
         return f"{self.user}的活动日历订阅"
+
+
+search.register(search.Kind("activity", Activity, fields=("title", "place", "partner", "description")))

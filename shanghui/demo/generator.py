@@ -31,6 +31,7 @@ from django.db.models import OuterRef, Subquery
 
 from shanghui.accounts.models import User
 from shanghui.audit import record
+from shanghui.core import search
 from shanghui.core.pinyin import initials
 from shanghui.directory.choices import MemberRole, PoliticalStatus, Size, Status
 from shanghui.directory.models import Enterprise, Membership, Person
@@ -393,6 +394,9 @@ def generate(*, seed: int = 1, enterprises: int = 3000, batch_size: int = BATCH_
         gen.users()
         notices.generate(gen, batch_size)
         invitations.generate(gen, batch_size)
+        # bulk_create sends no save signals: index everything once at the end.
+        for kind in search.KINDS:
+            search.rebuild(kind)
         record(by=None, action="demo_data", object_type="demo",
                extra={"seed": seed, "enterprises": enterprises, "counts": gen.counts})
         if connection.vendor == "postgresql":

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from shanghui.core import crypto
+from shanghui.core import crypto, search
 from shanghui.core.constraints import ends_after
 from shanghui.core.duplicates import Clash
 from shanghui.core.scoping import ScopedQuerySet
@@ -21,22 +21,14 @@ from shanghui.orgs.models import Chamber, InitialsMixin, Region
 from .choices import Gender, Industry, MemberRole, PoliticalStatus, Size, Status
 
 
-def _search(qs, q: str, *extra: str):
-    q = (q or "").strip()
-    if not q:
-        return qs
-    cond = Q(name__icontains=q) | Q(name_initials__contains=q.lower())
-    for field in extra:
-        cond |= Q(**{f"{field}__startswith": q.upper()})
-    return qs.filter(cond)
-
-
 class EnterpriseQuerySet(ScopedQuerySet):
     region_paths = ("region",)
     enterprise_paths = ("pk",)
 
     def search(self, q: str):
-        return _search(self, q, "uscc")
+        # The full-text index (core/search.py): name, pinyin initials, USCC (any fragment of four
+        # characters or more) and the principal's name.
+        return search.filter_queryset(self, "enterprise", q) if (q or "").strip() else self
 
     def active(self):
         return self.filter(status=Status.ACTIVE)
@@ -116,7 +108,9 @@ class PersonQuerySet(ScopedQuerySet):
     enterprise_paths = ("enterprise",)
 
     def search(self, q: str):
-        return _search(self, q)
+        # Name and pinyin initials only: the ID and mobile numbers are never indexed, so no fragment
+        # of them finds anyone (exact look-ups go through by_id_number/by_mobile).
+        return search.filter_queryset(self, "person", q) if (q or "").strip() else self
 
     def by_id_number(self, id_number: str):
         return self.filter(id_number_digest__in=crypto.digests(normalize_id_number(id_number)))
@@ -273,3 +267,11 @@ class Membership(models.Model):
             if clash is not None:
                 raise Clash(clash=clash, what="会员关系",
                             named=f"{self.member}在该时段已是“{self.chamber}”的会员，会员期不能重叠。")
+
+
+search.register(search.Kind(
+    "enterprise", Enterprise, fields=("name", "name_initials", "uscc", "principal__name"), code_fields=("uscc",),
+    # The principal's name is part of the enterprise's text: renaming or deleting him changes it.
+    depends={Person: lambda pks: Enterprise.objects.filter(principal__in=pks).values_list("pk", flat=True)},
+))
+search.register(search.Kind("person", Person, fields=("name", "name_initials")))

@@ -233,18 +233,20 @@ def run(kind: Kind, path: Path | str, *, by, filename: str = "", dry_run: bool =
                 _pass(kind, Path(path), by, result, False, progress, batch_size, pipeline_min_rows)
         elif sql.can_stage():
             # Read, check and plan without a transaction; take the locks only for the copy.
-            with _fewer_collections(), sql.import_cache(), sql.staging() as stage:
+            with _fewer_collections(), sql.import_cache(), sql.staging() as stage, sql.tracking() as touched:
                 _pass(kind, Path(path), by, result, True, progress, batch_size, pipeline_min_rows)
                 if not result.ok:
                     raise _Rollback
                 with stage.merged():
+                    sql.refresh_search(touched)
                     _audit(by, result, success=True)
             result.committed = True
         else:
-            with _fewer_collections(), sql.import_cache(), transaction.atomic():
+            with _fewer_collections(), sql.import_cache(), transaction.atomic(), sql.tracking() as touched:
                 _pass(kind, Path(path), by, result, True, progress, batch_size, pipeline_min_rows)
                 if not result.ok:
                     raise _Rollback
+                sql.refresh_search(touched)
                 _audit(by, result, success=True)
             result.committed = True
     except _Rollback:

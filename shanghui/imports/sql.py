@@ -19,6 +19,8 @@ from pathlib import Path
 
 from django.db import DatabaseError, connection, models, transaction
 
+from shanghui.core import search
+
 from .files import private_file, stage_path
 
 # SQLite's page cache for the length of one import (its default is 2 MB). A million-row
@@ -63,6 +65,51 @@ def _converter(field: models.Field):
     return convert
 
 
+# --- The search index (core/search.py) -------------------------------------------------------
+# These writes bypass the models' save signals that keep the index current, so an import notes what
+# it wrote (tracking()) and brings the index up to date in its own transaction (refresh_search()).
+
+_tracked = threading.local()
+
+
+def _note(model, *, inserted: bool = False, updated=()) -> None:
+    touched = getattr(_tracked, "current", None)
+    if touched is not None:
+        entry = touched.setdefault(model, [False, set()])
+        entry[0] |= inserted
+        entry[1].update(updated)
+
+
+@contextmanager
+def tracking():
+    """Note the models (and updated primary keys) that insert_rows/update_rows write to."""
+    _tracked.current = {}
+    try:
+        yield _tracked.current
+    finally:
+        _tracked.current = None
+
+
+def refresh_search(touched: dict) -> None:
+    """Index the rows an import inserted (primary keys above the highest indexed one) and re-index
+    those it updated, and the rows whose text depends on them. Run inside the import's transaction,
+    after its rows are in the tables."""
+    for kind in search.KINDS.values():
+        pks: set = set()
+        if kind.model in touched:
+            inserted, updated = touched[kind.model]
+            pks |= updated
+            if inserted:
+                top = search.max_indexed(kind.name)
+                pks |= set(kind.model._base_manager.filter(pk__gt=top).values_list("pk", flat=True))
+        for model, affected in kind.depends.items():
+            if model in touched:
+                inserted, updated = touched[model]
+                pks |= set(affected(list(updated)))
+        if pks:
+            search.refresh(kind.name, sorted(pks))
+
+
 def db_value(model: type[models.Model], name: str, value):
     """`value` for the column `name` as insert_rows(prepared=True) expects it."""
     convert = _converter(model._meta.get_field(name))
@@ -84,6 +131,7 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
         rows = list(rows)
     if not rows:
         return 0
+    _note(model, inserted=True)
     if (stage := getattr(_staging, "current", None)) is not None:
         stage.add("insert", model, columns, rows)
         return len(rows)
@@ -109,6 +157,7 @@ def update_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
     rows = [_convert(row, converters) for row in rows] if converters else list(rows)
     if not rows:
         return 0
+    _note(model, updated=(row[-1] for row in rows))
     if (stage := getattr(_staging, "current", None)) is not None:
         stage.add("update", model, columns, rows)
         return len(rows)

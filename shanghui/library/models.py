@@ -12,6 +12,7 @@ inside `visible_to()` and writes an audit event.
 from django.db import models
 from django.db.models import Q
 
+from shanghui.core import search
 from shanghui.core.roles import Role
 from shanghui.core.scoping import ScopedQuerySet
 from shanghui.orgs.models import Region
@@ -38,13 +39,8 @@ class DocumentQuerySet(ScopedQuerySet):
         return None if cond is None else cond | Q(region__isnull=True)
 
     def search(self, q: str):
-        # Plain icontains (LIKE / ILIKE '%商会%'): no tokenizer needed for Chinese words, and
-        # the same on SQLite and PostgreSQL. The library holds hundreds of documents, not millions.
-        q = (q or "").strip()
-        if not q:
-            return self
-        return self.filter(Q(title__icontains=q) | Q(text__icontains=q) | Q(tags__icontains=q)
-                           | Q(issuer__icontains=q))
+        # The full-text index (core/search.py) over title, tags, issuer and the extracted body text.
+        return search.filter_queryset(self, "document", q) if (q or "").strip() else self
 
 
 class Document(models.Model):
@@ -80,3 +76,6 @@ class Document(models.Model):
     @property
     def scope_label(self) -> str:
         return self.region.name if self.region_id else "全区"
+
+
+search.register(search.Kind("document", Document, fields=("title", "tags", "issuer", "text")))

@@ -7,5 +7,6 @@
 from .test_access_annual import ANNUAL_URL_NAMES
 from .test_access_dashboard import DASHBOARD_URL_NAMES
 from .test_notice import URL_NAMES as NOTICE_URL_NAMES
+from .test_search import SEARCH_URL_NAMES
 
-URL_NAMES: set[str] = set() | DASHBOARD_URL_NAMES | ANNUAL_URL_NAMES | NOTICE_URL_NAMES
+URL_NAMES: set[str] = set() | DASHBOARD_URL_NAMES | ANNUAL_URL_NAMES | NOTICE_URL_NAMES | SEARCH_URL_NAMES
