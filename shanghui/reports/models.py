@@ -18,6 +18,7 @@ never deleted by the triggers; a row that falls to zero stays at zero.
 
 from django.db import models
 
+from shanghui.core.scoping import ScopedQuerySet
 from shanghui.directory.models import Enterprise
 from shanghui.orgs.models import Region
 
@@ -131,19 +132,15 @@ class StreetYear(models.Model):
         return f"{self.region_id}/{self.year}: {self.active}"
 
 
-class NarrativeQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """A narrative is seen by those who may produce its report: the region's staff (REGION_ROLES) and above."""
-        from shanghui.core.roles import REGION_ROLES
-        from shanghui.core.scoping import signed_in
+class NarrativeQuerySet(ScopedQuerySet):
+    """A narrative is seen by those who may produce its report: the region's staff (REGION_ROLES) and above."""
 
-        if not signed_in(user):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        if user.role not in REGION_ROLES or not user.region_path:
-            return self.none()
-        return self.filter(region__path__startswith=user.region_path)
+    region_paths = ("region",)
+
+    def visibility(self, user):
+        from shanghui.core.roles import REGION_ROLES
+
+        return super().visibility(user) if user.role in REGION_ROLES else None
 
 
 class Narrative(models.Model):
