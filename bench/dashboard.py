@@ -34,8 +34,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import harness  # noqa: E402
+
 PY = sys.executable
-FILES = ROOT / "var" / "bench"
 FULL = {"enterprises": 1_000_000, "memberships": 300_000, "persons": 400_000, "party_members": 200_000,
         "activities": 50_000, "attendances": 10_000_000}
 
@@ -246,34 +247,14 @@ def page_figure(client, url: str, key: str) -> int:
 # --- orchestration ------------------------------------------------------------------------------
 
 def child(step: str, *args: str, env: dict) -> dict:
-    out = subprocess.run([PY, __file__, "--child", step, *args], env=env, cwd=ROOT, stdout=subprocess.PIPE,
-                         text=True)
-    if out.returncode:
-        raise SystemExit(f"bench step {step} failed")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return harness.child(__file__, step, *args, env=env)
 
 
 def run_backend(vendor: str, scale: float, year: int, database_url: str | None, reuse: bool) -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["PYTHONPATH"] = str(ROOT)
-    dbname = None
-    build = None
-    try:
-        if database_url:
-            from bench.import_enterprises import _scratch_database
-
-            dbname, env["DATABASE_URL"] = _scratch_database(database_url)
-        else:
-            FILES.mkdir(parents=True, exist_ok=True)
-            path = FILES / f"dashboard-{scale:g}.sqlite3"
-            env["SHANGHUI_SQLITE_PATH"] = str(path)
-            if path.exists() and not reuse:
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{path}{suffix}").unlink(missing_ok=True)
-            reuse = reuse and path.exists()
-        if not reuse:
-            subprocess.run([PY, str(ROOT / "manage.py"), "migrate", "--no-input", "-v0"], env=env, cwd=ROOT,
-                           check=True)
+    env, build = harness.bench_env(), None
+    with harness.scratch_database(env=env, name=f"dashboard-{scale:g}", database_url=database_url,
+                                  reuse=reuse) as new:
+        if new:
             print(f"[{vendor}] building scale {scale:g} …", file=sys.stderr, flush=True)
             build = child("build", str(scale), env=env)
             print(f"[{vendor}] built in {build['demo_seconds'] + build['load_seconds']:.0f} s "
@@ -282,11 +263,6 @@ def run_backend(vendor: str, scale: float, year: int, database_url: str | None, 
         print(f"[{vendor}] timing …", file=sys.stderr, flush=True)
         timing = child("time", str(year), env=env)
         return {"vendor": vendor, "scale": scale, "build": build, **timing}
-    finally:
-        if dbname:
-            from bench.import_enterprises import _drop_database
-
-            _drop_database(database_url, dbname)
 
 
 def report(result: dict) -> None:

@@ -30,8 +30,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import harness  # noqa: E402
+
 PY = sys.executable
-FILES = ROOT / "var" / "bench"
 FULL = 1_000_000
 LIMIT = 10
 
@@ -202,45 +203,19 @@ def _explain(qs) -> None:
 # --- driver --------------------------------------------------------------------------------------
 
 def child(step: str, *args: str, env: dict) -> dict:
-    out = subprocess.run([PY, __file__, "--child", step, *args], env=env, cwd=ROOT, stdout=subprocess.PIPE,
-                         text=True)
-    if out.returncode:
-        raise SystemExit(f"bench step {step} failed")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return harness.child(__file__, step, *args, env=env)
 
 
 def run_backend(vendor: str, scale: float, database_url: str | None, reuse: bool) -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["PYTHONPATH"] = str(ROOT)
-    dbname, build = None, None
-    try:
-        if database_url:
-            from bench.import_enterprises import _scratch_database
-
-            dbname, env["DATABASE_URL"] = _scratch_database(database_url)
-            reuse = False
-        else:
-            FILES.mkdir(parents=True, exist_ok=True)
-            path = FILES / f"search-{scale:g}.sqlite3"
-            env["SHANGHUI_SQLITE_PATH"] = str(path)
-            if path.exists() and not reuse:
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{path}{suffix}").unlink(missing_ok=True)
-            reuse = reuse and path.exists()
-        if not reuse:
-            subprocess.run([PY, str(ROOT / "manage.py"), "migrate", "--no-input", "-v0"], env=env, cwd=ROOT,
-                           check=True)
+    env, build = harness.bench_env(), None
+    with harness.scratch_database(env=env, name=f"search-{scale:g}", database_url=database_url, reuse=reuse) as new:
+        if new:
             print(f"[{vendor}] building scale {scale:g} …", file=sys.stderr, flush=True)
             build = child("build", str(scale), env=env)
             print(f"[{vendor}] {build['enterprises']:,} enterprises loaded in {build['load_seconds']:.0f} s, "
                   f"index built in {build['index_seconds']:.0f} s", file=sys.stderr, flush=True)
         print(f"[{vendor}] timing …", file=sys.stderr, flush=True)
         return {"vendor": vendor, "scale": scale, "build": build, **child("time", env=env)}
-    finally:
-        if dbname:
-            from bench.import_enterprises import _drop_database
-
-            _drop_database(database_url, dbname)
 
 
 def report(result: dict) -> None:
