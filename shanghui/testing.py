@@ -227,3 +227,12 @@ def reimport_own_export(kind_name: str, by, tmp_path, fmt: str = "xlsx"):
     path.write_bytes(body)
     rows = sum(1 for _ in engine.open_sheets(path)[1].__next__().rows) - 1
     return rows, engine.run(kinds.get(kind_name), path, by=by, dry_run=False)
+
+
+def assert_reimported_unchanged(rows: int, result) -> None:
+    """An own export imported again: every row unchanged or skipped (hers to see, not to change), none new,
+    updated or wrong."""
+    assert rows > 0
+    assert result.ok and result.committed, result.errors
+    assert (result.new, result.updated, result.error_rows) == (0, 0, 0)
+    assert result.unchanged + result.skipped == result.total == rows

@@ -9,7 +9,7 @@ from shanghui.directory.models import Person
 from shanghui.imports import engine, kinds
 from shanghui.imports.kinds.base import SKIPPED
 from shanghui.imports.tests.sheets import csv_file
-from shanghui.testing import make_id_number, reimport_own_export
+from shanghui.testing import assert_reimported_unchanged, make_id_number, reimport_own_export
 
 pytestmark = pytest.mark.django_db
 
@@ -18,10 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("kind", ["enterprises", "persons", "memberships"])
 def test_a_street_workers_own_export_imports_again_unchanged(cast, tmp_path, kind, fmt):
     rows, result = reimport_own_export(kind, cast.worker_a, tmp_path, fmt)
-    assert rows > 0
-    assert result.ok and result.committed, result.errors
-    assert (result.new, result.updated, result.error_rows) == (0, 0, 0)
-    assert result.unchanged + result.skipped == result.total == rows
+    assert_reimported_unchanged(rows, result)
 
 
 def test_memberships_of_a_district_chamber_are_skipped_not_refused(cast, tmp_path):

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from shanghui.party import services
-from shanghui.testing import reimport_own_export
+from shanghui.testing import assert_reimported_unchanged, reimport_own_export
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,4 @@ def members(world):
 @pytest.mark.parametrize("kind", ["party_organizations", "party_members"])
 def test_a_street_workers_own_export_imports_again_unchanged(members, tmp_path, kind, fmt):
     rows, result = reimport_own_export(kind, members.cast.worker_a, tmp_path, fmt)
-    assert rows > 0
-    assert result.ok and result.committed, result.errors
-    assert (result.new, result.updated, result.error_rows) == (0, 0, 0)
-    assert result.unchanged + result.skipped == result.total == rows
+    assert_reimported_unchanged(rows, result)
