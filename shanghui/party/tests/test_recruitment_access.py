@@ -7,6 +7,7 @@ joint committee of street A, "b" one of the joint committee of street B.
 """
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.base import ContentFile
@@ -228,3 +229,12 @@ def test_api_never_lists_another_streets_candidates(rows):
 
 
 RECRUITMENT_URL_NAMES = set(WEB_CASES) | set(API_CASES)
+
+
+def test_the_party_dashboard_counts_the_users_todo(rows):
+    world, _ = rows
+    for who, n in (("worker_a", 4), ("worker_b", 2), ("admin", 6)):
+        # Each candidate: the half-year assessment and the "may be considered" reminder are overdue.
+        page = client_for(world.cast, who).get(reverse("party:dashboard")).content.decode()
+        badge = re.search(r'id="recruitment-todo-count">(\d+)<', page)
+        assert badge and int(badge.group(1)) == n, who
