@@ -67,6 +67,8 @@ def candidate_create(*, by, person: Person, organization: PartyOrganization, app
     _require(by, organization)
     require_visible(by, person, "人员")
     require_visible(by, organization, "党组织")
+    if PartyMember.objects.filter(person=person, left__isnull=True).exists():
+        raise ValidationError({"person": f"{person}已是党员，无需登记入党申请。"})
     if birth_date is None and person.id_number:
         birth_date = id_birth_date(person.id_number)
     facts = rules.Facts(birth_date=birth_date, applied=applied)
