@@ -111,3 +111,24 @@ def test_the_figures_say_what_happened(pipeline):
     assert at_2024 == {"applicant": 0, "activist": 2, "development": 1, "probationary": 1, "full": 0}
     street_b = pipeline.cast.street_b
     assert tile(street_b, 2024)["per_stage"] == [0, 1, 0, 0, 0]
+
+
+def test_the_annual_report_states_the_same_figures(pipeline):
+    import io
+
+    import docx
+
+    from shanghui.reports import annual
+
+    district = pipeline.cast.district
+    report = annual.gather(district, 2024)
+    r = report["party"]["recruitment"]
+    expected = sql_figures(district.path, 2024)
+    assert [s["count"] for s in r["stages"]] == expected["per_stage"][:4]
+    assert (r["new_probationary"], r["new_full"]) == (expected["new_probationary"], expected["new_full"])
+    assert {s["name"]: s["activist"] for s in r["streets"]}[pipeline.cast.street_b.name] == 1
+    buf = io.BytesIO()
+    annual.render_docx(report, buf)
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(buf.getvalue())).paragraphs)
+    assert f"{2024}年新接收预备党员{expected['new_probationary']}名" in text
+    assert "全年发展预备党员1名" in text
