@@ -222,3 +222,20 @@ def test_todo_lists_overdue_and_due_soon(world, person, admin):
     assert overdue.due == D(2023, 6, 10) and overdue.state(D(2023, 7, 1)) == "overdue"
     rs.step_add(by=admin, candidate=c, kind="talk", date=D(2023, 5, 20))
     assert rules.todo(rs.facts_of(c), D(2023, 6, 1)) == []
+
+
+def test_the_publicity_notice_names_the_working_day_period(world, person, admin):
+    import io
+
+    import docx
+    from django.urls import reverse
+
+    from shanghui.testing import client_for
+
+    c = new(world, person)
+    _to_publicity(admin, c)
+    rs.step_add(by=admin, candidate=c, kind="publicity", date=D(2024, 9, 27), end=D(2024, 10, 9))
+    response = client_for(world.cast, "admin").get(reverse("party:candidate_publicity_docx", args=[c.pk]))
+    assert response.status_code == 200
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
+    assert "公示期为2024年9月27日至2024年10月9日" in text and person.name in text
