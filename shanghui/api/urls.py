@@ -16,6 +16,7 @@ from .library import router as library_router
 from .parser import StrictJSONParser
 from .party_kpis import router as party_kpis_router
 from .party_orgs import router as party_orgs_router
+from .party_recruitment import router as party_recruitment_router
 from .party_work import router as party_work_router
 from .reports import router as reports_router
 from .servicedesk import router as servicedesk_router
@@ -81,6 +82,7 @@ api.add_router("/memberships", memberships.router)
 api.add_router("/party", party_orgs_router)
 api.add_router("/party", party_work_router)
 api.add_router("/party", party_kpis_router)
+api.add_router("/party/recruitment", party_recruitment_router)
 api.add_router("/", activities_router)
 api.add_router("/activities", activities_kpis_router)
 api.add_router("/", servicedesk_router)

@@ -453,3 +453,195 @@ class PartyMemberKind(Kind):
 
 register(PartyOrganizationKind())
 register(PartyMemberKind())
+
+
+# --- 发展党员 (recruitment) ---------------------------------------------------------------------------
+
+from shanghui.core.validators import id_birth_date  # noqa: E402  (kept in this section for clean merges)
+from shanghui.directory.models import Person  # noqa: E402
+
+from . import recruitment as recruitment_rules  # noqa: E402
+from .models import RecruitmentCandidate, RecruitmentStep  # noqa: E402
+
+
+class RecruitmentCandidateKind(Kind):
+    """入党申请人 with the first steps of their dossier (谈话, 确定入党积极分子, 培养联系人), for a branch's
+    backlog. Each row passes the time rules of the 细则 (recruitment.py) as the web form does; later steps
+    are recorded on the dossier page. Upserted by (ID number, organisation, application date): a registered
+    row changes only its note."""
+
+    name = "recruitment_candidates"
+    label = "发展党员（入党申请人）"
+    model = RecruitmentCandidate
+    key = ("person", "organization", "applied")
+    columns = [
+        Column("person", "身份证号码", cells.id_number_or_masked, aliases=("身份证号", "公民身份号码"), required=True,
+               example="110101199001010012", width=22, text_format=True,
+               note="人员须已在系统中登记（先导入人员）。", ref="person.id_number"),
+        Column("name", "姓名", cells.text, example="陈发展", width=10, note="仅供核对，导入时以身份证号码为准。"),
+        Column("organization", "党组织", cells.text, aliases=("所在党组织", "党组织名称", "接收申请的党组织"),
+               required=True, example="中共北京东华门文化传媒有限公司支部委员会", options=_org_names, width=36,
+               ref="party_organization.name"),
+        Column("birth_date", "出生日期", cells.date, aliases=("出生年月日",), width=12,
+               note="不填时按身份证号码计算；申请时须年满十八岁（细则第六条）。"),
+        Column("applied", "递交入党申请书日期", cells.date, aliases=("申请日期", "申请入党日期"), required=True,
+               example=dt.date(2024, 3, 1), width=14),
+        Column("talk", "谈话日期", cells.date, aliases=("派人谈话日期",), example=dt.date(2024, 3, 20), width=12,
+               note="应在收到申请书后一个月内（细则第八条）。"),
+        Column("talk_people", "谈话人", cells.max_length(cells.text, 200, "谈话人"), width=12),
+        Column("activist", "确定入党积极分子日期", cells.date, aliases=("确定积极分子日期",), width=14,
+               note="须已谈话。"),
+        Column("contacts", "培养联系人", cells.max_length(cells.text, 200, "培养联系人"), width=16,
+               note="确定为入党积极分子的，填写一至两名正式党员。"),
+        Column("note", "备注", cells.max_length(cells.text, 2000, "备注"), width=30),
+    ]
+
+    def context(self, by) -> dict:
+        orgs = {o.name: o for o in refs.visible(PartyOrganization, by).select_related(
+            "host_chamber__region", "enterprise__region")}
+        return {"by": by, "orgs": orgs, "writable": writable_region_ids(by), "readonly": {}}
+
+    def resolve(self, rows: list[Row], present: set[str], ctx: dict) -> None:
+        by, writable, orgs = ctx["by"], ctx["writable"], ctx["orgs"]
+        persons = persons_by_id_number(by, {r.values["person"] for r in rows if r.values.get("person")
+                                            and not isinstance(r.values["person"], cells.Masked)})
+        by_mask = persons_by_masked_id(by, [(r.values["person"], r.values.get("name")) for r in rows
+                                            if isinstance(r.values.get("person"), cells.Masked)])
+        today = _today()
+        for row in rows:
+            v = row.values
+            number = v.get("person")
+            if isinstance(number, cells.Masked):
+                fits = by_mask.get((number, v.get("name")), [])
+                found = (fits[0].pk, fits[0].name) if len(fits) == 1 else None
+                if found is None:
+                    row.error(self.header("person"), cells.masked_message("身份证号码", number))
+            else:
+                found = persons.get(number)
+                if number and found is None:
+                    row.error(self.header("person"), "找不到该身份证号码对应的人员（或不在您的管辖范围内），请先导入人员。")
+            if found and v.get("name") and v["name"] != found[1]:
+                row.error(self.header("name"), f"姓名与系统中该身份证号码的人员（{found[1]}）不一致，请核对。")
+            v["person"] = found[0] if found else None
+            if found and not v.get("birth_date"):
+                code = number if isinstance(number, str) else Person.objects.get(pk=found[0]).id_number
+                v["birth_date"] = id_birth_date(code) if code else None
+            org = orgs.get(v.get("organization") or "")
+            if v.get("organization") and org is None:
+                row.error(self.header("organization"), f"找不到党组织“{v['organization']}”（或不在您的管辖范围内），请填写全称。")
+            elif org is not None:
+                region = org.region
+                if writable is not None and (region is None or region.pk not in writable):
+                    ctx["readonly"][row.number] = org.name
+            v["organization"] = org.pk if org else None
+            applied = v.get("applied")
+            if not applied:
+                continue
+            if applied > today:
+                row.error(self.header("applied"), "递交入党申请书日期不能晚于今天。")
+            if org is not None and not org.is_active_on(applied):
+                row.error(self.header("organization"), f"“{org}”在{applied:%Y-%m-%d}尚未成立或已撤销。")
+            self._check_rules(row, v)
+
+    def _check_rules(self, row: Row, v: dict) -> None:
+        """The rows' steps through the same time rules as the dossier page (recruitment.check_step)."""
+        facts = recruitment_rules.Facts(birth_date=v.get("birth_date"), applied=v["applied"])
+        cal = recruitment_rules.Calendar()  # the rules of these steps count calendar days only
+        steps = [("application", "applied", v["applied"]), ("talk", "talk", v.get("talk")),
+                 ("activist", "activist", v.get("activist")),
+                 ("contacts", "contacts", v.get("activist") if v.get("contacts") else None)]
+        for kind, column, day in steps:
+            if day is None:
+                continue
+            if day > _today():
+                row.error(self.header(column), "日期不能晚于今天。")
+                return
+            refusal = recruitment_rules.check_step(facts, kind, recruitment_rules.StepFact(day), cal)
+            if refusal:
+                row.error(self.header(column), refusal)
+                return
+            if kind != "application":
+                facts.steps.setdefault(kind, []).append(recruitment_rules.StepFact(day))
+
+    def plan(self, rows: list[Row], present: set[str], ctx: dict) -> None:
+        person_ids = {r.values["person"] for r in rows}
+        stored = {(c.person_id, c.organization_id, c.applied): c
+                  for c in RecruitmentCandidate.objects.filter(person_id__in=person_ids)}
+        open_ = set(RecruitmentCandidate.objects.filter(person_id__in=person_ids, stopped__isnull=True,
+                                                        full_on__isnull=True).values_list("person_id", flat=True))
+        members = set(PartyMember.objects.filter(person_id__in=person_ids, left__isnull=True)
+                      .values_list("person_id", flat=True))
+        in_file: dict[int, int] = {}
+        for row in rows:
+            v = row.values
+            same = stored.get((v["person"], v["organization"], v["applied"]))
+            if row.number in ctx["readonly"]:
+                if same is not None and seen_by(RecruitmentCandidate, ctx["by"], [same.pk]):
+                    row.skip()
+                else:
+                    row.error(self.header("organization"), f"您无权导入“{ctx['readonly'][row.number]}”的发展党员记录。")
+                continue
+            if v["person"] in in_file:
+                row.error(self.header("person"), f"与第{in_file[v['person']]}行是同一人，一人同时只能有一条发展党员记录。")
+                continue
+            in_file[v["person"]] = row.number
+            if same is None:
+                if v["person"] in members:
+                    row.error(self.header("person"), "该人员已是党员，无需登记入党申请。")
+                    continue
+                if v["person"] in open_:
+                    row.error(self.header("person"), "该人员已有正在进行的发展党员记录，后续步骤请在其记实页面登记。")
+                    continue
+                row.action = "new"
+            else:
+                row.pk = same.pk
+                row.changes = diff({"note": same.note}, {"note": v.get("note") or ""}) if "note" in present else {}
+                row.action = "updated" if row.changes else "unchanged"
+
+    def write(self, rows: list[Row], present: set[str], ctx: dict) -> None:
+        for row in rows:
+            if row.action == "updated":
+                RecruitmentCandidate.objects.filter(pk=row.pk).update(**row.changes)
+        for row in rows:
+            if row.action != "new":
+                continue
+            v = row.values
+            c = RecruitmentCandidate.objects.create(
+                person_id=v["person"], organization_id=v["organization"], birth_date=v["birth_date"],
+                applied=v["applied"], activist_on=v.get("activist"), note=v.get("note") or "")
+            steps = [RecruitmentStep(candidate=c, kind="application", date=v["applied"])]
+            if v.get("talk"):
+                steps.append(RecruitmentStep(candidate=c, kind="talk", date=v["talk"], people=v.get("talk_people") or ""))
+            if v.get("activist"):
+                steps.append(RecruitmentStep(candidate=c, kind="activist", date=v["activist"]))
+                if v.get("contacts"):
+                    steps.append(RecruitmentStep(candidate=c, kind="contacts", date=v["activist"],
+                                                 people=v["contacts"]))
+            RecruitmentStep.objects.bulk_create(steps)
+
+    def export_queryset(self, by):
+        return (RecruitmentCandidate.objects.visible_to(by).select_related("person", "organization")
+                .prefetch_related("steps").order_by("organization__name", "applied", "id"))
+
+    def export_columns(self, by, plain: bool = False) -> list[ExportColumn]:
+        def step(kind, attr="date"):
+            def value(c):
+                found = next((s for s in c.steps.all() if s.kind == kind), None)
+                return getattr(found, attr) if found else ("" if attr == "people" else None)
+            return value
+
+        return [
+            personal_column("身份证号码", "id_number", lambda c: c.person, plain=plain),
+            ExportColumn("姓名", lambda c: c.person.name, 10),
+            ExportColumn("党组织", lambda c: c.organization.name, 36),
+            ExportColumn("出生日期", lambda c: c.birth_date, 12),
+            ExportColumn("递交入党申请书日期", lambda c: c.applied, 14),
+            ExportColumn("谈话日期", step("talk"), 12),
+            ExportColumn("谈话人", step("talk", "people"), 12),
+            ExportColumn("确定入党积极分子日期", step("activist"), 14),
+            ExportColumn("培养联系人", step("contacts", "people"), 16),
+            ExportColumn("备注", lambda c: c.note, 30),
+        ]
+
+
+register(RecruitmentCandidateKind())

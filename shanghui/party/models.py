@@ -473,3 +473,163 @@ class OrgLifeRecord(models.Model):
             raise ValidationError({"date": f"“{org}”在{self.date:%Y-%m-%d}尚未成立或已撤销。"})
         if self.date > dt.date.today():
             raise ValidationError({"date": "日期不能晚于今天。"})
+
+
+# --- 发展党员 (recruitment) ---------------------------------------------------------------------------
+# The stages, steps and time rules are in recruitment.py; the writes in recruitment_services.py.
+from .recruitment import STEP_CHOICES  # noqa: E402  (kept in this section so the dues section merges cleanly)
+
+RECRUITMENT_DOC_EXTENSIONS = ["pdf", "doc", "docx", "jpg", "jpeg", "png"]
+RECRUITMENT_DOC_MAX_BYTES = 10 * 1024 * 1024
+RECRUITMENT_DOC_TYPES = (files.PDF, files.DOC, files.DOCX, files.JPEG, files.PNG)
+
+
+def validate_recruitment_doc_size(f) -> None:
+    if f and f.size > RECRUITMENT_DOC_MAX_BYTES:
+        raise ValidationError("附件不能超过 10 MB。")
+
+
+class CandidateQuerySet(ScopedQuerySet):
+    region_paths = ("organization__host_chamber__region", "organization__enterprise__region")
+    # An enterprise user (the branch secretary) sees the candidates of his enterprise's own organisation.
+    enterprise_paths = ("organization__enterprise",)
+
+    def search(self, q: str):
+        q = (q or "").strip()
+        if not q:
+            return self
+        return self.filter(Q(person__name__icontains=q) | Q(person__name_initials__contains=q.lower())
+                           | Q(organization__name__icontains=q))
+
+    def at_stage(self, stage: str, day: dt.date):
+        """Candidates whose stage on `day` is `stage` (entered it on or before `day`, not the next one)."""
+        from .recruitment import STAGE_FIELDS, STAGES
+
+        keys = [k for k, _ in STAGES]
+        i = keys.index(stage)
+        qs = self.filter(**{f"{STAGE_FIELDS[stage]}__lte": day})
+        if i + 1 < len(keys):
+            nxt = STAGE_FIELDS[keys[i + 1]]
+            qs = qs.filter(Q(**{f"{nxt}__isnull": True}) | Q(**{f"{nxt}__gt": day}))
+        return qs.filter(Q(stopped__isnull=True) | Q(stopped__gt=day))
+
+
+class RecruitmentCandidate(models.Model):
+    """One person on the way into the party through one organisation (入党申请人 … 正式党员).
+
+    The day each stage was entered is kept on the row (set by the services from the steps), so that the
+    figures "candidates per stage at a date" and "days in each stage" are plain queries.
+    """
+
+    person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.PROTECT,
+                               related_name="recruitment_records")
+    organization = models.ForeignKey(PartyOrganization, verbose_name="党组织", on_delete=models.PROTECT,
+                                     related_name="candidates")
+    birth_date = models.DateField("出生日期")
+    applied = models.DateField("递交入党申请书日期")
+    activist_on = models.DateField("确定为入党积极分子日期", null=True, blank=True, editable=False)
+    development_on = models.DateField("列为发展对象日期", null=True, blank=True, editable=False)
+    probationary_on = models.DateField("接收为预备党员日期", null=True, blank=True, editable=False)
+    full_on = models.DateField("转为正式党员日期", null=True, blank=True, editable=False)
+    stopped = models.DateField("终止培养日期", null=True, blank=True)
+    member = models.OneToOneField(PartyMember, verbose_name="党员记录", null=True, blank=True, editable=False,
+                                  on_delete=models.SET_NULL, related_name="recruitment")
+    note = models.TextField("备注", max_length=2000, blank=True)
+
+    objects = CandidateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "发展党员"
+        ordering = ["organization", "-applied", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=Q(stopped__isnull=True, full_on__isnull=True),
+                                    name="recruitment_one_open_per_person"),
+        ]
+        indexes = [models.Index(fields=["organization", "applied"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.organization}"
+
+    @property
+    def stage(self) -> str:
+        from .recruitment import STAGE_FIELDS, STAGES
+
+        current = STAGES[0][0]
+        for key, _ in STAGES:
+            if getattr(self, STAGE_FIELDS[key]) is not None:
+                current = key
+        return current
+
+    @property
+    def stage_label(self) -> str:
+        from .recruitment import STAGE_LABELS
+
+        label = STAGE_LABELS[self.stage]
+        return f"{label}（已终止）" if self.stopped else label
+
+    def clean(self):
+        errors: dict[str, list[str]] = {}
+        if self.applied and self.applied > dt.date.today():
+            errors.setdefault("applied", []).append("递交入党申请书日期不能晚于今天。")
+        if self.birth_date and self.applied and self.birth_date >= self.applied:
+            errors.setdefault("birth_date", []).append("出生日期应早于申请日期。")
+        if self.organization_id and self.applied:
+            org = self.organization
+            if not org.is_active_on(self.applied):
+                errors.setdefault("organization", []).append(f"“{org}”在{self.applied:%Y-%m-%d}尚未成立或已撤销。")
+        _check_range(errors, self.applied, self.stopped, "stopped", "终止培养日期不能早于申请日期。")
+        if self.person_id and not errors:
+            open_rows = RecruitmentCandidate.objects.filter(person_id=self.person_id, stopped__isnull=True,
+                                                            full_on__isnull=True).exclude(pk=self.pk)
+            if self.stopped is None and self.full_on is None and open_rows.exists():
+                errors.setdefault("person", []).append(f"{self.person}已有正在进行的发展党员记录。")
+        if errors:
+            raise ValidationError(errors)
+
+
+class RecruitmentStepQuerySet(ScopedQuerySet):
+    region_paths = ("candidate__organization__host_chamber__region", "candidate__organization__enterprise__region")
+    enterprise_paths = ("candidate__organization__enterprise",)
+
+
+class RecruitmentStep(models.Model):
+    """One dated step of a candidate's dossier (谈话, 考察, 公示, 支部大会…), with who and an attached scan."""
+
+    candidate = models.ForeignKey(RecruitmentCandidate, verbose_name="发展对象", on_delete=models.CASCADE,
+                                  related_name="steps")
+    kind = models.CharField("步骤", max_length=30, choices=STEP_CHOICES)
+    date = models.DateField("日期")
+    end = models.DateField("截止日期", null=True, blank=True, help_text="集中培训、公示填写截止日期。")
+    hours = models.PositiveSmallIntegerField("学时", null=True, blank=True, validators=[MaxValueValidator(500)])
+    people = models.CharField("相关人员", max_length=200, blank=True,
+                              help_text="谈话人、培养联系人、入党介绍人等。")
+    overdue_reason = models.CharField("逾期原因", max_length=500, blank=True)
+    note = models.TextField("情况记录", max_length=4000, blank=True)
+    document = models.FileField("附件", upload_to="party/recruitment/%Y/", blank=True,
+                                validators=[FileExtensionValidator(RECRUITMENT_DOC_EXTENSIONS),
+                                            validate_recruitment_doc_size])
+
+    objects = RecruitmentStepQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "发展党员步骤"
+        ordering = ["candidate", "date", "id"]
+        indexes = [models.Index(fields=["candidate", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.candidate.person} {self.kind_label} {self.date:%Y-%m-%d}" if self.date else "发展党员步骤"
+
+    @property
+    def kind_label(self) -> str:
+        from .recruitment import STEP_BY_KEY
+
+        spec = STEP_BY_KEY.get(self.kind)
+        return spec.label if spec else self.kind
+
+    def clean(self):
+        try:
+            files.check_new_upload(self.document, RECRUITMENT_DOC_TYPES, max_bytes=RECRUITMENT_DOC_MAX_BYTES)
+        except ValidationError as e:
+            raise ValidationError({"document": e.messages}) from None
+        if self.date and self.date > dt.date.today():
+            raise ValidationError({"date": "日期不能晚于今天。"})

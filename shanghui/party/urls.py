@@ -24,3 +24,22 @@ urlpatterns = [
     path("compliance/", views.compliance, name="compliance"),
     path("should-form-own/", views.should_form_own, name="should_form_own"),
 ]
+
+# --- 发展党员 (recruitment): recruitment_views.py ---
+from . import recruitment_views  # noqa: E402
+
+urlpatterns += [
+    *recruitment_views.CANDIDATE.urls("candidates/"),  # candidate_list, _export, _create, _edit, _delete
+    path("candidates/<int:pk>/", recruitment_views.candidate_detail, name="candidate_detail"),
+    path("candidates/<int:pk>/steps/new/", recruitment_views.candidate_step_add, name="candidate_step_add"),
+    path("candidates/<int:pk>/record.docx", recruitment_views.candidate_record_docx, name="candidate_record_docx"),
+    path("candidates/<int:pk>/publicity.docx", recruitment_views.candidate_publicity_docx,
+         name="candidate_publicity_docx"),
+    path("candidates/steps/<int:pk>/delete/", recruitment_views.recruitment_step_delete,
+         name="recruitment_step_delete"),
+    path("candidates/steps/<int:pk>/upload/", recruitment_views.recruitment_step_upload,
+         name="recruitment_step_upload"),
+    path("candidates/steps/<int:pk>/document/", recruitment_views.recruitment_step_document,
+         name="recruitment_step_document"),
+    path("candidates/todo/", recruitment_views.recruitment_todo, name="recruitment_todo"),
+]

@@ -18,7 +18,7 @@ from shanghui.core.exporting import Column, export_format, export_response
 from shanghui.core.files import file_download
 
 from . import compliance as compliance_rules
-from . import kpis, services
+from . import kpis, recruitment_views, services
 from .forms import CoverageMoveForm, PeriodForm, TransferForm, YearForm, visible_organizations
 from .models import InstructorVisit, OrgLifeRecord, PartyCoverage, PartyMember
 from .registers import ASSIGNMENT, MEMBER, ORGANIZATION
@@ -159,6 +159,7 @@ def dashboard(request):
         "term_due": visible_organizations(user).term_due(day).order_by("term_end")[:10],
         "term_due_count": visible_organizations(user).term_due(day).count(),
         "should_form_own_count": kpis.should_form_own(scope, day).count(),
+        "recruitment_todo_count": recruitment_views.todo_count(user, day),
     })
 
 

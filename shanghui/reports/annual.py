@@ -28,6 +28,8 @@ from shanghui.honors import kpis as honors_kpis
 from shanghui.honors.models import Level
 from shanghui.orgs.models import Region
 from shanghui.party import kpis as party_kpis
+from shanghui.party import recruitment as recruitment_rules
+from shanghui.party import recruitment_figures
 from shanghui.reports.models import Narrative
 from shanghui.reports.report_templates import DEFAULT_FONTS, TEMPLATE, set_style_font
 from shanghui.servicedesk import kpis as service_kpis
@@ -104,7 +106,24 @@ def _party(scope: Region, period: Period) -> dict:
     figures = {k: _figure(party_kpis.figure(k, scope, period)) for k in party_kpis.ENTERPRISE_KPIS}
     street = scope.level == Region.Level.STREET
     return {"joint": _figure(joint), "joint_state": party_kpis.joint_committee_state(scope, period) if street else "",
-            **figures}
+            **figures, "recruitment": _recruitment(scope, period.end.year)}
+
+
+def _recruitment(scope: Region, year: int) -> dict:
+    """发展党员: candidates per stage at the year's end (or today), by street; new probationary and full members
+    in the year; mean days in each stage of those who left it in the year."""
+    f = recruitment_figures.figures(scope, year)
+    in_process = [k for k, _ in recruitment_rules.STAGES[:-1]]
+    stages = [{"label": recruitment_rules.STAGE_LABELS[k], "count": f.per_stage[k],
+               "mean": "—" if f.mean_days[k] is None else f"{f.mean_days[k]:g}"} for k in in_process]
+    streets = []
+    for street, sf in recruitment_figures.by_street(scope, year):
+        streets.append({"name": street.name, **{k: sf.per_stage[k] for k in in_process},
+                        "new_probationary": sf.new_probationary, "new_full": sf.new_full})
+    return {"day": f"{f.day:%Y年%-m月%-d日}", "stages": stages, "in_process": f.in_process,
+            "new_probationary": f.new_probationary, "new_full": f.new_full,
+            "any": bool(f.in_process or f.new_probationary or f.new_full), "streets": streets,
+            **{k: f.per_stage[k] for k in in_process}}
 
 
 def _participation(scope: Region, period: Period) -> dict:
@@ -267,6 +286,9 @@ def _summary(r: dict) -> list[str]:
         out.append(f"全区{num(j['denominator'])}个街道中{num(j['numerator'])}个街道商会建立联合党委，覆盖率{j['pct']}")
     if p["organisation"]["denominator"]:
         out.append(f"非公企业党的组织覆盖率{p['organisation']['pct']}，党的工作覆盖率{p['work']['pct']}")
+    if p["recruitment"]["new_probationary"] or p["recruitment"]["new_full"]:
+        out.append(f"全年发展预备党员{num(p['recruitment']['new_probationary'])}名，"
+                   f"预备党员转正{num(p['recruitment']['new_full'])}名")
     if part["member"]["numerator"] or part["district"]["numerator"]:  # nobody took part: no "0%" line
         out.append(f"会员企业参与率{part['member']['pct']}")
         out.append(f"{where}非公企业参与率{part['district']['pct']}")

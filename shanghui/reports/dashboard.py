@@ -5,7 +5,7 @@ and the data version the counter triggers bump on any
 write to a table these figures read (counters.VERSIONED; new enterprises bump it when
 streetyears.settle() counts them), so a cached figure never outlives a write that changes it;
 with no version row (a freshly flushed database) nothing is cached.
-The other apps' tiles (service requests, honours, youth association) are small queries of their
+The other apps' tiles (service requests, honours, youth association, party recruitment) are small queries of their
 apps' kpis modules, computed on every request, outside the cache, so no trigger on their tables
 is needed.
 """
@@ -21,6 +21,7 @@ from shanghui.core.kpis import Period
 from shanghui.core.roles import Role
 from shanghui.honors import kpis as honors_kpis
 from shanghui.orgs.models import Region
+from shanghui.party import recruitment_figures
 from shanghui.servicedesk import kpis as service_kpis
 
 from . import counters, kpis, streetyears
@@ -110,6 +111,7 @@ def other_tiles(region: Region, year: int, user=None) -> dict:
         "youth": community_kpis.youth_size(region, youth_day),
         "youth_day": youth_day,
         "youth_at_year_end": youth_day == dt.date(year, 12, 31),
+        "recruitment": recruitment_figures.figures(region, year).as_dict(),
     }
 
 

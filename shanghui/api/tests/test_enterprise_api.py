@@ -40,6 +40,9 @@ ENTERPRISE_OPERATIONS = {
     "GET /api/v1/library/documents", "GET /api/v1/library/documents/{document_id}",
     "GET /api/v1/library/documents/{document_id}/file",
     "GET /api/v1/regions", "GET /api/v1/departments",
+    # 发展党员 of his enterprise's own party organisation (read only).
+    "GET /api/v1/party/recruitment/candidates", "GET /api/v1/party/recruitment/candidates/{candidate_id}",
+    "GET /api/v1/party/recruitment/todo", "GET /api/v1/party/recruitment/rules",
 }
 
 

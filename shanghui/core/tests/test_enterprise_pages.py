@@ -26,7 +26,7 @@ from shanghui.servicedesk.seed import load_categories
 from shanghui.testing import client_for
 
 # His enterprise, its people and memberships, his service requests, the library's public documents,
-# his own honours, the notices sent to him, his account pages, the QR sign-in, the home page and the activity
+# his own honours, the notices sent to him, his own party organisation's recruitment dossiers, his account pages, the QR sign-in, the home page and the activity
 # calendar of the activities open to his enterprise (with its public feed, which a phone fetches without login) and his answer to an
 # invitation.
 ENTERPRISE_PAGES = {
@@ -44,6 +44,8 @@ ENTERPRISE_PAGES = {
     "notices:inbox", "notices:inbox_detail", "notices:notice_attachment",
     "activities:signin", "activities:reply_link", "activities:invitation_reply",
     "activities:calendar", "activities:calendar_feed_reset", "activities:calendar_feed",
+    # 发展党员: the branch secretary follows his own organisation's candidates (read only).
+    "party:candidate_list", "party:candidate_detail", "party:recruitment_step_document", "party:recruitment_todo",
 }
 
 
@@ -114,6 +116,8 @@ def his_pages(cast, settings, tmp_path):
         reverse("activities:calendar") + "?view=list",
         reverse("accounts:password_change"),
         reverse("accounts:totp_setup"),
+        reverse("party:candidate_list"),
+        reverse("party:recruitment_todo"),
     ]
 
 

@@ -18,6 +18,7 @@ from shanghui.core.tests.test_url_access import url_names
 from shanghui.directory.models import Person
 from shanghui.imports import kinds
 from shanghui.party import services as party
+from shanghui.party.models import RecruitmentCandidate, RecruitmentStep
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +75,10 @@ def rows(cast):
         Invitation.objects.create(activity=activity, enterprise=person.enterprise, person=person)
         org = party.organization_create(by=admin, name=f"{street.name}商会联合党委", level="committee", form="joint",
                                         host_chamber=chamber, founded=dt.date(2019, 1, 1), term_years=5)
+        # A recruitment record (发展党员) of the same person, written directly: it carries his ID number too.
+        candidate = RecruitmentCandidate.objects.create(person=person, organization=org, birth_date=dt.date(1980, 1, 1),
+                                                        applied=dt.date(2019, 3, 1), full_on=dt.date(2020, 1, 1))
+        RecruitmentStep.objects.create(candidate=candidate, kind="application", date=dt.date(2019, 3, 1))
         party.member_create(by=admin, person=person, organization=org, joined_party=dt.date(2015, 7, 1),
                             joined_org=dt.date(2020, 1, 1))
         out[f"activity_{side}"] = activity

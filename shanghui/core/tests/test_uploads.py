@@ -35,7 +35,7 @@ from shanghui.imports.models import ImportJob
 from shanghui.library.models import Document
 from shanghui.notices.models import Notice
 from shanghui.party import services as party_services
-from shanghui.party.models import OrgLifeRecord
+from shanghui.party.models import OrgLifeRecord, RecruitmentStep
 from shanghui.servicedesk import services as desk_services
 from shanghui.servicedesk.models import Attachment, ServiceRequest
 from shanghui.servicedesk.seed import load_categories
@@ -157,6 +157,17 @@ def minutes_case(world, name, content):
     return response, OrgLifeRecord.objects.exclude(minutes="").count()
 
 
+def recruitment_case(world, name, content):
+    """The scan of an application (发展党员), uploaded with the new candidate."""
+    from shanghui.directory.models import Person
+
+    person = Person.objects.get_or_create(name="陈申请", region=world["cast"].street_a)[0]
+    response = _client(world["cast"].worker_a).post(reverse("party:candidate_create"), {
+        "person": person.pk, "organization": world["org"].pk, "birth_date": "1990-01-01", "applied": "2024-03-05",
+        "document": _file(name, content)})
+    return response, RecruitmentStep.objects.exclude(document="").count()
+
+
 def document_case(world, name, content):
     response = _client(world["cast"].admin).post(reverse("library:document_create"), {
         "kind": "report", "title": "调研报告", "issuer": "区工商联", "date": "2018-01-01",
@@ -201,6 +212,7 @@ CASES = {
     "shanghui.honors.forms.NominationForm.attachment": nomination_case,
     "party.OrgLifeRecord.minutes": minutes_case,
     "shanghui.party.forms.OrgLifeForm.minutes": minutes_case,
+    "party.RecruitmentStep.document": recruitment_case,
     "library.Document.file": document_case,
     "shanghui.library.forms.DocumentForm.file": document_case,
     "notices.Notice.attachment": notice_case,

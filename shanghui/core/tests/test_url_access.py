@@ -22,6 +22,7 @@ from shanghui.library.tests.test_access import URL_NAMES as LIBRARY_URL_NAMES
 from shanghui.notices.tests.test_access import URL_NAMES as NOTICES_URL_NAMES
 from shanghui.orgs.tests.test_access import URL_NAMES as ORGS_URL_NAMES
 from shanghui.party.tests.test_access import PARTY_URL_NAMES
+from shanghui.party.tests.test_recruitment_access import RECRUITMENT_URL_NAMES
 from shanghui.reports.tests.test_access import URL_NAMES as REPORTS_URL_NAMES
 from shanghui.servicedesk.tests.test_access import URL_NAMES as SERVICEDESK_URL_NAMES
 from shanghui.testing import (
@@ -189,6 +190,7 @@ def test_every_url_has_an_access_test():
     tested = matrix_names() | set(CASES) | API_NAMES | PARTY_URL_NAMES | set(IMPORT_CASES) | ACTIVITY_URL_NAMES
     tested |= SERVICEDESK_URL_NAMES | HONORS_URL_NAMES | COMMUNITY_URL_NAMES | LIBRARY_URL_NAMES | REPORTS_URL_NAMES
     tested |= NOTICES_URL_NAMES | ORGS_URL_NAMES
+    tested |= RECRUITMENT_URL_NAMES
     untested = sorted(n for n in names - tested if not n.startswith("admin:"))
     assert not untested, f"URL patterns without an access test: {untested}"
     stale = sorted(tested - names)

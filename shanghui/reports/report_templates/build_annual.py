@@ -198,6 +198,25 @@ def build(path: Path = TEMPLATE, font_names: dict | None = None) -> Path:
            ["{{ row.name }}", "{{ row.joint }}", "{{ row.enterprises|num }}", "{{ row.organisation_pct }}",
             "{{ row.work_pct }}", "{{ row.member_pct }}", "{{ row.district_pct }}", "{{ row.training|num }}"])
     _p(doc, "{%p endif %}")
+    _p(doc, "{% if party.organisation.denominator or participation.district.numerator %}（二）{% else %}（一）{% endif %}"
+            "发展党员", "Heading 2")
+    _p(doc, "{%p if party.recruitment.any %}")
+    _p(doc, "截至{{ party.recruitment.day }}，有入党申请人{{ party.recruitment.applicant|num }}名、入党积极分子"
+            "{{ party.recruitment.activist|num }}名、发展对象{{ party.recruitment.development|num }}名、预备党员"
+            "{{ party.recruitment.probationary|num }}名；{{ year }}年新接收预备党员{{ party.recruitment.new_probationary|num }}名，"
+            "预备党员转为正式党员{{ party.recruitment.new_full|num }}名。")
+    _table(doc, ["阶段", "人数", "平均历时（天）"], "s in party.recruitment.stages",
+           ["{{ s.label }}", "{{ s.count|num }}", "{{ s.mean }}"])
+    _p(doc, "平均历时按本年度进入下一阶段者计算；预备党员的历时即预备期。")
+    _p(doc, "{%p if not street %}")
+    _table(doc, ["街道", "入党申请人", "入党积极分子", "发展对象", "预备党员", "本年新接收预备党员", "本年转正"],
+           "row in party.recruitment.streets",
+           ["{{ row.name }}", "{{ row.applicant|num }}", "{{ row.activist|num }}", "{{ row.development|num }}",
+            "{{ row.probationary|num }}", "{{ row.new_probationary|num }}", "{{ row.new_full|num }}"])
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p else %}")
+    _p(doc, "本年度尚无发展党员记录。")
+    _p(doc, "{%p endif %}")
     _charts(doc, "party")
 
     # --- education and training ---
