@@ -511,8 +511,18 @@ class DuesMember(PartyMember):
         verbose_name = verbose_name_plural = "党员（党费）"
 
 
-def first_of_month(day: dt.date) -> dt.date:
-    return day.replace(day=1)
+class DuesOrganizationQuerySet(PartyOrganizationQuerySet):
+    enterprise_paths = ("enterprise",)
+
+
+class DuesOrganization(PartyOrganization):
+    """The organisations as the dues pages see them: also the enterprise's own one to its branch secretary."""
+
+    objects = DuesOrganizationQuerySet.as_manager()
+
+    class Meta:
+        proxy = True
+        verbose_name = verbose_name_plural = "党组织（党费）"
 
 
 class DuesBase(models.Model):

@@ -44,6 +44,8 @@ ENTERPRISE_PAGES = {
     "notices:inbox", "notices:inbox_detail", "notices:notice_attachment",
     "activities:signin", "activities:reply_link", "activities:invitation_reply",
     "activities:calendar", "activities:calendar_feed_reset", "activities:calendar_feed",
+    # The branch secretary reads his own organisation's party dues (party/dues_views.py).
+    "party:dues_index", "party:dues_organization", "party:dues_member",
 }
 
 
