@@ -40,6 +40,9 @@ ENTERPRISE_OPERATIONS = {
     "GET /api/v1/library/documents", "GET /api/v1/library/documents/{document_id}",
     "GET /api/v1/library/documents/{document_id}/file",
     "GET /api/v1/regions", "GET /api/v1/departments",
+    # The branch secretary reads his own organisation's dues (its figures, like every statistic, are staff's).
+    "GET /api/v1/party/dues/bases", "GET /api/v1/party/dues/payments", "GET /api/v1/party/dues/payments/{payment_id}",
+    "GET /api/v1/party/dues/arrears",
 }
 
 

@@ -9,11 +9,21 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from shanghui.directory.models import Person
 from shanghui.party import dues, dues_services, services
-from shanghui.testing import access_params, assert_access, by_role, client_for, fill_url
+from shanghui.testing import (
+    access_params,
+    api_headers,
+    assert_access,
+    assert_api,
+    by_role,
+    client_for,
+    fill_path,
+    fill_url,
+)
 
 D = dt.date
 
@@ -75,7 +85,78 @@ WEB_CASES = {
     "party:dues_handup_create": by_role(anonymous=302, worker_a=200, admin=200, leader=403, instructor_a=403,
                                         enterprise_user_a=403),
 }
-DUES_URL_NAMES = set(WEB_CASES)
+
+# name → [(who, method, path with {group.noun} placeholders, body key or None, expected)].
+P = "/api/v1/party/dues"
+API_CASES = {
+    "api:list_dues_bases": [("anonymous", "get", f"{P}/bases", None, 401), ("worker_a", "get", f"{P}/bases", None, 200),
+                            ("enterprise_user_a", "get", f"{P}/bases", None, 200)],
+    "api:declare_dues_base": [("anonymous", "post", f"{P}/bases", "base_a", 401),
+                              ("leader", "post", f"{P}/bases", "base_a", 403),
+                              ("enterprise_user_a", "post", f"{P}/bases", "base_own", 403),
+                              ("worker_a", "post", f"{P}/bases", "base_b", 422),  # B's member: unknown to her
+                              ("worker_a", "post", f"{P}/bases", "base_a", 201)],
+    "api:list_dues_payments": [("anonymous", "get", f"{P}/payments", None, 401),
+                               ("auditor", "get", f"{P}/payments", None, 200),
+                               ("enterprise_user_a", "get", f"{P}/payments", None, 200)],
+    "api:get_dues_payment": [("worker_a", "get", f"{P}/payments/{{a.payment}}", None, 200),
+                             ("worker_a", "get", f"{P}/payments/{{b.payment}}", None, 404),
+                             ("enterprise_user_a", "get", f"{P}/payments/{{own.payment}}", None, 200),
+                             ("enterprise_user_a", "get", f"{P}/payments/{{a.payment}}", None, 404)],
+    "api:record_dues_payment": [("anonymous", "post", f"{P}/payments", "pay_a", 401),
+                                ("leader", "post", f"{P}/payments", "pay_a", 403),
+                                ("worker_b", "post", f"{P}/payments", "pay_a", 422),
+                                ("worker_a", "post", f"{P}/payments", "pay_overlap", 422),
+                                ("worker_a", "post", f"{P}/payments", "pay_a", 201)],
+    "api:delete_dues_payment": [("leader", "delete", f"{P}/payments/{{a.payment}}", None, 403),
+                                ("worker_a", "delete", f"{P}/payments/{{b.payment}}", None, 404),
+                                ("worker_a", "delete", f"{P}/payments/{{a.payment}}", None, 204)],
+    "api:list_dues_hand_ups": [("anonymous", "get", f"{P}/hand-ups", None, 401),
+                               ("worker_a", "get", f"{P}/hand-ups", None, 200)],
+    "api:record_dues_hand_up": [("leader", "post", f"{P}/hand-ups", "hand_a", 403),
+                                ("worker_a", "post", f"{P}/hand-ups", "hand_b", 422),
+                                ("worker_a", "post", f"{P}/hand-ups", "hand_a", 201)],
+    "api:list_dues_arrears": [("anonymous", "get", f"{P}/arrears", None, 401),
+                              ("worker_a", "get", f"{P}/arrears", None, 200),
+                              ("enterprise_user_a", "get", f"{P}/arrears", None, 200)],
+    "api:dues_figures": [("anonymous", "get", f"{P}/figures", None, 401), ("worker_a", "get", f"{P}/figures", None, 200),
+                         ("leader", "get", f"{P}/figures?year=2024&street=110101002", None, 200),
+                         ("worker_a", "get", f"{P}/figures?street=110101002", None, 422),
+                         ("enterprise_user_a", "get", f"{P}/figures", None, 403)],
+}
+DUES_URL_NAMES = set(WEB_CASES) | set(API_CASES)
+
+
+def _bodies(out) -> dict:
+    return {
+        "base_a": {"member": out["a"]["member"].pk, "year": 2023, "category": "retired", "base": "4800"},
+        "base_b": {"member": out["b"]["member"].pk, "year": 2023, "category": "retired", "base": "4800"},
+        "base_own": {"member": out["own"]["member"].pk, "year": 2023, "category": "retired", "base": "4800"},
+        "pay_a": {"member": out["a"]["member"].pk, "first_month": "2024-11-01", "months": 2, "paid_on": "2024-11-03"},
+        "pay_overlap": {"member": out["a"]["member"].pk, "first_month": "2024-09-01", "months": 2,
+                        "paid_on": "2024-11-03"},
+        "hand_a": {"organization": out["a"]["org"].pk, "month": "2024-09-01", "amount": "60.00",
+                   "handed_on": "2024-10-10"},
+        "hand_b": {"organization": out["b"]["org"].pk, "month": "2024-09-01", "amount": "60.00",
+                   "handed_on": "2024-10-10"},
+    }
+
+
+@pytest.mark.parametrize(("name", "case"), access_params(API_CASES))
+def test_dues_api_access(rows, name, case):
+    world, out = rows
+    who, method, path, body, expected = case
+    assert_api(world.cast, who, method, fill_path(path, out), expected, _bodies(out)[body] if body else None)
+
+
+def test_dues_api_lists_are_scoped(rows):
+    world, out = rows
+    pks = {side: out[side]["payment"].pk for side in out}
+    for who, sees in (("worker_a", {"own", "a"}), ("enterprise_user_a", {"own"}), ("worker_b", {"b"})):
+        items = Client().get("/api/v1/party/dues/payments", **api_headers(world.cast, who)).json()["items"]
+        assert {i["id"] for i in items} == {pks[s] for s in sees}, who
+    figures = Client().get("/api/v1/party/dues/figures?year=2024", **api_headers(world.cast, "worker_a")).json()
+    assert {f["label"] for f in figures["organizations"]} == {out["own"]["org"].name, world.ja.name}
 
 
 @pytest.mark.parametrize(("name", "case"), access_params(WEB_CASES))
