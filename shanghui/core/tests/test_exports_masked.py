@@ -6,6 +6,7 @@ explicit action (imports:export_plain, tested in imports/tests/test_plain_export
 import datetime as dt
 import io
 import zipfile
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -17,6 +18,7 @@ from shanghui.activities.models import Invitation
 from shanghui.core.tests.test_url_access import url_names
 from shanghui.directory.models import Person
 from shanghui.imports import kinds
+from shanghui.party import dues_services
 from shanghui.party import services as party
 
 pytestmark = pytest.mark.django_db
@@ -74,8 +76,12 @@ def rows(cast):
         Invitation.objects.create(activity=activity, enterprise=person.enterprise, person=person)
         org = party.organization_create(by=admin, name=f"{street.name}商会联合党委", level="committee", form="joint",
                                         host_chamber=chamber, founded=dt.date(2019, 1, 1), term_years=5)
-        party.member_create(by=admin, person=person, organization=org, joined_party=dt.date(2015, 7, 1),
-                            joined_org=dt.date(2020, 1, 1))
+        member = party.member_create(by=admin, person=person, organization=org, joined_party=dt.date(2015, 7, 1),
+                                     joined_org=dt.date(2020, 1, 1))
+        # The dues kinds carry the member's (masked) number too.
+        dues_services.base_declare(by=admin, member=member, year=2024, category="employed", base=Decimal("5000"))
+        dues_services.payment_record(by=admin, member=member, first_month=dt.date(2024, 1, 1), months=1,
+                                     paid_on=dt.date(2024, 1, 5))
         out[f"activity_{side}"] = activity
     return out
 
