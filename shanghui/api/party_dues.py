@@ -255,10 +255,11 @@ def dues_figures(request, filters: Query[FiguresFilter]):
     first, last = dues.period_months(year, filters.month, day)
     members = DuesMember.objects.visible_to(user)
     hand_ups = DuesHandUp.objects.visible_to(user)
+    payments = DuesPayment.objects.visible_to(user)
     if filters.street:
         street = require_street(user, region_by_code(filters.street, "street"))
-        members, hand_ups = members.in_scope(street), hand_ups.in_scope(street)
-    data = dues.figures(members, first, last, hand_ups=hand_ups, payments=DuesPayment.objects.visible_to(user))
+        members, hand_ups, payments = members.in_scope(street), hand_ups.in_scope(street), payments.in_scope(street)
+    data = dues.figures(members, first, last, hand_ups=hand_ups, payments=payments)
     ended = first <= last
     return {"first_month": first if ended else None, "last_month": last if ended else None,
             "total": data["total"].as_dict(), "streets": [f.as_dict() for f in data["streets"]],

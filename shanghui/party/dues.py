@@ -262,17 +262,23 @@ def figures(members, first: dt.date, last: dt.date, hand_ups=None, payments=None
         street = street_of(org)
         if street is not None:
             streets.setdefault(street.path, Figure(label=street.name, key=street)).add(d)
+    def street_figure(org):
+        street = street_of(org)
+        return None if street is None else streets.setdefault(street.path, Figure(label=street.name, key=street))
+
     if hand_ups is not None:
-        for org_id, amount in hand_ups.filter(month__gte=first, month__lte=last).values_list("organization_id",
-                                                                                              "amount"):
-            total.handed_up += amount
-            if org_id in orgs:
-                orgs[org_id].handed_up += amount
+        for h in hand_ups.filter(month__gte=first, month__lte=last).select_related(
+                "organization__host_chamber__region", "organization__enterprise__region"):
+            total.handed_up += h.amount
+            for f in (orgs.get(h.organization_id), street_figure(h.organization)):
+                if f is not None:
+                    f.handed_up += h.amount
     if payments is not None:
-        for org_id, extra in payments.filter(first_month__gte=first, first_month__lte=last, extra__gt=0) \
-                .values_list("member__organization_id", "extra"):
-            total.extra += extra
-            if org_id in orgs:
-                orgs[org_id].extra += extra
+        for p in payments.filter(first_month__gte=first, first_month__lte=last, extra__gt=0).select_related(
+                "member__organization__host_chamber__region", "member__organization__enterprise__region"):
+            total.extra += p.extra
+            for f in (orgs.get(p.member.organization_id), street_figure(p.member.organization)):
+                if f is not None:
+                    f.extra += p.extra
     return {"total": total, "organizations": sorted(orgs.values(), key=lambda f: f.label),
             "streets": sorted(streets.values(), key=lambda f: f.key.path)}

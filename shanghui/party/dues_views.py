@@ -150,12 +150,11 @@ def dues_index(request):
     year, month, street = form.values(day)
     first, last = dues.period_months(year, month, day)
     members = DuesMember.objects.visible_to(user)
-    orgs = DuesOrganization.objects.visible_to(user)
+    hand_ups = DuesHandUp.objects.visible_to(user)
+    payments = DuesPayment.objects.visible_to(user)
     if street is not None:
-        members, orgs = members.in_scope(street), orgs.in_scope(street)
-    data = dues.figures(members.filter(organization__in=orgs), first, last,
-                        hand_ups=DuesHandUp.objects.visible_to(user).filter(organization__in=orgs),
-                        payments=DuesPayment.objects.visible_to(user))
+        members, hand_ups, payments = members.in_scope(street), hand_ups.in_scope(street), payments.in_scope(street)
+    data = dues.figures(members, first, last, hand_ups=hand_ups, payments=payments)
     return render(request, "party/dues_index.html", {
         "form": form, "year": year, "month": month, "first": first, "last": last, "data": data,
         "ended": first <= last, "can_write": can_write_region(user, street) if street else _writes(user),
