@@ -37,7 +37,18 @@ from shanghui.directory.models import Enterprise, Membership, Person
 from shanghui.orgs.models import Chamber, ChamberDepartment, Department, Region, StaffAssignment
 from shanghui.orgs.seed import load_departments, load_dongcheng
 
-from . import activities, community, honors, invitations, library, names, notices, party, servicedesk
+from . import (
+    activities,
+    community,
+    honors,
+    invitations,
+    library,
+    names,
+    notices,
+    party,
+    party_dues,
+    servicedesk,
+)
 from .codes import YOUTH_SEQ, IdNumberSource, UsccSource, mobile, random_date, weighted
 from .users import create_demo_users
 
@@ -385,6 +396,7 @@ def generate(*, seed: int = 1, enterprises: int = 3000, batch_size: int = BATCH_
         gen.enterprises(enterprises, batch_size, progress)
         gen.roles()
         party.generate(gen, batch_size)
+        party_dues.generate(gen, batch_size)
         activities.generate(gen, batch_size)
         servicedesk.generate(gen, batch_size)
         honors.generate(gen, batch_size)
