@@ -1,13 +1,14 @@
 """Party dues (党费): the rates table and the pure calculations, plus the scoped reads the pages,
 API, dashboard and annual report share (docs/party-dues.md).
 
-Source of every rate: 中共中央组织部《关于中国共产党党费收缴、使用和管理的规定》(中组发〔2008〕3号), 第二条至第六条.
+Source of every rate: 中共中央组织部《关于中国共产党党费收缴、使用和管理的规定》(中组发〔2008〕3号),
+part 一 “党费的收缴” (rates, fixed amounts, probationary members, voluntary extra, six months unpaid).
 
 Vocabulary used below:
 - a *month* is the date of its first day;
 - a membership row (PartyMember) *owes* a month when the row runs on that month's last day and the
   person was admitted to the party (joined_party) by then: the receiving organisation of a transfer
-  owes the month of the transfer, a probationary member owes the month of admission (第四条);
+  owes the month of the transfer, a probationary member owes the month of admission (预备党员从支部大会通过之日起交纳);
 - months are counted from DUES_FROM (when the platform started keeping dues) and up to the last
   *ended* month (the month before the as-of day): the current month is not yet in arrears;
 - arrears = owed months without a paid month; a member is *flagged* when his longest run of
@@ -28,7 +29,7 @@ FEN = Decimal("0.01")
 SIX_MONTHS = 6
 RATE_SOURCE = "中组发〔2008〕3号《关于中国共产党党费收缴、使用和管理的规定》"
 
-# (upper bound inclusive or None for "above", rate). 第二条 (在岗职工), 第三条 (离退休).
+# (upper bound inclusive or None for "above", rate): 有工资收入的党员 and 离退休干部、职工党员.
 RATES: dict[str, list[tuple[Decimal | None, Decimal]]] = {
     DuesCategory.EMPLOYED: [
         (Decimal("3000"), Decimal("0.005")),
@@ -41,13 +42,13 @@ RATES: dict[str, list[tuple[Decimal | None, Decimal]]] = {
         (None, Decimal("0.01")),
     ],
 }
-# 第四条: 学生、下岗失业、依靠救济或低保的党员每月0.2元.
+# 学生党员、下岗失业党员、依靠抚恤或救济生活的党员、领取当地最低生活保障金的党员: 0.2元 a month.
 FIXED = {
     DuesCategory.STUDENT: Decimal("0.20"),
     DuesCategory.UNEMPLOYED: Decimal("0.20"),
     DuesCategory.RELIEF: Decimal("0.20"),
 }
-# 第四条: 农民党员每月0.2元至1元, the branch fixes the amount.
+# 农民党员每月0.2元至1元: the branch fixes the amount.
 RURAL_RANGE = (Decimal("0.20"), Decimal("1.00"))
 
 
