@@ -38,7 +38,7 @@ HAND_UPS = Resource(DuesHandUp, "row", refs={"organization": (DuesOrganization, 
 # --- bases ------------------------------------------------------------------------
 
 
-class BaseIn(InSchema):
+class DuesBaseIn(InSchema):
     member: Id = Field(description="党员（组织关系）编号")
     year: int = Field(ge=2008, le=2100, description="年度")
     category: DuesCategory = Field(description="缴费类别")
@@ -48,7 +48,7 @@ class BaseIn(InSchema):
                                          description="农民党员每月固定金额（0.2至1元）")
 
 
-class BaseOut(Schema):
+class DuesBaseOut(Schema):
     id: int
     member: int = Field(alias="member_id")
     member_name: str
@@ -67,29 +67,29 @@ class BaseOut(Schema):
         return obj.monthly()
 
 
-class RowFilter(Schema):
+class DuesRowFilter(Schema):
     member: Id | None = None
     organization: Id | None = None
     year: int | None = Field(None, ge=2000, le=2100)
 
 
-@router.get("/dues/bases", response=list[BaseOut], summary="党费基数列表")
+@router.get("/dues/bases", response=list[DuesBaseOut], summary="党费基数列表")
 @enterprise_operation
 @paginated
-def list_dues_bases(request, filters: Query[RowFilter]):
+def list_dues_bases(request, filters: Query[DuesRowFilter]):
     qs = DuesBase.objects.visible_to(request.auth_user).select_related("member__person")
     return filtered(qs, filters, member="member_id", organization="member__organization_id", year="year")
 
 
-@router.post("/dues/bases", response={201: BaseOut, **WRITE_ERRORS}, summary="申报党费基数（同一年度再次申报即更新）")
-def declare_dues_base(request, payload: BaseIn):
+@router.post("/dues/bases", response={201: DuesBaseOut, **WRITE_ERRORS}, summary="申报党费基数（同一年度再次申报即更新）")
+def declare_dues_base(request, payload: DuesBaseIn):
     return BASES.create(request, payload, dues_services.base_declare)
 
 
 # --- payments -----------------------------------------------------------------------
 
 
-class PaymentIn(InSchema):
+class DuesPaymentIn(InSchema):
     member: Id = Field(description="党员（组织关系）编号")
     first_month: dt.date = Field(description="起始月份（该月任一日期，按月计）")
     months: int = Field(1, ge=1, le=24, description="缴纳月数（可预交）")
@@ -101,7 +101,7 @@ class PaymentIn(InSchema):
     note: str = Field("", max_length=200)
 
 
-class PaymentOut(Schema):
+class DuesPaymentOut(Schema):
     id: int
     member: int = Field(alias="member_id")
     member_name: str
@@ -123,25 +123,25 @@ class PaymentOut(Schema):
         return obj.recorded_by.username if obj.recorded_by_id else ""
 
 
-@router.get("/dues/payments", response=list[PaymentOut], summary="党费缴纳记录列表")
+@router.get("/dues/payments", response=list[DuesPaymentOut], summary="党费缴纳记录列表")
 @enterprise_operation
 @paginated
-def list_dues_payments(request, filters: Query[RowFilter]):
+def list_dues_payments(request, filters: Query[DuesRowFilter]):
     qs = DuesPayment.objects.visible_to(request.auth_user).select_related("member__person", "recorded_by")
     if filters.year is not None:
         qs = qs.filter(covered__month__year=filters.year).distinct()
     return filtered(qs, filters, member="member_id", organization="member__organization_id")
 
 
-@router.get("/dues/payments/{int:payment_id}", response={200: PaymentOut, **READ_ERRORS}, summary="缴纳记录详情")
+@router.get("/dues/payments/{int:payment_id}", response={200: DuesPaymentOut, **READ_ERRORS}, summary="缴纳记录详情")
 @enterprise_operation
 def get_dues_payment(request, payment_id: int):
     return PAYMENTS.get(request, payment_id)
 
 
-@router.post("/dues/payments", response={201: PaymentOut, **WRITE_ERRORS},
+@router.post("/dues/payments", response={201: DuesPaymentOut, **WRITE_ERRORS},
              summary="登记党费缴纳（已缴月份不能重复，返回422）")
-def record_dues_payment(request, payload: PaymentIn):
+def record_dues_payment(request, payload: DuesPaymentIn):
     return PAYMENTS.create(request, payload, dues_services.payment_record)
 
 
@@ -153,14 +153,14 @@ def delete_dues_payment(request, payment_id: int):
 # --- hand-ups --------------------------------------------------------------------------
 
 
-class HandUpIn(InSchema):
+class DuesHandUpIn(InSchema):
     organization: Id = Field(description="党组织编号")
     month: dt.date = Field(description="所属月份（该月任一日期）")
     amount: Decimal = Field(ge=0, max_digits=12, decimal_places=2, description="上缴金额（元）")
     handed_on: dt.date = Field(description="上缴日期")
 
 
-class HandUpOut(Schema):
+class DuesHandUpOut(Schema):
     id: int
     organization: int = Field(alias="organization_id")
     organization_name: str
@@ -171,24 +171,24 @@ class HandUpOut(Schema):
     resolve_organization_name = follow("organization.name")
 
 
-@router.get("/dues/hand-ups", response=list[HandUpOut], summary="党费上缴记录列表")
+@router.get("/dues/hand-ups", response=list[DuesHandUpOut], summary="党费上缴记录列表")
 @paginated
-def list_dues_hand_ups(request, filters: Query[RowFilter]):
+def list_dues_hand_ups(request, filters: Query[DuesRowFilter]):
     qs = DuesHandUp.objects.visible_to(request.auth_user).select_related("organization")
     if filters.year is not None:
         qs = qs.filter(month__year=filters.year)
     return filtered(qs, filters, organization="organization_id")
 
 
-@router.post("/dues/hand-ups", response={201: HandUpOut, **WRITE_ERRORS}, summary="登记党费上缴（每个组织每月一条）")
-def record_dues_hand_up(request, payload: HandUpIn):
+@router.post("/dues/hand-ups", response={201: DuesHandUpOut, **WRITE_ERRORS}, summary="登记党费上缴（每个组织每月一条）")
+def record_dues_hand_up(request, payload: DuesHandUpIn):
     return HAND_UPS.create(request, payload, dues_services.hand_up_record)
 
 
 # --- arrears and figures ------------------------------------------------------------------
 
 
-class ArrearsOut(Schema):
+class DuesArrearsOut(Schema):
     member: int
     member_name: str
     organization: int
@@ -201,15 +201,15 @@ class ArrearsOut(Schema):
     unpaid_months: list[str]
 
 
-class ArrearsFilter(Schema):
+class DuesArrearsFilter(Schema):
     organization: Id | None = None
     min_run: int = Field(dues.SIX_MONTHS, ge=0, le=600, description="只列出最长连续欠缴不少于该月数的党员（0：全部在册党员）")
 
 
-@router.get("/dues/arrears", response=list[ArrearsOut], summary="党费欠缴（截至上月，连续满6个月且未登记原因的标记 flagged）")
+@router.get("/dues/arrears", response=list[DuesArrearsOut], summary="党费欠缴（截至上月，连续满6个月且未登记原因的标记 flagged）")
 @enterprise_operation
 @paginated
-def list_dues_arrears(request, filters: Query[ArrearsFilter]):
+def list_dues_arrears(request, filters: Query[DuesArrearsFilter]):
     members = DuesMember.objects.visible_to(request.auth_user).filter(left__isnull=True)
     if filters.organization is not None:
         members = members.filter(organization_id=filters.organization)
@@ -221,7 +221,7 @@ def list_dues_arrears(request, filters: Query[ArrearsFilter]):
             for d in rows if d.run >= filters.min_run]
 
 
-class FigureOut(Schema):
+class DuesFigureOut(Schema):
     label: str
     owing: int = Field(description="期内应交党费的党员（组织关系）数")
     fully_paid: int = Field(description="期内每个应缴月份都已交纳的党员数")
@@ -234,22 +234,22 @@ class FigureOut(Schema):
     flagged: int
 
 
-class FiguresOut(Schema):
+class DuesFiguresOut(Schema):
     first_month: dt.date | None
     last_month: dt.date | None
-    total: FigureOut
-    streets: list[FigureOut]
-    organizations: list[FigureOut]
+    total: DuesFigureOut
+    streets: list[DuesFigureOut]
+    organizations: list[DuesFigureOut]
 
 
-class FiguresFilter(Schema):
+class DuesFiguresFilter(Schema):
     year: int | None = Field(None, ge=2000, le=2100, description="年度，默认为上月所在年度")
     month: int | None = Field(None, ge=1, le=12, description="只看该月")
     street: str | None = Field(None, description="街道区划代码")
 
 
-@router.get("/dues/figures", response={200: FiguresOut, **READ_ERRORS}, summary="党费收缴率与金额（按组织、街道、全区）")
-def dues_figures(request, filters: Query[FiguresFilter]):
+@router.get("/dues/figures", response={200: DuesFiguresOut, **READ_ERRORS}, summary="党费收缴率与金额（按组织、街道、全区）")
+def dues_figures(request, filters: Query[DuesFiguresFilter]):
     user, day = request.auth_user, timezone.localdate()
     year = filters.year or dues.last_ended_month(day).year
     first, last = dues.period_months(year, filters.month, day)
