@@ -14,6 +14,7 @@ from .community import router as community_router
 from .honors import router as honors_router
 from .library import router as library_router
 from .parser import StrictJSONParser
+from .party_dues import router as party_dues_router
 from .party_kpis import router as party_kpis_router
 from .party_orgs import router as party_orgs_router
 from .party_recruitment import router as party_recruitment_router
@@ -83,6 +84,7 @@ api.add_router("/party", party_orgs_router)
 api.add_router("/party", party_work_router)
 api.add_router("/party", party_kpis_router)
 api.add_router("/party/recruitment", party_recruitment_router)
+api.add_router("/party", party_dues_router)
 api.add_router("/", activities_router)
 api.add_router("/activities", activities_kpis_router)
 api.add_router("/", servicedesk_router)

@@ -47,6 +47,7 @@ from . import (
     names,
     notices,
     party,
+    party_dues,
     recruitment,
     servicedesk,
 )
@@ -398,6 +399,7 @@ def generate(*, seed: int = 1, enterprises: int = 3000, batch_size: int = BATCH_
         gen.roles()
         party.generate(gen, batch_size)
         recruitment.generate(gen, batch_size)
+        party_dues.generate(gen, batch_size)
         activities.generate(gen, batch_size)
         servicedesk.generate(gen, batch_size)
         honors.generate(gen, batch_size)

@@ -645,3 +645,322 @@ class RecruitmentCandidateKind(Kind):
 
 
 register(RecruitmentCandidateKind())
+
+
+# --- 党费 (dues): declared bases and payments ----------------------------------------
+# A member is named by ID number (or the masked number and name of our own export) and organisation;
+# of that person's periods in the organisation, the one running at the year's end (bases) or at the
+# payment's first month's end (payments) is meant. Bases are upserted by (member, year); payments
+# are only added (a payment already registered, same member and first month, is "unchanged"), and
+# their months may overlap neither a registered payment nor another row of the file.
+
+from decimal import Decimal, InvalidOperation  # noqa: E402
+
+from django.core.exceptions import ValidationError  # noqa: E402
+
+from . import dues  # noqa: E402
+from .models import DuesBase, DuesCategory, DuesMember, DuesMethod, DuesPayment, DuesPaymentMonth  # noqa: E402
+
+DUES_CATEGORY_ALIASES = {"在职": "employed", "在岗": "employed", "职工": "employed", "退休": "retired",
+                         "离休": "retired", "失业": "unemployed", "下岗": "unemployed", "低保": "relief",
+                         "救济": "relief", "农民党员": "rural"}
+DUES_METHOD_ALIASES = {"转账": "transfer", "银行": "transfer", "微信": "online", "支付宝": "online", "线上": "online"}
+
+
+def money(raw: object) -> Decimal | None:
+    """An amount in yuan with at most two decimals (元 and thousands commas allowed)."""
+    if cells.is_blank(raw):
+        return None
+    if isinstance(raw, bool):
+        raise ValidationError("应为金额。")
+    text = str(raw).strip().replace(",", "").replace("，", "").removesuffix("元")
+    try:
+        value = Decimal(text) if not isinstance(raw, float) else Decimal(repr(raw))
+    except InvalidOperation:
+        raise ValidationError(f"“{raw}”不是金额。") from None
+    if not value.is_finite() or value < 0:
+        raise ValidationError("金额不能为负数。")
+    if value != value.quantize(dues.FEN):
+        raise ValidationError("金额最多保留两位小数（分）。")
+    if value >= Decimal("1e8"):
+        raise ValidationError("金额过大。")
+    return value.quantize(dues.FEN)
+
+
+def month(raw: object) -> dt.date | None:
+    """A month: "2024-03", "2024年3月", or any date of it."""
+    if cells.is_blank(raw):
+        return None
+    if isinstance(raw, dt.date):
+        return raw.replace(day=1) if not isinstance(raw, dt.datetime) else raw.date().replace(day=1)
+    import re
+
+    m = re.match(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*$", str(raw))
+    if m and 1 <= int(m.group(2)) <= 12:
+        return dt.date(int(m.group(1)), int(m.group(2)), 1)
+    day = cells.date(raw)
+    return day.replace(day=1) if day else None
+
+
+class _DuesKind(Kind):
+    """What both dues kinds share: finding the member a row names."""
+
+    def _member_columns(self) -> list[Column]:
+        return [
+            Column("person", "身份证号码", cells.id_number_or_masked, aliases=("身份证号", "公民身份号码"),
+                   required=True, example="110101198001010010", width=22, text_format=True,
+                   note="党员须已登记。", ref="person.id_number"),
+            Column("name", "姓名", cells.text, aliases=("党员姓名",), example="王东华", width=10,
+                   note="仅供核对，导入时以身份证号码为准。"),
+            Column("organization", "所在党组织", cells.text, aliases=("党组织", "党组织名称"), required=True,
+                   example="中共北京东华门文化传媒有限公司支部委员会", options=_org_names, width=36,
+                   ref="party_organization.name"),
+        ]
+
+    def context(self, by) -> dict:
+        orgs = {o.name: o for o in refs.visible(PartyOrganization, by).select_related("host_chamber", "enterprise")}
+        return {"by": by, "orgs": orgs, "writable": writable_region_ids(by), "file": {}}
+
+    def _member_on(self, rows: list[Row], ctx: dict, day_of) -> None:
+        """Set row.values["member"] to the member row (seen by the importer) the row names, or an error."""
+        by = ctx["by"]
+        persons = persons_by_id_number(by, {r.values["person"] for r in rows if r.values.get("person")
+                                            and not isinstance(r.values["person"], cells.Masked)})
+        by_mask = persons_by_masked_id(by, [(r.values["person"], r.values.get("name")) for r in rows
+                                            if isinstance(r.values.get("person"), cells.Masked)])
+        members: dict = {}
+        person_ids = {p[0] for p in persons.values()} | {p.pk for ps in by_mask.values() for p in ps}
+        for m in DuesMember.objects.visible_to(by).filter(person_id__in=person_ids):
+            members.setdefault((m.person_id, m.organization_id), []).append(m)
+        for row in rows:
+            v = row.values
+            if isinstance(v.get("person"), cells.Masked):
+                fits = by_mask.get((v["person"], v.get("name")), [])
+                found = (fits[0].pk, fits[0].name) if len(fits) == 1 else None
+                if found is None:
+                    row.error(self.header("person"), cells.masked_message("身份证号码", v["person"]))
+            else:
+                found = persons.get(v.get("person"))
+                if v.get("person") and found is None:
+                    row.error(self.header("person"), "找不到该身份证号码对应的人员（或不在您的管辖范围内）。")
+            if found and v.get("name") and v["name"] != found[1]:
+                row.error(self.header("name"), f"姓名与系统中该身份证号码的人员（{found[1]}）不一致，请核对。")
+            org = ctx["orgs"].get(v.get("organization") or "")
+            if v.get("organization") and org is None:
+                row.error(self.header("organization"), f"找不到党组织“{v['organization']}”（或不在您的管辖范围内），请填写全称。")
+            v["member"] = None
+            if not (found and org) or row.errors:
+                continue
+            day = day_of(v)
+            periods = members.get((found[0], org.pk), [])
+            member = next((m for m in periods if day is not None and m.joined_org <= day
+                           and (m.left is None or m.left >= day)), None)
+            if member is None:
+                row.error(self.header("organization"), "该人员在所填期间不是该党组织的党员，请核对组织关系。")
+                continue
+            if ctx["writable"] is not None and (org.region is None or org.region.pk not in ctx["writable"]):
+                row.error(self.header("organization"), f"您无权导入“{org.name}”的党费记录。")
+                continue
+            v["member"] = member
+
+    def export_member_columns(self, plain: bool) -> list[ExportColumn]:
+        return [
+            personal_column("身份证号码", "id_number", lambda r: r.member.person, plain=plain),
+            ExportColumn("姓名", lambda r: r.member.person.name, 10),
+            ExportColumn("所在党组织", lambda r: r.member.organization.name, 36),
+        ]
+
+
+class DuesBaseKind(_DuesKind):
+    name = "party_dues_bases"
+    label = "党费基数"
+    model = DuesBase
+    key = ("person", "organization", "year")
+
+    @property
+    def columns(self) -> list[Column]:
+        return [
+            *self._member_columns(),
+            Column("year", "年度", cells.integer, aliases=("申报年度",), required=True, example=2024, width=8),
+            Column("category", "缴费类别", cells.choice(DuesCategory, "缴费类别", DUES_CATEGORY_ALIASES),
+                   aliases=("党员缴费类别",), example=DuesCategory.EMPLOYED.label, width=12,
+                   options=lambda by: [str(c.label) for c in DuesCategory], note="不填视为在岗职工。"),
+            Column("base", "月缴费基数（元）", money, aliases=("缴费基数", "基数", "月基数"), example="6500.00", width=14,
+                   note="在岗职工：税后工资扣除社保和公积金个人缴纳部分；离退休：养老金。"),
+            Column("fixed_amount", "每月固定金额（元）", money, aliases=("固定金额",), width=12,
+                   note="仅农民党员填写（0.2至1元）。"),
+        ]
+
+    def resolve(self, rows: list[Row], present: set[str], ctx: dict) -> None:
+        for row in rows:
+            v = row.values
+            if v.get("year") is not None and not 2008 <= v["year"] <= 2100:
+                row.error(self.header("year"), "年度应在2008至2100之间。")
+            v["category"] = v.get("category") or DuesCategory.EMPLOYED
+        self._member_on(rows, ctx, lambda v: dt.date(v["year"], 12, 31) if v.get("year") and 2008 <= v["year"] <= 2100
+                        else None)
+        for row in rows:
+            v = row.values
+            for field, messages in dues.base_errors(v["category"], v.get("base"), v.get("fixed_amount")).items():
+                row.error(self.header(field), "；".join(messages))
+
+    def key_of(self, row: Row):
+        return (row.values["member"].pk if row.values.get("member") else None, row.values.get("year"))
+
+    def plan(self, rows: list[Row], present: set[str], ctx: dict) -> None:
+        stored = {(b.member_id, b.year): b for b in DuesBase.objects.filter(
+            member__in=[r.values["member"] for r in rows], year__in={r.values["year"] for r in rows})}
+        for row in rows:
+            v = row.values
+            new = {"category": v["category"], "base": v.get("base"), "fixed_amount": v.get("fixed_amount")}
+            same = stored.get((v["member"].pk, v["year"]))
+            if same is None:
+                row.action = "new"
+            else:
+                row.pk = same.pk
+                row.changes = diff({f: getattr(same, f) for f in new}, new)
+                row.action = "updated" if row.changes else "unchanged"
+
+    def write(self, rows: list[Row], present: set[str], ctx: dict) -> None:
+        for row in rows:
+            if row.action == "updated":
+                DuesBase.objects.filter(pk=row.pk).update(**row.changes)
+        DuesBase.objects.bulk_create([
+            DuesBase(member=r.values["member"], year=r.values["year"], category=r.values["category"],
+                     base=r.values.get("base"), fixed_amount=r.values.get("fixed_amount"))
+            for r in rows if r.action == "new"])
+
+    def export_queryset(self, by):
+        return DuesBase.objects.visible_to(by).select_related("member__person", "member__organization").order_by(
+            "member__organization__name", "member_id", "year")
+
+    def export_columns(self, by, plain: bool = False) -> list[ExportColumn]:
+        return [
+            *self.export_member_columns(plain),
+            ExportColumn("年度", lambda b: b.year, 8),
+            ExportColumn("缴费类别", lambda b: choice_label(DuesCategory, b.category), 12),
+            ExportColumn("月缴费基数（元）", lambda b: b.base, 14),
+            ExportColumn("每月固定金额（元）", lambda b: b.fixed_amount, 12),
+        ]
+
+
+class DuesPaymentKind(_DuesKind):
+    name = "party_dues_payments"
+    label = "党费缴纳"
+    model = DuesPayment
+    key = ("person", "first_month")
+
+    @property
+    def columns(self) -> list[Column]:
+        return [
+            *self._member_columns(),
+            Column("first_month", "起始月份", month, aliases=("缴纳月份", "所属月份"), required=True,
+                   example="2024-01", width=10),
+            Column("months", "缴纳月数", cells.integer, aliases=("月数",), example=1, width=8, note="不填为1个月，最多24个月。"),
+            Column("amount", "应缴党费（元）", money, aliases=("党费", "金额"), example="65.00", width=12,
+                   note="不填按申报的基数计算；填写时须与计算结果一致。"),
+            Column("extra", "自愿多交（元）", money, aliases=("多交金额",), width=12),
+            Column("method", "缴纳方式", cells.choice(DuesMethod, "缴纳方式", DUES_METHOD_ALIASES), example="现金",
+                   width=10, options=lambda by: [str(c.label) for c in DuesMethod]),
+            Column("paid_on", "缴纳日期", cells.date, aliases=("缴费日期",), required=True, example=dt.date(2024, 1, 10),
+                   width=12),
+        ]
+
+    def resolve(self, rows: list[Row], present: set[str], ctx: dict) -> None:
+        today = _today()
+        for row in rows:
+            v = row.values
+            v["months"] = v.get("months") or 1
+            if not 1 <= v["months"] <= 24:
+                row.error(self.header("months"), "缴纳月数应在1至24之间。")
+            if v.get("paid_on") and v["paid_on"] > today:
+                row.error(self.header("paid_on"), "缴纳日期不能晚于今天。")
+            if v.get("first_month") and v["first_month"] < dues.dues_from():
+                start = dues.dues_from()
+                row.error(self.header("first_month"), f"平台自{start.year}年{start.month}月起登记党费，起始月份不能更早。")
+        self._member_on(rows, ctx, lambda v: dues.month_end(v["first_month"]) if v.get("first_month") else None)
+        from .dues_services import expected_amount
+
+        for row in rows:
+            v, member = row.values, row.values.get("member")
+            if member is None or row.errors:
+                continue
+            covered = dues.month_range(v["first_month"], dues.add_months(v["first_month"], v["months"] - 1))
+            v["covered"] = covered
+            not_owed = [m for m in covered if not dues.owes(member.joined_party, member.joined_org, member.left, m)]
+            if not_owed:
+                row.error(self.header("first_month"), f"{not_owed[0]:%Y-%m}该人员不在本组织（或尚未入党）。")
+                continue
+            expected, missing = expected_amount(member, v["first_month"], v["months"])
+            if missing:
+                row.error(self.header("first_month"), f"请先申报该党员{missing[0].year}年的党费基数。")
+            elif v.get("amount") is not None and v["amount"] != expected:
+                row.error(self.header("amount"), f"按申报的基数应缴党费{expected}元；多交的部分请填写在“自愿多交”中。")
+            else:
+                v["amount"] = expected
+
+    def key_of(self, row: Row):
+        return (row.values["member"].person_id if row.values.get("member") else None, row.values.get("first_month"))
+
+    def plan(self, rows: list[Row], present: set[str], ctx: dict) -> None:
+        seen: dict = ctx["file"]  # person → {month: row number} of this file
+        persons = {r.values["member"].person_id for r in rows}
+        paid: dict = {}
+        for person_id, m in DuesPaymentMonth.objects.filter(person_id__in=persons).values_list("person_id", "month"):
+            paid.setdefault(person_id, set()).add(m)
+        same = {(p.member.person_id, p.first_month): p for p in DuesPayment.objects.filter(
+            member__person_id__in=persons).select_related("member")}
+        for row in rows:
+            v = row.values
+            person = v["member"].person_id
+            registered = same.get((person, v["first_month"]))
+            if registered is not None and registered.months == v["months"] and registered.amount == v["amount"]:
+                row.pk, row.action = registered.pk, "unchanged"  # the file restates a registered payment
+                continue
+            clash = [m for m in v["covered"] if m in paid.get(person, set())]
+            if clash:
+                row.error(self.header("first_month"),
+                          f"{clash[0]:%Y-%m}的党费已登记缴纳，同一月份不能重复缴纳。")
+                continue
+            in_file = next((seen[person][m] for m in v["covered"] if m in seen.get(person, {})), None)
+            if in_file is not None:
+                row.error(self.header("first_month"), f"与第{in_file}行的缴纳月份重叠，同一月份不能重复缴纳。")
+                continue
+            seen.setdefault(person, {}).update({m: row.number for m in v["covered"]})
+            row.action = "new"
+
+    def write(self, rows: list[Row], present: set[str], ctx: dict) -> None:
+        from .dues_services import monthly_for
+
+        by = ctx["by"]
+        for row in rows:
+            if row.action != "new":
+                continue
+            v, member = row.values, row.values["member"]
+            payment = DuesPayment.objects.create(
+                member=member, first_month=v["first_month"], months=v["months"], amount=v["amount"],
+                extra=v.get("extra") or 0, method=v.get("method") or DuesMethod.CASH, paid_on=v["paid_on"],
+                recorded_by=by if getattr(by, "is_authenticated", False) else None, note="导入")
+            bases = {b.year: b for b in DuesBase.objects.filter(member__person_id=member.person_id)}
+            DuesPaymentMonth.objects.bulk_create([
+                DuesPaymentMonth(payment=payment, person_id=member.person_id, member=member, month=m,
+                                 amount=monthly_for(member, m, bases)) for m in v["covered"]])
+
+    def export_queryset(self, by):
+        return DuesPayment.objects.visible_to(by).select_related("member__person", "member__organization").order_by(
+            "member__organization__name", "member_id", "first_month")
+
+    def export_columns(self, by, plain: bool = False) -> list[ExportColumn]:
+        return [
+            *self.export_member_columns(plain),
+            ExportColumn("起始月份", lambda p: f"{p.first_month:%Y-%m}", 10),
+            ExportColumn("缴纳月数", lambda p: p.months, 8),
+            ExportColumn("应缴党费（元）", lambda p: p.amount, 12),
+            ExportColumn("自愿多交（元）", lambda p: p.extra, 12),
+            ExportColumn("缴纳方式", lambda p: choice_label(DuesMethod, p.method), 10),
+            ExportColumn("缴纳日期", lambda p: p.paid_on, 12),
+        ]
+
+
+register(DuesBaseKind())
+register(DuesPaymentKind())

@@ -633,3 +633,202 @@ class RecruitmentStep(models.Model):
             raise ValidationError({"document": e.messages}) from None
         if self.date and self.date > dt.date.today():
             raise ValidationError({"date": "日期不能晚于今天。"})
+
+
+# --- 党费 (dues) ------------------------------------------------------------------
+# The rules and the choices made are in docs/party-dues.md; the rates table is party/dues.py.
+# A month is written as the date of its first day everywhere below.
+
+
+class DuesCategory(models.TextChoices):
+    EMPLOYED = "employed", "在岗职工"
+    RETIRED = "retired", "离退休"
+    STUDENT = "student", "学生"
+    UNEMPLOYED = "unemployed", "下岗失业"
+    RELIEF = "relief", "依靠救济或低保"
+    RURAL = "rural", "农民"
+
+
+class DuesQuerySet(ScopedQuerySet):
+    # A dues row is seen where its member is; an enterprise user (the branch secretary) sees the rows
+    # of his enterprise's own organisation.
+    region_paths = ("member__organization__host_chamber__region", "member__organization__enterprise__region")
+    enterprise_paths = ("member__organization__enterprise",)
+
+
+class DuesMemberQuerySet(PartyMemberQuerySet):
+    enterprise_paths = ("organization__enterprise",)
+
+
+class DuesMember(PartyMember):
+    """The party-member register as the dues pages see it: the same rows, also visible to the branch
+    secretary of an enterprise's own organisation (PartyMember itself stays staff-only)."""
+
+    objects = DuesMemberQuerySet.as_manager()
+
+    class Meta:
+        proxy = True
+        verbose_name = verbose_name_plural = "党员（党费）"
+
+
+class DuesOrganizationQuerySet(PartyOrganizationQuerySet):
+    enterprise_paths = ("enterprise",)
+
+
+class DuesOrganization(PartyOrganization):
+    """The organisations as the dues pages see them: also the enterprise's own one to its branch secretary."""
+
+    objects = DuesOrganizationQuerySet.as_manager()
+
+    class Meta:
+        proxy = True
+        verbose_name = verbose_name_plural = "党组织（党费）"
+
+
+class DuesBase(models.Model):
+    """A member's declared monthly base for one year (or, for the fixed-amount categories, the amount)."""
+
+    member = models.ForeignKey(PartyMember, verbose_name="党员", on_delete=models.CASCADE, related_name="dues_bases")
+    year = models.PositiveSmallIntegerField("年度", validators=[MinValueValidator(2008), MaxValueValidator(2100)])
+    category = models.CharField("缴费类别", max_length=20, choices=DuesCategory.choices, default=DuesCategory.EMPLOYED)
+    base = models.DecimalField("月缴费基数（元）", max_digits=10, decimal_places=2, null=True, blank=True,
+                               validators=[MinValueValidator(0)],
+                               help_text="在岗职工：税后工资扣除社保和公积金个人缴纳部分；离退休：养老金。")
+    fixed_amount = models.DecimalField("每月固定金额（元）", max_digits=6, decimal_places=2, null=True, blank=True,
+                                       help_text="农民党员每月0.2至1元，由支部确定。")
+
+    objects = DuesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "党费基数"
+        ordering = ["-year", "member"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "year"], name="dues_base_one_per_member_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.year}年" if self.member_id else f"{self.year}年"
+
+    def monthly(self):
+        from .dues import monthly_amount
+
+        return monthly_amount(self.category, self.base, self.fixed_amount)
+
+    def clean(self):
+        from .dues import base_errors
+
+        errors = base_errors(self.category, self.base, self.fixed_amount)
+        if errors:
+            raise ValidationError(errors)
+
+
+class DuesMethod(models.TextChoices):
+    CASH = "cash", "现金"
+    TRANSFER = "transfer", "银行转账"
+    ONLINE = "online", "线上缴纳"
+
+
+class DuesPayment(models.Model):
+    """One payment covering `months` consecutive months from `first_month`; its months are spelled out
+    in DuesPaymentMonth, where a unique constraint keeps one person's paid months from overlapping."""
+
+    member = models.ForeignKey(PartyMember, verbose_name="党员", on_delete=models.CASCADE,
+                               related_name="dues_payments")
+    first_month = models.DateField("起始月份")
+    months = models.PositiveSmallIntegerField("缴纳月数", validators=[MinValueValidator(1), MaxValueValidator(24)])
+    amount = models.DecimalField("应缴党费（元）", max_digits=10, decimal_places=2, validators=[MinValueValidator(0)])
+    extra = models.DecimalField("自愿多交（元）", max_digits=10, decimal_places=2, default=0,
+                                validators=[MinValueValidator(0)])
+    method = models.CharField("缴纳方式", max_length=20, choices=DuesMethod.choices, default=DuesMethod.CASH)
+    paid_on = models.DateField("缴纳日期")
+    recorded_by = models.ForeignKey("accounts.User", verbose_name="登记人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    objects = DuesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "党费缴纳记录"
+        ordering = ["-first_month", "-id"]
+        indexes = [models.Index(fields=["member", "first_month"])]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.first_month:%Y-%m} 起 {self.months} 个月" if self.first_month else "党费缴纳"
+
+    @property
+    def last_month(self) -> dt.date:
+        from .dues import add_months
+
+        return add_months(self.first_month, self.months - 1)
+
+
+class DuesPaymentMonth(models.Model):
+    """One month a payment covers, with its share of the amount (the month's computed dues)."""
+
+    payment = models.ForeignKey(DuesPayment, on_delete=models.CASCADE, related_name="covered")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(PartyMember, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField("月份")
+    amount = models.DecimalField("金额（元）", max_digits=10, decimal_places=2)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "党费已缴月份"
+        ordering = ["month"]
+        constraints = [
+            # The database's own guard against two payments for one person's month (the service says it first).
+            models.UniqueConstraint(fields=["person", "month"], name="dues_month_paid_once_per_person"),
+        ]
+        indexes = [models.Index(fields=["member", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}" if self.month else "党费月份"
+
+
+class DuesArrearsReason(models.Model):
+    """Why a member is behind (sick, abroad, hardship…): a member with a reason is not flagged."""
+
+    member = models.OneToOneField(PartyMember, verbose_name="党员", on_delete=models.CASCADE,
+                                  related_name="dues_arrears_reason")
+    reason = models.CharField("欠缴原因", max_length=200)
+    recorded_on = models.DateField("登记日期")
+
+    objects = DuesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "党费欠缴原因"
+
+    def __str__(self) -> str:
+        return f"{self.member}：{self.reason}"
+
+
+class DuesHandUpQuerySet(ScopedQuerySet):
+    region_paths = ("organization__host_chamber__region", "organization__enterprise__region")
+    enterprise_paths = ("organization__enterprise",)
+
+
+class DuesHandUp(models.Model):
+    """What one organisation handed up (上缴) to the higher committee for one month: one row per month."""
+
+    organization = models.ForeignKey(PartyOrganization, verbose_name="党组织", on_delete=models.PROTECT,
+                                     related_name="dues_hand_ups")
+    month = models.DateField("所属月份")
+    amount = models.DecimalField("上缴金额（元）", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    handed_on = models.DateField("上缴日期")
+    recorded_by = models.ForeignKey("accounts.User", verbose_name="登记人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    objects = DuesHandUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "党费上缴记录"
+        ordering = ["-month", "organization"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "month"], name="dues_hand_up_one_per_org_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.month:%Y-%m}" if self.month else "党费上缴"
+
+    def clean(self):
+        if self.month and self.month.day != 1:
+            raise ValidationError({"month": "所属月份应为某月1日。"})

@@ -43,3 +43,19 @@ urlpatterns += [
          name="recruitment_step_document"),
     path("candidates/todo/", recruitment_views.recruitment_todo, name="recruitment_todo"),
 ]
+
+# --- 党费 (dues): party/dues_views.py ---
+from . import dues_views  # noqa: E402
+
+urlpatterns += [
+    path("dues/", dues_views.dues_index, name="dues_index"),
+    path("dues/organizations/<int:pk>/", dues_views.dues_organization, name="dues_organization"),
+    path("dues/members/<int:pk>/", dues_views.dues_member, name="dues_member"),
+    path("dues/members/<int:pk>/base/", dues_views.dues_base_declare, name="dues_base_declare"),
+    path("dues/members/<int:pk>/pay/", dues_views.dues_payment_create, name="dues_payment_create"),
+    path("dues/members/<int:pk>/reason/", dues_views.dues_reason, name="dues_reason"),
+    path("dues/payments/<int:pk>/delete/", dues_views.dues_payment_delete, name="dues_payment_delete"),
+    path("dues/arrears/", dues_views.dues_arrears, name="dues_arrears"),
+    path("dues/arrears/export/", dues_views.dues_arrears_export, name="dues_arrears_export"),
+    path("dues/hand-ups/new/", dues_views.dues_handup_create, name="dues_handup_create"),
+]

@@ -106,7 +106,7 @@ def _party(scope: Region, period: Period) -> dict:
     figures = {k: _figure(party_kpis.figure(k, scope, period)) for k in party_kpis.ENTERPRISE_KPIS}
     street = scope.level == Region.Level.STREET
     return {"joint": _figure(joint), "joint_state": party_kpis.joint_committee_state(scope, period) if street else "",
-            **figures, "recruitment": _recruitment(scope, period.end.year)}
+            **figures, "recruitment": _recruitment(scope, period.end.year), "dues": _dues(scope, period.end.year)}
 
 
 def _recruitment(scope: Region, year: int) -> dict:
@@ -124,6 +124,19 @@ def _recruitment(scope: Region, year: int) -> dict:
             "new_probationary": f.new_probationary, "new_full": f.new_full,
             "any": bool(f.in_process or f.new_probationary or f.new_full), "streets": streets,
             **{k: f.per_stage[k] for k in in_process}}
+
+
+def _dues(scope: Region, year: int) -> dict:
+    """Party dues of the year's ended months (party/dues.py): members owing and fully paid, amounts."""
+    from shanghui.party import dues
+    from shanghui.party.models import DuesHandUp, DuesMember, DuesPayment
+
+    first, last = dues.period_months(year, None, dt.date.today())
+    total = dues.figures(DuesMember.objects.in_scope(scope), first, last,
+                         hand_ups=DuesHandUp.objects.in_scope(scope), payments=DuesPayment.objects.in_scope(scope))["total"]
+    months = "" if first > last else (f"{first.month}至{last.month}月" if first != last else f"{first.month}月")
+    return {"owing": total.owing, "fully_paid": total.fully_paid, "pct": pct(total.rate), "months": months,
+            "collected": _amount(total.collected), "handed_up": _amount(total.handed_up), "flagged": total.flagged}
 
 
 def _participation(scope: Region, period: Period) -> dict:

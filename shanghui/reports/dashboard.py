@@ -131,3 +131,18 @@ def _plain(value):
     if hasattr(value, "pk"):
         return str(value)
     return value
+
+
+def dues_tile(region: Region, year: int, day: dt.date | None = None) -> dict:
+    """Party dues (党费) of the region for the year's ended months: collection rate (members fully paid ÷
+    members owing), amounts collected and handed up, members flagged; also per street. Computed on
+    every request (dues rows bump no counter version)."""
+    from shanghui.party import dues
+    from shanghui.party.models import DuesHandUp, DuesMember, DuesPayment
+
+    day = day or dt.date.today()
+    first, last = dues.period_months(year, None, day)
+    data = dues.figures(DuesMember.objects.in_scope(region), first, last,
+                        hand_ups=DuesHandUp.objects.in_scope(region), payments=DuesPayment.objects.in_scope(region))
+    return {"first": first, "last": last, "ended": first <= last, "total": data["total"].as_dict(),
+            "streets": [{**f.as_dict(), "code": f.key.code} for f in data["streets"]]}

@@ -134,6 +134,7 @@ def dashboard(request):
     chart_data = {"year": year, "streets": data["streets"], "training": data["training"]["by_year"],
                   "trend": data["trend"], "labels": dict(kpis.LABELS)}
     other = figures.other_tiles(region, year, request.user)
+    other["dues"] = figures.dues_tile(region, year)
     if other["service_by_department"] is not None:
         chart_data["departments"] = other["service_by_department"]
     return render(request, "reports/dashboard.html", {

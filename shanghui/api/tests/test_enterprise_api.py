@@ -43,6 +43,9 @@ ENTERPRISE_OPERATIONS = {
     # 发展党员 of his enterprise's own party organisation (read only).
     "GET /api/v1/party/recruitment/candidates", "GET /api/v1/party/recruitment/candidates/{candidate_id}",
     "GET /api/v1/party/recruitment/todo", "GET /api/v1/party/recruitment/rules",
+    # The branch secretary reads his own organisation's dues (its figures, like every statistic, are staff's).
+    "GET /api/v1/party/dues/bases", "GET /api/v1/party/dues/payments", "GET /api/v1/party/dues/payments/{payment_id}",
+    "GET /api/v1/party/dues/arrears",
 }
 
 

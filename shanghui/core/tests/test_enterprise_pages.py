@@ -46,6 +46,8 @@ ENTERPRISE_PAGES = {
     "activities:calendar", "activities:calendar_feed_reset", "activities:calendar_feed",
     # 发展党员: the branch secretary follows his own organisation's candidates (read only).
     "party:candidate_list", "party:candidate_detail", "party:recruitment_step_document", "party:recruitment_todo",
+    # The branch secretary reads his own organisation's party dues (party/dues_views.py).
+    "party:dues_index", "party:dues_organization", "party:dues_member",
 }
 
 

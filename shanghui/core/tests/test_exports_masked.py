@@ -6,6 +6,7 @@ explicit action (imports:export_plain, tested in imports/tests/test_plain_export
 import datetime as dt
 import io
 import zipfile
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -17,6 +18,7 @@ from shanghui.activities.models import Invitation
 from shanghui.core.tests.test_url_access import url_names
 from shanghui.directory.models import Person
 from shanghui.imports import kinds
+from shanghui.party import dues_services
 from shanghui.party import services as party
 from shanghui.party.models import RecruitmentCandidate, RecruitmentStep
 
@@ -79,8 +81,12 @@ def rows(cast):
         candidate = RecruitmentCandidate.objects.create(person=person, organization=org, birth_date=dt.date(1980, 1, 1),
                                                         applied=dt.date(2019, 3, 1), full_on=dt.date(2020, 1, 1))
         RecruitmentStep.objects.create(candidate=candidate, kind="application", date=dt.date(2019, 3, 1))
-        party.member_create(by=admin, person=person, organization=org, joined_party=dt.date(2015, 7, 1),
-                            joined_org=dt.date(2020, 1, 1))
+        member = party.member_create(by=admin, person=person, organization=org, joined_party=dt.date(2015, 7, 1),
+                                     joined_org=dt.date(2020, 1, 1))
+        # The dues kinds carry the member's (masked) number too.
+        dues_services.base_declare(by=admin, member=member, year=2024, category="employed", base=Decimal("5000"))
+        dues_services.payment_record(by=admin, member=member, first_month=dt.date(2024, 1, 1), months=1,
+                                     paid_on=dt.date(2024, 1, 5))
         out[f"activity_{side}"] = activity
     return out
 

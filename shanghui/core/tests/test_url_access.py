@@ -22,6 +22,7 @@ from shanghui.library.tests.test_access import URL_NAMES as LIBRARY_URL_NAMES
 from shanghui.notices.tests.test_access import URL_NAMES as NOTICES_URL_NAMES
 from shanghui.orgs.tests.test_access import URL_NAMES as ORGS_URL_NAMES
 from shanghui.party.tests.test_access import PARTY_URL_NAMES
+from shanghui.party.tests.test_dues_access import DUES_URL_NAMES
 from shanghui.party.tests.test_recruitment_access import RECRUITMENT_URL_NAMES
 from shanghui.reports.tests.test_access import URL_NAMES as REPORTS_URL_NAMES
 from shanghui.servicedesk.tests.test_access import URL_NAMES as SERVICEDESK_URL_NAMES
@@ -187,7 +188,7 @@ API_NAMES = {f"api:{verb}_{noun}" for plural, noun in API.values()
 
 def test_every_url_has_an_access_test():
     names = url_names()
-    tested = matrix_names() | set(CASES) | API_NAMES | PARTY_URL_NAMES | set(IMPORT_CASES) | ACTIVITY_URL_NAMES
+    tested = matrix_names() | set(CASES) | API_NAMES | PARTY_URL_NAMES | DUES_URL_NAMES | set(IMPORT_CASES) | ACTIVITY_URL_NAMES
     tested |= SERVICEDESK_URL_NAMES | HONORS_URL_NAMES | COMMUNITY_URL_NAMES | LIBRARY_URL_NAMES | REPORTS_URL_NAMES
     tested |= NOTICES_URL_NAMES | ORGS_URL_NAMES
     tested |= RECRUITMENT_URL_NAMES

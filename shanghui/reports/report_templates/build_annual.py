@@ -191,6 +191,11 @@ def build(path: Path = TEMPLATE, font_names: dict | None = None) -> Path:
     _p(doc, "{%p else %}")
     _p(doc, "本年度尚无非公企业党建记录。")
     _p(doc, "{%p endif %}")
+    _p(doc, "{%p if party.dues.owing %}")
+    _p(doc, "党费收缴（{{ party.dues.months }}）：应交党费的党员{{ party.dues.owing|num }}名，按月足额交纳"
+            "{{ party.dues.fully_paid|num }}名，收缴率{{ party.dues.pct }}；收缴党费{{ party.dues.collected }}元，"
+            "上缴{{ party.dues.handed_up }}元；无正当理由连续六个月未交纳党费的党员{{ party.dues.flagged|num }}名。")
+    _p(doc, "{%p endif %}")
     _p(doc, "{%p if party.organisation.denominator or participation.district.numerator %}")
     _p(doc, "（一）分街道情况", "Heading 2")
     _table(doc, ["街道", "联合党委", "企业数", "组织覆盖率", "工作覆盖率", "会员参与率", "全区参与率", "培训人次"],
