@@ -37,12 +37,14 @@ ACTION_LABELS = {
     "backup": "备份",
     "restore": "恢复",
     "import_interrupted": "导入中断",
+    "search_rebuild": "重建搜索索引",
 }
 
 # Object types that are not models: pages, reports and import kinds that an event names.
 OBJECT_LABELS: dict[str, str] = {
     "demo": "演示数据",
     "core.backup": "数据备份",
+    "core.search": "搜索索引",
     # Events written before the holiday calendar moved to orgs (orgs/migrations/0003) keep their old name.
     "servicedesk.holiday": "本区节假日调整",
 }

@@ -17,5 +17,6 @@ class ReportsConfig(AppConfig):
         kpis.register()
         # Pages and files this app's export events name (they are not models).
         labels.register(objects={"reports.dashboard": "工作看板", "reports.annual_report": "年度工作纪实",
-                                 "reports.statistics_table": "统计表", "reports.training": "培训人次明细"})
+                                 "reports.statistics_table": "统计表", "reports.training": "培训人次明细",
+                                 "reports.campaign_notice": "表彰公示通知"})
         import_committed.connect(count_committed_import, dispatch_uid="reports.count_committed_import")
