@@ -140,7 +140,7 @@ def get_recruitment_candidate(request, candidate_id: int):
 
 
 @router.post("/candidates", response={201: CandidateOut, **WRITE_ERRORS}, summary="登记入党申请",
-             description="申请时须年满十八岁（细则第六条）。")
+             description="申请时须年满十八岁（细则第五条）。")
 def create_recruitment_candidate(request, payload: CandidateIn):
     return CANDIDATES.create(request, payload, rs.candidate_create)
 

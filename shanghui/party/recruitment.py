@@ -73,21 +73,25 @@ class Step:
     has_end: bool = False  # a span (training, 公示)
 
 
+# The 细则 itself does not set a 公示 period: the five working days come from the provincial implementing
+# rules (e.g. Beijing's), which put the 公示 before the 预审 of 细则第十九条.
+PUBLICITY_SOURCE = "第十九条（公示期按各地实施办法）"
+
 STEPS = [
-    Step("application", "递交入党申请书", Stage.APPLICANT, "第六条、第七条"),
-    Step("talk", "党组织派人谈话", Stage.APPLICANT, "第八条", people_label="谈话人"),
-    Step("recommendation", "党员推荐、群团组织推优", Stage.APPLICANT, "第九条", people_label="推荐人/推荐组织"),
-    Step("activist", "确定入党积极分子并报上级党委备案", Stage.APPLICANT, "第九条"),
-    Step("contacts", "指定培养联系人", Stage.ACTIVIST, "第十条", people_label="培养联系人"),
-    Step("assessment", "培养教育考察（每半年一次）", Stage.ACTIVIST, "第十一条、第十二条", repeatable=True,
+    Step("application", "递交入党申请书", Stage.APPLICANT, "第五条、第六条"),
+    Step("talk", "党组织派人谈话", Stage.APPLICANT, "第七条", people_label="谈话人"),
+    Step("recommendation", "党员推荐、群团组织推优", Stage.APPLICANT, "第八条", people_label="推荐人/推荐组织"),
+    Step("activist", "确定入党积极分子并报上级党委备案", Stage.APPLICANT, "第八条"),
+    Step("contacts", "指定培养联系人", Stage.ACTIVIST, "第九条", people_label="培养联系人"),
+    Step("assessment", "培养教育考察（每半年一次）", Stage.ACTIVIST, "第十条、第十一条", repeatable=True,
          people_label="考察人"),
-    Step("development", "确定发展对象并报上级党委备案", Stage.ACTIVIST, "第十四条"),
-    Step("introducers", "确定入党介绍人", Stage.DEVELOPMENT, "第十五条", people_label="入党介绍人"),
-    Step("political_review", "政治审查", Stage.DEVELOPMENT, "第十六条、第十七条"),
-    Step("training", "短期集中培训", Stage.DEVELOPMENT, "第十八条", has_end=True),
+    Step("development", "确定发展对象并报上级党委备案", Stage.ACTIVIST, "第十三条"),
+    Step("introducers", "确定入党介绍人", Stage.DEVELOPMENT, "第十四条", people_label="入党介绍人"),
+    Step("political_review", "政治审查", Stage.DEVELOPMENT, "第十五条、第十六条"),
+    Step("training", "短期集中培训", Stage.DEVELOPMENT, "第十七条", has_end=True),
     Step("branch_review", "支部委员会审查", Stage.DEVELOPMENT, "第十九条"),
-    Step("publicity", "发展对象公示", Stage.DEVELOPMENT, "第二十条", has_end=True),
-    Step("prereview", "上级党委预审", Stage.DEVELOPMENT, "第二十条"),
+    Step("publicity", "发展对象公示", Stage.DEVELOPMENT, PUBLICITY_SOURCE, has_end=True),
+    Step("prereview", "上级党委预审", Stage.DEVELOPMENT, "第十九条"),
     Step("form", "填写入党志愿书", Stage.DEVELOPMENT, "第二十一条"),
     Step("branch_meeting", "支部大会讨论接收预备党员", Stage.DEVELOPMENT, "第二十二条至第二十四条"),
     Step("committee_talk", "上级党委派人谈话", Stage.DEVELOPMENT, "第二十五条", people_label="谈话人"),
@@ -352,18 +356,18 @@ def _probation_due(facts: Facts, today: dt.date, cal: Calendar):
 
 
 RULES = [
-    Rule("age", "第六条", "年满十八岁方可申请入党。", ("application",), _age),
-    Rule("talk", "第八条", "党组织收到入党申请书后，应当在一个月内派人同入党申请人谈话。", ("talk",), _talk,
+    Rule("age", "第五条", "年满十八岁方可申请入党。", ("application",), _age),
+    Rule("talk", "第七条", "党组织收到入党申请书后，应当在一个月内派人同入党申请人谈话。", ("talk",), _talk,
          _talk_due),
-    Rule("activist_year", "第十四条", "入党积极分子经过一年以上培养教育和考察，方可列为发展对象。",
+    Rule("activist_year", "第十三条", "入党积极分子经过一年以上培养教育和考察，方可列为发展对象。",
          ("development",), _activist_year, _development_due),
-    Rule("assessment", "第十二条", "党支部每半年对入党积极分子进行一次考察。", ("development",), _assessments,
+    Rule("assessment", "第十一条", "党支部每半年对入党积极分子进行一次考察。", ("development",), _assessments,
          _assessment_due),
-    Rule("training", "第十八条", "对发展对象进行短期集中培训，时间一般不少于三天（或不少于二十四个学时）。",
+    Rule("training", "第十七条", "对发展对象进行短期集中培训，时间一般不少于三天（或不少于二十四个学时）。",
          ("training",), _training),
-    Rule("trained", "第十八条", "未经集中培训的，不能发展入党。", ("branch_review",), _trained),
-    Rule("publicity", "第二十条", "发展对象公示时间不少于五个工作日。", ("publicity",), _publicity),
-    Rule("after_publicity", "第二十条", "公示期满后方可报上级党委预审。", ("prereview",), _after_publicity),
+    Rule("trained", "第十七条", "未经集中培训的，不能发展入党。", ("branch_review",), _trained),
+    Rule("publicity", PUBLICITY_SOURCE, "发展对象报上级党委预审前应当公示，公示时间不少于五个工作日。", ("publicity",), _publicity),
+    Rule("after_publicity", PUBLICITY_SOURCE, "公示期满且无影响发展的问题后，方可报上级党委预审（细则第十九条）。", ("prereview",), _after_publicity),
     Rule("approval", "第二十六条",
          "上级党委对党支部上报的接收预备党员的决议，应当在三个月内审批；特殊情况可适当延长，但不得超过六个月。",
          ("approval",), _approval, _approval_due),

@@ -160,7 +160,7 @@ def test_a_refused_step_is_shown_with_its_article_and_writes_nothing(rows):
     response = client.post(reverse("party:candidate_step_add", args=[c.pk]),
                            {"kind": "development", "date": "2025-03-01"})
     assert response.status_code == 200
-    assert "第十四条" in response.content.decode()
+    assert "第十三条" in response.content.decode()
     assert c.steps.count() == before + 1
 
 
@@ -219,7 +219,7 @@ def test_api_case(rows, name, case):
         assert names == {"worker_a": {"申请人A", "申请人A2"}, "enterprise_user_a": {"申请人A"},
                          "auditor": set()}[who]
     if target == "step_early":
-        assert "第十四条" in response.json()["detail"] + str(response.json().get("errors"))
+        assert "第十三条" in response.json()["detail"] + str(response.json().get("errors"))
 
 
 def test_api_never_lists_another_streets_candidates(rows):

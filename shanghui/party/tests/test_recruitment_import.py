@@ -61,7 +61,7 @@ def test_one_row_breaking_a_rule_refuses_the_whole_file(world, tmp_path):
     result = run(xlsx_file(tmp_path, [HEADER, *rows], text_columns=(0,)), cast.worker_a)
     assert not result.committed
     messages = {row: msg for row, _, msg in result.errors}
-    assert "第六条" in messages[3] and "第八条" in messages[4]
+    assert "第五条" in messages[3] and "第七条" in messages[4]
     assert not RecruitmentCandidate.objects.exists() and not RecruitmentStep.objects.exists()
 
 
