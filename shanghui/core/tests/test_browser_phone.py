@@ -158,6 +158,8 @@ def walk(phone, live_server, role: str) -> tuple[int, list[str]]:
     client.force_login(User.objects.get(username=ROLES[role]))
     todo = [reverse(name) for name, pattern in url_patterns().items()
             if not name.startswith(SKIP_PREFIXES) and not pattern.pattern.regex.groups]
+    # The search page with hits in every group (snippets, highlights), not only its empty form.
+    todo.append(reverse("reports:search") + "?q=东城")
     seen = {_name(path) for path in todo}
     visited, problems = 0, []
     while todo:
