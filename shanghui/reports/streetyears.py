@@ -17,6 +17,9 @@ How they stay right:
 - `settle()` (called before any read) recomputes the marked enterprises from their records,
   applies the difference from their stored state to `StreetYear`, and deletes the marks it
   read. Recomputing an enterprise that did not change adds nothing, so a spare mark is harmless.
+- An import counts its own rows before it commits (`count_now()`, on imports' `import_written`
+  signal, the CLI's imports too): a million new enterprises are one range scan and one insert
+  there, instead of the first reader's `settle()` working through them.
 - `rebuild()` recomputes everything (`shanghui rebuild_counters`); the tests compare the stored
   figures with the live KPI queries after random writes of every kind.
 
