@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 
@@ -31,6 +32,27 @@ class Column:
     value: Callable[[object], object]
     width: int = 16
     personal: str = ""  # "id_number" or "mobile": the column carries personal numbers
+    # A values_list() path giving the same cell as `value` (with `display`, the choice label of it).
+    # When every column of a queryset export has one, the rows are read as plain tuples, not
+    # model instances: most of an export's time went into building instances and
+    # get_FOO_display() per cell (docs/performance.md, "Exports").
+    source: str = ""
+    display: bool = False
+
+    @classmethod
+    def field(cls, header: str, source: str, width: int = 16, *, display: bool = False) -> "Column":
+        """A column that is a field (through foreign keys: "region__name"), or its choice label.
+        A null along the way gives an empty cell, as `x.fk.name if x.fk_id else ""` would."""
+        path = source.split("__")
+
+        def value(obj):
+            for name in path[:-1]:
+                obj = getattr(obj, name)
+                if obj is None:
+                    return None
+            return getattr(obj, f"get_{path[-1]}_display")() if display else getattr(obj, path[-1])
+
+        return cls(header, value, width, source=source, display=display)
 
 
 def personal_column(header: str, kind: str, person_of: Callable[[object], object], *, plain: bool = False,
@@ -77,7 +99,41 @@ def _cell(value: object) -> object:
     return escape_cell(value)
 
 
+def _labels(model, source: str) -> dict:
+    """The choice labels of the field at `source`, as get_FOO_display() gives them."""
+    *hops, name = source.split("__")
+    for hop in hops:
+        model = model._meta.get_field(hop).related_model
+    field = model._meta.get_field(name)
+    if not field.flatchoices:
+        raise FieldDoesNotExist(f"{source} has no choices")
+    return {key: str(label) for key, label in field.flatchoices}
+
+
+def _cells(values: Iterable[tuple], maps: list[dict | None]) -> Iterator[list[object]]:
+    # The per-row hot path of a big export: no function call per cell for the common cases.
+    for row in values:
+        out = []
+        for v, labels in zip(row, maps, strict=True):
+            if labels is not None:
+                v = labels.get(v, v)
+            if v is None:
+                v = ""
+            elif v.__class__ is str:
+                if v[:1] in _FIRST and needs_escape(v):
+                    v = "'" + v
+            elif v.__class__ is bool:
+                v = "是" if v else "否"
+            out.append(v)
+        yield out
+
+
 def rows_of(rows: Iterable, columns: list[Column], chunk_size: int = 2000) -> Iterator[list[object]]:
+    if isinstance(rows, QuerySet) and columns and all(c.source for c in columns):
+        # Plain tuples in one query, the same cells as the column functions give (tested).
+        maps = [_labels(rows.model, c.source) if c.display else None for c in columns]
+        yield from _cells(rows.values_list(*(c.source for c in columns)).iterator(chunk_size=chunk_size), maps)
+        return
     # A queryset is read in chunks, not cached whole, so memory stays flat however many rows it has.
     objects = rows.iterator(chunk_size=chunk_size) if isinstance(rows, QuerySet) else rows
     for obj in objects:
@@ -89,16 +145,27 @@ def export_format(request) -> str:
     return "csv" if request.GET.get("format") == "csv" else "xlsx"
 
 
-class _Echo:
-    def write(self, value):
-        return value
+class _Buffer(list):
+    write = list.append
+
+
+CSV_BATCH = 500  # rows per chunk of a streamed CSV: one chunk per row cost more than the writing
 
 
 def _csv_stream(header: list[str], rows: Iterable[list[object]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(header)
+    """The header, then the rows in chunks of CSV_BATCH rows."""
+    buffer = _Buffer()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    yield "\ufeff" + buffer.pop()
+    date = dt.date  # datetime is a date too
     for row in rows:
-        yield writer.writerow([v.isoformat() if isinstance(v, dt.date) else v for v in row])
+        writer.writerow([v.isoformat() if isinstance(v, date) else v for v in row])
+        if len(buffer) >= CSV_BATCH:
+            yield "".join(buffer)
+            buffer.clear()
+    if buffer:
+        yield "".join(buffer)
 
 
 def write_xlsx(target, header: list[str], rows: Iterable[list[object]], widths: list[int],
@@ -179,12 +246,15 @@ def export_response(*, by, title: str, rows: Iterable, columns: list[Column], fm
 
 def _write_csv(target, header: list[str], rows: Iterable[list[object]]) -> int:
     """Write the CSV to a binary file; returns the number of data rows."""
-    chunks = _csv_stream(header, rows)
-    target.write(next(chunks).encode("utf-8"))  # the header
     n = 0
-    for chunk in chunks:
+
+    def counted():
+        nonlocal n
+        for n, row in enumerate(rows, start=1):  # noqa: B007 (n is read after the loop)
+            yield row
+
+    for chunk in _csv_stream(header, counted()):
         target.write(chunk.encode("utf-8"))
-        n += 1
     return n
 
 

@@ -39,6 +39,7 @@ from . import cells, sql
 from .kinds import Kind, Row
 from .limits import FileRejected
 from .readers import open_sheets
+from .signals import import_written
 
 BATCH = 5000
 HEADER_SCAN_ROWS = 30  # title rows above the header: we look this far down for it
@@ -239,6 +240,7 @@ def run(kind: Kind, path: Path | str, *, by, filename: str = "", dry_run: bool =
                     raise _Rollback
                 with stage.merged():
                     sql.refresh_search(touched)
+                    import_written.send(sender=type(kind), kind=kind, result=result)
                     _audit(by, result, success=True)
             result.committed = True
         else:
@@ -247,6 +249,7 @@ def run(kind: Kind, path: Path | str, *, by, filename: str = "", dry_run: bool =
                 if not result.ok:
                     raise _Rollback
                 sql.refresh_search(touched)
+                import_written.send(sender=type(kind), kind=kind, result=result)
                 _audit(by, result, success=True)
             result.committed = True
     except _Rollback:

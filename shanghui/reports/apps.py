@@ -7,10 +7,10 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from shanghui.audit import labels
-        from shanghui.imports.signals import import_committed
+        from shanghui.imports.signals import import_committed, import_written
 
         from . import kpis
-        from .streetyears import count_committed_import
+        from .streetyears import count_committed_import, count_written_import
 
         # The feature apps' KPI functions read the counters this app keeps through core/kpis.py,
         # and an import's rows are counted once it commits.
@@ -20,3 +20,5 @@ class ReportsConfig(AppConfig):
                                  "reports.statistics_table": "统计表", "reports.training": "培训人次明细",
                                  "reports.campaign_notice": "表彰公示通知"})
         import_committed.connect(count_committed_import, dispatch_uid="reports.count_committed_import")
+        # Counted in the import's own transaction (the CLI's too), so no reader is left a big recount.
+        import_written.connect(count_written_import, dispatch_uid="reports.count_written_import")

@@ -8,7 +8,7 @@ from shanghui.core import duplicates
 from shanghui.core.exporting import Column as ExportColumn
 from shanghui.imports import cells, sql
 from shanghui.imports.initials import fast_initials
-from shanghui.imports.kinds.base import Column, Kind, Row, choice_label, seen_by, update_changed
+from shanghui.imports.kinds.base import Column, Kind, Row, seen_by, update_changed
 from shanghui.orgs.importing import StreetResolver, street_names
 
 from ..choices import Industry, Size, Status
@@ -178,15 +178,16 @@ class EnterpriseKind(Kind):
 
     def export_columns(self, by, plain: bool = False) -> list[ExportColumn]:
         return [
-            ExportColumn("统一社会信用代码", lambda e: e.uscc, 22),
-            ExportColumn("企业名称", lambda e: e.name, 32),
-            ExportColumn("所在街道", lambda e: e.region.name),
-            ExportColumn("行业门类", lambda e: choice_label(Industry, e.industry), 24),
-            ExportColumn("企业规模", lambda e: choice_label(Size, e.size), 10),
-            ExportColumn("从业人数", lambda e: e.employees, 10),
-            ExportColumn("成立日期", lambda e: e.founded, 12),
-            ExportColumn("经营状态", lambda e: choice_label(Status, e.status), 10),
-            ExportColumn("地址", lambda e: e.address, 30),
-            ExportColumn("注销/迁出日期", lambda e: e.status_changed, 14),
+            # Field columns: read as plain tuples (core/exporting.py, Column.field), the register's biggest export.
+            ExportColumn.field("统一社会信用代码", "uscc", 22),
+            ExportColumn.field("企业名称", "name", 32),
+            ExportColumn.field("所在街道", "region__name"),
+            ExportColumn.field("行业门类", "industry", 24, display=True),
+            ExportColumn.field("企业规模", "size", 10, display=True),
+            ExportColumn.field("从业人数", "employees", 10),
+            ExportColumn.field("成立日期", "founded", 12),
+            ExportColumn.field("经营状态", "status", 10, display=True),
+            ExportColumn.field("地址", "address", 30),
+            ExportColumn.field("注销/迁出日期", "status_changed", 14),
         ]
 
