@@ -35,9 +35,16 @@ def _one(sql: str, params: dict):
         return cursor.fetchone()[0]
 
 
+def _days(later: str, earlier: str) -> str:
+    # Days between two date columns, in each database's own arithmetic.
+    if connection.vendor == "postgresql":
+        return f"({later} - {earlier})"
+    return f"(julianday({later}) - julianday({earlier}))"
+
+
 def sql_figures(path: str, year: int) -> dict:
-    day = min(D(year, 12, 31), D.today()).isoformat()
-    p = {"path": path + "%", "day": day, "y": str(year)}
+    day = min(D(year, 12, 31), D.today())
+    p = {"path": path + "%", "day": day, "start": D(year, 1, 1), "end": D(year, 12, 31)}
     per_stage = []
     for i, col in enumerate(STAGE_COLUMNS):
         nxt = f" AND (c.{STAGE_COLUMNS[i + 1]} IS NULL OR c.{STAGE_COLUMNS[i + 1]} > %(day)s)" \
@@ -47,13 +54,13 @@ def sql_figures(path: str, year: int) -> dict:
     mean = []
     for i, col in enumerate(STAGE_COLUMNS[:-1]):
         nxt = STAGE_COLUMNS[i + 1]
-        avg = _one(f"SELECT AVG(julianday(c.{nxt}) - julianday(c.{col})) {SCOPE_SQL}"
-                   f" AND strftime('%%Y', c.{nxt}) = %(y)s AND c.{col} IS NOT NULL", p)
-        mean.append(None if avg is None else round(avg, 1))
+        avg = _one(f"SELECT AVG({_days(f'c.{nxt}', f'c.{col}')}) {SCOPE_SQL}"
+                   f" AND c.{nxt} BETWEEN %(start)s AND %(end)s AND c.{col} IS NOT NULL", p)
+        mean.append(None if avg is None else round(float(avg), 1))
     return {
         "per_stage": per_stage,
-        "new_probationary": _one(f"SELECT COUNT(*) {SCOPE_SQL} AND strftime('%%Y', c.probationary_on) = %(y)s", p),
-        "new_full": _one(f"SELECT COUNT(*) {SCOPE_SQL} AND strftime('%%Y', c.full_on) = %(y)s", p),
+        "new_probationary": _one(f"SELECT COUNT(*) {SCOPE_SQL} AND c.probationary_on BETWEEN %(start)s AND %(end)s", p),
+        "new_full": _one(f"SELECT COUNT(*) {SCOPE_SQL} AND c.full_on BETWEEN %(start)s AND %(end)s", p),
         "mean_days": mean,
     }
 
