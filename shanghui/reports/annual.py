@@ -23,6 +23,7 @@ from django.utils import timezone
 from shanghui.activities import kpis as activity_kpis
 from shanghui.activities.models import Activity, ActivitySeries, Kind
 from shanghui.community import kpis as community_kpis
+from shanghui.core import officedoc
 from shanghui.core.kpis import Period, local_bounds
 from shanghui.honors import kpis as honors_kpis
 from shanghui.honors.models import Level
@@ -31,13 +32,13 @@ from shanghui.party import kpis as party_kpis
 from shanghui.party import recruitment as recruitment_rules
 from shanghui.party import recruitment_figures
 from shanghui.reports.models import Narrative
-from shanghui.reports.report_templates import DEFAULT_FONTS, TEMPLATE, set_style_font
+from shanghui.reports.report_templates import TEMPLATE, set_style_font
 from shanghui.servicedesk import kpis as service_kpis
 
 ACTIVITY_LIMIT = 500  # rows of the activity table; a district year has a few hundred at most
 
 def fonts() -> dict[str, str]:
-    return {**DEFAULT_FONTS, **getattr(settings, "SHANGHUI_REPORT_FONTS", {})}
+    return officedoc.fonts()
 
 
 def template_path() -> Path:

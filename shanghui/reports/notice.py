@@ -2,11 +2,9 @@
 
 The notice names the approved nominees of each category with their enterprise (or chamber), the
 public-notice period — N working days (default 5) from the start date, counted on the district's
-working-day calendar (servicedesk/workdays.py: the State Council's holidays and the local
-overrides), the start day included when it is a working day — how to object, the 落款 and date.
-
-It lives in the reports app because it reads two peer feature apps (honors for the campaign,
-servicedesk for the calendar), which may not import each other.
+working-day calendar (orgs/workdays.py: the State Council's holidays and the local overrides), the
+start day included when it is a working day — how to object, the 落款 and date. The page style is
+core/officedoc.py's, as for the party app's 发展党员 notices.
 """
 
 import datetime as dt
@@ -15,9 +13,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from shanghui.core.officedoc import OfficialDocument, cn_date
 from shanghui.honors.models import Campaign, Nomination, RecipientKind
 from shanghui.orgs import workdays
-from shanghui.reports.report_templates import DEFAULT_FONTS
 
 DEFAULT_DAYS = 5  # the usual minimum of a 公示期
 MAX_DAYS = 30
@@ -71,85 +69,21 @@ def filename(data: dict, ext: str) -> str:
     return f"{data['title']}.{ext}"
 
 
-def _cn(day: dt.date) -> str:
-    return f"{day:%Y年%-m月%-d日}"
-
-
 def render_docx(data: dict, target) -> None:
     """An official-document style notice (GB/T 9704 page, title, body, table of nominees, 落款)."""
-    from docx import Document
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-    from docx.shared import Mm, Pt
-
-    from shanghui.reports.annual import fonts
-    from shanghui.reports.report_templates import set_style_font
-
-    f = {**DEFAULT_FONTS, **fonts()}
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    normal = doc.styles["Normal"]
-    set_style_font(normal, f["body"], f["latin"])
-    normal.font.size = Pt(16)
-    pf = normal.paragraph_format
-    pf.line_spacing_rule, pf.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(28)
-    pf.space_before = pf.space_after = Pt(0)
-    pf.first_line_indent = Pt(32)
-
-    def para(text="", *, align=None, indent=True, font=None, size=None, right=None):
-        p = doc.add_paragraph()
-        if align is not None:
-            p.alignment = align
-        if not indent:
-            p.paragraph_format.first_line_indent = Pt(0)
-        if right is not None:
-            p.paragraph_format.right_indent = Pt(right)
-        if text:
-            run = p.add_run(text)
-            if font:
-                run.font.name = font
-                run._r.get_or_add_rPr().get_or_add_rFonts().set(
-                    "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia", font)
-            if size:
-                run.font.size = Pt(size)
-        return p
-
-    title = para(data["title"], align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, font=f["title"], size=22)
-    title.paragraph_format.line_spacing = Pt(36)
-    para(indent=False)
-    para(f"经各商会推荐、{data['issuer']}审核，{data['campaign']}拟表彰对象共{data['count']:,}个（名），"
-         f"现予以公示。")
+    d = OfficialDocument()
+    d.title(data["title"])
+    d.para(f"经各商会推荐、{data['issuer']}审核，{data['campaign']}拟表彰对象共{data['count']:,}个（名），"
+           f"现予以公示。")
     for i, (category, rows) in enumerate(data["categories"].items(), 1):
-        para(f"{'一二三四五六七八九十'[i - 1] if i <= 10 else i}、{category}（{len(rows):,}个）", font=f["heading1"])
-        table = doc.add_table(rows=1, cols=3)
-        table.style = "Table Grid"
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for cell, text in zip(table.rows[0].cells, ("序号", "名称（姓名）", "所在企业或单位"), strict=True):
-            cell.text = text
-        for k, row in enumerate(rows, 1):
-            cells = table.add_row().cells
-            cells[0].text, cells[1].text, cells[2].text = str(k), row["name"], row["unit"] or "—"
-        for row in table.rows:
-            for cell in row.cells:
-                for p in cell.paragraphs:
-                    p.paragraph_format.first_line_indent = Pt(0)
-                    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-                    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                    for run in p.runs:
-                        run.font.size = Pt(12)
-    para(f"公示期为{_cn(data['start'])}至{_cn(data['end'])}（{data['days']}个工作日）。公示期内，如对公示对象有异议，"
-         f"请以书面形式向{data['issuer']}反映，并署真实姓名和联系方式，以便核实。")
-    para(f"联系人及电话：{data['contact']}。")
-    para(indent=False)
-    para(indent=False)
-    para(data["issuer"], align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, right=64)
-    para(data["date"], align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, right=64)
-    doc.core_properties.title = data["title"]
-    doc.core_properties.author = data["issuer"]
-    doc.save(target)
+        d.heading(f"{'一二三四五六七八九十'[i - 1] if i <= 10 else i}、{category}（{len(rows):,}个）")
+        d.table(("序号", "名称（姓名）", "所在企业或单位"),
+                [(str(k), row["name"], row["unit"] or "—") for k, row in enumerate(rows, 1)], size=12, center=True)
+    d.para(f"公示期为{cn_date(data['start'])}至{cn_date(data['end'])}（{data['days']}个工作日）。公示期内，如对公示对象"
+           f"有异议，请以书面形式向{data['issuer']}反映，并署真实姓名和联系方式，以便核实。")
+    d.para(f"联系人及电话：{data['contact']}。")
+    d.signature(data["issuer"], data["date"], blank_lines=2)
+    d.save(target, title=data["title"], author=data["issuer"])
 
 
 def soffice() -> str | None:
