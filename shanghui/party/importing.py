@@ -634,7 +634,8 @@ class RecruitmentCandidateKind(Kind):
             personal_column("身份证号码", "id_number", lambda c: c.person, plain=plain),
             ExportColumn("姓名", lambda c: c.person.name, 10),
             ExportColumn("党组织", lambda c: c.organization.name, 36),
-            ExportColumn("出生日期", lambda c: c.birth_date, 12),
+            # The birth date only in the plaintext export: beside a masked ID it would unmask its middle digits.
+            *([ExportColumn("出生日期", lambda c: c.birth_date, 12)] if plain else []),
             ExportColumn("递交入党申请书日期", lambda c: c.applied, 14),
             ExportColumn("谈话日期", step("talk"), 12),
             ExportColumn("谈话人", step("talk", "people"), 12),

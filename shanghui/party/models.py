@@ -567,6 +567,15 @@ class RecruitmentCandidate(models.Model):
         label = STAGE_LABELS[self.stage]
         return f"{label}（已终止）" if self.stopped else label
 
+    @property
+    def age_at_application(self) -> int | None:
+        """Whole years on the application day. Pages show this, never the birth date: a birth date beside
+        the masked ID number (110101********1234) would give back the digits the mask hides."""
+        born, applied = self.birth_date, self.applied
+        if not (born and applied):
+            return None
+        return applied.year - born.year - ((applied.month, applied.day) < (born.month, born.day))
+
     def clean(self):
         errors: dict[str, list[str]] = {}
         if self.applied and self.applied > dt.date.today():

@@ -238,3 +238,19 @@ def test_the_party_dashboard_counts_the_users_todo(rows):
         page = client_for(world.cast, who).get(reverse("party:dashboard")).content.decode()
         badge = re.search(r'id="recruitment-todo-count">(\d+)<', page)
         assert badge and int(badge.group(1)) == n, who
+
+
+def test_no_page_export_or_api_answer_puts_the_birth_date_beside_a_masked_id(rows):
+    """A birth date beside 110101********1234 gives back the digits the mask hides: the dossier shows the
+    age at application, the masked import-format export and the API leave the birth date out."""
+    world, out = rows
+    candidate = out["a"]["candidate"]
+    client = client_for(world.cast, "worker_a")
+    page = client.get(reverse("party:candidate_detail", args=[candidate.pk])).content.decode()
+    assert "1990-01-01" not in page and "申请时年龄" in page and "34岁" in page
+    export = client.get(reverse("imports:export", args=["recruitment_candidates"]), {"format": "csv"})
+    text = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert "申请人A" in text and "1990-01-01" not in text and "出生日期" not in text
+    api = Client(**api_headers(world.cast, "worker_a"))
+    answer = api.get(f"/api/v1/party/recruitment/candidates/{candidate.pk}").content.decode()
+    assert "1990-01-01" not in answer
