@@ -458,7 +458,6 @@ register(PartyMemberKind())
 # --- 发展党员 (recruitment) ---------------------------------------------------------------------------
 
 from shanghui.core.validators import id_birth_date  # noqa: E402  (kept in this section for clean merges)
-from shanghui.directory.models import Person  # noqa: E402
 
 from . import recruitment as recruitment_rules  # noqa: E402
 from .models import RecruitmentCandidate, RecruitmentStep  # noqa: E402
@@ -524,8 +523,10 @@ class RecruitmentCandidateKind(Kind):
                 row.error(self.header("name"), f"姓名与系统中该身份证号码的人员（{found[1]}）不一致，请核对。")
             v["person"] = found[0] if found else None
             if found and not v.get("birth_date"):
-                code = number if isinstance(number, str) else Person.objects.get(pk=found[0]).id_number
-                v["birth_date"] = id_birth_date(code) if code else None
+                # From the number typed in, or for a masked one (our own export) from the person it found:
+                # no query per row, and never from the mask's asterisks.
+                masked = isinstance(number, cells.Masked)
+                v["birth_date"] = fits[0].birth_date if masked else id_birth_date(number)
             org = orgs.get(v.get("organization") or "")
             if v.get("organization") and org is None:
                 row.error(self.header("organization"), f"找不到党组织“{v['organization']}”（或不在您的管辖范围内），请填写全称。")
